@@ -1,0 +1,58 @@
+# Two commands: `make run` and `make test`. Everything else here is what they need.
+SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 3000
+export PORT
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+# Offline by design: no bun download, no telemetry, no version or network probes.
+export REFLEX_USE_NPM := 1
+export REFLEX_TELEMETRY_ENABLED := false
+export REFLEX_CHECK_LATEST_VERSION := 0
+export REFLEX_HTTP_CLIENT_BIND_ADDRESS := 0.0.0.0
+export npm_config_audit := false
+export npm_config_fund := false
+export npm_config_update_notifier := false
+export NPM_CONFIG_REGISTRY ?= https://registry.npmjs.org/
+
+.PHONY: run test install system-packages migrate seed lint typecheck contracts clean
+
+# `reflex run --env prod` compiles the pages and builds the frontend bundle itself.
+run: install migrate seed
+	$(PY) -m admin_portal.cli serve --port $(PORT)
+
+test: install system-packages lint contracts typecheck
+	$(PY) -m pytest
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip 2>&1 | { grep -v '^WARNING: Location' || true; }
+	$(PY) -m pip install -q -e '.[dev]' 2>&1 | { grep -v '^WARNING: Location' || true; }
+	touch $@
+
+migrate: install
+	$(PY) -m alembic upgrade head
+
+seed: install
+	$(PY) -m admin_portal.cli seed-demo
+
+# Debian's Chromium for Playwright (no browser can be downloaded here) and PostgreSQL 15
+# for the migration tests; the test suite starts and stops its own throwaway server.
+system-packages:
+	@if [ ! -x /usr/bin/chromium ] || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		apt-get update -qq && apt-get install -y -qq chromium postgresql >/dev/null; fi
+
+lint: install
+	$(PY) -m ruff check admin_portal tests bench alembic/env.py rxconfig.py
+
+contracts: install
+	$(VENV)/bin/lint-imports
+
+typecheck: install
+	$(PY) -m mypy
+
+clean:
+	rm -rf .web .states var $(VENV)

@@ -1,0 +1,20 @@
+"""Creates the app, mounts the HTTP routes and imports the pages. Nothing else."""
+
+import reflex as rx
+from starlette.applications import Starlette
+
+from admin_portal.api.session_routes import session_routes
+from admin_portal.pages import (  # noqa: F401  (each module registers its pages)
+    admin_sections,
+    audit_log,
+    dev_mail,
+    forgot_password,
+    login,
+    my_account,
+    set_password,
+)
+
+app = rx.App(
+    html_lang="sv",
+    api_transformer=Starlette(routes=session_routes),
+)

@@ -1,0 +1,1 @@
+"""HTTP entrances beside the Reflex app: the session cookie routes (REST/SCIM later)."""

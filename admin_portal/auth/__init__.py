@@ -1,0 +1,1 @@
+"""Passwords, tokens and permissions: the security primitives the services build on."""

@@ -1,0 +1,104 @@
+"""Commands behind `make run`: seed the demo data and serve the portal with its mail worker.
+
+    python -m admin_portal.cli seed-demo
+    python -m admin_portal.cli serve --port 3000
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from admin_portal.config import VAR_DIR, get_settings
+
+_DEMO_PASSWORD_FILE = VAR_DIR / "demo_password"
+
+
+def _demo_password() -> str:
+    """ADMIN_PORTAL_DEMO_PASSWORD, else the one generated earlier, else a new random one."""
+    configured = get_settings().demo_password
+    if configured:
+        return configured
+    if _DEMO_PASSWORD_FILE.exists():
+        return _DEMO_PASSWORD_FILE.read_text().strip()
+    # Four random words would be nicer; a long random string is just as valid per policy.
+    password = "demo-" + secrets.token_urlsafe(18)
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    _DEMO_PASSWORD_FILE.write_text(password)
+    _DEMO_PASSWORD_FILE.chmod(0o600)
+    return password
+
+
+def _print_demo_credentials(password: str) -> None:
+    print("\n  Demo: log in as 'huvudadmin' (head admin) or 'enhetsadmin' (unit admin)")
+    print(f"  Lösenord/password: {password}\n", flush=True)
+
+
+def seed_demo() -> int:
+    if get_settings().is_production:
+        print("Production: no demo data is seeded.")
+        return 0
+    from admin_portal.db import session_scope
+    from admin_portal.services.demo import seed_demo as seed
+
+    password = _demo_password()
+    with session_scope() as session:
+        created = seed(session, password=password)
+    print("Demo data created." if created else "Database already has data: demo data left alone.")
+    return 0
+
+
+def serve(port: int) -> int:
+    """Run the mail worker and the portal (prod mode, one port) until either stops."""
+    env = dict(os.environ)
+    env.setdefault("ADMIN_PORTAL_PUBLIC_BASE_URL", f"http://localhost:{port}")
+    bin_dir = str(Path(sys.executable).parent)
+    env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "")
+    if not get_settings().is_production and (get_settings().demo_password or _DEMO_PASSWORD_FILE.exists()):
+        _print_demo_credentials(_demo_password())
+    worker = subprocess.Popen([sys.executable, "-m", "admin_portal.worker"], env=env)  # noqa: S603
+    web = subprocess.Popen(  # noqa: S603
+        [
+            os.path.join(bin_dir, "reflex"), "run", "--env", "prod", "--single-port",
+            "--frontend-port", str(port), "--backend-port", str(port),
+        ],
+        env=env,
+    )
+
+    def stop(*_: object) -> None:
+        for process in (web, worker):
+            if process.poll() is None:
+                process.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        return web.wait()
+    finally:
+        stop()
+        for process in (web, worker):
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="admin_portal")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("seed-demo", help="create the demo organisation on an empty database")
+    serve_parser = commands.add_parser("serve", help="serve the portal and run the mail worker")
+    serve_parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
+    args = parser.parse_args(argv)
+    if args.command == "seed-demo":
+        return seed_demo()
+    return serve(args.port)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

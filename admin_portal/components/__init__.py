@@ -1,0 +1,1 @@
+"""Presentational pieces: arguments in, rx.Component out."""

@@ -1,0 +1,77 @@
+"""The one place settings come from: ADMIN_PORTAL_* environment variables (and `.env`)."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+VAR_DIR = PROJECT_ROOT / "var"
+
+
+class Settings(BaseSettings):
+    """Runtime configuration. Tests set env vars and call `get_settings.cache_clear()`."""
+
+    model_config = SettingsConfigDict(env_prefix="ADMIN_PORTAL_", env_file=".env", extra="ignore")
+
+    environment: str = Field(default="development", description="development | test | production")
+    database_url: str = Field(default=f"sqlite:///{VAR_DIR / 'admin_portal.db'}")
+    public_base_url: str = "http://localhost:3000"
+    secret_key: str = ""
+    mail_from: str = "Admin Portal <no-reply@admin-portal.local>"
+    support_email: str = "support@admin-portal.local"
+    demo_password: str = ""
+    resend_api_key: str = ""
+    resend_api_url: str = "https://api.resend.com"
+    session_hours: int = 12
+    set_password_link_hours: int = 72
+    reset_password_link_minutes: int = 60
+    login_max_failures: int = 5
+    login_lockout_minutes: int = 15
+    mail_max_attempts: int = 8
+    mail_requests_per_second: float = 2.0
+
+    @model_validator(mode="after")
+    def _secret_key_present(self) -> Settings:
+        if not self.secret_key:
+            if self.is_production:
+                raise ValueError("ADMIN_PORTAL_SECRET_KEY is required in production")
+            self.secret_key = _dev_secret_key()
+        return self
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
+
+    @property
+    def cookie_secure(self) -> bool:
+        return self.is_production or self.public_base_url.startswith("https://")
+
+    @property
+    def mail_via_resend(self) -> bool:
+        return bool(self.resend_api_key)
+
+    def link(self, path: str) -> str:
+        """Absolute URL for mails: always from PUBLIC_BASE_URL, never from request headers."""
+        return self.public_base_url.rstrip("/") + "/" + path.lstrip("/")
+
+
+def _dev_secret_key() -> str:
+    # A development machine keeps one random key under var/ so sessions survive restarts.
+    key_file = VAR_DIR / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,21 @@
+"""Message catalogues: Swedish first, English complete. `t(key, lang, **params)`."""
+
+from __future__ import annotations
+
+from admin_portal.i18n.en import MESSAGES as EN
+from admin_portal.i18n.sv import MESSAGES as SV
+
+LANGUAGES = ("sv", "en")
+DEFAULT_LANGUAGE = "sv"
+CATALOGUES: dict[str, dict[str, str]] = {"sv": SV, "en": EN}
+
+
+def normalise_language(lang: str | None) -> str:
+    return lang if lang in CATALOGUES else DEFAULT_LANGUAGE
+
+
+def t(key: str, lang: str | None = None, **params: object) -> str:
+    """The text for `key` in `lang`; falls back to Swedish, then to the key itself."""
+    catalogue = CATALOGUES[normalise_language(lang)]
+    text = catalogue.get(key) or SV.get(key) or key
+    return text.format(**params) if params else text

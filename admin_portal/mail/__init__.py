@@ -1,0 +1,1 @@
+"""Mail: pure message builders -> outbox rows (caller's transaction) -> dispatcher -> sender."""

@@ -1,0 +1,93 @@
+"""Pure message builders: data in, subject + HTML + text out. Autoescaped; links from settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from admin_portal.config import get_settings
+from admin_portal.i18n import normalise_language, t
+
+
+@dataclass(frozen=True)
+class Message:
+    kind: str
+    language: str
+    subject: str
+    html: str
+    text: str
+
+
+@lru_cache(maxsize=1)
+def _html_env() -> Environment:
+    return Environment(
+        loader=PackageLoader("admin_portal.mail", "templates"),
+        autoescape=select_autoescape(["html"]),
+    )
+
+
+@lru_cache(maxsize=1)
+def _text_env() -> Environment:
+    # Plain text is never interpreted as markup, so nothing is escaped there.
+    return Environment(loader=PackageLoader("admin_portal.mail", "templates"), autoescape=False)  # noqa: S701
+
+
+def _action_mail(
+    *, kind: str, lang: str, name: str, subject_key: str, body: str, action_key: str, link: str
+) -> Message:
+    lang = normalise_language(lang)
+    context: dict[str, Any] = {
+        "lang": lang,
+        "subject": t(subject_key, lang),
+        "greeting": t("mail.greeting", lang, name=name),
+        "body": body,
+        "action": t(action_key, lang),
+        "link": link,
+        "link_fallback": t("mail.link_fallback", lang),
+        "signature": t("mail.signature", lang),
+        "signature_lines": t("mail.signature", lang).split("\n"),
+    }
+    return Message(
+        kind=kind,
+        language=lang,
+        subject=context["subject"],
+        html=_html_env().get_template("action_mail.html").render(context),
+        text=_text_env().get_template("action_mail.txt").render(context),
+    )
+
+
+def set_password_path(raw_token: str) -> str:
+    return f"/satt-losenord?token={raw_token}"
+
+
+def welcome_message(*, lang: str, name: str, username: str, raw_token: str) -> Message:
+    """F0.6: the welcome mail with the username and a single-use set-password link."""
+    settings = get_settings()
+    return _action_mail(
+        kind="welcome",
+        lang=lang,
+        name=name,
+        subject_key="mail.welcome.subject",
+        body=t("mail.welcome.body", lang, username=username, hours=settings.set_password_link_hours),
+        action_key="mail.welcome.action",
+        link=settings.link(set_password_path(raw_token)),
+    )
+
+
+def reset_password_message(*, lang: str, name: str, username: str, raw_token: str) -> Message:
+    """'Glömt lösenord?': a single-use, short-lived link to choose a new password."""
+    settings = get_settings()
+    return _action_mail(
+        kind="reset_password",
+        lang=lang,
+        name=name,
+        subject_key="mail.reset.subject",
+        body=t(
+            "mail.reset.body", lang, username=username, minutes=settings.reset_password_link_minutes
+        ),
+        action_key="mail.reset.action",
+        link=settings.link(set_password_path(raw_token)),
+    )

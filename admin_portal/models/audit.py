@@ -1,0 +1,25 @@
+"""Who did what to whom, when, and how it ended. Never a secret or a personnummer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Index
+from sqlmodel import Field, SQLModel
+
+from admin_portal.models.base import utcnow
+
+
+class AuditEvent(SQLModel, table=True):
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_org_time", "organisation_id", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int | None = Field(default=None, foreign_key="organisations.id")
+    actor_user_id: int | None = Field(default=None, foreign_key="users.id", index=True)
+    action: str = Field(max_length=60)
+    target_type: str | None = Field(default=None, max_length=40)
+    target_id: str | None = Field(default=None, max_length=60)
+    outcome: str = Field(default="ok", max_length=20)
+    detail: str | None = Field(default=None, max_length=1000)
+    created_at: datetime = Field(default_factory=utcnow)

@@ -1,0 +1,48 @@
+"""Mail waiting to be delivered: written in the same transaction as the change that causes it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Index
+from sqlmodel import Field, SQLModel
+
+from admin_portal.models.base import utcnow
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"  # waiting for (another) attempt
+    SENDING = "sending"  # claimed by a dispatcher
+    SENT = "sent"  # accepted by Resend
+    LOCAL = "local"  # no Resend key: kept in the local mailbox (/dev/mail)
+    DEAD = "dead"  # permanently rejected, or out of attempts
+    CANCELLED = "cancelled"  # e.g. the recipient was removed before delivery
+
+
+class OutboxMessage(SQLModel, table=True):
+    __tablename__ = "outbox_messages"
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int | None = Field(default=None, foreign_key="organisations.id", index=True)
+    user_id: int | None = Field(default=None, foreign_key="users.id", index=True)
+    kind: str = Field(max_length=50)
+    language: str = Field(max_length=2)
+    to_address: str = Field(max_length=254)
+    subject: str = Field(max_length=300)
+    html_body: str
+    text_body: str
+    status: str = Field(default=OutboxStatus.PENDING, max_length=20)
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=utcnow)
+    claimed_at: datetime | None = None
+    last_error: str | None = Field(default=None, max_length=1000)
+    provider_message_id: str | None = Field(default=None, max_length=100)
+    created_at: datetime = Field(default_factory=utcnow)
+    sent_at: datetime | None = None
+
+    @property
+    def idempotency_key(self) -> str:
+        # Stable per row: a retry or a resend after a crash can never deliver twice.
+        return f"admin-portal-outbox-{self.id}"

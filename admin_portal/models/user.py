@@ -1,0 +1,114 @@
+"""People: users of every type, and the roles that make some of them administrators."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Index, UniqueConstraint, text
+from sqlmodel import Field, SQLModel
+
+from admin_portal.models.base import utcnow
+
+
+class UserType(StrEnum):
+    BRUKARE = "brukare"
+    ASSISTANT = "assistant"
+    EMPLOYEE = "employee"
+    ADMINISTRATOR = "administrator"
+    AGENT = "agent"
+
+
+class UserStatus(StrEnum):
+    ACTIVE = "active"
+    REMOVED = "removed"  # in the user bank
+
+
+class Language(StrEnum):
+    SV = "sv"
+    EN = "en"
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "users"
+    __table_args__ = (
+        # F0.8: no two people in one company share an e-mail address (case-insensitive).
+        UniqueConstraint("company_id", "email_key", name="uq_user_company_email_key"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisations.id", index=True)
+    company_id: int = Field(foreign_key="companies.id", index=True)
+    unit_id: int | None = Field(default=None, foreign_key="units.id", index=True)
+    first_name: str = Field(max_length=100)
+    last_name: str = Field(max_length=100)
+    username: str = Field(max_length=100)
+    # F0.3: usernames are unique across the whole system, case-insensitively.
+    # NFKC + casefold can lengthen a string ("ß" -> "ss"), so the key column is wider.
+    username_key: str = Field(max_length=400, unique=True)
+    email: str | None = Field(default=None, max_length=254)
+    email_key: str | None = Field(default=None, max_length=1000, index=True)
+    email_verified_at: datetime | None = None
+    mobile: str | None = Field(default=None, max_length=20)
+    national_id: str | None = Field(default=None, max_length=12)
+    language: str = Field(default=Language.SV, max_length=2)
+    user_type: str = Field(default=UserType.EMPLOYEE, max_length=20, index=True)
+    status: str = Field(default=UserStatus.ACTIVE, max_length=20, index=True)
+    notes: str | None = Field(default=None, max_length=2000)
+    password_hash: str | None = Field(default=None, max_length=255)
+    password_changed_at: datetime | None = None
+    removed_at: datetime | None = Field(default=None, index=True)
+    removed_by_id: int | None = Field(default=None, foreign_key="users.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class Role(StrEnum):
+    HEAD_ADMIN = "head_admin"  # huvudadministratör: the whole organisation
+    ADMIN = "admin"  # administratör: the companies/units named on the assignment rows
+
+
+class RoleAssignment(SQLModel, table=True):
+    """One row per grant. An admin of three units has three rows; a head admin has one."""
+
+    __tablename__ = "role_assignments"
+    # NULLs are distinct in unique constraints, so each kind of grant gets a partial index.
+    __table_args__ = (
+        Index(
+            "uq_role_assignments_head_admin",
+            "user_id",
+            unique=True,
+            sqlite_where=text("role = 'head_admin'"),
+            postgresql_where=text("role = 'head_admin'"),
+        ),
+        Index(
+            "uq_role_assignments_company",
+            "user_id",
+            "role",
+            "company_id",
+            unique=True,
+            sqlite_where=text("company_id IS NOT NULL"),
+            postgresql_where=text("company_id IS NOT NULL"),
+        ),
+        Index(
+            "uq_role_assignments_unit",
+            "user_id",
+            "role",
+            "unit_id",
+            unique=True,
+            sqlite_where=text("unit_id IS NOT NULL"),
+            postgresql_where=text("unit_id IS NOT NULL"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    organisation_id: int = Field(foreign_key="organisations.id", index=True)
+    role: str = Field(max_length=20)
+    company_id: int | None = Field(default=None, foreign_key="companies.id")
+    unit_id: int | None = Field(default=None, foreign_key="units.id")
+    created_at: datetime = Field(default_factory=utcnow)

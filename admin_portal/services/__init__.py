@@ -1,0 +1,1 @@
+"""Business capabilities. Each function takes a session first, checks the actor, raises ServiceError."""

@@ -1,0 +1,58 @@
+"""States of the admin pages built so far: Användare (summary), Granskningslogg, /dev/mail."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from admin_portal.db import session_scope
+from admin_portal.services.audit import list_recent_events
+from admin_portal.services.dev_mailbox import list_local_mail
+from admin_portal.services.errors import ServiceError
+from admin_portal.services.organisation import count_active_users_in_scope
+from admin_portal.state.session import SessionState
+
+
+class UsersSummaryState(SessionState):
+    user_count: int = 0
+
+    @rx.event
+    def load(self):
+        who = self._signed_in()
+        if who is None or not who.actor.is_admin:
+            return
+        with session_scope() as session:
+            self.user_count = count_active_users_in_scope(session, actor=who.actor)
+
+
+class AuditLogState(SessionState):
+    rows: list[dict[str, str]] = []
+
+    @rx.event
+    def load(self):
+        who = self._signed_in()
+        if who is None:
+            return
+        try:
+            with session_scope() as session:
+                events = list_recent_events(session, actor=who.actor)
+        except ServiceError:
+            self.rows = []
+            return
+        self.rows = [event.__dict__ for event in events]
+
+
+class DevMailState(SessionState):
+    messages: list[dict] = []
+    available: bool = True
+
+    @rx.event
+    def load(self):
+        try:
+            with session_scope() as session:
+                mail = list_local_mail(session)
+        except ServiceError:
+            self.available = False
+            self.messages = []
+            return
+        self.available = True
+        self.messages = [row.__dict__ for row in mail]

@@ -1,0 +1,109 @@
+"""Who is signed in, re-derived from the HttpOnly cookie on every page load.
+
+Identity never lives in a public var a client could set: the cookie travels with the
+websocket handshake and is read server-side here.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from admin_portal import routes
+from admin_portal.auth.cookies import session_token_from_header
+from admin_portal.db import session_scope
+from admin_portal.i18n import LANGUAGES, t
+from admin_portal.services.auth import SignedIn, end_session, resolve_session
+from admin_portal.services.organisation import describe_scope
+
+
+class SessionState(rx.State):
+    """Base of every page state: the language and the signed-in person (display only)."""
+
+    lang: str = rx.LocalStorage("sv", name="admin_portal_lang", sync=True)
+    signed_in: bool = False
+    display_name: str = ""
+    username: str = ""
+    email: str = ""
+    role_key: str = "role.standard"
+    is_admin: bool = False
+    is_head_admin: bool = False
+    organisation_name: str = ""
+    scope_names: list[str] = []
+
+    def _signed_in(self) -> SignedIn | None:
+        """Re-read from the database each call: revocation takes effect at once."""
+        raw = session_token_from_header(self.router.headers.cookie)
+        if not raw:
+            return None
+        with session_scope() as session:
+            return resolve_session(session, raw_token=raw)
+
+    def _text(self, key: str, **params: object) -> str:
+        return t(key, self.lang, **params)
+
+    def _show(self, who: SignedIn) -> None:
+        actor = who.actor
+        with session_scope() as session:
+            scope = describe_scope(session, actor=actor)
+        self.signed_in = True
+        self.display_name = actor.full_name
+        self.username = who.username
+        self.email = who.email or ""
+        self.is_admin = actor.is_admin
+        self.is_head_admin = actor.is_head_admin
+        self.role_key = f"role.{actor.role}" if actor.role else "role.standard"
+        self.organisation_name = scope.organisation_name
+        self.scope_names = [] if actor.is_head_admin else scope.company_names + scope.unit_names
+
+    def _forget(self) -> None:
+        self.signed_in = False
+        self.display_name = self.username = self.email = self.organisation_name = ""
+        self.is_admin = self.is_head_admin = False
+        self.scope_names = []
+
+    def _to_login(self) -> rx.event.EventSpec:
+        self._forget()
+        return rx.redirect(routes.login_with_next(self.router.url.path or routes.ADMIN_HOME))
+
+    @rx.event
+    def require_admin(self):
+        """on_load of every admin page: no session -> login; no admin role -> Mitt konto."""
+        who = self._signed_in()
+        if who is None:
+            return self._to_login()
+        self._show(who)
+        if not who.actor.is_admin:
+            return rx.redirect(routes.MY_ACCOUNT)
+        return None
+
+    @rx.event
+    def require_head_admin(self):
+        who = self._signed_in()
+        if who is None:
+            return self._to_login()
+        self._show(who)
+        if not who.actor.is_head_admin:
+            return rx.redirect(routes.ADMIN_HOME if who.actor.is_admin else routes.MY_ACCOUNT)
+        return None
+
+    @rx.event
+    def require_signed_in(self):
+        who = self._signed_in()
+        if who is None:
+            return self._to_login()
+        self._show(who)
+        return None
+
+    @rx.event
+    def log_out(self):
+        """Revoke the session now; the navigation then lets the server clear the HttpOnly cookie."""
+        raw = session_token_from_header(self.router.headers.cookie)
+        with session_scope() as session:
+            end_session(session, raw_token=raw)
+        self._forget()
+        return rx.call_script(f"window.location.assign('{routes.API_LOGOUT}')")
+
+    @rx.event
+    def set_language(self, lang: str):
+        if lang in LANGUAGES:
+            self.lang = lang

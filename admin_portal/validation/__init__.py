@@ -1,0 +1,1 @@
+"""Input validation and normalisation: pure functions, no database, no web framework."""

@@ -1,0 +1,89 @@
+"""Background worker: `python -m admin_portal.worker [--once]` delivers the mail outbox.
+
+SIGTERM and SIGINT set a stop flag; the mail being sent is finished and recorded before the
+process exits, so a normal shutdown never leaves a row in SENDING.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import threading
+from collections.abc import Sequence
+from types import FrameType
+
+from sqlalchemy.engine import Engine
+
+from admin_portal.config import get_settings
+from admin_portal.db import get_engine
+from admin_portal.mail.dispatcher import RateLimiter, dispatch_due, run_forever
+from admin_portal.mail.senders import LocalMailboxSender, Sender, sender_from_settings
+
+logger = logging.getLogger("admin_portal.worker")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the outbox dispatcher until stopped, or once with ``--once``.
+
+    Args:
+        argv: Command-line arguments (defaults to ``sys.argv[1:]``).
+
+    Returns:
+        The process exit code: 0 on a clean stop, 2 on a configuration error.
+    """
+    args = _parse_args(argv)
+    logging.basicConfig(
+        level=args.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    settings = get_settings()
+    sender = sender_from_settings(settings)
+    if isinstance(sender, LocalMailboxSender) and settings.is_production:
+        # Without a key every mail would quietly stay in the outbox: refuse instead.
+        logger.error("ADMIN_PORTAL_RESEND_API_KEY is required in production")
+        return 2
+    logger.info("mail sender: %r", sender)  # the senders' repr never shows the key
+
+    stop = threading.Event()
+    _install_signal_handlers(stop)
+    engine = get_engine()
+    if args.once:
+        _dispatch_until_idle(engine, sender, stop)
+    else:
+        logger.info("worker started; polling every %.1fs", args.poll_seconds)
+        run_forever(stop, args.poll_seconds, engine_or_session_factory=engine, sender=sender)
+    logger.info("worker stopped")
+    return 0
+
+
+def _dispatch_until_idle(engine: Engine, sender: Sender, stop: threading.Event) -> None:
+    # One dispatch_due call claims at most `limit` rows; keep going until nothing is due.
+    # Retried rows are due later, so this always ends.
+    limiter = RateLimiter(get_settings().mail_requests_per_second)
+    while not stop.is_set():
+        report = dispatch_due(engine, sender, rate_limiter=limiter)
+        logger.info("dispatched: %s", report)
+        if not report.busy:
+            return
+
+
+def _install_signal_handlers(stop: threading.Event) -> None:
+    def handle(signum: int, _frame: FrameType | None) -> None:
+        logger.info("received %s; stopping after the current mail", signal.Signals(signum).name)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, handle)
+    signal.signal(signal.SIGINT, handle)
+
+
+def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m admin_portal.worker", description=__doc__)
+    parser.add_argument("--once", action="store_true", help="dispatch what is due, then exit")
+    parser.add_argument("--poll-seconds", type=float, default=1.0, help="pause when idle")
+    parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning"])
+    return parser.parse_args(argv)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

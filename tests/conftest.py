@@ -1,0 +1,41 @@
+"""Settings for every test are fixed here, before admin_portal is imported anywhere."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+_TEST_VAR = Path(tempfile.mkdtemp(prefix="admin-portal-tests-"))
+os.environ.setdefault("ADMIN_PORTAL_ENVIRONMENT", "test")
+os.environ.setdefault("ADMIN_PORTAL_SECRET_KEY", "test-secret-key-not-for-production")
+os.environ.setdefault("ADMIN_PORTAL_DATABASE_URL", f"sqlite:///{_TEST_VAR / 'unused.db'}")
+os.environ.setdefault("ADMIN_PORTAL_PUBLIC_BASE_URL", "http://portal.test")
+os.environ.pop("ADMIN_PORTAL_RESEND_API_KEY", None)
+
+import pytest  # noqa: E402
+from sqlalchemy.engine import Engine  # noqa: E402
+from sqlmodel import Session, SQLModel  # noqa: E402
+
+import admin_portal.models  # noqa: E402,F401  (registers every table)
+from admin_portal.db import make_engine  # noqa: E402
+
+# Session-wide fixtures that start real services (PostgreSQL) live in their own module.
+pytest_plugins = ["tests.support.postgres"]
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Iterator[Engine]:
+    """A fresh SQLite database with every table: each test owns its data."""
+    eng = make_engine(f"sqlite:///{tmp_path / 'test.db'}")
+    SQLModel.metadata.create_all(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    with Session(engine, expire_on_commit=False) as s:
+        yield s
+        s.rollback()

@@ -1,0 +1,220 @@
+"""The real app, started once per test session, driven by Debian's Chromium.
+
+The portal runs in prod mode on a free port with a temporary SQLite database, demo
+data, its mail worker, and the real Resend SDK pointed at a local fake Resend server.
+Every page fails its test on a browser console error.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, BrowserContext, Page
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DEMO_PASSWORD = "en lång demofras för testerna"
+CHROMIUM = "/usr/bin/chromium"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for(url: str, *, timeout: float, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url} process exited early:\n{log.read_text()[-4000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (loopback only)
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"{url} not ready after {timeout}s:\n{log.read_text()[-4000:]}")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+@dataclass
+class FakeResend:
+    url: str
+
+    def emails(self) -> list[dict]:
+        with urllib.request.urlopen(f"{self.url}/_test/emails", timeout=5) as response:  # noqa: S310
+            return json.loads(response.read())
+
+    def wait_for_mail(self, to: str, *, after: int = 0, timeout: float = 20) -> dict:
+        """The first mail to `to` beyond the first `after` ones (the worker sends async)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            mine = [m for m in self.emails() if to in _recipients(m)]
+            if len(mine) > after:
+                return mine[after]
+            time.sleep(0.3)
+        raise AssertionError(f"no mail to {to} within {timeout}s")
+
+    def count_to(self, to: str) -> int:
+        return sum(1 for m in self.emails() if to in _recipients(m))
+
+
+def _recipients(mail: dict) -> list[str]:
+    body = mail.get("body", mail)
+    to = body.get("to", [])
+    return [to] if isinstance(to, str) else list(to)
+
+
+@dataclass
+class Portal:
+    base_url: str
+    fake_resend: FakeResend
+    database_url: str
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+
+@pytest.fixture(scope="session")
+def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
+    workdir = tmp_path_factory.mktemp("portal")
+    resend_port, app_port = _free_port(), _free_port()
+    env = dict(os.environ)
+    database_url = f"sqlite:///{workdir / 'portal.db'}"
+    env.update(
+        ADMIN_PORTAL_ENVIRONMENT="test",
+        ADMIN_PORTAL_DATABASE_URL=database_url,
+        ADMIN_PORTAL_PUBLIC_BASE_URL=f"http://localhost:{app_port}",
+        ADMIN_PORTAL_DEMO_PASSWORD=DEMO_PASSWORD,
+        ADMIN_PORTAL_SECRET_KEY="e2e-secret-key-of-reasonable-length-000000",
+        ADMIN_PORTAL_RESEND_API_KEY="re_test_e2e",
+        ADMIN_PORTAL_RESEND_API_URL=f"http://127.0.0.1:{resend_port}",
+        ADMIN_PORTAL_MAIL_REQUESTS_PER_SECOND="20",
+        PORT=str(app_port),
+        PYTHONUNBUFFERED="1",
+    )
+    resend_log, app_log = workdir / "fake_resend.log", workdir / "portal.log"
+    fake = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "tests.support.fake_resend", "--port", str(resend_port)],
+        cwd=PROJECT_ROOT, env=env, stdout=resend_log.open("w"), stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    app = None
+    try:
+        _wait_for(f"http://127.0.0.1:{resend_port}/_test/emails", timeout=20, process=fake, log=resend_log)
+        for step in (["-m", "alembic", "upgrade", "head"], ["-m", "admin_portal.cli", "seed-demo"]):
+            subprocess.run([sys.executable, *step], cwd=PROJECT_ROOT, env=env, check=True)  # noqa: S603
+        app = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "admin_portal.cli", "serve", "--port", str(app_port)],
+            cwd=PROJECT_ROOT, env=env, stdout=app_log.open("w"), stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        _wait_for(f"http://127.0.0.1:{app_port}/ping", timeout=300, process=app, log=app_log)
+        yield Portal(
+            base_url=f"http://localhost:{app_port}",
+            fake_resend=FakeResend(f"http://127.0.0.1:{resend_port}"),
+            database_url=database_url,
+        )
+    finally:
+        if app is not None:
+            _stop(app)
+        _stop(fake)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    # Playwright cannot download its own browser here; Debian's Chromium stands in.
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+class ConsoleErrors:
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+
+    def watch(self, page: Page) -> None:
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+
+@pytest.fixture
+def console_errors() -> Iterator[ConsoleErrors]:
+    collector = ConsoleErrors()
+    yield collector
+    assert collector.errors == [], f"browser console errors: {collector.errors}"
+
+
+@pytest.fixture
+def new_page(browser: Browser, console_errors: ConsoleErrors, portal: Portal) -> Iterator:
+    """Pages in fresh contexts (no shared cookies), each watched for console errors."""
+    contexts: list[BrowserContext] = []
+
+    def make() -> Page:
+        context = browser.new_context(base_url=portal.base_url, locale="sv-SE")
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        console_errors.watch(page)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+_axe = Axe()
+
+
+def assert_accessible(page: Page) -> None:
+    """axe-core on the current page: no serious or critical violations."""
+    page.mouse.move(0, 0)  # judge the resting page, not a link still under the pointer
+    results = _axe.run(page)
+    bad = [
+        f"{v['id']} ({v['impact']}): {v['help']} -> {[(n['target'], n.get('failureSummary')) for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v.get("impact") in ("serious", "critical")
+    ]
+    assert bad == [], "accessibility violations:\n" + "\n".join(bad)
+
+
+def wait_until_ready(page: Page) -> None:
+    """Hydrated, connected and on_load done: the page shells carry data-ready="yes" then."""
+    page.locator("[data-ready='yes']").first.wait_for()
+
+
+def log_in(page: Page, username: str, password: str = DEMO_PASSWORD) -> None:
+    page.goto("/logga-in")
+    wait_until_ready(page)
+    page.get_by_label("Användarnamn").fill(username)
+    page.get_by_label("Lösenord").fill(password)
+    page.get_by_role("button", name="Logga in").click()

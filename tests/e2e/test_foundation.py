@@ -1,0 +1,167 @@
+"""The walking skeleton as a person uses it: log in, the shell, language, passwords by mail."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import DEMO_PASSWORD, assert_accessible, log_in, wait_until_ready
+
+pytestmark = pytest.mark.e2e
+
+GENERIC_LOGIN_ERROR = "Fel användarnamn eller lösenord"
+FORGOT_ANSWER = "Om uppgifterna matchar ett konto med verifierad e-postadress har vi skickat en länk"
+
+
+def test_head_admin_logs_in_sees_the_shell_switches_language_and_logs_out(new_page, portal):
+    page = new_page()
+    page.goto("/logga-in")
+    wait_until_ready(page)
+    assert_accessible(page)
+    log_in(page, "huvudadmin")
+    expect(page).to_have_url(re.compile(r"/anvandare/?$"))
+    wait_until_ready(page)
+    expect(page.get_by_role("heading", name="Användare", level=1)).to_be_visible()
+    nav = page.get_by_role("navigation", name="Huvudmeny")
+    for section in ["Användare", "Min organisation", "Användarbanken", "Boenden", "Kontaktcenter", "Granskningslogg"]:
+        expect(nav.get_by_role("link", name=section)).to_be_visible()
+    expect(page.get_by_text("Demo Omsorg", exact=True)).to_be_visible()
+    expect(page.get_by_text("Helena Huvudsson")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("button", name="English").click()
+    expect(page.get_by_role("heading", name="Users", level=1)).to_be_visible()
+    expect(page.get_by_role("navigation", name="Main menu").get_by_role("link", name="User bank")).to_be_visible()
+    page.reload()  # the choice is remembered
+    wait_until_ready(page)
+    expect(page.get_by_role("heading", name="Users", level=1)).to_be_visible()
+    page.get_by_role("button", name="Svenska").click()
+    expect(page.get_by_role("heading", name="Användare", level=1)).to_be_visible()
+
+    for section, heading in [("Min organisation", "Min organisation"), ("Granskningslogg", "Granskningslogg")]:
+        page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name=section).click()
+        expect(page.get_by_role("heading", name=heading, level=1)).to_be_visible()
+        wait_until_ready(page)
+        assert_accessible(page)
+    expect(page.get_by_role("cell", name="login").first).to_be_visible()
+
+    page.get_by_role("button", name="Logga ut").click()
+    expect(page).to_have_url(re.compile(r"/logga-in/?$"))
+    page.goto("/anvandare")
+    expect(page).to_have_url(re.compile(r"/logga-in/?\?next="))
+
+
+def test_session_cookie_is_httponly_and_samesite_strict(new_page):
+    page = new_page()
+    log_in(page, "huvudadmin")
+    expect(page).to_have_url(re.compile(r"/anvandare/?$"))
+    cookies = {c["name"]: c for c in page.context.cookies()}
+    session_cookie = cookies["ap_session"]
+    assert session_cookie["httpOnly"] is True
+    assert session_cookie["sameSite"] == "Strict"
+    assert page.evaluate("document.cookie").find("ap_session") == -1
+
+
+def test_wrong_password_and_unknown_user_get_the_same_generic_error(new_page):
+    page = new_page()
+    log_in(page, "huvudadmin", "ett helt fel lösenord här")
+    expect(page.get_by_role("alert").filter(has_text=GENERIC_LOGIN_ERROR)).to_be_visible()
+    expect(page.get_by_label("Användarnamn")).to_have_value("huvudadmin")  # nothing typed is lost
+    log_in(page, "ingen-sadan-anvandare", "ett helt fel lösenord här")
+    expect(page.get_by_role("alert").filter(has_text=GENERIC_LOGIN_ERROR)).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/logga-in"))
+
+
+def test_unit_admin_sees_no_user_bank_and_is_turned_away_from_it(new_page):
+    page = new_page()
+    log_in(page, "enhetsadmin")
+    expect(page.get_by_role("heading", name="Användare", level=1)).to_be_visible()
+    wait_until_ready(page)
+    expect(page.get_by_text("Hemtjänst Centrum")).to_be_visible()
+    expect(page.get_by_role("link", name="Användarbanken")).to_have_count(0)
+    page.goto("/anvandarbanken")
+    expect(page).to_have_url(re.compile(r"/anvandare/?$"))
+
+
+def test_a_standard_user_lands_on_mitt_konto(new_page):
+    page = new_page()
+    log_in(page, "eva.medarbetare")
+    expect(page).to_have_url(re.compile(r"/mitt-konto/?$"))
+    expect(page.get_by_role("heading", name="Mitt konto")).to_be_visible()
+    wait_until_ready(page)
+    assert_accessible(page)
+    page.goto("/anvandare")
+    expect(page).to_have_url(re.compile(r"/mitt-konto/?$"))
+
+
+def test_forgot_password_for_an_unknown_user_answers_the_same_and_sends_nothing(new_page, portal):
+    before = len(portal.fake_resend.emails())
+    page = new_page()
+    page.goto("/logga-in")
+    wait_until_ready(page)
+    page.get_by_role("link", name="Glömt lösenord?").click()
+    wait_until_ready(page)
+    assert_accessible(page)
+    page.get_by_label("Användarnamn eller e-postadress").fill("finns.inte@example.org")
+    page.get_by_role("button", name="Skicka länk").click()
+    expect(page.get_by_role("status").filter(has_text=FORGOT_ANSWER)).to_be_visible()
+    page.wait_for_timeout(2000)  # give the worker time to (not) send
+    assert len(portal.fake_resend.emails()) == before
+
+
+def test_forgot_password_mail_link_sets_a_password_that_works_once(new_page, portal):
+    address = "eva.medarbetare@demo-omsorg.example"
+    already = portal.fake_resend.count_to(address)
+    page = new_page()
+    page.goto("/glomt-losenord")
+    wait_until_ready(page)
+    page.get_by_label("Användarnamn eller e-postadress").fill("EVA.medarbetare")
+    page.get_by_role("button", name="Skicka länk").click()
+    expect(page.get_by_role("status").filter(has_text=FORGOT_ANSWER)).to_be_visible()
+
+    mail = portal.fake_resend.wait_for_mail(address, after=already)
+    body = mail.get("body", mail)
+    assert body["subject"] == "Välj ett nytt lösenord"
+    link = re.search(r"http://localhost:\d+/satt-losenord\?token=[\w-]+", body["text"]).group(0)
+
+    new_password = "sommar vid havet med många måsar"
+    page.goto(link)
+    wait_until_ready(page)
+    assert_accessible(page)
+    page.get_by_label("Nytt lösenord").fill("för kort")
+    page.get_by_label("Upprepa lösenordet").fill("för kort")
+    page.get_by_role("button", name="Spara lösenord").click()
+    expect(page.get_by_text("Lösenordet måste ha minst 15 tecken.")).to_be_visible()
+    page.get_by_label("Nytt lösenord").fill(new_password)
+    page.get_by_label("Upprepa lösenordet").fill(new_password)
+    page.get_by_role("button", name="Spara lösenord").click()
+    expect(page.get_by_role("status").filter(has_text="Ditt lösenord är sparat")).to_be_visible()
+
+    login_page = new_page()
+    log_in(login_page, "eva.medarbetare", new_password)
+    expect(login_page).to_have_url(re.compile(r"/mitt-konto/?$"))
+    old = new_page()
+    log_in(old, "eva.medarbetare", DEMO_PASSWORD)  # the old password is gone
+    expect(old.get_by_role("alert").filter(has_text=GENERIC_LOGIN_ERROR)).to_be_visible()
+
+    reuse = new_page()
+    reuse.goto(link)
+    wait_until_ready(reuse)
+    expect(reuse.get_by_role("alert").filter(has_text="Länken har redan använts")).to_be_visible()
+    expect(reuse.get_by_role("link", name="Be om en ny länk")).to_be_visible()
+
+
+def test_dev_mailbox_lists_outbox_mail_with_its_links(new_page):
+    page = new_page()
+    page.goto("/glomt-losenord")
+    wait_until_ready(page)
+    page.get_by_label("Användarnamn eller e-postadress").fill("huvudadmin")
+    page.get_by_role("button", name="Skicka länk").click()
+    expect(page.get_by_role("status")).to_be_visible()
+    page.goto("/dev/mail")
+    expect(page.get_by_role("heading", name="Utkorg (utveckling)")).to_be_visible()
+    mail = page.locator(".mail-message").filter(has_text="huvudadmin@demo-omsorg.example").first
+    expect(mail).to_contain_text("Välj ett nytt lösenord")
+    expect(mail.locator("a.mail-link").first).to_have_attribute("href", re.compile(r"/satt-losenord\?token="))

@@ -1,0 +1,1 @@
+"""Test helpers: factories, the fake Resend server, service starters."""
