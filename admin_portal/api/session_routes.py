@@ -20,7 +20,15 @@ from admin_portal.db import session_scope
 from admin_portal.services.auth import end_session, redeem_login_ticket
 
 
+def _from_another_site(request: Request) -> bool:
+    # Login CSRF: only our own page may hand the browser a ticket. Browsers that send
+    # Sec-Fetch-Site say "same-origin" for window.location.assign from the portal.
+    return request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none")
+
+
 async def start_session(request: Request) -> RedirectResponse:
+    if _from_another_site(request):
+        return RedirectResponse(routes.LOGIN, status_code=303)
     ticket = request.query_params.get("ticket", "")
     with session_scope() as session:
         raw = redeem_login_ticket(session, ticket=ticket)

@@ -32,7 +32,7 @@ LOGIN_TICKET_LIFETIME = timedelta(seconds=60)
 PASSWORD_LINK_PURPOSES = (TokenPurpose.SET_PASSWORD.value, TokenPurpose.RESET_PASSWORD.value)
 _MAX_INPUT = 256  # nothing longer than this is a username, e-mail or password worth hashing
 _FAILURE_WINDOW = timedelta(minutes=15)
-_THROTTLE_KEY_MAX = 100  # LoginThrottle.username_key is VARCHAR(100): longer keys share a row
+_THROTTLE_KEY_MAX = 100  # bounds the throttle table's keys; longer usernames share a row
 
 
 class InvalidCredentials(ServiceError):
@@ -85,6 +85,9 @@ def _record_failure(session: Session, key: str, now: datetime) -> None:
     key = key[:_THROTTLE_KEY_MAX]
     settings = get_settings()
     throttle = session.get(LoginThrottle, key)
+    if throttle is not None and throttle.locked_until is not None and throttle.locked_until > now:
+        # Attempts during a lock do not extend it: nobody can keep another person locked out.
+        return
     if throttle is None or now - throttle.first_failure_at > _FAILURE_WINDOW:
         throttle = throttle or LoginThrottle(username_key=key)
         throttle.failures = 0

@@ -189,6 +189,9 @@ def new_page(browser: Browser, console_errors: ConsoleErrors, portal: Portal) ->
 
     yield make
     for context in contexts:
+        for page in context.pages:
+            if not page.is_closed() and page.url.startswith(portal.base_url):
+                assert_accessible(page)  # whatever page a test ends on is checked too
         context.close()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import urllib.request
 
 import pytest
 from playwright.sync_api import expect
@@ -165,3 +166,14 @@ def test_dev_mailbox_lists_outbox_mail_with_its_links(new_page):
     mail = page.locator(".mail-message").filter(has_text="huvudadmin@demo-omsorg.example").first
     expect(mail).to_contain_text("Välj ett nytt lösenord")
     expect(mail.locator("a.mail-link").first).to_have_attribute("href", re.compile(r"/satt-losenord\?token="))
+
+
+def test_only_the_portal_origin_is_allowed_cross_origin(portal):
+    def allowed_origin(origin: str) -> str | None:
+        request = urllib.request.Request(portal.url("/ping"), headers={"Origin": origin})
+        with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 (loopback)
+            return response.headers.get("access-control-allow-origin")
+
+    assert allowed_origin("http://evil.example") is None
+    assert allowed_origin(portal.base_url) == portal.base_url
+

@@ -219,6 +219,23 @@ def test_the_account_unlocks_after_the_lockout_minutes(
     assert user.id == anna.id
 
 
+def test_attempts_during_a_lock_do_not_extend_it(
+    session: Session, anna: User, configure: Callable[..., None]
+) -> None:
+    configure(login_max_failures=3, login_lockout_minutes=10)
+    with time_machine.travel(T0, tick=False) as traveller:
+        for _ in range(3):
+            _failure(session, "anna.berg", WRONG)
+        traveller.shift(timedelta(minutes=9))
+        for _ in range(5):  # someone keeps hammering the locked username
+            _failure(session, "anna.berg", WRONG)
+
+        traveller.move_to(T0 + timedelta(minutes=10, seconds=1))
+        user = authenticate(session, username="anna.berg", password=PASSWORD)
+
+    assert user.id == anna.id
+
+
 def test_unknown_usernames_are_throttled_like_known_ones(
     session: Session, anna: User, configure: Callable[..., None]
 ) -> None:

@@ -1,0 +1,91 @@
+"""The cookie routes over HTTP: ticket -> HttpOnly session cookie, logout, login CSRF."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, SQLModel
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+
+from admin_portal import db
+from admin_portal.api.session_routes import session_routes
+from admin_portal.config import get_settings
+from admin_portal.services.auth import issue_login_ticket, resolve_session
+from tests.support.factories import make_company, make_org, make_user
+
+
+@pytest.fixture
+def app_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("ADMIN_PORTAL_DATABASE_URL", f"sqlite:///{tmp_path / 'routes.db'}")
+    get_settings.cache_clear()
+    db.get_engine.cache_clear()
+    SQLModel.metadata.create_all(db.get_engine())
+    yield
+    db.get_engine().dispose()
+    db.get_engine.cache_clear()
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def client(app_db: None) -> TestClient:
+    return TestClient(Starlette(routes=session_routes), base_url="http://portal.test")
+
+
+def _ticket() -> str:
+    with db.session_scope() as session:
+        company = make_company(session, make_org(session))
+        user = make_user(session, company, username="kim")
+        return issue_login_ticket(session, user=user)
+
+
+def test_a_ticket_becomes_an_httponly_samesite_strict_cookie_once(client: TestClient) -> None:
+    ticket = _ticket()
+    response = client.get(
+        f"/api/session?ticket={ticket}&next=/granskningslogg",
+        headers={"Sec-Fetch-Site": "same-origin"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == "/granskningslogg"
+    cookie = response.headers["set-cookie"]
+    assert cookie.startswith("ap_session=")
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Path=/" in cookie
+    raw = cookie.split(";")[0].split("=", 1)[1]
+    with Session(db.get_engine()) as session:
+        assert resolve_session(session, raw_token=raw) is not None
+
+    again = client.get(f"/api/session?ticket={ticket}", follow_redirects=False)
+    assert again.headers["location"] == "/logga-in?expired=1"
+    assert "set-cookie" not in again.headers
+
+
+def test_a_ticket_arriving_from_another_site_is_refused_and_kept_unused(client: TestClient) -> None:
+    ticket = _ticket()
+    refused = client.get(
+        f"/api/session?ticket={ticket}", headers={"Sec-Fetch-Site": "cross-site"}, follow_redirects=False
+    )
+    assert refused.headers["location"] == "/logga-in"
+    assert "set-cookie" not in refused.headers
+    accepted = client.get(f"/api/session?ticket={ticket}", follow_redirects=False)
+    assert accepted.headers["set-cookie"].startswith("ap_session=")
+
+
+def test_next_must_be_a_local_path(client: TestClient) -> None:
+    response = client.get(
+        f"/api/session?ticket={_ticket()}&next=//evil.example/x", follow_redirects=False
+    )
+    assert response.headers["location"] == "/anvandare"
+
+
+def test_logout_revokes_the_session_and_clears_the_cookie(client: TestClient) -> None:
+    created = client.get(f"/api/session?ticket={_ticket()}", follow_redirects=False)
+    raw = created.headers["set-cookie"].split(";")[0].split("=", 1)[1]
+    client.cookies.set("ap_session", raw)
+    response = client.post("/api/logout", follow_redirects=False)
+    assert response.headers["location"] == "/logga-in"
+    assert 'ap_session=""' in response.headers["set-cookie"] or "Max-Age=0" in response.headers["set-cookie"]
+    with Session(db.get_engine()) as session:
+        assert resolve_session(session, raw_token=raw) is None
