@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from admin_portal.i18n.en import MESSAGES as EN
-from admin_portal.i18n.sv import MESSAGES as SV
+from admin_portal.i18n import en, sv, validation_en, validation_sv
+
+SV: dict[str, str] = {**sv.MESSAGES, **validation_sv.MESSAGES}
+EN: dict[str, str] = {**en.MESSAGES, **validation_en.MESSAGES}
 
 LANGUAGES = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"

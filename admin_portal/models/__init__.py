@@ -2,6 +2,7 @@
 
 from admin_portal.models.audit import AuditEvent
 from admin_portal.models.base import require_id, utcnow
+from admin_portal.models.care import CareLink
 from admin_portal.models.outbox import OutboxMessage, OutboxStatus
 from admin_portal.models.security import LoginSession, LoginThrottle, Token, TokenPurpose
 from admin_portal.models.tenancy import Company, Organisation, Unit
@@ -9,6 +10,7 @@ from admin_portal.models.user import Language, Role, RoleAssignment, User, UserS
 
 __all__ = [
     "AuditEvent",
+    "CareLink",
     "Company",
     "Language",
     "LoginSession",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Index, UniqueConstraint, text
+from sqlalchemy import Index, UniqueConstraint, false, text
 from sqlmodel import Field, SQLModel
 
 from admin_portal.models.base import utcnow
@@ -34,6 +34,10 @@ class User(SQLModel, table=True):
     __table_args__ = (
         # F0.8: no two people in one company share an e-mail address (case-insensitive).
         UniqueConstraint("company_id", "email_key", name="uq_user_company_email_key"),
+        # F3.3: the numeric ID (Agent-ID) is unique within the organisation.
+        UniqueConstraint("organisation_id", "numeric_id", name="uq_user_org_numeric_id"),
+        # The user bank finds people by exact personnummer within the organisation.
+        Index("ix_users_org_national_id", "organisation_id", "national_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -50,7 +54,9 @@ class User(SQLModel, table=True):
     email_key: str | None = Field(default=None, max_length=1000, index=True)
     email_verified_at: datetime | None = None
     mobile: str | None = Field(default=None, max_length=20)
+    # Personnummer or samordningsnummer as 12 digits (YYYYMMDDNNNN); shown masked.
     national_id: str | None = Field(default=None, max_length=12)
+    numeric_id: int | None = None
     language: str = Field(default=Language.SV, max_length=2)
     user_type: str = Field(default=UserType.EMPLOYEE, max_length=20, index=True)
     status: str = Field(default=UserStatus.ACTIVE, max_length=20, index=True)
@@ -59,6 +65,7 @@ class User(SQLModel, table=True):
     password_changed_at: datetime | None = None
     removed_at: datetime | None = Field(default=None, index=True)
     removed_by_id: int | None = Field(default=None, foreign_key="users.id")
+    removed_reason: str | None = Field(default=None, max_length=500)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
@@ -111,4 +118,6 @@ class RoleAssignment(SQLModel, table=True):
     role: str = Field(max_length=20)
     company_id: int | None = Field(default=None, foreign_key="companies.id")
     unit_id: int | None = Field(default=None, foreign_key="units.id")
+    # Admins see personnummer masked; this grant lets them reveal one (audited).
+    may_reveal_national_id: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     created_at: datetime = Field(default_factory=utcnow)

@@ -1,0 +1,3 @@
+"""English texts for validation messages (admin_portal.validation)."""
+
+MESSAGES: dict[str, str] = {}
