@@ -12,9 +12,15 @@ from admin_portal.pages import (  # noqa: F401  (each module registers its pages
     login,
     my_account,
     set_password,
+    user_bank,
+    user_new,
+    user_profile,
+    users_list,
 )
 
 app = rx.App(
     html_lang="sv",
+    # Plain toasts: the "rich" colours fail WCAG contrast for small text.
+    toaster=rx.toast.provider(rich_colors=False, close_button=True, position="top-center"),
     api_transformer=Starlette(routes=session_routes),
 )

@@ -9,6 +9,8 @@ FORGOT_PASSWORD = "/glomt-losenord"
 SET_PASSWORD = "/satt-losenord"
 MY_ACCOUNT = "/mitt-konto"
 USERS = "/anvandare"
+USER_NEW = "/anvandare/ny"
+USER_PROFILE = "/anvandare/[user_id]"
 ORGANISATION = "/min-organisation"
 PROPERTIES = "/boenden"
 CONTACT_CENTRE = "/kontaktcenter"
@@ -32,3 +34,17 @@ def safe_next(next_path: str | None, default: str = ADMIN_HOME) -> str:
     if not next_path or not next_path.startswith("/") or next_path.startswith("//") or "\\" in next_path:
         return default
     return next_path
+
+
+def user_profile(user_id: int) -> str:
+    return f"{USERS}/{user_id}"
+
+
+def user_bank_entry(user_id: int) -> str:
+    return f"{USER_BANK}?anvandare={user_id}"
+
+
+def user_id_from_path(path: str) -> int | None:
+    """The id in /anvandare/<id>; None for anything else (never trust the path blindly)."""
+    last = (path or "").rstrip("/").rsplit("/", 1)[-1]
+    return int(last) if last.isdigit() and len(last) < 12 else None

@@ -16,9 +16,10 @@ from types import FrameType
 from sqlalchemy.engine import Engine
 
 from admin_portal.config import get_settings
-from admin_portal.db import get_engine
+from admin_portal.db import get_engine, session_scope
 from admin_portal.mail.dispatcher import RateLimiter, dispatch_due, run_forever
 from admin_portal.mail.senders import LocalMailboxSender, Sender, sender_from_settings
+from admin_portal.services.user_bank import purge_expired
 
 logger = logging.getLogger("admin_portal.worker")
 
@@ -48,13 +49,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     stop = threading.Event()
     _install_signal_handlers(stop)
     engine = get_engine()
+    if args.purge_once:
+        logger.info("user bank purge: %d erased", purge_user_bank(engine))
+        return 0
     if args.once:
         _dispatch_until_idle(engine, sender, stop)
     else:
         logger.info("worker started; polling every %.1fs", args.poll_seconds)
+        threading.Thread(target=_purge_periodically, args=(engine, stop), daemon=True).start()
         run_forever(stop, args.poll_seconds, engine_or_session_factory=engine, sender=sender)
     logger.info("worker stopped")
     return 0
+
+
+PURGE_INTERVAL_SECONDS = 3600.0
+
+
+def purge_user_bank(engine: Engine) -> int:
+    """Erase users whose user-bank retention has passed (F0.4, retention). Idempotent."""
+    with session_scope(engine) as session:
+        return purge_expired(session)
+
+
+def _purge_periodically(engine: Engine, stop: threading.Event) -> None:
+    while not stop.is_set():
+        try:
+            erased = purge_user_bank(engine)
+            if erased:
+                logger.info("user bank purge: %d erased", erased)
+        except Exception:
+            logger.exception("user bank purge failed; trying again later")
+        stop.wait(PURGE_INTERVAL_SECONDS)
 
 
 def _dispatch_until_idle(engine: Engine, sender: Sender, stop: threading.Event) -> None:
@@ -80,6 +105,9 @@ def _install_signal_handlers(stop: threading.Event) -> None:
 def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m admin_portal.worker", description=__doc__)
     parser.add_argument("--once", action="store_true", help="dispatch what is due, then exit")
+    parser.add_argument(
+        "--purge-once", action="store_true", help="erase users past their user-bank retention, then exit"
+    )
     parser.add_argument("--poll-seconds", type=float, default=1.0, help="pause when idle")
     parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning"])
     return parser.parse_args(argv)

@@ -21,6 +21,8 @@ class Actor:
     company_ids: frozenset[int] = field(default_factory=frozenset)
     # Units administered directly plus every unit nested below them.
     unit_ids: frozenset[int] = field(default_factory=frozenset)
+    # A grant that lets an admin reveal a masked personnummer (head admins always may).
+    may_reveal_national_id: bool = False
 
     @property
     def is_admin(self) -> bool:
@@ -55,6 +57,7 @@ def load_actor(session: Session, user_id: int) -> Actor | None:
         is_head_admin=is_head,
         company_ids=company_ids,
         unit_ids=frozenset(_with_descendants(session, direct_units, user.organisation_id)),
+        may_reveal_national_id=is_head or any(g.may_reveal_national_id for g in grants),
     )
 
 
@@ -105,3 +108,18 @@ def can_use_user_bank(actor: Actor) -> bool:
 
 def can_create_administrators(actor: Actor) -> bool:
     return actor.is_head_admin
+
+
+def can_reveal_national_id(actor: Actor, user: User) -> bool:
+    return can_manage_user(actor, user) and (actor.is_head_admin or actor.may_reveal_national_id)
+
+
+def can_use_company_unit(actor: Actor, *, company: Company, unit: Unit | None) -> bool:
+    """May the actor place a user in this company (and unit)? Units must belong to the company."""
+    if company.organisation_id != actor.organisation_id:
+        return False
+    if unit is not None and unit.company_id != company.id:
+        return False
+    if actor.is_head_admin or company.id in actor.company_ids:
+        return True
+    return unit is not None and unit.id in actor.unit_ids

@@ -2,7 +2,41 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
+
+_LABEL_STYLE = {"fontWeight": "500", "display": "block", "marginBottom": "0.25em"}
+_SELECT_STYLE = {
+    "width": "100%",
+    "padding": "0.45em 0.5em",
+    "borderRadius": "var(--radius-2)",
+    "border": "1px solid var(--gray-7)",
+    "background": "var(--color-background)",
+    "color": "var(--gray-12)",
+    "fontSize": "var(--font-size-2)",
+}
+
+
+def _feedback(field_id: str, error: rx.Var | str, hint: rx.Var | str | None) -> list[rx.Component]:
+    error_var = rx.Var.create(error)
+    parts: list[rx.Component] = []
+    if hint is not None:
+        parts.append(rx.text(hint, id=f"{field_id}-hint", size="1", color_scheme="gray", high_contrast=True))
+    parts.append(
+        rx.text(
+            error_var,
+            id=f"{field_id}-error",
+            color_scheme="red",
+            size="2",
+            role=rx.cond(error_var != "", "alert", "none"),
+        )
+    )
+    return parts
+
+
+def _described_by(field_id: str, hint: object) -> str:
+    return f"{field_id}-error" + (f" {field_id}-hint" if hint is not None else "")
 
 
 def text_field(
@@ -15,15 +49,11 @@ def text_field(
     autocomplete: str = "off",
     required: bool = False,
     hint: rx.Var | str | None = None,
+    **input_props: Any,
 ) -> rx.Component:
     error_var = rx.Var.create(error)
-    described_by = f"{field_id}-error" + (f" {field_id}-hint" if hint is not None else "")
     return rx.box(
-        rx.el.label(label, html_for=field_id, style={"fontWeight": "500", "display": "block"}),
-        rx.cond(
-            hint is not None,
-            rx.text(hint or "", id=f"{field_id}-hint", size="1", color_scheme="gray"),
-        ),
+        rx.el.label(label, html_for=field_id, style=_LABEL_STYLE),
         rx.input(
             id=field_id,
             name=name,
@@ -31,20 +61,67 @@ def text_field(
             auto_complete=autocomplete,
             required=required,
             aria_invalid=rx.cond(error_var != "", "true", "false"),
-            aria_describedby=described_by,
+            aria_describedby=_described_by(field_id, hint),
             width="100%",
             size="3",
+            **input_props,
         ),
-        rx.text(
-            error_var,
-            id=f"{field_id}-error",
-            color_scheme="red",
-            size="2",
-            role=rx.cond(error_var != "", "alert", ""),
-        ),
+        *_feedback(field_id, error, hint),
         width="100%",
     )
 
 
-def primary_button(label: rx.Var | str, **props) -> rx.Component:
+def text_area(
+    *, field_id: str, label: rx.Var | str, name: str, error: rx.Var | str = "", **props: Any
+) -> rx.Component:
+    error_var = rx.Var.create(error)
+    return rx.box(
+        rx.el.label(label, html_for=field_id, style=_LABEL_STYLE),
+        rx.text_area(
+            id=field_id,
+            name=name,
+            aria_invalid=rx.cond(error_var != "", "true", "false"),
+            aria_describedby=f"{field_id}-error",
+            width="100%",
+            **props,
+        ),
+        *_feedback(field_id, error, None),
+        width="100%",
+    )
+
+
+def select_field(
+    *,
+    field_id: str,
+    label: rx.Var | str,
+    name: str,
+    options: list[rx.Component] | rx.Component,
+    error: rx.Var | str = "",
+    hint: rx.Var | str | None = None,
+    **select_props: Any,
+) -> rx.Component:
+    """A native <select>: labelled, keyboard-friendly and part of the form's data."""
+    error_var = rx.Var.create(error)
+    children = options if isinstance(options, list) else [options]
+    return rx.box(
+        rx.el.label(label, html_for=field_id, style=_LABEL_STYLE),
+        rx.el.select(
+            *children,
+            id=field_id,
+            name=name,
+            aria_invalid=rx.cond(error_var != "", "true", "false"),
+            aria_describedby=_described_by(field_id, hint),
+            style=_SELECT_STYLE,
+            **select_props,
+        ),
+        *_feedback(field_id, error, hint),
+        width="100%",
+    )
+
+
+def option(value: str | rx.Var, label: rx.Var | str) -> rx.Component:
+    return rx.el.option(label, value=value)
+
+
+def primary_button(label: rx.Var | str, **props: Any) -> rx.Component:
     return rx.button(label, type="submit", size="3", **props)

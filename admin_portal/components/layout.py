@@ -27,7 +27,7 @@ def _nav_link(href: str, key: str) -> rx.Component:
 
 def sidebar() -> rx.Component:
     return rx.el.nav(
-        rx.heading(tx("app.name"), size="4", as_="p", margin_bottom="1em"),
+        rx.text(tx("app.name"), size="4", weight="bold", margin_bottom="1em"),
         rx.el.ul(
             *[_nav_link(href, key) for href, key in NAV_ITEMS[:2]],
             # F0.4: the user bank is for head administrators only.

@@ -6,8 +6,7 @@ import reflex as rx
 
 from admin_portal import routes
 from admin_portal.components.i18n import tx
-from admin_portal.components.layout import admin_page, coming_soon
-from admin_portal.state.admin_pages import UsersSummaryState
+from admin_portal.components.layout import coming_soon
 from admin_portal.state.session import SessionState
 
 
@@ -19,20 +18,6 @@ def index_page() -> rx.Component:
 
 def _go_home() -> rx.Component:
     return rx.el.noscript(rx.link(tx("nav.users"), href=routes.USERS))
-
-
-@rx.page(
-    route=routes.USERS,
-    title="Användare – Adminportalen",
-    on_load=[SessionState.require_admin, UsersSummaryState.load],
-)
-def users_page() -> rx.Component:
-    return admin_page(
-        "users.title",
-        rx.text(tx("users.intro")),
-        rx.text(tx("users.count", count=UsersSummaryState.user_count), margin_top="1em"),
-        rx.callout(tx("coming_soon.body"), icon="info", title=tx("coming_soon.title"), margin_top="1em"),
-    )
 
 
 @rx.page(route=routes.ORGANISATION, title="Min organisation – Adminportalen", on_load=SessionState.require_admin)
@@ -48,8 +33,3 @@ def properties_page() -> rx.Component:
 @rx.page(route=routes.CONTACT_CENTRE, title="Kontaktcenter – Adminportalen", on_load=SessionState.require_admin)
 def contact_centre_page() -> rx.Component:
     return coming_soon("nav.contact_centre")
-
-
-@rx.page(route=routes.USER_BANK, title="Användarbanken – Adminportalen", on_load=SessionState.require_head_admin)
-def user_bank_page() -> rx.Component:
-    return coming_soon("nav.user_bank")

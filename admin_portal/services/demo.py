@@ -9,6 +9,7 @@ from stdnum import luhn
 
 from admin_portal.auth.passwords import hash_password
 from admin_portal.models import (
+    CareLink,
     Company,
     Organisation,
     Role,
@@ -36,6 +37,7 @@ class DemoPerson:
     unit: str | None
     email_verified: bool = True
     with_password: bool = True
+    national_id: str | None = None  # 12 digits; test-like numbers, valid checksums
 
 
 _COMPANIES = [("Demo Omsorg Norr AB", "556123456"), ("Demo Omsorg Syd AB", "556654321")]
@@ -47,15 +49,55 @@ _UNITS = [  # (company index, name, parent name)
 ]
 _PEOPLE = [
     DemoPerson(HEAD_ADMIN_USERNAME, "Helena", "Huvudsson", UserType.ADMINISTRATOR, 0, None),
-    DemoPerson(UNIT_ADMIN_USERNAME, "Erik", "Enhetsson", UserType.ADMINISTRATOR, 0, "Hemtjänst Centrum"),
-    DemoPerson("anna.brukare", "Anna", "Andersson", UserType.BRUKARE, 0, "Hemtjänst Centrum", False, False),
-    DemoPerson("bengt.brukare", "Bengt", "Berg", UserType.BRUKARE, 1, "Personlig assistans Syd", False, False),
-    DemoPerson("cecilia.assistent", "Cecilia", "Carlsson", UserType.ASSISTANT, 0, "Hemtjänst Centrum"),
-    DemoPerson("david.assistent", "David", "Dahl", UserType.ASSISTANT, 1, "Personlig assistans Syd", False),
+    DemoPerson(
+        UNIT_ADMIN_USERNAME, "Erik", "Enhetsson", UserType.ADMINISTRATOR, 0, "Hemtjänst Centrum"
+    ),
+    DemoPerson(
+        "anna.brukare",
+        "Anna",
+        "Andersson",
+        UserType.BRUKARE,
+        0,
+        "Hemtjänst Centrum",
+        False,
+        False,
+        "198501011236",
+    ),
+    DemoPerson(
+        "bengt.brukare",
+        "Bengt",
+        "Berg",
+        UserType.BRUKARE,
+        1,
+        "Personlig assistans Syd",
+        False,
+        False,
+    ),
+    DemoPerson(
+        "cecilia.assistent", "Cecilia", "Carlsson", UserType.ASSISTANT, 0, "Hemtjänst Centrum"
+    ),
+    DemoPerson(
+        "david.assistent",
+        "David",
+        "Dahl",
+        UserType.ASSISTANT,
+        1,
+        "Personlig assistans Syd",
+        False,
+        national_id="191212121212",
+    ),
     DemoPerson("eva.medarbetare", "Eva", "Ek", UserType.EMPLOYEE, 0, "Hemtjänst Väster"),
-    DemoPerson("filip.medarbetare", "Filip", "Fors", UserType.EMPLOYEE, 0, "Nattpatrullen", False, False),
+    DemoPerson(
+        "filip.medarbetare", "Filip", "Fors", UserType.EMPLOYEE, 0, "Nattpatrullen", False, False
+    ),
     DemoPerson("gunilla.agent", "Gunilla", "Gran", UserType.AGENT, 1, None),
 ]
+
+
+# Another customer of the platform: only its usernames ever show through (F0.3, "taken elsewhere").
+OTHER_ORGANISATION = "Exempelkunden"
+_OTHER_COMPANY = ("Exempelkunden Vård AB", "556778899")
+_OTHER_PEOPLE = [("anders.extern", "Anders", "Extern")]
 
 
 def _email_for(username: str) -> str:
@@ -72,7 +114,9 @@ def seed_demo(session: Session, *, password: str) -> bool:
     companies = []
     for name, prefix in _COMPANIES:
         company = Company(
-            organisation_id=require_id(org), name=name, organisation_number=prefix + luhn.calc_check_digit(prefix)
+            organisation_id=require_id(org),
+            name=name,
+            organisation_number=prefix + luhn.calc_check_digit(prefix),
         )
         session.add(company)
         companies.append(company)
@@ -103,6 +147,7 @@ def seed_demo(session: Session, *, password: str) -> bool:
             email_key=email_key(email),
             email_verified_at=utcnow() if person.email_verified else None,
             user_type=person.user_type,
+            national_id=person.national_id,
             password_hash=password_hash if person.with_password else None,
             password_changed_at=utcnow() if person.with_password else None,
         )
@@ -110,7 +155,11 @@ def seed_demo(session: Session, *, password: str) -> bool:
         users[person.username] = user
     session.flush()
     head, unit_admin = users[HEAD_ADMIN_USERNAME], users[UNIT_ADMIN_USERNAME]
-    session.add(RoleAssignment(user_id=require_id(head), organisation_id=require_id(org), role=Role.HEAD_ADMIN))
+    session.add(
+        RoleAssignment(
+            user_id=require_id(head), organisation_id=require_id(org), role=Role.HEAD_ADMIN
+        )
+    )
     session.add(
         RoleAssignment(
             user_id=require_id(unit_admin),
@@ -119,5 +168,45 @@ def seed_demo(session: Session, *, password: str) -> bool:
             unit_id=units["Hemtjänst Centrum"].id,
         )
     )
+    # F0.2: every demo assistant assists a brukare.
+    for assistant, brukare in (
+        ("cecilia.assistent", "anna.brukare"),
+        ("david.assistent", "bengt.brukare"),
+    ):
+        session.add(
+            CareLink(
+                organisation_id=require_id(org),
+                assistant_id=require_id(users[assistant]),
+                brukare_id=require_id(users[brukare]),
+            )
+        )
     session.flush()
+    _seed_other_organisation(session)
     return True
+
+
+def _seed_other_organisation(session: Session) -> None:
+    org = Organisation(name=OTHER_ORGANISATION)
+    session.add(org)
+    session.flush()
+    name, prefix = _OTHER_COMPANY
+    company = Company(
+        organisation_id=require_id(org),
+        name=name,
+        organisation_number=prefix + luhn.calc_check_digit(prefix),
+    )
+    session.add(company)
+    session.flush()
+    for username, first, last in _OTHER_PEOPLE:
+        session.add(
+            User(
+                organisation_id=require_id(org),
+                company_id=require_id(company),
+                first_name=first,
+                last_name=last,
+                username=username,
+                username_key=username_key(username),
+                user_type=UserType.EMPLOYEE,
+            )
+        )
+    session.flush()

@@ -1,4 +1,4 @@
-"""States of the admin pages built so far: Användare (summary), Granskningslogg, /dev/mail."""
+"""States of the small pages: Granskningslogg and /dev/mail."""
 
 from __future__ import annotations
 
@@ -8,20 +8,7 @@ from admin_portal.db import session_scope
 from admin_portal.services.audit import list_recent_events
 from admin_portal.services.dev_mailbox import list_local_mail
 from admin_portal.services.errors import ServiceError
-from admin_portal.services.organisation import count_active_users_in_scope
 from admin_portal.state.session import SessionState
-
-
-class UsersSummaryState(SessionState):
-    user_count: int = 0
-
-    @rx.event
-    def load(self):
-        who = self._signed_in()
-        if who is None or not who.actor.is_admin:
-            return
-        with session_scope() as session:
-            self.user_count = count_active_users_in_scope(session, actor=who.actor)
 
 
 class AuditLogState(SessionState):

@@ -28,8 +28,9 @@ def test_head_admin_logs_in_sees_the_shell_switches_language_and_logs_out(new_pa
     nav = page.get_by_role("navigation", name="Huvudmeny")
     for section in ["Användare", "Min organisation", "Användarbanken", "Boenden", "Kontaktcenter", "Granskningslogg"]:
         expect(nav.get_by_role("link", name=section)).to_be_visible()
-    expect(page.get_by_text("Demo Omsorg", exact=True)).to_be_visible()
-    expect(page.get_by_text("Helena Huvudsson")).to_be_visible()
+    banner = page.get_by_role("banner")
+    expect(banner.get_by_text("Demo Omsorg", exact=True)).to_be_visible()
+    expect(banner.get_by_text("Helena Huvudsson")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("button", name="English").click()
@@ -80,7 +81,7 @@ def test_unit_admin_sees_no_user_bank_and_is_turned_away_from_it(new_page):
     log_in(page, "enhetsadmin")
     expect(page.get_by_role("heading", name="Användare", level=1)).to_be_visible()
     wait_until_ready(page)
-    expect(page.get_by_text("Hemtjänst Centrum")).to_be_visible()
+    expect(page.get_by_role("banner").get_by_text("Hemtjänst Centrum")).to_be_visible()
     expect(page.get_by_role("link", name="Användarbanken")).to_have_count(0)
     page.goto("/anvandarbanken")
     expect(page).to_have_url(re.compile(r"/anvandare/?$"))

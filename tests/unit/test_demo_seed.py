@@ -23,6 +23,7 @@ from admin_portal.services.auth import InvalidCredentials, authenticate
 from admin_portal.services.demo import (
     DEMO_ORGANISATION,
     HEAD_ADMIN_USERNAME,
+    OTHER_ORGANISATION,
     UNIT_ADMIN_USERNAME,
     seed_demo,
 )
@@ -53,7 +54,7 @@ def _user(session: Session, username: str) -> User:
 def test_seed_creates_the_demo_organisation_with_two_companies(session: Session) -> None:
     assert seed_demo(session, password=DEMO_PASSWORD) is True
 
-    org = session.exec(select(Organisation)).one()
+    org = session.exec(select(Organisation).where(Organisation.name == DEMO_ORGANISATION)).one()
     assert org.name == DEMO_ORGANISATION == "Demo Omsorg"
     companies = session.exec(select(Company).where(Company.organisation_id == org.id)).all()
     assert len(companies) == 2
@@ -81,7 +82,9 @@ def test_huvudadmin_is_head_admin_of_the_demo_organisation(session: Session) -> 
     actor = load_actor(session, head.id)
 
     assert actor is not None and actor.is_head_admin
-    assert actor.organisation_id == session.exec(select(Organisation.id)).one()
+    assert actor.organisation_id == session.exec(
+        select(Organisation.id).where(Organisation.name == DEMO_ORGANISATION)
+    ).one()
 
 
 def test_enhetsadmin_is_admin_of_a_unit_only(session: Session) -> None:
@@ -113,7 +116,8 @@ def test_seeded_users_have_unique_normalised_keys_and_some_lack_a_password(
 ) -> None:
     seed_demo(session, password=DEMO_PASSWORD)
 
-    users = session.exec(select(User)).all()
+    demo_org = session.exec(select(Organisation.id).where(Organisation.name == DEMO_ORGANISATION)).one()
+    users = session.exec(select(User).where(User.organisation_id == demo_org)).all()
     assert all(u.username_key == u.username.casefold() for u in users)
     assert all(u.email and u.email_key == u.email.casefold() for u in users)
     # Some start without a password or verified e-mail, so invitations can be tried out.
@@ -150,3 +154,13 @@ def test_the_demo_password_logs_in_huvudadmin(session: Session) -> None:
     assert user.username == HEAD_ADMIN_USERNAME
     with pytest.raises(InvalidCredentials):
         authenticate(session, username=HEAD_ADMIN_USERNAME, password=DEMO_PASSWORD + "x")
+
+
+def test_a_second_customer_exists_whose_usernames_are_taken_elsewhere(session: Session) -> None:
+    seed_demo(session, password=DEMO_PASSWORD)
+
+    other = session.exec(select(Organisation).where(Organisation.name == OTHER_ORGANISATION)).one()
+    outsider = _user(session, "anders.extern")
+
+    assert outsider.organisation_id == other.id
+    assert outsider.password_hash is None  # nobody can log in to the other customer from the demo

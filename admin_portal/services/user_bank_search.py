@@ -1,0 +1,131 @@
+"""Användarbanken's search: the users search over removed users, plus removal details.
+
+The text, company and paging come from services.user_search (trigram indexes, keyset
+pages, bounded count); an exact personnummer is one indexed lookup. Removal details for
+the page's rows are fetched in one query, never one per row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, select
+
+from admin_portal.auth.permissions import Actor, can_use_user_bank
+from admin_portal.models import Company, Unit, User, UserStatus
+from admin_portal.services.errors import NotFound
+from admin_portal.services.user_search import UserQuery, search_users
+from admin_portal.validation.errors import InvalidInput
+from admin_portal.validation.national_id import mask_national_id, parse_national_id
+
+
+@dataclass(frozen=True)
+class BankQuery:
+    text: str = ""
+    national_id: str = ""
+    company_id: int | None = None
+    cursor: str | None = None
+
+
+@dataclass(frozen=True)
+class BankRow:
+    id: int
+    full_name: str
+    username: str
+    email: str
+    company_name: str
+    unit_name: str
+    national_id_masked: str
+    removed_at: str
+    removed_by: str
+    removed_reason: str
+
+
+@dataclass(frozen=True)
+class BankPage:
+    rows: list[BankRow]
+    next_cursor: str | None
+    total: int
+    total_is_lower_bound: bool
+    national_id_error: str = ""  # message key when the typed personnummer is not valid
+
+
+def search_bank(session: Session, *, actor: Actor, query: BankQuery) -> BankPage:
+    """Head administrators of the organisation only; everyone else gets "not found"."""
+    if not can_use_user_bank(actor):
+        raise NotFound()
+    typed_id = query.national_id.strip() if isinstance(query.national_id, str) else ""
+    if typed_id:
+        try:
+            national_id = parse_national_id(typed_id)
+        except InvalidInput as problem:
+            return BankPage(
+                rows=[],
+                next_cursor=None,
+                total=0,
+                total_is_lower_bound=False,
+                national_id_error=problem.key,
+            )
+        users = session.exec(
+            select(User)
+            .where(
+                User.organisation_id == actor.organisation_id,
+                User.national_id == national_id,
+                User.status == UserStatus.REMOVED,
+            )
+            .limit(50)
+        ).all()
+        rows = _details(session, [u.id for u in users if u.id is not None])
+        return BankPage(rows=rows, next_cursor=None, total=len(rows), total_is_lower_bound=False)
+    page = search_users(
+        session,
+        actor=actor,
+        query=UserQuery(
+            text=query.text if isinstance(query.text, str) else "",
+            company_id=query.company_id,
+            status="removed",
+            sort="name",
+            cursor=query.cursor,
+        ),
+    )
+    return BankPage(
+        rows=_details(session, [r.id for r in page.rows]),
+        next_cursor=page.next_cursor,
+        total=page.total,
+        total_is_lower_bound=page.total_is_lower_bound,
+    )
+
+
+def _details(session: Session, ids: list[int]) -> list[BankRow]:
+    if not ids:
+        return []
+    remover = aliased(User)
+    found = session.exec(
+        select(User, Company.name, Unit.name, remover.first_name, remover.last_name)
+        .join(Company, col(Company.id) == User.company_id)
+        .join(Unit, col(Unit.id) == User.unit_id, isouter=True)
+        .join(remover, col(remover.id) == User.removed_by_id, isouter=True)
+        .where(col(User.id).in_(ids))
+    ).all()
+    by_id = {row[0].id: row for row in found}
+    result = []
+    for user_id in ids:  # keep the search's order
+        if user_id not in by_id:
+            continue
+        user, company_name, unit_name, by_first, by_last = by_id[user_id]
+        result.append(
+            BankRow(
+                id=user_id,
+                full_name=user.full_name,
+                username=user.username,
+                email=user.email or "",
+                company_name=company_name,
+                unit_name=unit_name or "",
+                national_id_masked=mask_national_id(user.national_id) if user.national_id else "",
+                removed_at=user.removed_at.strftime("%Y-%m-%d %H:%M") if user.removed_at else "",
+                removed_by=f"{by_first} {by_last}" if by_first else "",
+                removed_reason=user.removed_reason or "",
+            )
+        )
+    return result

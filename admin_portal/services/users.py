@@ -1,0 +1,339 @@
+"""Användare: add, edit, invite and remove users (F0.1–F0.9), always inside the actor's scope."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from admin_portal.auth.permissions import (
+    Actor,
+    can_create_administrators,
+    can_manage_user,
+    can_reveal_national_id,
+    can_use_company_unit,
+)
+from admin_portal.auth.tokens import issue_token, void_tokens
+from admin_portal.config import get_settings
+from admin_portal.mail.messages import welcome_message
+from admin_portal.mail.outbox import cancel_pending_for_user, enqueue_message
+from admin_portal.models import (
+    CareLink,
+    Company,
+    Role,
+    RoleAssignment,
+    TokenPurpose,
+    Unit,
+    User,
+    UserStatus,
+    UserType,
+    require_id,
+    utcnow,
+)
+from admin_portal.services.audit import record_event
+from admin_portal.services.auth import revoke_sessions
+from admin_portal.services.errors import NotFound, PermissionDenied, ValidationFailed
+from admin_portal.services.user_input import CleanUser, UserInput, clean_user_input
+from admin_portal.services.username_check import UsernameVerdict, check_username
+from admin_portal.validation.identifiers import email_key, username_key
+
+REMOVAL_REASON_MAX = 500
+
+
+def get_user_in_scope(
+    session: Session, *, actor: Actor, user_id: object, active_only: bool = True
+) -> User:
+    """The user if the actor may manage them; otherwise NotFound (existence is not revealed)."""
+    if not actor.is_admin or isinstance(user_id, bool) or not isinstance(user_id, int):
+        raise NotFound()
+    user = session.get(User, user_id)
+    if user is None or not can_manage_user(actor, user):
+        raise NotFound()
+    if active_only and user.status != UserStatus.ACTIVE:
+        raise NotFound()
+    return user
+
+
+def _placement(
+    session: Session, actor: Actor, clean: CleanUser, errors: dict[str, str]
+) -> tuple[Company | None, Unit | None]:
+    unit = session.get(Unit, clean.unit_id) if clean.unit_id else None
+    company_id = clean.company_id or (unit.company_id if unit else None)
+    company = session.get(Company, company_id) if company_id else None
+    if company is None:
+        errors["company_id"] = "users.company_required"
+        return None, None
+    if clean.unit_id and unit is None:
+        errors["unit_id"] = "users.unit_not_found"
+        return company, None
+    if not can_use_company_unit(actor, company=company, unit=unit):
+        # A unit admin must pick one of their units; forged ids land here too.
+        errors["unit_id" if unit is not None else "company_id"] = "users.placement_outside_scope"
+        return None, None
+    return company, unit
+
+
+def _check_uniqueness(
+    session: Session,
+    actor: Actor,
+    clean: CleanUser,
+    company: Company | None,
+    errors: dict[str, str],
+    *,
+    user_id: int | None = None,
+) -> None:
+    if clean.username and "username" not in errors:
+        verdict = check_username(
+            session, actor=actor, username=clean.username, exclude_user_id=user_id
+        )
+        if verdict.verdict is not UsernameVerdict.AVAILABLE:
+            errors["username"] = verdict.message_key
+    if clean.email and company is not None and "email" not in errors:
+        clash = session.exec(
+            select(User.id).where(
+                User.company_id == company.id, User.email_key == email_key(clean.email)
+            )
+        ).first()
+        if clash is not None and clash != user_id:
+            errors["email"] = "users.email_taken_in_company"
+
+
+def _brukare_for(
+    session: Session, actor: Actor, clean: CleanUser, errors: dict[str, str]
+) -> list[User]:
+    """F0.2: an assistant needs at least one brukare of the same organisation, in scope."""
+    if clean.user_type != UserType.ASSISTANT:
+        return []
+    if not clean.brukare_ids:
+        errors["brukare_ids"] = "users.assistant_needs_brukare"
+        return []
+    found = session.exec(select(User).where(col(User.id).in_(clean.brukare_ids))).all()
+    valid = [
+        u
+        for u in found
+        if u.user_type == UserType.BRUKARE
+        and u.status == UserStatus.ACTIVE
+        and can_manage_user(actor, u)
+    ]
+    if len(valid) != len(clean.brukare_ids):
+        errors["brukare_ids"] = "users.brukare_not_found"
+        return []
+    return valid
+
+
+def _validate(
+    session: Session, actor: Actor, data: UserInput, *, user_id: int | None = None
+) -> tuple[CleanUser, Company, Unit | None, list[User]]:
+    errors: dict[str, str] = {}
+    clean = clean_user_input(data, errors)
+    if clean.user_type == UserType.ADMINISTRATOR and not can_create_administrators(actor):
+        errors["user_type"] = "users.only_head_admin_creates_admins"
+    company, unit = _placement(session, actor, clean, errors)
+    _check_uniqueness(session, actor, clean, company, errors, user_id=user_id)
+    brukare = _brukare_for(session, actor, clean, errors)
+    if errors or company is None:
+        raise ValidationFailed(errors)
+    return clean, company, unit, brukare
+
+
+def _apply(user: User, clean: CleanUser, company: Company, unit: Unit | None) -> None:
+    if user.email_key != (email_key(clean.email) if clean.email else None):
+        user.email_verified_at = None  # a new address must be verified again
+    user.first_name, user.last_name = clean.first_name, clean.last_name
+    user.username, user.username_key = clean.username, username_key(clean.username)
+    user.email = clean.email
+    user.email_key = email_key(clean.email) if clean.email else None
+    user.mobile = clean.mobile
+    if not clean.keep_national_id:
+        user.national_id = clean.national_id
+    user.language, user.notes, user.user_type = clean.language, clean.notes, clean.user_type
+    user.company_id, user.unit_id = require_id(company), unit.id if unit else None
+    user.updated_at = utcnow()
+
+
+def _replace_links(session: Session, user: User, brukare: list[User]) -> None:
+    user_id = require_id(user)
+    session.execute(delete(CareLink).where(col(CareLink.assistant_id) == user_id))
+    for person in brukare:
+        session.add(
+            CareLink(
+                organisation_id=user.organisation_id,
+                assistant_id=user_id,
+                brukare_id=require_id(person),
+            )
+        )
+
+
+def _flush_or_explain(session: Session, actor: Actor, data: UserInput, user_id: int | None) -> None:
+    """The database constraint is the final word when two admins race for one username."""
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        errors: dict[str, str] = {}
+        clean = clean_user_input(data, errors)
+        company = session.get(Company, clean.company_id) if clean.company_id else None
+        _check_uniqueness(session, actor, clean, company, errors, user_id=user_id)
+        raise ValidationFailed(errors or {"username": "username.taken_here"}) from None
+
+
+def create_user(
+    session: Session, *, actor: Actor, data: UserInput, send_invitation: bool = False
+) -> int:
+    """F0.1/F0.6: "Lägg till" (no mail) or "Lägg till och skicka e-postinbjudan"."""
+    if not actor.is_admin:
+        raise PermissionDenied()
+    clean, company, unit, brukare = _validate(session, actor, data)
+    if send_invitation and not clean.email:
+        raise ValidationFailed({"email": "users.email_required_for_invitation"})
+    user = User(
+        organisation_id=actor.organisation_id,
+        company_id=require_id(company),
+        first_name="",
+        last_name="",
+        username="",
+        username_key="",
+    )
+    _apply(user, clean, company, unit)
+    session.add(user)
+    _flush_or_explain(session, actor, data, None)
+    _replace_links(session, user, brukare)
+    if clean.user_type == UserType.ADMINISTRATOR:
+        # An administrator administers the unit (or company) they were placed in.
+        session.add(
+            RoleAssignment(
+                user_id=require_id(user),
+                organisation_id=actor.organisation_id,
+                role=Role.ADMIN,
+                company_id=None if unit else require_id(company),
+                unit_id=unit.id if unit else None,
+            )
+        )
+    record_event(
+        session,
+        action="user_created",
+        organisation_id=actor.organisation_id,
+        actor_user_id=actor.user_id,
+        target_type="user",
+        target_id=user.id,
+    )
+    if send_invitation:
+        _queue_invitation(session, actor, user)
+    return require_id(user)
+
+
+def update_user(session: Session, *, actor: Actor, user_id: object, data: UserInput) -> None:
+    """F0.5: every field is editable later on the profile page, with the same validation."""
+    user = get_user_in_scope(session, actor=actor, user_id=user_id)
+    uid = require_id(user)
+    clean, company, unit, brukare = _validate(session, actor, data, user_id=uid)
+    if (
+        user.user_type == UserType.ADMINISTRATOR
+        and clean.user_type != user.user_type
+        and not actor.is_head_admin
+    ):
+        raise ValidationFailed({"user_type": "users.only_head_admin_creates_admins"})
+    _apply(user, clean, company, unit)
+    session.add(user)
+    _flush_or_explain(session, actor, data, uid)
+    _replace_links(session, user, brukare)
+    record_event(
+        session,
+        action="user_updated",
+        organisation_id=actor.organisation_id,
+        actor_user_id=actor.user_id,
+        target_type="user",
+        target_id=uid,
+    )
+
+
+def _queue_invitation(session: Session, actor: Actor, user: User) -> None:
+    if not user.email:
+        raise ValidationFailed({"email": "users.email_required_for_invitation"})
+    hours = get_settings().set_password_link_hours
+    # issue_token voids the earlier unused link: "Skicka ny inbjudan" leaves one live link.
+    raw = issue_token(
+        session,
+        user_id=require_id(user),
+        purpose=TokenPurpose.SET_PASSWORD,
+        lifetime=timedelta(hours=hours),
+    )
+    message = welcome_message(
+        lang=user.language, name=user.first_name, username=user.username, raw_token=raw
+    )
+    enqueue_message(
+        session,
+        message,
+        to_address=user.email,
+        organisation_id=user.organisation_id,
+        user_id=user.id,
+    )
+    record_event(
+        session,
+        action="invitation_sent",
+        organisation_id=actor.organisation_id,
+        actor_user_id=actor.user_id,
+        target_type="user",
+        target_id=user.id,
+    )
+
+
+def send_invitation(session: Session, *, actor: Actor, user_id: object) -> None:
+    """F0.6 later from the profile: a welcome mail with a fresh single-use link."""
+    user = get_user_in_scope(session, actor=actor, user_id=user_id)
+    _queue_invitation(session, actor, user)
+
+
+def reveal_national_id(session: Session, *, actor: Actor, user_id: object) -> str:
+    """The unmasked personnummer, for head admins and admins with that right. Audited."""
+    user = get_user_in_scope(session, actor=actor, user_id=user_id)
+    if not can_reveal_national_id(actor, user):
+        record_event(
+            session,
+            action="national_id_revealed",
+            organisation_id=actor.organisation_id,
+            actor_user_id=actor.user_id,
+            target_type="user",
+            target_id=user.id,
+            outcome="denied",
+        )
+        session.commit()  # the denial is recorded even though the caller rolls back on the error
+        raise PermissionDenied()
+    record_event(
+        session,
+        action="national_id_revealed",
+        organisation_id=actor.organisation_id,
+        actor_user_id=actor.user_id,
+        target_type="user",
+        target_id=user.id,
+    )
+    return user.national_id or ""
+
+
+def remove_user(session: Session, *, actor: Actor, user_id: object, reason: str = "") -> None:
+    """F0.4: to the user bank. Profile, links and history stay; sessions and unused links die."""
+    user = get_user_in_scope(session, actor=actor, user_id=user_id)
+    uid = require_id(user)
+    if uid == actor.user_id:
+        raise ValidationFailed({"remove": "users.cannot_remove_self"})
+    user.status = UserStatus.REMOVED
+    user.removed_at = utcnow()
+    user.removed_by_id = actor.user_id
+    user.removed_reason = (reason if isinstance(reason, str) else "").strip()[
+        :REMOVAL_REASON_MAX
+    ] or None
+    user.updated_at = utcnow()
+    session.add(user)
+    revoke_sessions(session, user_id=uid)
+    void_tokens(session, user_id=uid)
+    cancel_pending_for_user(session, user_id=uid)
+    record_event(
+        session,
+        action="user_removed",
+        organisation_id=actor.organisation_id,
+        actor_user_id=actor.user_id,
+        target_type="user",
+        target_id=uid,
+    )

@@ -1,0 +1,214 @@
+"""Användarbanken: search removed users, restore them, erase one at once. Head admins only."""
+
+from __future__ import annotations
+
+import dataclasses
+from urllib.parse import parse_qs
+
+import reflex as rx
+
+from admin_portal.auth.permissions import Actor
+from admin_portal.db import session_scope
+from admin_portal.services.errors import NotFound, ValidationFailed
+from admin_portal.services.user_bank import erase_user, preview_restore, restore_user
+from admin_portal.services.user_bank_search import BankQuery, search_bank
+from admin_portal.services.user_profile import placement_options
+from admin_portal.state.session import SessionState
+
+
+def _int(value: object) -> int | None:
+    """A positive id from a form or a row button (which may send a number); else None."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if 0 < value < 10**11 else None
+    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 12 else None
+
+
+class UserBankState(SessionState):
+    text: str = ""
+    national_id: str = ""
+    company_id: str = ""
+    national_id_error: str = ""
+    rows: list[dict] = []
+    total: int = 0
+    total_is_lower_bound: bool = False
+    has_next: bool = False
+    companies: list[dict[str, str]] = []
+    units: list[dict[str, str]] = []
+    # The person being restored or erased.
+    selected: dict = {}
+    target_company_id: str = ""
+    target_unit_id: str = ""
+    conflicts: list[str] = []
+    restore_error: str = ""
+    erase_error: str = ""
+    notice: str = ""
+    _cursor: str | None = None
+    _next_cursor: str | None = None
+
+    def _head_admin(self) -> Actor | None:
+        who = self._signed_in()
+        return who.actor if who and who.actor.is_head_admin else None
+
+    def _search(self) -> None:
+        actor = self._head_admin()
+        if actor is None:
+            return
+        try:
+            with session_scope() as session:
+                page = search_bank(
+                    session,
+                    actor=actor,
+                    query=BankQuery(
+                        text=self.text,
+                        national_id=self.national_id,
+                        company_id=_int(self.company_id),
+                        cursor=self._cursor,
+                    ),
+                )
+        except NotFound:
+            self.rows = []
+            return
+        self.national_id_error = (
+            self._text(page.national_id_error) if page.national_id_error else ""
+        )
+        self.rows = [dataclasses.asdict(r) for r in page.rows]
+        self.total, self.total_is_lower_bound = page.total, page.total_is_lower_bound
+        self._next_cursor = page.next_cursor
+        self.has_next = page.next_cursor is not None
+
+    @rx.event
+    def load(self):
+        actor = self._head_admin()
+        if actor is None:
+            return
+        self.notice = self.restore_error = self.erase_error = ""
+        self.selected, self.conflicts = {}, []
+        with session_scope() as session:
+            placement = placement_options(session, actor=actor)
+        self.companies = [{"id": str(c.id), "label": c.label} for c in placement.companies]
+        self.units = [{"id": str(u.id), "label": u.label} for u in placement.units]
+        self._cursor = None
+        self._search()
+        # A username-taken message links here with ?anvandare=<id>: open that person at once.
+        wanted = _int((parse_qs(self.router.url.query or "").get("anvandare") or [""])[0])
+        if wanted is not None:
+            self._select(actor, wanted, None, None)
+
+    @rx.event
+    def search(self, form: dict):
+        form = form if isinstance(form, dict) else {}
+        self.text = str(form.get("text", ""))[:200]
+        self.national_id = str(form.get("national_id", ""))[:40]
+        self.company_id = str(form.get("company_id", ""))[:12]
+        self._cursor = None
+        self._search()
+
+    @rx.event
+    def next_page(self):
+        if self._next_cursor:
+            self._cursor = self._next_cursor
+            self._search()
+
+    def _select(
+        self, actor: Actor, user_id: int, company_id: int | None, unit_id: int | None
+    ) -> None:
+        try:
+            with session_scope() as session:
+                preview = preview_restore(
+                    session, actor=actor, user_id=user_id, company_id=company_id, unit_id=unit_id
+                )
+        except NotFound:
+            self.selected, self.conflicts = {}, []
+            self.restore_error = self._text("error.not_found")
+            return
+        except ValidationFailed as failure:
+            self.restore_error = self._text(next(iter(failure.errors.values())))
+            return
+        self.restore_error = self.erase_error = ""
+        self.selected = dataclasses.asdict(preview)
+        self.target_company_id = str(preview.company_id)
+        self.target_unit_id = str(preview.unit_id or "")
+        self.conflicts = [self._text(c.key, **c.params) for c in preview.conflicts]
+
+    @rx.event
+    def select(self, user_id: str):
+        actor, wanted = self._head_admin(), _int(user_id)
+        if actor is not None and wanted is not None:
+            self._select(actor, wanted, None, None)
+
+    @rx.event
+    def restore(self, form: dict):
+        actor = self._head_admin()
+        if actor is None or not self.selected:
+            return
+        form = form if isinstance(form, dict) else {}
+        name = self.selected.get("full_name", "")
+        try:
+            with session_scope() as session:
+                mailed = restore_user(
+                    session,
+                    actor=actor,
+                    user_id=int(self.selected["user_id"]),
+                    company_id=_int(form.get("company_id")),
+                    unit_id=_int(form.get("unit_id")),
+                    new_email=str(form.get("new_email", "")),
+                    clear_email=form.get("clear_email") == "on",
+                )
+        except ValidationFailed as failure:
+            self.restore_error = self._text(next(iter(failure.errors.values())))
+            return
+        except NotFound:
+            self.restore_error = self._text("error.not_found")
+            return
+        self.notice = self._text(
+            "bank.restored_mailed" if mailed else "bank.restored_no_mail", name=name
+        )
+        self.selected, self.conflicts = {}, []
+        self._search()
+
+    @rx.event
+    def erase(self, form: dict):
+        actor = self._head_admin()
+        if actor is None or not self.selected:
+            return
+        typed = form.get("confirm", "") if isinstance(form, dict) else ""
+        try:
+            with session_scope() as session:
+                erase_user(
+                    session,
+                    actor=actor,
+                    user_id=int(self.selected["user_id"]),
+                    typed_username=str(typed),
+                )
+        except ValidationFailed as failure:
+            self.erase_error = self._text(next(iter(failure.errors.values())))
+            return
+        except NotFound:
+            self.erase_error = self._text("error.not_found")
+            return
+        self.notice = self._text("bank.erased")
+        self.selected, self.conflicts = {}, []
+        self._search()
+
+    def _repreview(self) -> None:
+        actor = self._head_admin()
+        if actor is not None and self.selected:
+            company, unit = _int(self.target_company_id), _int(self.target_unit_id)
+            self._select(actor, int(self.selected["user_id"]), company, unit)
+
+    @rx.event
+    def set_target_company_id(self, value: str):
+        # A new company: its units differ, so the unit starts empty; conflicts are re-checked.
+        self.target_company_id = value if _int(value) is not None else ""
+        self.target_unit_id = ""
+        self._repreview()
+
+    @rx.event
+    def set_target_unit_id(self, value: str):
+        self.target_unit_id = value if _int(value) is not None else ""
+        self._repreview()
+
+    @rx.event
+    def close(self):
+        self.selected, self.conflicts = {}, []
+        self.restore_error = self.erase_error = ""

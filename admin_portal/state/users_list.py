@@ -1,0 +1,159 @@
+"""Användare: server-side search, filters, sorting and keyset paging; the view lives in the URL."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from urllib.parse import parse_qs, urlencode
+
+import reflex as rx
+
+from admin_portal import routes
+from admin_portal.db import session_scope
+from admin_portal.services.errors import ServiceError
+from admin_portal.services.user_profile import placement_options
+from admin_portal.services.user_search import UserQuery, search_users
+from admin_portal.state.session import SessionState
+
+# URL parameter -> state field. Swedish parameter names: the URL is the admin's bookmark.
+URL_PARAMS = {
+    "q": "text",
+    "foretag": "company_id",
+    "enhet": "unit_id",
+    "typ": "user_type",
+    "epost": "email_state",
+    "status": "status",
+    "sortering": "sort",
+}
+_CHOICES = {
+    "user_type": {"", "brukare", "assistant", "employee", "administrator", "agent"},
+    "email_state": {"", "verified", "unverified", "missing"},
+    "status": {"active", "removed"},
+    "sort": {"name", "username", "created"},
+}
+_DEFAULTS = {"text": "", "company_id": "", "unit_id": "", "user_type": "", "email_state": "", "status": "active", "sort": "name"}
+
+
+def _clean(field: str, value: object) -> str:
+    text = value if isinstance(value, str) else ""
+    if field in _CHOICES:
+        return text if text in _CHOICES[field] else _DEFAULTS[field]
+    if field in ("company_id", "unit_id"):
+        return text if text.isdigit() and len(text) < 12 else ""
+    return text[:200]
+
+
+class UsersListState(SessionState):
+    text: str = ""
+    company_id: str = ""
+    unit_id: str = ""
+    user_type: str = ""
+    email_state: str = ""
+    status: str = "active"
+    sort: str = "name"
+    rows: list[dict] = []
+    total: int = 0
+    total_is_lower_bound: bool = False
+    has_next: bool = False
+    page_number: int = 1
+    companies: list[dict[str, str]] = []
+    units: list[dict[str, str]] = []
+    search_error: str = ""
+    _cursor: str | None = None
+    _next_cursor: str | None = None
+    _previous_cursors: list[str | None] = []
+
+    def _query(self) -> UserQuery:
+        return UserQuery(
+            text=self.text,
+            company_id=int(self.company_id) if self.company_id else None,
+            unit_id=int(self.unit_id) if self.unit_id else None,
+            user_type=self.user_type or None,
+            email_state=self.email_state or None,  # type: ignore[arg-type]
+            status=self.status,  # type: ignore[arg-type]
+            sort=self.sort,  # type: ignore[arg-type]
+            descending=self.sort == "created",  # "Senast tillagda": newest first
+            cursor=self._cursor,
+        )
+
+    def _search(self) -> None:
+        who = self._signed_in()
+        if who is None or not who.actor.is_admin:
+            return
+        try:
+            with session_scope() as session:
+                page = search_users(session, actor=who.actor, query=self._query())
+        except ServiceError as error:
+            self.search_error = self._text(error.key)
+            self.rows = []
+            return
+        self.search_error = ""
+        self.rows = [dataclasses.asdict(row) for row in page.rows]
+        self.total, self.total_is_lower_bound = page.total, page.total_is_lower_bound
+        self._next_cursor = page.next_cursor
+        self.has_next = page.next_cursor is not None
+
+    def _url_script(self) -> rx.event.EventSpec:
+        params = {
+            key: getattr(self, field)
+            for key, field in URL_PARAMS.items()
+            if getattr(self, field) != _DEFAULTS[field]
+        }
+        url = routes.USERS + ("?" + urlencode(params) if params else "")
+        return rx.call_script(f"window.history.replaceState(null, '', {json.dumps(url)})")
+
+    def _restart(self) -> rx.event.EventSpec:
+        self._cursor, self._previous_cursors, self.page_number = None, [], 1
+        self._search()
+        return self._url_script()
+
+    @rx.event
+    def load(self):
+        who = self._signed_in()
+        if who is None or not who.actor.is_admin:
+            return
+        query = parse_qs(self.router.url.query or "")
+        for key, field in URL_PARAMS.items():
+            setattr(self, field, _clean(field, (query.get(key) or [""])[0]) or _DEFAULTS[field])
+        with session_scope() as session:
+            placement = placement_options(session, actor=who.actor)
+        self.companies = [{"id": str(c.id), "label": c.label} for c in placement.companies]
+        self.units = [{"id": str(u.id), "label": u.label} for u in placement.units]
+        self._cursor, self._previous_cursors, self.page_number = None, [], 1
+        self._search()
+
+    @rx.event
+    def set_text(self, value: str):
+        self.text = _clean("text", value)
+        return self._restart()
+
+    @rx.event
+    def set_filter(self, field: str, value: str):
+        if field not in ("company_id", "unit_id", "user_type", "email_state", "status", "sort"):
+            return None
+        setattr(self, field, _clean(field, value))
+        return self._restart()
+
+    @rx.event
+    def clear_filters(self):
+        for field, default in _DEFAULTS.items():
+            setattr(self, field, default)
+        return self._restart()
+
+    @rx.event
+    def next_page(self):
+        if self._next_cursor is None:
+            return
+        self._previous_cursors = [*self._previous_cursors, self._cursor]
+        self._cursor = self._next_cursor
+        self.page_number += 1
+        self._search()
+
+    @rx.event
+    def previous_page(self):
+        if not self._previous_cursors:
+            return
+        self._cursor = self._previous_cursors[-1]
+        self._previous_cursors = self._previous_cursors[:-1]
+        self.page_number = max(1, self.page_number - 1)
+        self._search()
