@@ -246,4 +246,13 @@ MESSAGES: dict[str, str] = {
     "bank.erase_confirm_mismatch": "What you typed does not match the username.",
     "bank.erased": "The person has been erased.",
     "bank.retention": "People are erased automatically {days} days after they were removed.",
+    "set_password.send_new_link": "Send a new link to my e-mail",
+    "set_password.new_link_sent": "If the link was an invitation, a new link has been sent to the account's e-mail address.",
+    "users.bulk_remove_invalid": "Select between 1 and 100 users to remove.",
+    "users.select_row": "Select {name}",
+    "users.remove_selected": "Remove selected ({count})",
+    "users.bulk_remove_title": "Remove {count} users?",
+    "users.bulk_remove_body": "These people move to the user bank. Their sessions and unused links stop working at once and pending mail is not sent:",
+    "users.bulk_removed": "{count} users have been removed and are now in the user bank.",
+    "users.col_select": "Select",
 }

@@ -246,4 +246,13 @@ MESSAGES: dict[str, str] = {
     "bank.erase_confirm_mismatch": "Det du skrev stämmer inte med användarnamnet.",
     "bank.erased": "Personen är raderad.",
     "bank.retention": "Personer raderas automatiskt {days} dagar efter att de tagits bort.",
+    "set_password.send_new_link": "Skicka en ny länk till min e-post",
+    "set_password.new_link_sent": "Om länken var en inbjudan har en ny länk skickats till e-postadressen på kontot.",
+    "users.bulk_remove_invalid": "Markera mellan 1 och 100 användare att ta bort.",
+    "users.select_row": "Markera {name}",
+    "users.remove_selected": "Ta bort markerade ({count})",
+    "users.bulk_remove_title": "Ta bort {count} användare?",
+    "users.bulk_remove_body": "De här personerna flyttas till användarbanken. Deras inloggningar och oanvända länkar slutar gälla direkt och väntande e-post skickas inte:",
+    "users.bulk_removed": "{count} användare är borttagna och ligger nu i användarbanken.",
+    "users.col_select": "Markera",
 }

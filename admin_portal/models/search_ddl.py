@@ -74,12 +74,28 @@ _PREFIX_COLUMNS: Final = {
 }
 
 
+# The two busiest orderings (a head administrator's list by name, a unit's list by name)
+# carry every column the search reads, so walking them never visits the table: on
+# PostgreSQL an index-only scan, on SQLite a covering index. That is about five times
+# cheaper per row than fetching each row, and the walks read thousands of rows.
+_COVERING: Final = ("ix_users_search_org_name", "ix_users_search_unit_name")
+_CARRIED: Final = (
+    "username", "username_key", "email", "email_key", "email_verified_at", "user_type",
+    "numeric_id", "company_id", "unit_id", "created_at",
+)
+
+
 def btree_index_ddl(dialect: str) -> dict[str, str]:
     """Index name -> CREATE INDEX statement for `dialect` ("sqlite" or "postgresql")."""
-    statements = {
-        name: f"CREATE INDEX IF NOT EXISTS {name} ON {USERS_TABLE} ({columns})"
-        for name, columns in _ordering_indexes().items()
-    }
+    statements = {}
+    for name, columns in _ordering_indexes().items():
+        carried = ""
+        if name in _COVERING:
+            keys = {c.strip() for c in columns.split(",")}
+            extra = ", ".join(c for c in _CARRIED if c not in keys)
+            carried = f" INCLUDE ({extra})" if dialect == "postgresql" else ""
+            columns = columns if dialect == "postgresql" else f"{columns}, {extra}"
+        statements[name] = f"CREATE INDEX IF NOT EXISTS {name} ON {USERS_TABLE} ({columns}){carried}"
     # Filter-only lists ("assistants with an unverified e-mail") are counted from the index.
     statements["ix_users_search_filters"] = (
         f"CREATE INDEX IF NOT EXISTS ix_users_search_filters ON {USERS_TABLE} "
@@ -87,6 +103,8 @@ def btree_index_ddl(dialect: str) -> dict[str, str]:
     )
     collate = ' COLLATE "C"' if dialect == "postgresql" else ""
     for name, column in _PREFIX_COLUMNS.items():
+        if dialect != "postgresql" and column in ("last_name", "username_key"):
+            continue  # SQLite compares bytewise anyway: the org ordering indexes serve these
         statements[name] = (
             f"CREATE INDEX IF NOT EXISTS {name} ON {USERS_TABLE} "
             f"(organisation_id, status, {column}{collate})"
@@ -94,7 +112,7 @@ def btree_index_ddl(dialect: str) -> dict[str, str]:
     return statements
 
 
-BTREE_INDEX_NAMES: Final = frozenset(btree_index_ddl("sqlite"))
+BTREE_INDEX_NAMES: Final = frozenset(btree_index_ddl("postgresql"))  # a superset of SQLite's
 
 # --------------------------------------------------------------------------- PostgreSQL
 

@@ -18,6 +18,19 @@ def _dead_link(message_key: str) -> rx.Component:
     )
 
 
+def _expired_link() -> rx.Component:
+    # A welcome link that ran out: a new one goes to the address on file, no questions asked.
+    return rx.vstack(
+        rx.callout(tx("set_password.link_expired"), icon="triangle_alert", color_scheme="amber", role="alert"),
+        rx.cond(
+            SetPasswordState.new_link_sent,
+            rx.callout(tx("set_password.new_link_sent"), icon="mail", role="status"),
+            rx.button(tx("set_password.send_new_link"), on_click=SetPasswordState.send_new_link),
+        ),
+        rx.link(tx("set_password.request_new"), href=routes.FORGOT_PASSWORD),
+    )
+
+
 def _form() -> rx.Component:
     return rx.vstack(
         rx.text(tx("set_password.intro", username=SetPasswordState.link_username)),
@@ -64,7 +77,7 @@ def set_password_page() -> rx.Component:
             rx.match(
                 SetPasswordState.link_state,
                 ("valid", _form()),
-                ("expired", _dead_link("set_password.link_expired")),
+                ("expired", _expired_link()),
                 ("used", _dead_link("set_password.link_used")),
                 ("unknown", _dead_link("set_password.link_unknown")),
                 rx.spinner(),

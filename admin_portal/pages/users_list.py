@@ -12,6 +12,15 @@ from admin_portal.state.session import SessionState
 from admin_portal.state.users_list import UsersListState as S
 
 _TYPES = ["brukare", "assistant", "employee", "administrator", "agent"]
+# Read by screen readers, not shown: the checkbox column needs a header name.
+_VISUALLY_HIDDEN = {
+    "position": "absolute",
+    "width": "1px",
+    "height": "1px",
+    "overflow": "hidden",
+    "clip": "rect(0 0 0 0)",
+    "whiteSpace": "nowrap",
+}
 
 
 def _filter(field: str, label_key: str, options: list[rx.Component]) -> rx.Component:
@@ -29,7 +38,11 @@ def toolbar() -> rx.Component:
     return rx.vstack(
         rx.hstack(
             rx.box(
-                rx.el.label(tx("users.search"), html_for="users-search", style={"fontWeight": "500", "display": "block"}),
+                rx.el.label(
+                    tx("users.search"),
+                    html_for="users-search",
+                    style={"fontWeight": "500", "display": "block"},
+                ),
                 rx.input(
                     id="users-search",
                     type="search",
@@ -47,24 +60,56 @@ def toolbar() -> rx.Component:
             width="100%",
         ),
         rx.grid(
-            _filter("company_id", "users.filter_company",
-                    [option("", tx("users.all")), rx.foreach(S.companies, lambda c: option(c["id"], c["label"]))]),
-            _filter("unit_id", "users.filter_unit",
-                    [option("", tx("users.all")), rx.foreach(S.units, lambda u: option(u["id"], u["label"]))]),
-            _filter("user_type", "users.filter_type",
-                    [option("", tx("users.all")), *[option(t, tx(f"type.{t}")) for t in _TYPES]]),
-            _filter("email_state", "users.filter_email", [
-                option("", tx("users.all")), option("verified", tx("users.email_verified")),
-                option("unverified", tx("users.email_unverified")), option("missing", tx("users.email_missing")),
-            ]),
-            _filter("status", "users.filter_status", [
-                option("active", tx("users.status_active")),
-                rx.cond(SessionState.is_head_admin, option("removed", tx("users.status_removed"))),
-            ]),
-            _filter("sort", "users.sort", [
-                option("name", tx("users.sort_name")), option("username", tx("users.sort_username")),
-                option("created", tx("users.sort_created")),
-            ]),
+            _filter(
+                "company_id",
+                "users.filter_company",
+                [
+                    option("", tx("users.all")),
+                    rx.foreach(S.companies, lambda c: option(c["id"], c["label"])),
+                ],
+            ),
+            _filter(
+                "unit_id",
+                "users.filter_unit",
+                [
+                    option("", tx("users.all")),
+                    rx.foreach(S.units, lambda u: option(u["id"], u["label"])),
+                ],
+            ),
+            _filter(
+                "user_type",
+                "users.filter_type",
+                [option("", tx("users.all")), *[option(t, tx(f"type.{t}")) for t in _TYPES]],
+            ),
+            _filter(
+                "email_state",
+                "users.filter_email",
+                [
+                    option("", tx("users.all")),
+                    option("verified", tx("users.email_verified")),
+                    option("unverified", tx("users.email_unverified")),
+                    option("missing", tx("users.email_missing")),
+                ],
+            ),
+            _filter(
+                "status",
+                "users.filter_status",
+                [
+                    option("active", tx("users.status_active")),
+                    rx.cond(
+                        SessionState.is_head_admin, option("removed", tx("users.status_removed"))
+                    ),
+                ],
+            ),
+            _filter(
+                "sort",
+                "users.sort",
+                [
+                    option("name", tx("users.sort_name")),
+                    option("username", tx("users.sort_username")),
+                    option("created", tx("users.sort_created")),
+                ],
+            ),
             columns=rx.breakpoints(initial="2", md="6"),
             spacing="3",
             width="100%",
@@ -112,25 +157,56 @@ def _email_cell(row: rx.Var) -> rx.Component:
 
 def _row(row: rx.Var) -> rx.Component:
     return rx.table.row(
+        rx.table.cell(
+            rx.checkbox(
+                checked=S.selected_ids.contains(row["id"]),
+                on_change=lambda checked: S.toggle_selected(row["id"], checked),
+                aria_label=tx("users.select_row", name=row["full_name"]),
+            )
+        ),
         rx.table.row_header_cell(
-            rx.link(row["full_name"], href=routes.USERS + "/" + row["id"].to(str), high_contrast=True)
+            rx.link(
+                row["full_name"], href=routes.USERS + "/" + row["id"].to(str), high_contrast=True
+            )
         ),
         rx.table.cell(row["username"]),
         rx.table.cell(_type_label(row["user_type"])),
-        rx.table.cell(row["company_name"], rx.cond(row["unit_name"] != "", " / " + row["unit_name"].to(str), "")),
+        rx.table.cell(
+            row["company_name"],
+            rx.cond(row["unit_name"] != "", " / " + row["unit_name"].to(str), ""),
+        ),
         rx.table.cell(_email_cell(row)),
-        rx.table.cell(rx.cond(row["status"] == "active", tx("users.status_active"), tx("users.status_removed"))),
+        rx.table.cell(
+            rx.cond(
+                row["status"] == "active", tx("users.status_active"), tx("users.status_removed")
+            )
+        ),
     )
 
 
 def users_table() -> rx.Component:
-    headers = ["users.col_name", "users.col_username", "users.col_type", "users.col_placement",
-               "users.col_email", "users.col_status"]
+    headers = [
+        "users.col_name",
+        "users.col_username",
+        "users.col_type",
+        "users.col_placement",
+        "users.col_email",
+        "users.col_status",
+    ]
     return rx.cond(
         S.rows.length() == 0,
-        rx.callout(tx("users.empty"), icon="search", color_scheme="gray", high_contrast=True, width="100%"),
+        rx.callout(
+            tx("users.empty"), icon="search", color_scheme="gray", high_contrast=True, width="100%"
+        ),
         rx.table.root(
-            rx.table.header(rx.table.row(*[rx.table.column_header_cell(tx(h)) for h in headers])),
+            rx.table.header(
+                rx.table.row(
+                    rx.table.column_header_cell(
+                        rx.el.span(tx("users.col_select"), class_name="rt-sr-only")
+                    ),
+                    *[rx.table.column_header_cell(tx(h)) for h in headers],
+                )
+            ),
             rx.table.body(rx.foreach(S.rows, _row)),
             width="100%",
             variant="surface",
@@ -138,9 +214,66 @@ def users_table() -> rx.Component:
     )
 
 
+def bulk_remove() -> rx.Component:
+    count = S.selected_ids.length()
+    return rx.alert_dialog.root(
+        rx.cond(
+            (count > 0) & (S.status == "active"),
+            rx.button(
+                tx("users.remove_selected", count=count),
+                color_scheme="red",
+                variant="soft",
+                on_click=S.open_bulk_remove,
+            ),
+        ),
+        rx.alert_dialog.content(
+            rx.alert_dialog.title(tx("users.bulk_remove_title", count=S.remove_names.length())),
+            rx.alert_dialog.description(tx("users.bulk_remove_body")),
+            rx.el.ul(
+                rx.foreach(S.remove_names, lambda name: rx.el.li(name)), id="bulk-remove-names"
+            ),
+            rx.form(
+                rx.vstack(
+                    rx.box(
+                        rx.el.label(tx("profile.remove_reason"), html_for="bulk-remove-reason"),
+                        rx.input(id="bulk-remove-reason", name="reason", width="100%"),
+                        width="100%",
+                    ),
+                    rx.cond(
+                        S.remove_error != "",
+                        rx.text(S.remove_error, color_scheme="red", role="alert"),
+                    ),
+                    rx.hstack(
+                        rx.alert_dialog.cancel(
+                            rx.button(
+                                tx("profile.cancel"),
+                                variant="soft",
+                                color_scheme="gray",
+                                type="button",
+                            )
+                        ),
+                        rx.button(tx("profile.remove_confirm"), color_scheme="red", type="submit"),
+                        justify="end",
+                        width="100%",
+                    ),
+                    spacing="3",
+                ),
+                on_submit=S.bulk_remove,
+            ),
+        ),
+        open=S.remove_open,
+        on_open_change=S.set_remove_open,
+    )
+
+
 def pager() -> rx.Component:
     return rx.hstack(
-        rx.button(tx("users.previous"), variant="soft", on_click=S.previous_page, disabled=S.page_number <= 1),
+        rx.button(
+            tx("users.previous"),
+            variant="soft",
+            on_click=S.previous_page,
+            disabled=S.page_number <= 1,
+        ),
         rx.text(S.page_number.to_string(), aria_live="polite"),
         rx.button(tx("users.next"), variant="soft", on_click=S.next_page, disabled=~S.has_next),
         justify="center",
@@ -149,14 +282,21 @@ def pager() -> rx.Component:
     )
 
 
-@rx.page(route=routes.USERS, title="Användare – Adminportalen", on_load=[SessionState.require_admin, S.load])
+@rx.page(
+    route=routes.USERS,
+    title="Användare – Adminportalen",
+    on_load=[SessionState.require_admin, S.load],
+)
 def users_page() -> rx.Component:
     return admin_page(
         "users.title",
         rx.vstack(
             rx.text(tx("users.intro")),
             toolbar(),
-            rx.cond(S.search_error != "", rx.callout(S.search_error, color_scheme="red", role="alert")),
+            rx.cond(
+                S.search_error != "", rx.callout(S.search_error, color_scheme="red", role="alert")
+            ),
+            bulk_remove(),
             users_table(),
             pager(),
             spacing="4",

@@ -26,6 +26,7 @@ from admin_portal.mail.outbox import enqueue_message
 from admin_portal.models import LoginSession, LoginThrottle, TokenPurpose, User, UserStatus, utcnow
 from admin_portal.services.audit import record_event
 from admin_portal.services.errors import ServiceError, ValidationFailed
+from admin_portal.services.welcome_link import queue_welcome_mail
 from admin_portal.validation.identifiers import email_key, username_key
 
 LOGIN_TICKET_LIFETIME = timedelta(seconds=60)
@@ -42,7 +43,9 @@ class InvalidCredentials(ServiceError):
         super().__init__("login.failed")
 
 
-def authenticate(session: Session, *, username: str, password: str, now: datetime | None = None) -> User:
+def authenticate(
+    session: Session, *, username: str, password: str, now: datetime | None = None
+) -> User:
     """Check a username and password. Raises InvalidCredentials for every kind of failure.
 
     A password hash is verified on every path (a dummy one for unknown users), so the
@@ -54,7 +57,9 @@ def authenticate(session: Session, *, username: str, password: str, now: datetim
     throttle = session.get(LoginThrottle, key[:_THROTTLE_KEY_MAX]) if key else None
     locked = bool(throttle and throttle.locked_until and throttle.locked_until > now)
     user = (
-        session.exec(select(User).where(User.username_key == key, User.status == UserStatus.ACTIVE)).first()
+        session.exec(
+            select(User).where(User.username_key == key, User.status == UserStatus.ACTIVE)
+        ).first()
         if key
         else None
     )
@@ -126,8 +131,12 @@ def redeem_login_ticket(session: Session, *, ticket: str) -> str | None:
         )
     )
     record_event(
-        session, action="login", organisation_id=user.organisation_id, actor_user_id=user.id,
-        target_type="user", target_id=user.id,
+        session,
+        action="login",
+        organisation_id=user.organisation_id,
+        actor_user_id=user.id,
+        target_type="user",
+        target_id=user.id,
     )
     return raw
 
@@ -169,8 +178,12 @@ def end_session(session: Session, *, raw_token: str | None) -> None:
     login.revoked_at = utcnow()
     user = session.get(User, login.user_id)
     record_event(
-        session, action="logout", organisation_id=user.organisation_id if user else None,
-        actor_user_id=login.user_id, target_type="user", target_id=login.user_id,
+        session,
+        action="logout",
+        organisation_id=user.organisation_id if user else None,
+        actor_user_id=login.user_id,
+        target_type="user",
+        target_id=login.user_id,
     )
 
 
@@ -197,7 +210,10 @@ def request_password_reset(session: Session, *, identifier: str) -> None:
         select(User)
         .where(
             User.status == UserStatus.ACTIVE,
-            or_(col(User.username_key) == username_key(identifier), col(User.email_key) == email_key(key)),
+            or_(
+                col(User.username_key) == username_key(identifier),
+                col(User.email_key) == email_key(key),
+            ),
         )
         .limit(5)
     ).all()
@@ -206,16 +222,26 @@ def request_password_reset(session: Session, *, identifier: str) -> None:
         if not user.email or user.email_verified_at is None:
             continue
         assert user.id is not None
-        raw = issue_token(session, user_id=user.id, purpose=TokenPurpose.RESET_PASSWORD, lifetime=lifetime)
+        raw = issue_token(
+            session, user_id=user.id, purpose=TokenPurpose.RESET_PASSWORD, lifetime=lifetime
+        )
         message = reset_password_message(
             lang=user.language, name=user.first_name, username=user.username, raw_token=raw
         )
         enqueue_message(
-            session, message, to_address=user.email, organisation_id=user.organisation_id, user_id=user.id
+            session,
+            message,
+            to_address=user.email,
+            organisation_id=user.organisation_id,
+            user_id=user.id,
         )
         record_event(
-            session, action="password_reset_requested", organisation_id=user.organisation_id,
-            actor_user_id=None, target_type="user", target_id=user.id,
+            session,
+            action="password_reset_requested",
+            organisation_id=user.organisation_id,
+            actor_user_id=None,
+            target_type="user",
+            target_id=user.id,
         )
 
 
@@ -240,7 +266,9 @@ def set_password_with_link(session: Session, *, raw_token: str, password: str, r
     """Set the password from a single-use link. Every other session and link of the user dies."""
     state, token = inspect_token(session, raw_token, PASSWORD_LINK_PURPOSES)
     if state is not TokenState.VALID or token is None:
-        raise ServiceError(f"set_password.link_{state.value if state is not TokenState.VALID else 'unknown'}")
+        raise ServiceError(
+            f"set_password.link_{state.value if state is not TokenState.VALID else 'unknown'}"
+        )
     user = session.get(User, token.user_id)
     if user is None or user.status != UserStatus.ACTIVE:
         raise ServiceError("set_password.link_unknown")
@@ -258,10 +286,40 @@ def set_password_with_link(session: Session, *, raw_token: str, password: str, r
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
     user.updated_at = utcnow()
+    if token.email and user.email and token.email.casefold() == user.email.casefold():
+        # The link went to this very address and came back: the address is proven.
+        user.email_verified_at = user.email_verified_at or utcnow()
     void_tokens(session, user_id=user.id, purposes=list(PASSWORD_LINK_PURPOSES))
     revoke_sessions(session, user_id=user.id)
     record_event(
-        session, action="password_set", organisation_id=user.organisation_id, actor_user_id=user.id,
-        target_type="user", target_id=user.id,
+        session,
+        action="password_set",
+        organisation_id=user.organisation_id,
+        actor_user_id=user.id,
+        target_type="user",
+        target_id=user.id,
     )
     return user
+
+
+def request_new_welcome_link(session: Session, *, raw_token: str) -> None:
+    """ "Skicka en ny länk" on an expired welcome link: a fresh link to the address on file.
+
+    Only an expired (not used, not voided) welcome link of an active user with an e-mail
+    qualifies; the caller always shows the same answer.
+    """
+    state, token = inspect_token(session, raw_token, TokenPurpose.SET_PASSWORD)
+    if state is not TokenState.EXPIRED or token is None:
+        return
+    user = session.get(User, token.user_id)
+    if user is None or user.status != UserStatus.ACTIVE or not user.email:
+        return
+    queue_welcome_mail(session, user=user)
+    record_event(
+        session,
+        action="welcome_link_renewed",
+        organisation_id=user.organisation_id,
+        actor_user_id=None,
+        target_type="user",
+        target_id=user.id,
+    )

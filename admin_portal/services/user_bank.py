@@ -9,10 +9,8 @@ from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
 from admin_portal.auth.permissions import Actor, can_use_user_bank
-from admin_portal.auth.tokens import issue_token, void_tokens
-from admin_portal.config import get_settings
-from admin_portal.mail.messages import welcome_message
-from admin_portal.mail.outbox import cancel_pending_for_user, enqueue_message
+from admin_portal.auth.tokens import void_tokens
+from admin_portal.mail.outbox import cancel_pending_for_user
 from admin_portal.models import (
     CareLink,
     Company,
@@ -22,7 +20,6 @@ from admin_portal.models import (
     OutboxMessage,
     RoleAssignment,
     Token,
-    TokenPurpose,
     Unit,
     User,
     UserStatus,
@@ -31,6 +28,7 @@ from admin_portal.models import (
 )
 from admin_portal.services.audit import record_event
 from admin_portal.services.errors import NotFound, ValidationFailed
+from admin_portal.services.welcome_link import queue_welcome_mail
 from admin_portal.validation.email import normalise_email
 from admin_portal.validation.errors import InvalidInput
 from admin_portal.validation.identifiers import email_key
@@ -200,22 +198,7 @@ def restore_user(
     void_tokens(session, user_id=uid)
     mailed = False
     if user.email:
-        raw = issue_token(
-            session,
-            user_id=uid,
-            purpose=TokenPurpose.SET_PASSWORD,
-            lifetime=timedelta(hours=get_settings().set_password_link_hours),
-        )
-        message = welcome_message(
-            lang=user.language, name=user.first_name, username=user.username, raw_token=raw
-        )
-        enqueue_message(
-            session,
-            message,
-            to_address=user.email,
-            organisation_id=user.organisation_id,
-            user_id=uid,
-        )
+        queue_welcome_mail(session, user=user)
         mailed = True
     record_event(
         session,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -101,8 +102,11 @@ def _details(session: Session, ids: list[int]) -> list[BankRow]:
     if not ids:
         return []
     remover = aliased(User)
-    found = session.exec(
-        select(User, Company.name, Unit.name, remover.first_name, remover.last_name)
+    # SQLAlchemy's select: SQLModel's typed select takes at most four columns.
+    found = session.execute(
+        sa_select(
+            User, col(Company.name), col(Unit.name), col(remover.first_name), col(remover.last_name)
+        )
         .join(Company, col(Company.id) == User.company_id)
         .join(Unit, col(Unit.id) == User.unit_id, isouter=True)
         .join(remover, col(remover.id) == User.removed_by_id, isouter=True)

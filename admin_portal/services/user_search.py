@@ -547,7 +547,7 @@ class _Search:
         return int(self.session.execute(stmt).scalar_one())
 
     def _bounded_count(self, stmt: Select[Any], cap: int) -> int:
-        inner: Select[Any] = stmt.with_only_columns(literal_column("1")).limit(
+        inner: Select[Any] = stmt.with_only_columns(literal_column("1"), maintain_column_froms=True).limit(
             literal_column(str(cap + 1))
         )
         return self._scalar(select(func.count()).select_from(inner.subquery("c")))

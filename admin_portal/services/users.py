@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -15,16 +13,13 @@ from admin_portal.auth.permissions import (
     can_reveal_national_id,
     can_use_company_unit,
 )
-from admin_portal.auth.tokens import issue_token, void_tokens
-from admin_portal.config import get_settings
-from admin_portal.mail.messages import welcome_message
-from admin_portal.mail.outbox import cancel_pending_for_user, enqueue_message
+from admin_portal.auth.tokens import void_tokens
+from admin_portal.mail.outbox import cancel_pending_for_user
 from admin_portal.models import (
     CareLink,
     Company,
     Role,
     RoleAssignment,
-    TokenPurpose,
     Unit,
     User,
     UserStatus,
@@ -37,6 +32,7 @@ from admin_portal.services.auth import revoke_sessions
 from admin_portal.services.errors import NotFound, PermissionDenied, ValidationFailed
 from admin_portal.services.user_input import CleanUser, UserInput, clean_user_input
 from admin_portal.services.username_check import UsernameVerdict, check_username
+from admin_portal.services.welcome_link import queue_welcome_mail
 from admin_portal.validation.identifiers import email_key, username_key
 
 REMOVAL_REASON_MAX = 500
@@ -252,24 +248,8 @@ def update_user(session: Session, *, actor: Actor, user_id: object, data: UserIn
 def _queue_invitation(session: Session, actor: Actor, user: User) -> None:
     if not user.email:
         raise ValidationFailed({"email": "users.email_required_for_invitation"})
-    hours = get_settings().set_password_link_hours
-    # issue_token voids the earlier unused link: "Skicka ny inbjudan" leaves one live link.
-    raw = issue_token(
-        session,
-        user_id=require_id(user),
-        purpose=TokenPurpose.SET_PASSWORD,
-        lifetime=timedelta(hours=hours),
-    )
-    message = welcome_message(
-        lang=user.language, name=user.first_name, username=user.username, raw_token=raw
-    )
-    enqueue_message(
-        session,
-        message,
-        to_address=user.email,
-        organisation_id=user.organisation_id,
-        user_id=user.id,
-    )
+    # Voids the earlier unused link: "Skicka ny inbjudan" leaves exactly one live link.
+    queue_welcome_mail(session, user=user)
     record_event(
         session,
         action="invitation_sent",
@@ -337,3 +317,29 @@ def remove_user(session: Session, *, actor: Actor, user_id: object, reason: str 
         target_type="user",
         target_id=uid,
     )
+
+
+BULK_REMOVE_MAX = 100
+
+
+def remove_users(session: Session, *, actor: Actor, user_ids: object, reason: str = "") -> int:
+    """Bulk removal from the list: all in one transaction, or none if any id is out of scope."""
+    if not isinstance(user_ids, list | tuple) or not user_ids or len(user_ids) > BULK_REMOVE_MAX:
+        raise ValidationFailed({"remove": "users.bulk_remove_invalid"})
+    unique = list(dict.fromkeys(user_ids))
+    for user_id in unique:
+        remove_user(session, actor=actor, user_id=user_id, reason=reason)
+    return len(unique)
+
+
+def describe_users(session: Session, *, actor: Actor, user_ids: object) -> list[str]:
+    """Names for a confirmation that says exactly who is affected (only users in scope)."""
+    if not actor.is_admin or not isinstance(user_ids, list | tuple):
+        return []
+    ids = [i for i in user_ids if isinstance(i, int) and not isinstance(i, bool)][:BULK_REMOVE_MAX]
+    users = session.exec(
+        select(User)
+        .where(col(User.id).in_(ids), User.status == UserStatus.ACTIVE)
+        .order_by(User.last_name, User.first_name)
+    ).all()
+    return [f"{u.full_name} ({u.username})" for u in users if can_manage_user(actor, u)]

@@ -16,6 +16,7 @@ from admin_portal.services.auth import (
     authenticate,
     describe_password_link,
     issue_login_ticket,
+    request_new_welcome_link,
     request_password_reset,
     set_password_with_link,
 )
@@ -93,6 +94,7 @@ class SetPasswordState(SessionState):
     password_error: str = ""
     repeat_error: str = ""
     done: bool = False
+    new_link_sent: bool = False
 
     def _token(self) -> str:
         return _query_param(self.router.url.query, "token")
@@ -100,7 +102,7 @@ class SetPasswordState(SessionState):
     @rx.event
     def on_open(self):
         self.password_error = self.repeat_error = ""
-        self.done = False
+        self.done = self.new_link_sent = False
         with session_scope() as session:
             link = describe_password_link(session, raw_token=self._token())
         self.link_state = link.state.value
@@ -127,3 +129,9 @@ class SetPasswordState(SessionState):
             return
         self.done = True
         self.link_state = TokenState.USED.value
+
+    @rx.event
+    def send_new_link(self):
+        with session_scope() as session:
+            request_new_welcome_link(session, raw_token=self._token())
+        self.new_link_sent = True  # the same answer whatever happened

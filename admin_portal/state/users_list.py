@@ -10,9 +10,10 @@ import reflex as rx
 
 from admin_portal import routes
 from admin_portal.db import session_scope
-from admin_portal.services.errors import ServiceError
+from admin_portal.services.errors import ServiceError, ValidationFailed
 from admin_portal.services.user_profile import placement_options
 from admin_portal.services.user_search import UserQuery, search_users
+from admin_portal.services.users import describe_users, remove_users
 from admin_portal.state.session import SessionState
 
 # URL parameter -> state field. Swedish parameter names: the URL is the admin's bookmark.
@@ -31,7 +32,15 @@ _CHOICES = {
     "status": {"active", "removed"},
     "sort": {"name", "username", "created"},
 }
-_DEFAULTS = {"text": "", "company_id": "", "unit_id": "", "user_type": "", "email_state": "", "status": "active", "sort": "name"}
+_DEFAULTS = {
+    "text": "",
+    "company_id": "",
+    "unit_id": "",
+    "user_type": "",
+    "email_state": "",
+    "status": "active",
+    "sort": "name",
+}
 
 
 def _clean(field: str, value: object) -> str:
@@ -59,6 +68,10 @@ class UsersListState(SessionState):
     companies: list[dict[str, str]] = []
     units: list[dict[str, str]] = []
     search_error: str = ""
+    selected_ids: list[int] = []
+    remove_open: bool = False
+    remove_names: list[str] = []
+    remove_error: str = ""
     _cursor: str | None = None
     _next_cursor: str | None = None
     _previous_cursors: list[str | None] = []
@@ -104,6 +117,7 @@ class UsersListState(SessionState):
 
     def _restart(self) -> rx.event.EventSpec:
         self._cursor, self._previous_cursors, self.page_number = None, [], 1
+        self.selected_ids = []
         self._search()
         return self._url_script()
 
@@ -157,3 +171,48 @@ class UsersListState(SessionState):
         self._previous_cursors = self._previous_cursors[:-1]
         self.page_number = max(1, self.page_number - 1)
         self._search()
+
+    @rx.event
+    def toggle_selected(self, user_id: int, checked: bool):
+        if not isinstance(user_id, int) or isinstance(user_id, bool):
+            return
+        rest = [i for i in self.selected_ids if i != user_id]
+        self.selected_ids = [*rest, user_id] if checked is True else rest
+
+    @rx.event
+    def open_bulk_remove(self):
+        who = self._signed_in()
+        if who is None or not self.selected_ids:
+            return
+        with session_scope() as session:
+            self.remove_names = describe_users(session, actor=who.actor, user_ids=self.selected_ids)
+        self.remove_error = ""
+        self.remove_open = bool(self.remove_names)
+
+    @rx.event
+    def set_remove_open(self, is_open: bool):
+        self.remove_open = is_open is True
+
+    @rx.event
+    def bulk_remove(self, form: dict):
+        who = self._signed_in()
+        if who is None:
+            return None
+        reason = form.get("reason", "") if isinstance(form, dict) else ""
+        try:
+            with session_scope() as session:
+                count = remove_users(
+                    session,
+                    actor=who.actor,
+                    user_ids=self.selected_ids,
+                    reason=reason if isinstance(reason, str) else "",
+                )
+        except ValidationFailed as failure:
+            self.remove_error = self._text(next(iter(failure.errors.values())))
+            return None
+        except ServiceError as error:
+            self.remove_error = self._text(error.key)
+            return None
+        self.remove_open, self.selected_ids = False, []
+        self._search()
+        return rx.toast.success(self._text("users.bulk_removed", count=count))

@@ -26,7 +26,9 @@ def _open_add_form(page: Page) -> None:
     wait_until_ready(page)
 
 
-def _fill_basics(page: Page, first: str, last: str, username: str, user_type: str, unit: str) -> None:
+def _fill_basics(
+    page: Page, first: str, last: str, username: str, user_type: str, unit: str
+) -> None:
     page.get_by_label("Förnamn").fill(first)
     page.get_by_label("Efternamn").fill(last)
     page.get_by_label("Användarnamn").fill(username)
@@ -58,7 +60,14 @@ def test_add_a_brukare_then_an_assistant_linked_to_them(new_page):
     page = _signed_in(new_page)
     _open_add_form(page)
     assert_accessible(page)
-    _fill_basics(page, "Beata", "Brukarsson", "beata.brukare", "Brukare", "Demo Omsorg Norr AB – Hemtjänst Centrum")
+    _fill_basics(
+        page,
+        "Beata",
+        "Brukarsson",
+        "beata.brukare",
+        "Brukare",
+        "Demo Omsorg Norr AB – Hemtjänst Centrum",
+    )
     expect(page.get_by_text("Användarnamnet är ledigt.")).to_be_visible()
     page.get_by_role("button", name="Lägg till", exact=True).click()
     expect(page).to_have_url(re.compile(r"/anvandare/\d+/?$"))
@@ -66,13 +75,22 @@ def test_add_a_brukare_then_an_assistant_linked_to_them(new_page):
 
     page.goto("/anvandare/ny")
     wait_until_ready(page)
-    _fill_basics(page, "Adam", "Assistentsson", "adam.assistent", "Assistent", "Demo Omsorg Norr AB – Hemtjänst Centrum")
+    _fill_basics(
+        page,
+        "Adam",
+        "Assistentsson",
+        "adam.assistent",
+        "Assistent",
+        "Demo Omsorg Norr AB – Hemtjänst Centrum",
+    )
     page.get_by_role("button", name="Lägg till", exact=True).click()
     expect(page.get_by_text("En assistent måste kopplas till minst en brukare.")).to_be_visible()
     expect(page.get_by_label("Förnamn")).to_have_value("Adam")  # nothing typed is lost
     page.get_by_label("Sök brukare").fill("Beata")
     page.get_by_role("button", name="Koppla Beata Brukarsson (beata.brukare)").click()
-    expect(page.get_by_role("button", name="Ta bort koppling Beata Brukarsson (beata.brukare)")).to_be_visible()
+    expect(
+        page.get_by_role("button", name="Ta bort koppling Beata Brukarsson (beata.brukare)")
+    ).to_be_visible()
     page.get_by_role("button", name="Lägg till", exact=True).click()
     expect(page.get_by_role("heading", name="Adam Assistentsson")).to_be_visible()
     expect(page.get_by_text("Beata Brukarsson (beata.brukare)")).to_be_visible()
@@ -96,7 +114,9 @@ def test_bad_input_is_answered_at_each_field_and_nothing_is_lost(new_page):
     page.get_by_label("Mobilnummer").fill("12345")
     page.get_by_label("Personnummer eller samordningsnummer").fill("19850231-1234")
     page.get_by_role("button", name="Lägg till", exact=True).click()
-    expect(page.get_by_role("alert").filter(has_text="Kontrollera de markerade fälten")).to_be_visible()
+    expect(
+        page.get_by_role("alert").filter(has_text="Kontrollera de markerade fälten")
+    ).to_be_visible()
     for field in ["first_name", "last_name", "username", "email", "mobile", "national_id"]:
         expect(page.locator(f"#{field}-error")).not_to_be_empty()
     expect(page.get_by_label("E-post")).to_have_value("foo@")
@@ -140,13 +160,22 @@ def test_the_three_username_taken_reasons(new_page):
     _open_add_form(unit_admin)
     unit_admin.get_by_label("Användarnamn").fill("filip.medarbetare")
     expect(unit_admin.get_by_text("Be en huvudadministratör söka upp personen")).to_be_visible()
-    expect(unit_admin.get_by_role("link", name="Sök upp personen i användarbanken")).to_have_count(0)
+    expect(unit_admin.get_by_role("link", name="Sök upp personen i användarbanken")).to_have_count(
+        0
+    )
 
 
 def test_add_and_invite_then_the_mail_link_sets_a_password(new_page, portal):
     page = _signed_in(new_page)
     _open_add_form(page)
-    _fill_basics(page, "Ines", "Inbjuden", "ines.inbjuden", "Medarbetare", "Demo Omsorg Norr AB – Hemtjänst Väster")
+    _fill_basics(
+        page,
+        "Ines",
+        "Inbjuden",
+        "ines.inbjuden",
+        "Medarbetare",
+        "Demo Omsorg Norr AB – Hemtjänst Väster",
+    )
     page.get_by_role("button", name="Visa frivilliga fält").click()
     page.get_by_label("E-post").fill("Ines.Inbjuden@Example.ORG")
     page.get_by_role("button", name="Lägg till och skicka e-postinbjudan").click()
@@ -214,3 +243,17 @@ def test_a_unit_admin_cannot_reveal_personnummer_nor_open_users_outside_their_un
     page.goto("/anvandare/999999")
     wait_until_ready(page)
     expect(page.get_by_role("alert").filter(has_text="Hittades inte.")).to_be_visible()
+
+
+def test_bulk_removal_names_everyone_affected_before_it_happens(new_page):
+    page = _signed_in(new_page)
+    page.get_by_role("checkbox", name="Markera Gunilla Gran").click()
+    page.get_by_role("checkbox", name="Markera Bengt Berg").click()
+    page.get_by_role("button", name="Ta bort markerade (2)").click()
+    dialog = page.get_by_role("alertdialog")
+    expect(dialog.locator("#bulk-remove-names li")).to_have_count(2)
+    expect(dialog).to_contain_text("Gunilla Gran (gunilla.agent)")
+    expect(dialog).to_contain_text("Bengt Berg (bengt.brukare)")
+    dialog.get_by_role("button", name="Ta bort och flytta till användarbanken").click()
+    expect(page.get_by_text("2 användare är borttagna")).to_be_visible()
+    expect(page.get_by_role("rowheader", name="Gunilla Gran")).to_have_count(0)

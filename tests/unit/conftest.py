@@ -25,3 +25,16 @@ def configure() -> Iterator[Callable[..., None]]:
 
         yield apply
     get_settings.cache_clear()  # the environment is restored: forget what this test saw
+
+
+@pytest.fixture
+def cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Still argon2id, with tiny costs: for tests about flows, not about the work factor."""
+    from argon2 import PasswordHasher
+
+    from admin_portal.auth import passwords
+
+    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    passwords._dummy_hash.cache_clear()
+    yield
+    passwords._dummy_hash.cache_clear()  # the next test makes its dummy with the real hasher

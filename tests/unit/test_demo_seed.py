@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from argon2 import PasswordHasher
 from sqlmodel import Session, col, func, select
 
-from admin_portal.auth import passwords
 from admin_portal.auth.permissions import load_actor
 from admin_portal.models import (
     Company,
@@ -32,15 +28,7 @@ from tests.support.factories import make_org
 DEMO_PASSWORD = "demo lösenfras för utveckling"
 
 
-@pytest.fixture(autouse=True)
-def cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Still argon2id, with tiny costs: these tests are about the data, not the work factor."""
-    monkeypatch.setattr(
-        passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    )
-    passwords._dummy_hash.cache_clear()
-    yield
-    passwords._dummy_hash.cache_clear()
+pytestmark = pytest.mark.usefixtures("cheap_argon2")
 
 
 def _count(session: Session, table: type) -> int:

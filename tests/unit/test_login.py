@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,7 +10,6 @@ import time_machine
 from argon2 import PasswordHasher
 from sqlmodel import Session, col, select
 
-from admin_portal.auth import passwords
 from admin_portal.auth.tokens import issue_token
 from admin_portal.config import get_settings
 from admin_portal.models import (
@@ -39,14 +38,7 @@ PASSWORD = "en lång och hemlig lösenfras"
 WRONG = "helt fel men lika lång fras"
 
 
-@pytest.fixture(autouse=True)
-def cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Still argon2id, with tiny costs: these tests are about the flow, not the work factor."""
-    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(passwords, "_hasher", cheap)
-    passwords._dummy_hash.cache_clear()
-    yield
-    passwords._dummy_hash.cache_clear()  # the next test makes its dummy with the real hasher
+pytestmark = pytest.mark.usefixtures("cheap_argon2")
 
 
 @pytest.fixture

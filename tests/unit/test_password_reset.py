@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
-from argon2 import PasswordHasher
 from sqlmodel import Session, select
 
-from admin_portal.auth import passwords
 from admin_portal.auth.tokens import TokenState, hash_secret
 from admin_portal.config import get_settings
 from admin_portal.models import (
@@ -37,15 +35,7 @@ NEW_PASSWORD = "sju gröna päron i en korg"
 LINK = re.compile(r"http://portal\.test/satt-losenord\?token=([A-Za-z0-9_-]+)")
 
 
-@pytest.fixture(autouse=True)
-def cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Still argon2id, with tiny costs: these tests are about the flow, not the work factor."""
-    monkeypatch.setattr(
-        passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    )
-    passwords._dummy_hash.cache_clear()
-    yield
-    passwords._dummy_hash.cache_clear()
+pytestmark = pytest.mark.usefixtures("cheap_argon2")
 
 
 @pytest.fixture

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
-from argon2 import PasswordHasher
 from sqlmodel import Session, col, select
 
-from admin_portal.auth import passwords
 from admin_portal.auth.permissions import Actor, can_use_company_unit, load_actor
 from admin_portal.models import (
     Company,
@@ -42,14 +39,7 @@ PASSWORD = "en lång och hemlig lösenfras"
 TOKEN = re.compile(r"/satt-losenord\?token=([A-Za-z0-9_-]+)")
 
 
-@pytest.fixture(autouse=True)
-def cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Still argon2id, with tiny costs: these tests are about the flow, not the work factor."""
-    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(passwords, "_hasher", cheap)
-    passwords._dummy_hash.cache_clear()
-    yield
-    passwords._dummy_hash.cache_clear()
+pytestmark = pytest.mark.usefixtures("cheap_argon2")
 
 
 @dataclass
