@@ -1,7 +1,7 @@
 """Commands behind `make run`: seed the demo data and serve the portal with its mail worker.
 
-    python -m admin_portal.cli seed-demo
-    python -m admin_portal.cli serve --port 3000
+python -m admin_portal.cli seed-demo
+python -m admin_portal.cli serve --port 3000
 """
 
 from __future__ import annotations
@@ -59,13 +59,22 @@ def serve(port: int) -> int:
     env.setdefault("ADMIN_PORTAL_PUBLIC_BASE_URL", f"http://localhost:{port}")
     bin_dir = str(Path(sys.executable).parent)
     env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "")
-    if not get_settings().is_production and (get_settings().demo_password or _DEMO_PASSWORD_FILE.exists()):
+    if not get_settings().is_production and (
+        get_settings().demo_password or _DEMO_PASSWORD_FILE.exists()
+    ):
         _print_demo_credentials(_demo_password())
     worker = subprocess.Popen([sys.executable, "-m", "admin_portal.worker"], env=env)  # noqa: S603
     web = subprocess.Popen(  # noqa: S603
         [
-            os.path.join(bin_dir, "reflex"), "run", "--env", "prod", "--single-port",
-            "--frontend-port", str(port), "--backend-port", str(port),
+            os.path.join(bin_dir, "reflex"),
+            "run",
+            "--env",
+            "prod",
+            "--single-port",
+            "--frontend-port",
+            str(port),
+            "--backend-port",
+            str(port),
         ],
         env=env,
     )

@@ -31,7 +31,12 @@ def login_with_next(next_path: str) -> str:
 
 def safe_next(next_path: str | None, default: str = ADMIN_HOME) -> str:
     """Only a local absolute path may follow a login: no open redirects."""
-    if not next_path or not next_path.startswith("/") or next_path.startswith("//") or "\\" in next_path:
+    if (
+        not next_path
+        or not next_path.startswith("/")
+        or next_path.startswith("//")
+        or "\\" in next_path
+    ):
         return default
     return next_path
 

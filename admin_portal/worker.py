@@ -106,7 +106,9 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m admin_portal.worker", description=__doc__)
     parser.add_argument("--once", action="store_true", help="dispatch what is due, then exit")
     parser.add_argument(
-        "--purge-once", action="store_true", help="erase users past their user-bank retention, then exit"
+        "--purge-once",
+        action="store_true",
+        help="erase users past their user-bank retention, then exit",
     )
     parser.add_argument("--poll-seconds", type=float, default=1.0, help="pause when idle")
     parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning"])

@@ -22,7 +22,9 @@ def _dummy_hash() -> str:
 def verify_password(password_hash: str | None, password: str) -> bool:
     """True when `password` matches. With no hash, a dummy is verified so timing is equal."""
     try:
-        return _hasher.verify(password_hash or _dummy_hash(), password) and password_hash is not None
+        return (
+            _hasher.verify(password_hash or _dummy_hash(), password) and password_hash is not None
+        )
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 

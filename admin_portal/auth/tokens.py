@@ -61,12 +61,20 @@ def issue_token(
 
 
 def void_tokens(
-    session: Session, *, user_id: int, purposes: list[str] | None = None, now: datetime | None = None
+    session: Session,
+    *,
+    user_id: int,
+    purposes: list[str] | None = None,
+    now: datetime | None = None,
 ) -> int:
     """Kill every unused token of the user (all purposes unless named). Returns how many."""
     stmt = (
         update(Token)
-        .where(col(Token.user_id) == user_id, col(Token.used_at).is_(None), col(Token.voided_at).is_(None))
+        .where(
+            col(Token.user_id) == user_id,
+            col(Token.used_at).is_(None),
+            col(Token.voided_at).is_(None),
+        )
         .values(voided_at=now or utcnow())
     )
     if purposes:

@@ -22,7 +22,9 @@ def _feedback(field_id: str, error: rx.Var | str, hint: rx.Var | str | None) -> 
     error_var = rx.Var.create(error)
     parts: list[rx.Component] = []
     if hint is not None:
-        parts.append(rx.text(hint, id=f"{field_id}-hint", size="1", color_scheme="gray", high_contrast=True))
+        parts.append(
+            rx.text(hint, id=f"{field_id}-hint", size="1", color_scheme="gray", high_contrast=True)
+        )
     parts.append(
         rx.text(
             error_var,

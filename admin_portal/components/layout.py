@@ -21,7 +21,9 @@ NAV_ITEMS = [
 def _nav_link(href: str, key: str) -> rx.Component:
     # Gray, high contrast: the default accent link fails WCAG contrast once visited.
     return rx.el.li(
-        rx.link(tx(key), href=href, size="3", weight="medium", color_scheme="gray", high_contrast=True)
+        rx.link(
+            tx(key), href=href, size="3", weight="medium", color_scheme="gray", high_contrast=True
+        )
     )
 
 
@@ -36,7 +38,12 @@ def sidebar() -> rx.Component:
             style={"listStyle": "none", "padding": 0, "display": "grid", "gap": "0.75em"},
         ),
         aria_label=tx("nav.main"),
-        style={"minWidth": "220px", "padding": "1.5em", "borderRight": "1px solid var(--gray-5)", "minHeight": "100vh"},
+        style={
+            "minWidth": "220px",
+            "padding": "1.5em",
+            "borderRight": "1px solid var(--gray-5)",
+            "minHeight": "100vh",
+        },
     )
 
 
@@ -48,7 +55,12 @@ def header() -> rx.Component:
     return rx.el.header(
         rx.hstack(
             rx.vstack(
-                rx.text(tx("header.organisation"), ": ", rx.text.strong(SessionState.organisation_name), size="2"),
+                rx.text(
+                    tx("header.organisation"),
+                    ": ",
+                    rx.text.strong(SessionState.organisation_name),
+                    size="2",
+                ),
                 rx.text(
                     tx("header.scope"),
                     ": ",
@@ -63,8 +75,12 @@ def header() -> rx.Component:
             ),
             rx.spacer(),
             rx.text(
-                tx("header.signed_in_as"), " ", rx.text.strong(SessionState.display_name),
-                " (", _role_label(), ")",
+                tx("header.signed_in_as"),
+                " ",
+                rx.text.strong(SessionState.display_name),
+                " (",
+                _role_label(),
+                ")",
                 size="2",
             ),
             language_switch(),

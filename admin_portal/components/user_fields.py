@@ -24,12 +24,24 @@ def _value(values: dict[str, Any], key: str, fallback: str = "") -> Any:
 
 def name_fields(state: Any, values: dict[str, Any]) -> rx.Component:
     return rx.grid(
-        text_field(field_id="first_name", label=tx("users.first_name"), name="first_name",
-                   error=state.errors["first_name"], default_value=_value(values, "first_name"),
-                   required=True, autocomplete="off"),
-        text_field(field_id="last_name", label=tx("users.last_name"), name="last_name",
-                   error=state.errors["last_name"], default_value=_value(values, "last_name"),
-                   required=True, autocomplete="off"),
+        text_field(
+            field_id="first_name",
+            label=tx("users.first_name"),
+            name="first_name",
+            error=state.errors["first_name"],
+            default_value=_value(values, "first_name"),
+            required=True,
+            autocomplete="off",
+        ),
+        text_field(
+            field_id="last_name",
+            label=tx("users.last_name"),
+            name="last_name",
+            error=state.errors["last_name"],
+            default_value=_value(values, "last_name"),
+            required=True,
+            autocomplete="off",
+        ),
         columns=rx.breakpoints(initial="1", sm="2"),
         spacing="4",
         width="100%",
@@ -40,9 +52,13 @@ def username_field(state: Any, values: dict[str, Any]) -> rx.Component:
     """F0.3: the verdict appears while typing; a banked username links head admins to the bank."""
     return rx.box(
         text_field(
-            field_id="username", label=tx("users.username"), name="username",
-            error=state.errors["username"], hint=tx("users.username_hint"),
-            default_value=_value(values, "username"), required=True,
+            field_id="username",
+            label=tx("users.username"),
+            name="username",
+            error=state.errors["username"],
+            hint=tx("users.username_hint"),
+            default_value=_value(values, "username"),
+            required=True,
             on_change=state.check_username.debounce(350),
         ),
         rx.cond(
@@ -57,7 +73,10 @@ def username_field(state: Any, values: dict[str, Any]) -> rx.Component:
         ),
         rx.cond(
             state.bank_user_id > 0,
-            rx.link(tx("username.find_in_bank"), href=routes.USER_BANK + "?anvandare=" + state.bank_user_id.to_string()),
+            rx.link(
+                tx("username.find_in_bank"),
+                href=routes.USER_BANK + "?anvandare=" + state.bank_user_id.to_string(),
+            ),
         ),
         width="100%",
     )
@@ -65,27 +84,42 @@ def username_field(state: Any, values: dict[str, Any]) -> rx.Component:
 
 def type_and_placement(state: Any, values: dict[str, Any]) -> rx.Component:
     type_options = [
-        option(kind, tx(f"type.{kind}")) if kind != "administrator"
+        option(kind, tx(f"type.{kind}"))
+        if kind != "administrator"
         else rx.cond(SessionState.is_head_admin, option(kind, tx(f"type.{kind}")))
         for kind in USER_TYPES
     ]
     return rx.grid(
         select_field(
-            field_id="user_type", label=tx("users.user_type"), name="user_type", options=type_options,
-            error=state.errors["user_type"], default_value=_value(values, "user_type", "employee"),
+            field_id="user_type",
+            label=tx("users.user_type"),
+            name="user_type",
+            options=type_options,
+            error=state.errors["user_type"],
+            default_value=_value(values, "user_type", "employee"),
             on_change=state.set_user_type,
         ),
         select_field(
-            field_id="company_id", label=tx("users.company"), name="company_id",
-            options=[option("", tx("users.choose")),
-                     rx.foreach(state.companies, lambda c: option(c["id"], c["label"]))],
-            error=state.errors["company_id"], default_value=_value(values, "company_id"),
+            field_id="company_id",
+            label=tx("users.company"),
+            name="company_id",
+            options=[
+                option("", tx("users.choose")),
+                rx.foreach(state.companies, lambda c: option(c["id"], c["label"])),
+            ],
+            error=state.errors["company_id"],
+            default_value=_value(values, "company_id"),
         ),
         select_field(
-            field_id="unit_id", label=tx("users.unit"), name="unit_id",
-            options=[option("", tx("users.no_unit")),
-                     rx.foreach(state.units, lambda u: option(u["id"], u["label"]))],
-            error=state.errors["unit_id"], default_value=_value(values, "unit_id"),
+            field_id="unit_id",
+            label=tx("users.unit"),
+            name="unit_id",
+            options=[
+                option("", tx("users.no_unit")),
+                rx.foreach(state.units, lambda u: option(u["id"], u["label"])),
+            ],
+            error=state.errors["unit_id"],
+            default_value=_value(values, "unit_id"),
         ),
         columns=rx.breakpoints(initial="1", sm="3"),
         spacing="4",
@@ -102,16 +136,27 @@ def brukare_picker(state: Any) -> rx.Component:
             rx.text(tx("users.brukare_chosen"), size="2", weight="medium", margin_top="0.5em"),
             rx.cond(
                 state.chosen_brukare.length() == 0,
-                rx.text(tx("users.brukare_none_chosen"), size="2", color_scheme="gray", high_contrast=True),
+                rx.text(
+                    tx("users.brukare_none_chosen"),
+                    size="2",
+                    color_scheme="gray",
+                    high_contrast=True,
+                ),
                 rx.el.ul(
                     rx.foreach(
                         state.chosen_brukare,
                         lambda b: rx.el.li(
                             rx.hstack(
                                 rx.text(b["label"]),
-                                rx.button(tx("users.brukare_remove"), type="button", size="1", variant="soft",
-                                          color_scheme="gray", aria_label=tx("users.brukare_remove") + " " + b["label"],
-                                          on_click=state.unchoose_brukare(b["id"])),
+                                rx.button(
+                                    tx("users.brukare_remove"),
+                                    type="button",
+                                    size="1",
+                                    variant="soft",
+                                    color_scheme="gray",
+                                    aria_label=tx("users.brukare_remove") + " " + b["label"],
+                                    on_click=state.unchoose_brukare(b["id"]),
+                                ),
                                 align="center",
                             )
                         ),
@@ -119,45 +164,91 @@ def brukare_picker(state: Any) -> rx.Component:
                     style={"listStyle": "none", "padding": 0},
                 ),
             ),
-            text_field(field_id="brukare-search", label=tx("users.brukare_search"), name="brukare_search",
-                       on_change=state.search_brukare.debounce(300)),
+            text_field(
+                field_id="brukare-search",
+                label=tx("users.brukare_search"),
+                name="brukare_search",
+                on_change=state.search_brukare.debounce(300),
+            ),
             rx.el.ul(
                 rx.foreach(
                     state.brukare_options,
                     lambda b: rx.el.li(
                         rx.hstack(
                             rx.text(b["label"]),
-                            rx.button(tx("users.brukare_add"), type="button", size="1",
-                                      aria_label=tx("users.brukare_add") + " " + b["label"],
-                                      on_click=state.choose_brukare(b["id"])),
+                            rx.button(
+                                tx("users.brukare_add"),
+                                type="button",
+                                size="1",
+                                aria_label=tx("users.brukare_add") + " " + b["label"],
+                                on_click=state.choose_brukare(b["id"]),
+                            ),
                             align="center",
                         )
                     ),
                 ),
                 style={"listStyle": "none", "padding": 0, "display": "grid", "gap": "0.25em"},
             ),
-            rx.text(state.errors["brukare_ids"], id="brukare-error", color_scheme="red", size="2",
-                    role=rx.cond(state.errors["brukare_ids"] != "", "alert", "none")),
-            style={"border": "1px solid var(--gray-6)", "borderRadius": "var(--radius-3)", "padding": "1em", "width": "100%"},
+            rx.text(
+                state.errors["brukare_ids"],
+                id="brukare-error",
+                color_scheme="red",
+                size="2",
+                role=rx.cond(state.errors["brukare_ids"] != "", "alert", "none"),
+            ),
+            style={
+                "border": "1px solid var(--gray-6)",
+                "borderRadius": "var(--radius-3)",
+                "padding": "1em",
+                "width": "100%",
+            },
         ),
     )
 
 
 def optional_fields(state: Any, values: dict[str, Any]) -> rx.Component:
     return rx.grid(
-        text_field(field_id="email", label=tx("users.email"), name="email", input_type="email",
-                   error=state.errors["email"], hint=tx("users.email_hint"), default_value=_value(values, "email")),
-        text_field(field_id="mobile", label=tx("users.mobile"), name="mobile", input_type="tel",
-                   error=state.errors["mobile"], hint=tx("users.mobile_hint"), default_value=_value(values, "mobile")),
-        text_field(field_id="national_id", label=tx("users.national_id"), name="national_id",
-                   error=state.errors["national_id"],
-                   hint=tx("users.national_id_hint", support=state.support_email),
-                   default_value=_value(values, "national_id")),
-        select_field(field_id="language", label=tx("users.language"), name="language",
-                     options=[option("sv", tx("users.language_sv")), option("en", tx("users.language_en"))],
-                     error=state.errors["language"], default_value=_value(values, "language", "sv")),
-        text_area(field_id="notes", label=tx("users.notes"), name="notes", error=state.errors["notes"],
-                  default_value=_value(values, "notes")),
+        text_field(
+            field_id="email",
+            label=tx("users.email"),
+            name="email",
+            input_type="email",
+            error=state.errors["email"],
+            hint=tx("users.email_hint"),
+            default_value=_value(values, "email"),
+        ),
+        text_field(
+            field_id="mobile",
+            label=tx("users.mobile"),
+            name="mobile",
+            input_type="tel",
+            error=state.errors["mobile"],
+            hint=tx("users.mobile_hint"),
+            default_value=_value(values, "mobile"),
+        ),
+        text_field(
+            field_id="national_id",
+            label=tx("users.national_id"),
+            name="national_id",
+            error=state.errors["national_id"],
+            hint=tx("users.national_id_hint", support=state.support_email),
+            default_value=_value(values, "national_id"),
+        ),
+        select_field(
+            field_id="language",
+            label=tx("users.language"),
+            name="language",
+            options=[option("sv", tx("users.language_sv")), option("en", tx("users.language_en"))],
+            error=state.errors["language"],
+            default_value=_value(values, "language", "sv"),
+        ),
+        text_area(
+            field_id="notes",
+            label=tx("users.notes"),
+            name="notes",
+            error=state.errors["notes"],
+            default_value=_value(values, "notes"),
+        ),
         columns=rx.breakpoints(initial="1", sm="2"),
         spacing="4",
         width="100%",
@@ -167,5 +258,7 @@ def optional_fields(state: Any, values: dict[str, Any]) -> rx.Component:
 def form_error(state: Any) -> rx.Component:
     return rx.cond(
         state.form_error != "",
-        rx.callout(state.form_error, icon="triangle_alert", color_scheme="red", role="alert", width="100%"),
+        rx.callout(
+            state.form_error, icon="triangle_alert", color_scheme="red", role="alert", width="100%"
+        ),
     )

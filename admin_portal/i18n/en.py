@@ -255,4 +255,8 @@ MESSAGES: dict[str, str] = {
     "users.bulk_remove_body": "These people move to the user bank. Their sessions and unused links stop working at once and pending mail is not sent:",
     "users.bulk_removed": "{count} users have been removed and are now in the user bank.",
     "users.col_select": "Select",
+    "bank.retention_invalid": "Enter a number of days between 30 and 3650.",
+    "bank.retention_label": "Days people stay in the user bank",
+    "bank.retention_save": "Save",
+    "bank.retention_saved": "People are now erased automatically {days} days after they were removed.",
 }

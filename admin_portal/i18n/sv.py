@@ -255,4 +255,8 @@ MESSAGES: dict[str, str] = {
     "users.bulk_remove_body": "De här personerna flyttas till användarbanken. Deras inloggningar och oanvända länkar slutar gälla direkt och väntande e-post skickas inte:",
     "users.bulk_removed": "{count} användare är borttagna och ligger nu i användarbanken.",
     "users.col_select": "Markera",
+    "bank.retention_invalid": "Ange ett antal dagar mellan 30 och 3650.",
+    "bank.retention_label": "Antal dagar personer ligger kvar i användarbanken",
+    "bank.retention_save": "Spara",
+    "bank.retention_saved": "Personer raderas nu automatiskt {days} dagar efter att de tagits bort.",
 }

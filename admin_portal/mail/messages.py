@@ -71,7 +71,9 @@ def welcome_message(*, lang: str, name: str, username: str, raw_token: str) -> M
         lang=lang,
         name=name,
         subject_key="mail.welcome.subject",
-        body=t("mail.welcome.body", lang, username=username, hours=settings.set_password_link_hours),
+        body=t(
+            "mail.welcome.body", lang, username=username, hours=settings.set_password_link_hours
+        ),
         action_key="mail.welcome.action",
         link=settings.link(set_password_path(raw_token)),
     )

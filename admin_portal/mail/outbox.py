@@ -38,7 +38,9 @@ def cancel_pending_for_user(session: Session, *, user_id: int) -> int:
     """Pending mail to a user who was removed must not go out. Returns how many were cancelled."""
     result = session.execute(
         update(OutboxMessage)
-        .where(col(OutboxMessage.user_id) == user_id, col(OutboxMessage.status) == OutboxStatus.PENDING)
+        .where(
+            col(OutboxMessage.user_id) == user_id, col(OutboxMessage.status) == OutboxStatus.PENDING
+        )
         .values(status=OutboxStatus.CANCELLED)
     )
     return result.rowcount or 0  # type: ignore[attr-defined]

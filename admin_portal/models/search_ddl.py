@@ -80,8 +80,16 @@ _PREFIX_COLUMNS: Final = {
 # cheaper per row than fetching each row, and the walks read thousands of rows.
 _COVERING: Final = ("ix_users_search_org_name", "ix_users_search_unit_name")
 _CARRIED: Final = (
-    "username", "username_key", "email", "email_key", "email_verified_at", "user_type",
-    "numeric_id", "company_id", "unit_id", "created_at",
+    "username",
+    "username_key",
+    "email",
+    "email_key",
+    "email_verified_at",
+    "user_type",
+    "numeric_id",
+    "company_id",
+    "unit_id",
+    "created_at",
 )
 
 
@@ -95,7 +103,9 @@ def btree_index_ddl(dialect: str) -> dict[str, str]:
             extra = ", ".join(c for c in _CARRIED if c not in keys)
             carried = f" INCLUDE ({extra})" if dialect == "postgresql" else ""
             columns = columns if dialect == "postgresql" else f"{columns}, {extra}"
-        statements[name] = f"CREATE INDEX IF NOT EXISTS {name} ON {USERS_TABLE} ({columns}){carried}"
+        statements[name] = (
+            f"CREATE INDEX IF NOT EXISTS {name} ON {USERS_TABLE} ({columns}){carried}"
+        )
     # Filter-only lists ("assistants with an unverified e-mail") are counted from the index.
     statements["ix_users_search_filters"] = (
         f"CREATE INDEX IF NOT EXISTS ix_users_search_filters ON {USERS_TABLE} "
@@ -168,7 +178,10 @@ SQLITE_TRIGGERS: Final = (
 )
 # The virtual table and the shadow tables FTS5 creates for it (reflection lists them all).
 SQLITE_FTS_TABLES: Final = frozenset(
-    {SQLITE_FTS_TABLE, *(f"{SQLITE_FTS_TABLE}_{s}" for s in ("data", "idx", "config", "docsize", "content"))}
+    {
+        SQLITE_FTS_TABLE,
+        *(f"{SQLITE_FTS_TABLE}_{s}" for s in ("data", "idx", "config", "docsize", "content")),
+    }
 )
 
 SQLITE_CREATE_FTS: Final = (

@@ -119,5 +119,7 @@ class RoleAssignment(SQLModel, table=True):
     company_id: int | None = Field(default=None, foreign_key="companies.id")
     unit_id: int | None = Field(default=None, foreign_key="units.id")
     # Admins see personnummer masked; this grant lets them reveal one (audited).
-    may_reveal_national_id: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    may_reveal_national_id: bool = Field(
+        default=False, sa_column_kwargs={"server_default": false()}
+    )
     created_at: datetime = Field(default_factory=utcnow)

@@ -20,16 +20,26 @@ def _go_home() -> rx.Component:
     return rx.el.noscript(rx.link(tx("nav.users"), href=routes.USERS))
 
 
-@rx.page(route=routes.ORGANISATION, title="Min organisation – Adminportalen", on_load=SessionState.require_admin)
+@rx.page(
+    route=routes.ORGANISATION,
+    title="Min organisation – Adminportalen",
+    on_load=SessionState.require_admin,
+)
 def organisation_page() -> rx.Component:
     return coming_soon("nav.organisation")
 
 
-@rx.page(route=routes.PROPERTIES, title="Boenden – Adminportalen", on_load=SessionState.require_admin)
+@rx.page(
+    route=routes.PROPERTIES, title="Boenden – Adminportalen", on_load=SessionState.require_admin
+)
 def properties_page() -> rx.Component:
     return coming_soon("nav.properties")
 
 
-@rx.page(route=routes.CONTACT_CENTRE, title="Kontaktcenter – Adminportalen", on_load=SessionState.require_admin)
+@rx.page(
+    route=routes.CONTACT_CENTRE,
+    title="Kontaktcenter – Adminportalen",
+    on_load=SessionState.require_admin,
+)
 def contact_centre_page() -> rx.Component:
     return coming_soon("nav.contact_centre")

@@ -9,8 +9,13 @@ from admin_portal.components.layout import admin_page
 from admin_portal.state.admin_pages import AuditLogState
 from admin_portal.state.session import SessionState
 
-_COLUMNS = [("created_at", "Tid / Time"), ("actor", "Vem / Who"), ("action", "Händelse / Action"),
-            ("target", "Mål / Target"), ("outcome", "Utfall / Outcome")]
+_COLUMNS = [
+    ("created_at", "Tid / Time"),
+    ("actor", "Vem / Who"),
+    ("action", "Händelse / Action"),
+    ("target", "Mål / Target"),
+    ("outcome", "Utfall / Outcome"),
+]
 
 
 @rx.page(
@@ -22,7 +27,9 @@ def audit_log_page() -> rx.Component:
     return admin_page(
         "nav.audit",
         rx.table.root(
-            rx.table.header(rx.table.row(*[rx.table.column_header_cell(label) for _, label in _COLUMNS])),
+            rx.table.header(
+                rx.table.row(*[rx.table.column_header_cell(label) for _, label in _COLUMNS])
+            ),
             rx.table.body(
                 rx.foreach(
                     AuditLogState.rows,

@@ -13,10 +13,27 @@ def _message(mail: rx.Var) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.text(tx("dev_mail.to"), ": ", rx.text.strong(mail["to_address"])),
-            rx.text(tx("dev_mail.subject"), ": ", rx.text.strong(mail["subject"]), class_name="mail-subject"),
-            rx.text(tx("dev_mail.status"), ": ", mail["status"], " · ", tx("dev_mail.created"), ": ", mail["created_at"], size="2"),
+            rx.text(
+                tx("dev_mail.subject"),
+                ": ",
+                rx.text.strong(mail["subject"]),
+                class_name="mail-subject",
+            ),
+            rx.text(
+                tx("dev_mail.status"),
+                ": ",
+                mail["status"],
+                " · ",
+                tx("dev_mail.created"),
+                ": ",
+                mail["created_at"],
+                size="2",
+            ),
             rx.el.pre(mail["text_body"], style={"whiteSpace": "pre-wrap", "fontSize": "13px"}),
-            rx.foreach(mail["links"].to(list[str]), lambda link: rx.el.a(link, href=link, class_name="mail-link")),
+            rx.foreach(
+                mail["links"].to(list[str]),
+                lambda link: rx.el.a(link, href=link, class_name="mail-link"),
+            ),
             spacing="2",
             align="start",
         ),

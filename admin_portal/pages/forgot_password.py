@@ -11,7 +11,11 @@ from admin_portal.components.layout import plain_page
 from admin_portal.state.auth_pages import ForgotPasswordState
 
 
-@rx.page(route=routes.FORGOT_PASSWORD, title="Glömt lösenord? – Adminportalen", on_load=ForgotPasswordState.on_open)
+@rx.page(
+    route=routes.FORGOT_PASSWORD,
+    title="Glömt lösenord? – Adminportalen",
+    on_load=ForgotPasswordState.on_open,
+)
 def forgot_password_page() -> rx.Component:
     return plain_page(
         tx("forgot.title"),

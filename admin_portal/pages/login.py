@@ -18,7 +18,12 @@ def login_page() -> rx.Component:
         rx.cond(LoginState.notice != "", rx.callout(LoginState.notice, icon="info")),
         rx.form(
             rx.vstack(
-                text_field(field_id="login-username", label=tx("login.username"), name="username", autocomplete="username"),
+                text_field(
+                    field_id="login-username",
+                    label=tx("login.username"),
+                    name="username",
+                    autocomplete="username",
+                ),
                 text_field(
                     field_id="login-password",
                     label=tx("login.password"),
@@ -28,7 +33,9 @@ def login_page() -> rx.Component:
                 ),
                 rx.cond(
                     LoginState.error != "",
-                    rx.callout(LoginState.error, icon="triangle_alert", color_scheme="red", role="alert"),
+                    rx.callout(
+                        LoginState.error, icon="triangle_alert", color_scheme="red", role="alert"
+                    ),
                 ),
                 primary_button(tx("login.submit"), width="100%"),
                 spacing="3",

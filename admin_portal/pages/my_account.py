@@ -14,7 +14,11 @@ def _row(label_key: str, value: rx.Var) -> rx.Component:
     return rx.data_list.item(rx.data_list.label(tx(label_key)), rx.data_list.value(value))
 
 
-@rx.page(route=routes.MY_ACCOUNT, title="Mitt konto – Adminportalen", on_load=SessionState.require_signed_in)
+@rx.page(
+    route=routes.MY_ACCOUNT,
+    title="Mitt konto – Adminportalen",
+    on_load=SessionState.require_signed_in,
+)
 def my_account_page() -> rx.Component:
     return plain_page(
         tx("my_account.title"),

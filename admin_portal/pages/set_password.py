@@ -21,7 +21,12 @@ def _dead_link(message_key: str) -> rx.Component:
 def _expired_link() -> rx.Component:
     # A welcome link that ran out: a new one goes to the address on file, no questions asked.
     return rx.vstack(
-        rx.callout(tx("set_password.link_expired"), icon="triangle_alert", color_scheme="amber", role="alert"),
+        rx.callout(
+            tx("set_password.link_expired"),
+            icon="triangle_alert",
+            color_scheme="amber",
+            role="alert",
+        ),
         rx.cond(
             SetPasswordState.new_link_sent,
             rx.callout(tx("set_password.new_link_sent"), icon="mail", role="status"),
@@ -64,14 +69,20 @@ def _form() -> rx.Component:
     )
 
 
-@rx.page(route=routes.SET_PASSWORD, title="Välj lösenord – Adminportalen", on_load=SetPasswordState.on_open)
+@rx.page(
+    route=routes.SET_PASSWORD,
+    title="Välj lösenord – Adminportalen",
+    on_load=SetPasswordState.on_open,
+)
 def set_password_page() -> rx.Component:
     return plain_page(
         tx("set_password.title"),
         rx.cond(
             SetPasswordState.done,
             rx.vstack(
-                rx.callout(tx("set_password.done"), icon="check", color_scheme="green", role="status"),
+                rx.callout(
+                    tx("set_password.done"), icon="check", color_scheme="green", role="status"
+                ),
                 rx.link(tx("login.title"), href=routes.LOGIN),
             ),
             rx.match(

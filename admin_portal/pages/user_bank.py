@@ -226,6 +226,27 @@ def restore_panel() -> rx.Component:
     )
 
 
+def retention_form() -> rx.Component:
+    return rx.form(
+        rx.hstack(
+            text_field(
+                field_id="retention-days",
+                label=tx("bank.retention_label"),
+                name="days",
+                input_type="number",
+                error=S.retention_error,
+                default_value=S.retention_days.to_string(),
+                key=S.retention_days.to_string(),
+            ),
+            rx.button(tx("bank.retention_save"), type="submit", variant="soft"),
+            align="end",
+        ),
+        on_submit=S.save_retention,
+        reset_on_submit=False,
+        no_validate=True,
+    )
+
+
 @rx.page(
     route=routes.USER_BANK,
     title="Användarbanken – Adminportalen",
@@ -242,6 +263,9 @@ def user_bank_page() -> rx.Component:
             search_form(),
             rx.cond(S.selected.length() > 0, restore_panel()),
             results(),
+            rx.divider(),
+            rx.text(tx("bank.retention", days=S.retention_days), size="2"),
+            retention_form(),
             spacing="4",
             width="100%",
         ),

@@ -19,7 +19,11 @@ from admin_portal.state.session import SessionState
 from admin_portal.state.user_new import UserNewState as S
 
 
-@rx.page(route=routes.USER_NEW, title="Lägg till användare – Adminportalen", on_load=[SessionState.require_admin, S.load])
+@rx.page(
+    route=routes.USER_NEW,
+    title="Lägg till användare – Adminportalen",
+    on_load=[SessionState.require_admin, S.load],
+)
 def user_new_page() -> rx.Component:
     return admin_page(
         "users.new_title",
@@ -40,12 +44,23 @@ def user_new_page() -> rx.Component:
                     on_click=S.toggle_optional,
                 ),
                 # Hidden with CSS, never unmounted: what was typed there survives the toggle.
-                rx.box(optional_fields(S, {}), id="optional-fields", width="100%",
-                       display=rx.cond(S.show_optional, "block", "none")),
+                rx.box(
+                    optional_fields(S, {}),
+                    id="optional-fields",
+                    width="100%",
+                    display=rx.cond(S.show_optional, "block", "none"),
+                ),
                 rx.hstack(
-                    rx.button(tx("users.save_only"), type="submit", size="3", on_click=S.set_invite(False)),
-                    rx.button(tx("users.save_and_invite"), type="submit", size="3", variant="outline",
-                              on_click=S.set_invite(True)),
+                    rx.button(
+                        tx("users.save_only"), type="submit", size="3", on_click=S.set_invite(False)
+                    ),
+                    rx.button(
+                        tx("users.save_and_invite"),
+                        type="submit",
+                        size="3",
+                        variant="outline",
+                        on_click=S.set_invite(True),
+                    ),
                     rx.link(tx("profile.back"), href=routes.USERS),
                     spacing="4",
                     align="center",

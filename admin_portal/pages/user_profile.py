@@ -19,8 +19,18 @@ from admin_portal.components.user_fields import (
 from admin_portal.state.session import SessionState
 from admin_portal.state.user_profile import UserProfileState as S
 
-_FIELDS = ["first_name", "last_name", "username", "user_type", "company_id", "unit_id", "email", "mobile",
-           "language", "notes"]
+_FIELDS = [
+    "first_name",
+    "last_name",
+    "username",
+    "user_type",
+    "company_id",
+    "unit_id",
+    "email",
+    "mobile",
+    "language",
+    "notes",
+]
 
 
 def _values() -> dict:
@@ -33,13 +43,24 @@ def national_id_block() -> rx.Component:
     return rx.hstack(
         rx.text(tx("profile.national_id_masked"), ": ", weight="medium"),
         rx.text(
-            rx.cond(S.revealed_national_id != "", S.revealed_national_id,
-                    rx.cond(S.profile["national_id_masked"] != "", S.profile["national_id_masked"], tx("profile.none"))),
+            rx.cond(
+                S.revealed_national_id != "",
+                S.revealed_national_id,
+                rx.cond(
+                    S.profile["national_id_masked"] != "",
+                    S.profile["national_id_masked"],
+                    tx("profile.none"),
+                ),
+            ),
             id="national-id-value",
         ),
         rx.cond(
-            S.profile["can_reveal_national_id"] & (S.profile["national_id_masked"] != "") & (S.revealed_national_id == ""),
-            rx.button(tx("profile.reveal"), type="button", size="1", variant="soft", on_click=S.reveal),
+            S.profile["can_reveal_national_id"]
+            & (S.profile["national_id_masked"] != "")
+            & (S.revealed_national_id == ""),
+            rx.button(
+                tx("profile.reveal"), type="button", size="1", variant="soft", on_click=S.reveal
+            ),
         ),
         align="center",
     )
@@ -49,10 +70,17 @@ def invitation_block() -> rx.Component:
     return rx.vstack(
         rx.cond(
             S.profile["invitation_pending_until"] != "",
-            rx.text(tx("profile.invitation_pending", until=S.profile["invitation_pending_until"]), size="2"),
+            rx.text(
+                tx("profile.invitation_pending", until=S.profile["invitation_pending_until"]),
+                size="2",
+            ),
         ),
         rx.button(
-            rx.cond(S.profile["invitation_pending_until"] != "", tx("profile.resend_invitation"), tx("profile.send_invitation")),
+            rx.cond(
+                S.profile["invitation_pending_until"] != "",
+                tx("profile.resend_invitation"),
+                tx("profile.send_invitation"),
+            ),
             type="button",
             variant="outline",
             on_click=S.invite,
@@ -69,26 +97,46 @@ def links_block() -> rx.Component:
             rx.cond(
                 S.profile["assistants"].to(list).length() == 0,
                 rx.text(tx("profile.no_links"), size="2"),
-                rx.el.ul(rx.foreach(S.profile["assistants"].to(list[dict[str, str]]),
-                                    lambda a: rx.el.li(rx.link(a["label"], href=routes.USERS + "/" + a["id"])))),
+                rx.el.ul(
+                    rx.foreach(
+                        S.profile["assistants"].to(list[dict[str, str]]),
+                        lambda a: rx.el.li(rx.link(a["label"], href=routes.USERS + "/" + a["id"])),
+                    )
+                ),
             ),
         ),
     )
 
 
 def mail_history() -> rx.Component:
-    columns = ["profile.mail_created", "profile.mail_kind", "profile.mail_subject", "profile.mail_status", "profile.mail_sent"]
+    columns = [
+        "profile.mail_created",
+        "profile.mail_kind",
+        "profile.mail_subject",
+        "profile.mail_status",
+        "profile.mail_sent",
+    ]
     return rx.box(
         rx.heading(tx("profile.mail_history"), as_="h2", size="4", margin_bottom="0.5em"),
         rx.cond(
             S.mail_history.length() == 0,
             rx.text(tx("profile.mail_none"), size="2"),
             rx.table.root(
-                rx.table.header(rx.table.row(*[rx.table.column_header_cell(tx(c)) for c in columns])),
-                rx.table.body(rx.foreach(S.mail_history, lambda m: rx.table.row(
-                    rx.table.cell(m["created_at"]), rx.table.cell(m["kind"]), rx.table.cell(m["subject"]),
-                    rx.table.cell(m["status_label"]), rx.table.cell(m["sent_at"]),
-                ))),
+                rx.table.header(
+                    rx.table.row(*[rx.table.column_header_cell(tx(c)) for c in columns])
+                ),
+                rx.table.body(
+                    rx.foreach(
+                        S.mail_history,
+                        lambda m: rx.table.row(
+                            rx.table.cell(m["created_at"]),
+                            rx.table.cell(m["kind"]),
+                            rx.table.cell(m["subject"]),
+                            rx.table.cell(m["status_label"]),
+                            rx.table.cell(m["sent_at"]),
+                        ),
+                    )
+                ),
                 width="100%",
             ),
         ),
@@ -99,15 +147,26 @@ def mail_history() -> rx.Component:
 def remove_dialog() -> rx.Component:
     name = S.profile["first_name"].to(str) + " " + S.profile["last_name"].to(str)
     return rx.alert_dialog.root(
-        rx.alert_dialog.trigger(rx.button(tx("profile.remove"), color_scheme="red", variant="soft", type="button")),
+        rx.alert_dialog.trigger(
+            rx.button(tx("profile.remove"), color_scheme="red", variant="soft", type="button")
+        ),
         rx.alert_dialog.content(
             rx.alert_dialog.title(tx("profile.remove_title", name=name)),
             rx.alert_dialog.description(tx("profile.remove_body", name=name)),
             rx.form(
                 rx.vstack(
-                    text_field(field_id="remove-reason", label=tx("profile.remove_reason"), name="reason"),
+                    text_field(
+                        field_id="remove-reason", label=tx("profile.remove_reason"), name="reason"
+                    ),
                     rx.hstack(
-                        rx.alert_dialog.cancel(rx.button(tx("profile.cancel"), variant="soft", color_scheme="gray", type="button")),
+                        rx.alert_dialog.cancel(
+                            rx.button(
+                                tx("profile.cancel"),
+                                variant="soft",
+                                color_scheme="gray",
+                                type="button",
+                            )
+                        ),
                         rx.button(tx("profile.remove_confirm"), color_scheme="red", type="submit"),
                         justify="end",
                         width="100%",
@@ -138,14 +197,18 @@ def profile_form() -> rx.Component:
         ),
         on_submit=S.save,
         reset_on_submit=False,
-            # Our own messages at each field, in the admin's language, not the browser's.
-            no_validate=True,
+        # Our own messages at each field, in the admin's language, not the browser's.
+        no_validate=True,
         key=S.version.to_string(),  # remount with the freshly loaded values
         width="100%",
     )
 
 
-@rx.page(route=routes.USER_PROFILE, title="Användarprofil – Adminportalen", on_load=[SessionState.require_admin, S.load])
+@rx.page(
+    route=routes.USER_PROFILE,
+    title="Användarprofil – Adminportalen",
+    on_load=[SessionState.require_admin, S.load],
+)
 def user_profile_page() -> rx.Component:
     return admin_page(
         "profile.title",
@@ -153,8 +216,14 @@ def user_profile_page() -> rx.Component:
             S.found,
             rx.vstack(
                 rx.link(tx("profile.back"), href=routes.USERS),
-                rx.heading(S.profile["first_name"].to(str) + " " + S.profile["last_name"].to(str), as_="h2", size="6"),
-                rx.cond(S.notice != "", rx.callout(S.notice, icon="info", role="status", width="100%")),
+                rx.heading(
+                    S.profile["first_name"].to(str) + " " + S.profile["last_name"].to(str),
+                    as_="h2",
+                    size="6",
+                ),
+                rx.cond(
+                    S.notice != "", rx.callout(S.notice, icon="info", role="status", width="100%")
+                ),
                 form_error(S),
                 profile_form(),
                 rx.divider(),

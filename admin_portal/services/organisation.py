@@ -22,7 +22,9 @@ def describe_scope(session: Session, *, actor: Actor) -> ScopeSummary:
     org = session.get(Organisation, actor.organisation_id)
     companies = (
         session.exec(
-            select(Company.name).where(col(Company.id).in_(actor.company_ids)).order_by(Company.name)
+            select(Company.name)
+            .where(col(Company.id).in_(actor.company_ids))
+            .order_by(Company.name)
         ).all()
         if actor.company_ids
         else []
@@ -31,7 +33,9 @@ def describe_scope(session: Session, *, actor: Actor) -> ScopeSummary:
         session.exec(
             select(Unit.name)
             .join(Company, col(Company.id) == Unit.company_id)
-            .where(col(Unit.id).in_(actor.unit_ids), Company.organisation_id == actor.organisation_id)
+            .where(
+                col(Unit.id).in_(actor.unit_ids), Company.organisation_id == actor.organisation_id
+            )
             .where(or_(col(Unit.parent_id).is_(None), col(Unit.parent_id).not_in(actor.unit_ids)))
             .order_by(Unit.name)
         ).all()
@@ -49,8 +53,10 @@ def count_active_users_in_scope(session: Session, *, actor: Actor) -> int:
     """How many active users the actor administers (0 for a standard user)."""
     if not actor.is_admin:
         return 0
-    stmt = select(func.count()).select_from(User).where(
-        User.organisation_id == actor.organisation_id, User.status == UserStatus.ACTIVE
+    stmt = (
+        select(func.count())
+        .select_from(User)
+        .where(User.organisation_id == actor.organisation_id, User.status == UserStatus.ACTIVE)
     )
     if not actor.is_head_admin:
         stmt = stmt.where(

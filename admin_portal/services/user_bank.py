@@ -294,3 +294,42 @@ def purge_expired(session: Session, *, now: datetime | None = None) -> int:
             )
             erased += 1
     return erased
+
+
+RETENTION_MIN_DAYS, RETENTION_MAX_DAYS = 30, 3650
+
+
+def get_retention_days(session: Session, *, actor: Actor) -> int:
+    if not can_use_user_bank(actor):
+        raise NotFound()
+    org = session.get(Organisation, actor.organisation_id)
+    return org.user_bank_retention_days if org else 365
+
+
+def set_retention_days(session: Session, *, actor: Actor, days: object) -> int:
+    """The organisation's retention period for banked users, within sane bounds."""
+    if not can_use_user_bank(actor):
+        raise NotFound()
+    if isinstance(days, str) and days.strip().isdigit():
+        days = int(days.strip())
+    if (
+        not isinstance(days, int)
+        or isinstance(days, bool)
+        or not RETENTION_MIN_DAYS <= days <= RETENTION_MAX_DAYS
+    ):
+        raise ValidationFailed({"retention": "bank.retention_invalid"})
+    org = session.get(Organisation, actor.organisation_id)
+    if org is None:
+        raise NotFound()
+    org.user_bank_retention_days = days
+    session.add(org)
+    record_event(
+        session,
+        action="retention_changed",
+        organisation_id=actor.organisation_id,
+        actor_user_id=actor.user_id,
+        target_type="organisation",
+        target_id=org.id,
+        detail=f"{days} days",
+    )
+    return days

@@ -95,7 +95,9 @@ def clean_user_input(data: UserInput, errors: dict[str, str]) -> CleanUser:
     if len(notes) > NOTES_MAX:
         errors["notes"] = "users.notes_too_long"
     # Only a real collection counts: a forged int would crash, a str "12" would mean ids 1 and 2.
-    raw_ids = data.brukare_ids if isinstance(data.brukare_ids, list | tuple | set | frozenset) else ()
+    raw_ids = (
+        data.brukare_ids if isinstance(data.brukare_ids, list | tuple | set | frozenset) else ()
+    )
     brukare_ids = tuple(sorted({i for i in (_optional_id(x) for x in raw_ids) if i}))
     return CleanUser(
         first_name=first or "",

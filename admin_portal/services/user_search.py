@@ -220,8 +220,17 @@ def _clean_page_size(value: object) -> int:
 def _cursor_mac(actor: Actor, q: UserQuery, payload: bytes) -> bytes:
     # The MAC covers the query too: a cursor only continues the list it came from.
     bound = json.dumps(
-        [actor.user_id, q.text, q.company_id, q.unit_id, q.user_type, q.email_state,
-         q.status, q.sort, q.descending],
+        [
+            actor.user_id,
+            q.text,
+            q.company_id,
+            q.unit_id,
+            q.user_type,
+            q.email_state,
+            q.status,
+            q.sort,
+            q.descending,
+        ],
         ensure_ascii=True,
     ).encode()
     key = hashlib.sha256(b"user-search-cursor:" + get_settings().secret_key.encode()).digest()
@@ -236,7 +245,9 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def encode_cursor(actor: Actor, q: UserQuery, values: Sequence[object], total: int, more: bool) -> str:
+def encode_cursor(
+    actor: Actor, q: UserQuery, values: Sequence[object], total: int, more: bool
+) -> str:
     """Opaque and signed: base64 JSON of the last row's sort key and the first page's count.
 
     The count travels with the cursor so later pages need no count query: the list says
@@ -397,8 +408,19 @@ class _Columns:
 
 # Every column a predicate, a sort key or a result row reads.
 _COLUMNS = (
-    "id", "first_name", "last_name", "username", "username_key", "email", "email_key",
-    "email_verified_at", "user_type", "status", "numeric_id", "company_id", "unit_id",
+    "id",
+    "first_name",
+    "last_name",
+    "username",
+    "username_key",
+    "email",
+    "email_key",
+    "email_verified_at",
+    "user_type",
+    "status",
+    "numeric_id",
+    "company_id",
+    "unit_id",
     "created_at",
 )
 _SORT_COLUMNS: dict[SortKey, tuple[str, ...]] = {
@@ -526,7 +548,9 @@ class _Search:
         cols = self._sort_columns(c)
         return [col.desc() for col in cols] if self.q.descending else cols
 
-    def _after(self, c: _Columns, values: Sequence[object], *, inclusive: bool = False) -> ColumnElement[bool]:
+    def _after(
+        self, c: _Columns, values: Sequence[object], *, inclusive: bool = False
+    ) -> ColumnElement[bool]:
         cols = self._sort_columns(c)
         bound = tuple_(*(literal(v, type_=col.type) for v, col in zip(values, cols, strict=True)))
         key = tuple_(*cols)
@@ -547,9 +571,9 @@ class _Search:
         return int(self.session.execute(stmt).scalar_one())
 
     def _bounded_count(self, stmt: Select[Any], cap: int) -> int:
-        inner: Select[Any] = stmt.with_only_columns(literal_column("1"), maintain_column_froms=True).limit(
-            literal_column(str(cap + 1))
-        )
+        inner: Select[Any] = stmt.with_only_columns(
+            literal_column("1"), maintain_column_froms=True
+        ).limit(literal_column(str(cap + 1)))
         return self._scalar(select(func.count()).select_from(inner.subquery("c")))
 
     def _matches(self) -> Select[Any]:
@@ -583,10 +607,14 @@ class _Search:
         u = self.u
         if self.cursor is not None:  # a later page: the first page counted
             return _Count(self.cursor.total, self.cursor.more, small_scope=False, probe_hits=-1)
-        scope_rows = self._bounded_count(select(literal_column("1")).where(*self.scope(u)), SMALL_SCOPE)
+        scope_rows = self._bounded_count(
+            select(literal_column("1")).where(*self.scope(u)), SMALL_SCOPE
+        )
         if scope_rows <= SMALL_SCOPE:
             n = self._bounded_count(
-                select(literal_column("1")).where(*self.scope(u), *self.filters(u), *self.text_match(u)),
+                select(literal_column("1")).where(
+                    *self.scope(u), *self.filters(u), *self.text_match(u)
+                ),
                 COUNT_CAP,
             )
             return _Count(min(n, COUNT_CAP), n > COUNT_CAP, small_scope=True, probe_hits=-1)
@@ -608,7 +636,9 @@ class _Search:
         # walk in some order; the LIMIT of the count then stops it after COUNT_CAP + 1 rows.
         # On SQLite with FTS5 the matches stream from the FTS table, so this stops early too.
         fenced = self._matches().with_only_columns(self.users.c.id).offset(literal_column("0"))
-        n = self._bounded_count(select(literal_column("1")).select_from(fenced.subquery("m")), COUNT_CAP)
+        n = self._bounded_count(
+            select(literal_column("1")).select_from(fenced.subquery("m")), COUNT_CAP
+        )
         return _Count(min(n, COUNT_CAP), n > COUNT_CAP, small_scope=False, probe_hits=probe_hits)
 
     def page(self, count: _Count) -> list[Any]:
@@ -691,7 +721,10 @@ class _Search:
         u = self.u
         limit = self.q.page_size + 1
         if fenced:  # stmt selects from users
-            keys = [self.users.c.id, *(self.users.c[n] for n in _SORT_COLUMNS[self.q.sort] if n != "id")]
+            keys = [
+                self.users.c.id,
+                *(self.users.c[n] for n in _SORT_COLUMNS[self.q.sort] if n != "id"),
+            ]
             m = stmt.with_only_columns(*keys).offset(literal_column("0")).subquery("m")
             mc = _Columns(get=lambda n: m.c[n], prefix="m.")
             top = select(m.c.id).order_by(*self.order_by(mc)).limit(limit).subquery("top")

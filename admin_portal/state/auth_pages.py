@@ -120,12 +120,18 @@ class SetPasswordState(SessionState):
                     repeat=_form_text(form, "repeat"),
                 )
         except ValidationFailed as failure:
-            self.password_error = self._text(failure.errors["password"]) if "password" in failure.errors else ""
-            self.repeat_error = self._text(failure.errors["repeat"]) if "repeat" in failure.errors else ""
+            self.password_error = (
+                self._text(failure.errors["password"]) if "password" in failure.errors else ""
+            )
+            self.repeat_error = (
+                self._text(failure.errors["repeat"]) if "repeat" in failure.errors else ""
+            )
             return
         except ServiceError as error:
             # The link died between opening and saving (used elsewhere, expired, replaced).
-            self.link_state = error.key.removeprefix("set_password.link_") or TokenState.UNKNOWN.value
+            self.link_state = (
+                error.key.removeprefix("set_password.link_") or TokenState.UNKNOWN.value
+            )
             return
         self.done = True
         self.link_state = TokenState.USED.value

@@ -10,7 +10,13 @@ import reflex as rx
 from admin_portal.auth.permissions import Actor
 from admin_portal.db import session_scope
 from admin_portal.services.errors import NotFound, ValidationFailed
-from admin_portal.services.user_bank import erase_user, preview_restore, restore_user
+from admin_portal.services.user_bank import (
+    erase_user,
+    get_retention_days,
+    preview_restore,
+    restore_user,
+    set_retention_days,
+)
 from admin_portal.services.user_bank_search import BankQuery, search_bank
 from admin_portal.services.user_profile import placement_options
 from admin_portal.state.session import SessionState
@@ -42,6 +48,8 @@ class UserBankState(SessionState):
     restore_error: str = ""
     erase_error: str = ""
     notice: str = ""
+    retention_days: int = 365
+    retention_error: str = ""
     _cursor: str | None = None
     _next_cursor: str | None = None
 
@@ -85,6 +93,8 @@ class UserBankState(SessionState):
         self.selected, self.conflicts = {}, []
         with session_scope() as session:
             placement = placement_options(session, actor=actor)
+            self.retention_days = get_retention_days(session, actor=actor)
+        self.retention_error = ""
         self.companies = [{"id": str(c.id), "label": c.label} for c in placement.companies]
         self.units = [{"id": str(u.id), "label": u.label} for u in placement.units]
         self._cursor = None
@@ -212,3 +222,18 @@ class UserBankState(SessionState):
     def close(self):
         self.selected, self.conflicts = {}, []
         self.restore_error = self.erase_error = ""
+
+    @rx.event
+    def save_retention(self, form: dict):
+        actor = self._head_admin()
+        if actor is None:
+            return
+        days = form.get("days", "") if isinstance(form, dict) else ""
+        try:
+            with session_scope() as session:
+                self.retention_days = set_retention_days(session, actor=actor, days=days)
+        except ValidationFailed as failure:
+            self.retention_error = self._text(next(iter(failure.errors.values())))
+            return
+        self.retention_error = ""
+        self.notice = self._text("bank.retention_saved", days=self.retention_days)

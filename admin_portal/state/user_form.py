@@ -13,8 +13,18 @@ from admin_portal.services.user_profile import find_brukare
 from admin_portal.services.username_check import UsernameVerdict, check_username
 
 FIELDS = (
-    "first_name", "last_name", "username", "user_type", "company_id", "unit_id", "email",
-    "mobile", "national_id", "language", "notes", "brukare_ids",
+    "first_name",
+    "last_name",
+    "username",
+    "user_type",
+    "company_id",
+    "unit_id",
+    "email",
+    "mobile",
+    "national_id",
+    "language",
+    "notes",
+    "brukare_ids",
 )
 
 
@@ -70,7 +80,9 @@ class UserFormMixin(rx.State, mixin=True):
             national_id=form_text(form, "national_id"),
             language=form_text(form, "language") or "sv",
             notes=form_text(form, "notes"),
-            brukare_ids=tuple(int(b["id"]) for b in self.chosen_brukare if str(b.get("id", "")).isdigit()),
+            brukare_ids=tuple(
+                int(b["id"]) for b in self.chosen_brukare if str(b.get("id", "")).isdigit()
+            ),
             keep_national_id_when_blank=self._keeps_blank_national_id(),
         )
 
@@ -87,7 +99,9 @@ class UserFormMixin(rx.State, mixin=True):
             self.username_message, self.username_ok, self.bank_user_id = "", False, 0
             return
         with session_scope() as session:
-            verdict = check_username(session, actor=actor, username=value, exclude_user_id=self._exclude_user_id())
+            verdict = check_username(
+                session, actor=actor, username=value, exclude_user_id=self._exclude_user_id()
+            )
         self.username_ok = verdict.verdict is UsernameVerdict.AVAILABLE
         self.username_message = self._text(verdict.message_key)
         self.bank_user_id = verdict.bank_user_id or 0
@@ -109,14 +123,19 @@ class UserFormMixin(rx.State, mixin=True):
         with session_scope() as session:
             options = find_brukare(session, actor=actor, text=self.brukare_query)
         chosen = {b["id"] for b in self.chosen_brukare}
-        self.brukare_options = [{"id": str(o.id), "label": o.label} for o in options if str(o.id) not in chosen]
+        self.brukare_options = [
+            {"id": str(o.id), "label": o.label} for o in options if str(o.id) not in chosen
+        ]
 
     @rx.event
     def choose_brukare(self, brukare_id: str):
         # Only ids and labels the picker offered are kept; the service re-checks scope anyway.
         offered = {b["id"]: b["label"] for b in self.brukare_options}
         if brukare_id in offered and brukare_id not in {b["id"] for b in self.chosen_brukare}:
-            self.chosen_brukare = [*self.chosen_brukare, {"id": brukare_id, "label": offered[brukare_id]}]
+            self.chosen_brukare = [
+                *self.chosen_brukare,
+                {"id": brukare_id, "label": offered[brukare_id]},
+            ]
             self.brukare_options = [b for b in self.brukare_options if b["id"] != brukare_id]
             self.errors = {**self.errors, "brukare_ids": ""}
 

@@ -54,7 +54,10 @@ class UserNewState(UserFormMixin, SessionState):
                 user_id = create_user(session, actor=actor, data=data, send_invitation=self.invite)
         except ValidationFailed as failure:
             self._show_failure(failure)
-            if any(failure.errors.get(f) for f in ("email", "mobile", "national_id", "notes", "language")):
+            if any(
+                failure.errors.get(f)
+                for f in ("email", "mobile", "national_id", "notes", "language")
+            ):
                 self.show_optional = True  # never hide the field that needs fixing
             return None
         except PermissionDenied:

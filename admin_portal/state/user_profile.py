@@ -56,7 +56,8 @@ class UserProfileState(UserFormMixin, SessionState):
         self.found = True
         data = dataclasses.asdict(profile)
         self.mail_history = [
-            {**row, "status_label": self._text(f"mail_status.{row['status']}")} for row in data.pop("mail_history")
+            {**row, "status_label": self._text(f"mail_status.{row['status']}")}
+            for row in data.pop("mail_history")
         ]
         self.chosen_brukare = [{"id": str(b["id"]), "label": b["label"]} for b in data["brukare"]]
         self.profile = {
@@ -123,7 +124,9 @@ class UserProfileState(UserFormMixin, SessionState):
             return
         try:
             with session_scope() as session:
-                self.revealed_national_id = _formatted(reveal_national_id(session, actor=actor, user_id=user_id))
+                self.revealed_national_id = _formatted(
+                    reveal_national_id(session, actor=actor, user_id=user_id)
+                )
         except (PermissionDenied, NotFound):
             self.notice = self._text("profile.reveal_denied")
 
@@ -139,7 +142,12 @@ class UserProfileState(UserFormMixin, SessionState):
         reason = form.get("reason", "") if isinstance(form, dict) else ""
         try:
             with session_scope() as session:
-                remove_user(session, actor=actor, user_id=user_id, reason=reason if isinstance(reason, str) else "")
+                remove_user(
+                    session,
+                    actor=actor,
+                    user_id=user_id,
+                    reason=reason if isinstance(reason, str) else "",
+                )
         except ValidationFailed as failure:
             self.remove_open = False
             self.form_error = self._text(next(iter(failure.errors.values())))
@@ -149,7 +157,10 @@ class UserProfileState(UserFormMixin, SessionState):
             return None
         name = f"{self.profile.get('first_name', '')} {self.profile.get('last_name', '')}"
         self.remove_open = False
-        return [rx.redirect(routes.USERS), rx.toast.success(self._text("profile.removed", name=name))]
+        return [
+            rx.redirect(routes.USERS),
+            rx.toast.success(self._text("profile.removed", name=name)),
+        ]
 
 
 def _formatted(twelve_digits: str) -> str:
