@@ -38,6 +38,8 @@ class User(SQLModel, table=True):
         UniqueConstraint("organisation_id", "numeric_id", name="uq_user_org_numeric_id"),
         # The user bank finds people by exact personnummer within the organisation.
         Index("ix_users_org_national_id", "organisation_id", "national_id"),
+        # The user bank lists removals newest first, filtered by date range.
+        Index("ix_users_bank_removed", "organisation_id", "status", "removed_at", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -36,6 +36,27 @@ def search_form() -> rx.Component:
                     rx.foreach(S.companies, lambda c: option(c["id"], c["label"])),
                 ],
             ),
+            text_field(
+                field_id="bank-removed-from",
+                label=tx("bank.removed_from"),
+                name="removed_from",
+                input_type="date",
+            ),
+            text_field(
+                field_id="bank-removed-to",
+                label=tx("bank.removed_to"),
+                name="removed_to",
+                input_type="date",
+            ),
+            select_field(
+                field_id="bank-removed-by",
+                label=tx("bank.removed_by"),
+                name="removed_by_id",
+                options=[
+                    option("", tx("users.all")),
+                    rx.foreach(S.removers, lambda r: option(r["id"], r["label"])),
+                ],
+            ),
             rx.box(rx.button(tx("bank.search_button"), type="submit", size="3"), align_self="end"),
             columns=rx.breakpoints(initial="1", md="4"),
             spacing="3",

@@ -8,13 +8,16 @@ the page's rows are fetched in one query, never one per row.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
+from sqlalchemy import func, literal, or_, tuple_
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from admin_portal.auth.permissions import Actor, can_use_user_bank
-from admin_portal.models import Company, Unit, User, UserStatus
+from admin_portal.models import Company, RoleAssignment, Unit, User, UserStatus
 from admin_portal.services.errors import NotFound
 from admin_portal.services.user_search import UserQuery, search_users
 from admin_portal.validation.errors import InvalidInput
@@ -26,6 +29,9 @@ class BankQuery:
     text: str = ""
     national_id: str = ""
     company_id: int | None = None
+    removed_from: date | None = None  # inclusive, by calendar day (UTC)
+    removed_to: date | None = None  # inclusive
+    removed_by_id: int | None = None
     cursor: str | None = None
 
 
@@ -79,6 +85,8 @@ def search_bank(session: Session, *, actor: Actor, query: BankQuery) -> BankPage
         ).all()
         rows = _details(session, [u.id for u in users if u.id is not None])
         return BankPage(rows=rows, next_cursor=None, total=len(rows), total_is_lower_bound=False)
+    if query.removed_from or query.removed_to or query.removed_by_id:
+        return _search_by_removal(session, actor, query)
     page = search_users(
         session,
         actor=actor,
@@ -96,6 +104,85 @@ def search_bank(session: Session, *, actor: Actor, query: BankQuery) -> BankPage
         total=page.total,
         total_is_lower_bound=page.total_is_lower_bound,
     )
+
+
+_PAGE = 25
+_COUNT_CAP = 1000
+# Cursor values are bound with the column's own type, so SQLite compares like with like.
+_REMOVED_AT_TYPE = User.__table__.c.removed_at.type  # type: ignore[attr-defined]
+
+
+def _search_by_removal(session: Session, actor: Actor, query: BankQuery) -> BankPage:
+    """Removal date range and/or remover: newest removals first, keyset-paged on (removed_at, id).
+
+    The composite index (organisation_id, status, removed_at, id) makes the range a single
+    index read; the optional text narrows within it and the count stops at _COUNT_CAP.
+    """
+    conditions: list[Any] = [
+        col(User.organisation_id) == actor.organisation_id,
+        col(User.status) == UserStatus.REMOVED,
+    ]
+    if isinstance(query.removed_from, date):
+        conditions.append(
+            col(User.removed_at) >= datetime.combine(query.removed_from, time.min, UTC)
+        )
+    if isinstance(query.removed_to, date):
+        conditions.append(
+            col(User.removed_at)
+            < datetime.combine(query.removed_to + timedelta(days=1), time.min, UTC)
+        )
+    if isinstance(query.removed_by_id, int) and not isinstance(query.removed_by_id, bool):
+        conditions.append(User.removed_by_id == query.removed_by_id)
+    if isinstance(query.company_id, int) and not isinstance(query.company_id, bool):
+        conditions.append(User.company_id == query.company_id)
+    text = (query.text if isinstance(query.text, str) else "").strip().casefold()[:200]
+    if text:
+        like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        conditions.append(
+            or_(
+                func.lower(User.first_name + " " + User.last_name).like(like, escape="\\"),
+                col(User.username_key).like(like, escape="\\"),
+                col(User.email_key).like(like, escape="\\"),
+            )
+        )
+    after = _decode(query.cursor)
+    page_conditions = list(conditions)
+    if after is not None:
+        page_conditions.append(
+            tuple_(col(User.removed_at), col(User.id))
+            < tuple_(literal(after[0], type_=_REMOVED_AT_TYPE), literal(after[1]))
+        )
+    found = session.exec(
+        select(User.id, User.removed_at)
+        .where(*page_conditions)
+        .order_by(col(User.removed_at).desc(), col(User.id).desc())
+        .limit(_PAGE + 1)
+    ).all()
+    bounded = select(User.id).where(*conditions).limit(_COUNT_CAP + 1).subquery()
+    total = int(session.exec(select(func.count()).select_from(bounded)).one())
+    next_cursor = _encode(found[_PAGE - 1]) if len(found) > _PAGE else None
+    return BankPage(
+        rows=_details(session, [row[0] for row in found[:_PAGE] if row[0] is not None]),
+        next_cursor=next_cursor,
+        total=min(total, _COUNT_CAP),
+        total_is_lower_bound=total > _COUNT_CAP,
+    )
+
+
+def _encode(row: Any) -> str:
+    user_id, removed_at = row
+    return f"r:{removed_at.isoformat()}|{user_id}"
+
+
+def _decode(cursor: str | None) -> tuple[datetime, int] | None:
+    """Only this path's own cursors ("r:" prefix) are read; anything else starts over."""
+    if not isinstance(cursor, str) or not cursor.startswith("r:") or len(cursor) > 100:
+        return None
+    try:
+        moment, user_id = cursor[2:].split("|")
+        return datetime.fromisoformat(moment), int(user_id)
+    except ValueError:
+        return None
 
 
 def _details(session: Session, ids: list[int]) -> list[BankRow]:
@@ -133,3 +220,17 @@ def _details(session: Session, ids: list[int]) -> list[BankRow]:
             )
         )
     return result
+
+
+def list_removers(session: Session, *, actor: Actor) -> list[tuple[int, str]]:
+    """Administrators of the organisation: who can have removed someone ("Borttagen av")."""
+    if not can_use_user_bank(actor):
+        raise NotFound()
+    admins = session.exec(
+        select(User)
+        .join(RoleAssignment, col(RoleAssignment.user_id) == User.id)
+        .where(RoleAssignment.organisation_id == actor.organisation_id)
+        .distinct()
+        .order_by(User.last_name, User.first_name)
+    ).all()
+    return [(u.id, u.full_name) for u in admins if u.id is not None]

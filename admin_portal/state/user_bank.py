@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 from urllib.parse import parse_qs
 
 import reflex as rx
@@ -17,7 +18,7 @@ from admin_portal.services.user_bank import (
     restore_user,
     set_retention_days,
 )
-from admin_portal.services.user_bank_search import BankQuery, search_bank
+from admin_portal.services.user_bank_search import BankQuery, list_removers, search_bank
 from admin_portal.services.user_profile import placement_options
 from admin_portal.state.session import SessionState
 
@@ -29,10 +30,21 @@ def _int(value: object) -> int | None:
     return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 12 else None
 
 
+def _date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
 class UserBankState(SessionState):
     text: str = ""
     national_id: str = ""
     company_id: str = ""
+    removed_from: str = ""
+    removed_to: str = ""
+    removed_by_id: str = ""
+    removers: list[dict[str, str]] = []
     national_id_error: str = ""
     rows: list[dict] = []
     total: int = 0
@@ -93,6 +105,9 @@ class UserBankState(SessionState):
         self.selected, self.conflicts = {}, []
         with session_scope() as session:
             placement = placement_options(session, actor=actor)
+            self.removers = [
+                {"id": str(i), "label": name} for i, name in list_removers(session, actor=actor)
+            ]
             self.retention_days = get_retention_days(session, actor=actor)
         self.retention_error = ""
         self.companies = [{"id": str(c.id), "label": c.label} for c in placement.companies]
@@ -110,6 +125,9 @@ class UserBankState(SessionState):
         self.text = str(form.get("text", ""))[:200]
         self.national_id = str(form.get("national_id", ""))[:40]
         self.company_id = str(form.get("company_id", ""))[:12]
+        self.removed_from = str(form.get("removed_from", ""))[:10]
+        self.removed_to = str(form.get("removed_to", ""))[:10]
+        self.removed_by_id = str(form.get("removed_by_id", ""))[:12]
         self._cursor = None
         self._search()
 

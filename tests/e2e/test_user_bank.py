@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from playwright.sync_api import expect
@@ -36,6 +37,13 @@ def test_remove_find_by_personnummer_restore_elsewhere_and_log_in_again(new_page
     assert_accessible(page)
     page.get_by_role("button", name="Avbryt").click()
 
+    today = datetime.now(UTC).date().isoformat()
+    page.get_by_label("Borttagen från och med").fill(today)
+    page.get_by_label("Borttagen av").select_option(label="Helena Huvudsson")
+    page.get_by_role("button", name="Sök", exact=True).click()
+    expect(page.get_by_role("row").filter(has_text="david.assistent")).to_be_visible()
+    page.get_by_label("Borttagen från och med").fill("")
+    page.get_by_label("Borttagen av").select_option(label="Alla")
     page.get_by_label("Personnummer (exakt)").fill("19121212-1212")
     page.get_by_role("button", name="Sök", exact=True).click()
     row = page.get_by_role("row").filter(has_text="david.assistent")
