@@ -7,6 +7,7 @@ from sqlmodel import SQLModel
 import admin_portal.models  # noqa: F401  (registers every table on SQLModel.metadata)
 from admin_portal.config import get_settings
 from admin_portal.db import make_engine
+from admin_portal.models.search_ddl import is_search_structure
 from alembic import context
 
 config = context.config
@@ -14,6 +15,14 @@ if config.config_file_name is not None and not config.attributes.get("skip_loggi
     fileConfig(config.config_file_name)
 
 target_metadata = SQLModel.metadata
+
+
+def include_object(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]
+    """Search indexes and the SQLite FTS5 tables live in migrations only (models/search_ddl.py):
+    they are physical tuning, not part of the models, so `alembic check` must not see drift."""
+    if type_ in ("index", "table") and reflected and compare_to is None and is_search_structure(name):
+        return False
+    return True
 
 
 def _url() -> str:
@@ -28,6 +37,7 @@ def run_migrations_offline() -> None:
         target_metadata=target_metadata,
         literal_binds=True,
         compare_type=True,
+        include_object=include_object,
         render_as_batch=url.startswith("sqlite"),
     )
     with context.begin_transaction():
@@ -42,6 +52,7 @@ def run_migrations_online() -> None:
             connection=connection,
             target_metadata=target_metadata,
             compare_type=True,
+            include_object=include_object,
             # SQLite cannot ALTER most things in place: batch mode rebuilds tables.
             render_as_batch=url.startswith("sqlite"),
         )

@@ -197,16 +197,7 @@ def create_user(
     _flush_or_explain(session, actor, data, None)
     _replace_links(session, user, brukare)
     if clean.user_type == UserType.ADMINISTRATOR:
-        # An administrator administers the unit (or company) they were placed in.
-        session.add(
-            RoleAssignment(
-                user_id=require_id(user),
-                organisation_id=actor.organisation_id,
-                role=Role.ADMIN,
-                company_id=None if unit else require_id(company),
-                unit_id=unit.id if unit else None,
-            )
-        )
+        _grant_admin_of_placement(session, user, company, unit)
     record_event(
         session,
         action="user_created",
@@ -220,6 +211,40 @@ def create_user(
     return require_id(user)
 
 
+def _grant_admin_of_placement(
+    session: Session, user: User, company: Company, unit: Unit | None
+) -> None:
+    """An administrator administers the unit (or company) they are placed in."""
+    session.add(
+        RoleAssignment(
+            user_id=require_id(user),
+            organisation_id=user.organisation_id,
+            role=Role.ADMIN,
+            company_id=None if unit else require_id(company),
+            unit_id=unit.id if unit else None,
+        )
+    )
+
+
+def _sync_admin_grant(
+    session: Session, user: User, was_admin: bool, company: Company, unit: Unit | None
+) -> None:
+    """Becoming an administrator grants the placement; ceasing to be one takes admin grants away.
+
+    Head-admin grants are never touched here: they are not given through the user type.
+    """
+    is_admin = user.user_type == UserType.ADMINISTRATOR
+    if was_admin == is_admin:
+        return
+    session.execute(
+        delete(RoleAssignment).where(
+            col(RoleAssignment.user_id) == require_id(user), col(RoleAssignment.role) == Role.ADMIN
+        )
+    )
+    if is_admin:
+        _grant_admin_of_placement(session, user, company, unit)
+
+
 def update_user(session: Session, *, actor: Actor, user_id: object, data: UserInput) -> None:
     """F0.5: every field is editable later on the profile page, with the same validation."""
     user = get_user_in_scope(session, actor=actor, user_id=user_id)
@@ -231,10 +256,12 @@ def update_user(session: Session, *, actor: Actor, user_id: object, data: UserIn
         and not actor.is_head_admin
     ):
         raise ValidationFailed({"user_type": "users.only_head_admin_creates_admins"})
+    was_admin = user.user_type == UserType.ADMINISTRATOR
     _apply(user, clean, company, unit)
     session.add(user)
     _flush_or_explain(session, actor, data, uid)
     _replace_links(session, user, brukare)
+    _sync_admin_grant(session, user, was_admin, company, unit)
     record_event(
         session,
         action="user_updated",

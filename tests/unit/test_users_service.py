@@ -1442,3 +1442,38 @@ def test_every_key_the_user_services_can_raise_is_in_both_catalogues() -> None:
     assert missing == []
     # The English catalogue is not a copy of the Swedish one.
     assert all(SV[k] != EN[k] for k in keys)
+
+
+def test_making_someone_an_administrator_later_grants_their_placement_and_undoing_it_takes_it_away(
+    session: Session,
+) -> None:
+    from admin_portal.auth.permissions import load_actor
+    from admin_portal.models import RoleAssignment
+    from admin_portal.services.user_input import UserInput
+    from admin_portal.services.users import update_user
+    from tests.support.factories import grant, make_company, make_org, make_unit, make_user
+
+    org = make_org(session)
+    company = make_company(session, org)
+    unit = make_unit(session, company)
+    head = make_user(session, company, username="chefen")
+    grant(session, head, "head_admin")
+    person = make_user(session, company, username="blivande.admin", unit=unit)
+    session.commit()
+    actor = load_actor(session, head.id)
+
+    def update(user_type: str) -> None:
+        update_user(session, actor=actor, user_id=person.id, data=UserInput(
+            first_name="Test", last_name="Person", username="blivande.admin", user_type=user_type,
+            company_id=company.id, unit_id=unit.id,
+        ))
+        session.commit()
+
+    update("administrator")
+    grants = session.exec(select(RoleAssignment).where(RoleAssignment.user_id == person.id)).all()
+    assert [(g.role, g.unit_id) for g in grants] == [("admin", unit.id)]
+    assert load_actor(session, person.id).is_admin
+
+    update("employee")
+    assert session.exec(select(RoleAssignment).where(RoleAssignment.user_id == person.id)).all() == []
+    assert not load_actor(session, person.id).is_admin
