@@ -5,9 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from admin_portal import routes
-from admin_portal.components.forms import text_field
 from admin_portal.components.i18n import tx
 from admin_portal.components.layout import admin_page
+from admin_portal.components.remove_confirm import remove_confirm_form
 from admin_portal.components.user_fields import (
     brukare_picker,
     form_error,
@@ -153,28 +153,7 @@ def remove_dialog() -> rx.Component:
         rx.alert_dialog.content(
             rx.alert_dialog.title(tx("profile.remove_title", name=name)),
             rx.alert_dialog.description(tx("profile.remove_body", name=name)),
-            rx.form(
-                rx.vstack(
-                    text_field(
-                        field_id="remove-reason", label=tx("profile.remove_reason"), name="reason"
-                    ),
-                    rx.hstack(
-                        rx.alert_dialog.cancel(
-                            rx.button(
-                                tx("profile.cancel"),
-                                variant="soft",
-                                color_scheme="gray",
-                                type="button",
-                            )
-                        ),
-                        rx.button(tx("profile.remove_confirm"), color_scheme="red", type="submit"),
-                        justify="end",
-                        width="100%",
-                    ),
-                    spacing="3",
-                ),
-                on_submit=S.remove,
-            ),
+            remove_confirm_form(field_id="remove-reason", on_submit=S.remove),
         ),
         open=S.remove_open,
         on_open_change=S.set_remove_open,

@@ -8,6 +8,7 @@ from admin_portal import routes
 from admin_portal.components.forms import option, select_field
 from admin_portal.components.i18n import tx
 from admin_portal.components.layout import admin_page
+from admin_portal.components.remove_confirm import remove_confirm_form
 from admin_portal.state.session import SessionState
 from admin_portal.state.users_list import UsersListState as S
 
@@ -232,33 +233,8 @@ def bulk_remove() -> rx.Component:
             rx.el.ul(
                 rx.foreach(S.remove_names, lambda name: rx.el.li(name)), id="bulk-remove-names"
             ),
-            rx.form(
-                rx.vstack(
-                    rx.box(
-                        rx.el.label(tx("profile.remove_reason"), html_for="bulk-remove-reason"),
-                        rx.input(id="bulk-remove-reason", name="reason", width="100%"),
-                        width="100%",
-                    ),
-                    rx.cond(
-                        S.remove_error != "",
-                        rx.text(S.remove_error, color_scheme="red", role="alert"),
-                    ),
-                    rx.hstack(
-                        rx.alert_dialog.cancel(
-                            rx.button(
-                                tx("profile.cancel"),
-                                variant="soft",
-                                color_scheme="gray",
-                                type="button",
-                            )
-                        ),
-                        rx.button(tx("profile.remove_confirm"), color_scheme="red", type="submit"),
-                        justify="end",
-                        width="100%",
-                    ),
-                    spacing="3",
-                ),
-                on_submit=S.bulk_remove,
+            remove_confirm_form(
+                field_id="bulk-remove-reason", on_submit=S.bulk_remove, error=S.remove_error
             ),
         ),
         open=S.remove_open,

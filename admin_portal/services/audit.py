@@ -68,3 +68,18 @@ def list_recent_events(session: Session, *, actor: Actor, limit: int = 100) -> l
         )
         for event, username in rows
     ]
+
+
+def record_admin_action(
+    session: Session, *, actor: Actor, action: str, user_id: int | None, outcome: str = "ok"
+) -> AuditEvent:
+    """The common case: an administrator did something to one user."""
+    return record_event(
+        session,
+        action=action,
+        organisation_id=actor.organisation_id,
+        actor_user_id=actor.user_id,
+        target_type="user",
+        target_id=user_id,
+        outcome=outcome,
+    )

@@ -26,7 +26,7 @@ from admin_portal.models import (
     require_id,
     utcnow,
 )
-from admin_portal.services.audit import record_event
+from admin_portal.services.audit import record_admin_action, record_event
 from admin_portal.services.errors import NotFound, ValidationFailed
 from admin_portal.services.welcome_link import queue_welcome_mail
 from admin_portal.validation.email import normalise_email
@@ -200,14 +200,7 @@ def restore_user(
     if user.email:
         queue_welcome_mail(session, user=user)
         mailed = True
-    record_event(
-        session,
-        action="user_restored",
-        organisation_id=actor.organisation_id,
-        actor_user_id=actor.user_id,
-        target_type="user",
-        target_id=uid,
-    )
+    record_admin_action(session, actor=actor, action="user_restored", user_id=uid)
     return mailed
 
 
@@ -254,14 +247,7 @@ def erase_user(session: Session, *, actor: Actor, user_id: object, typed_usernam
     ):
         raise ValidationFailed({"confirm": "bank.erase_confirm_mismatch"})
     _erase(session, user)
-    record_event(
-        session,
-        action="user_erased",
-        organisation_id=actor.organisation_id,
-        actor_user_id=actor.user_id,
-        target_type="user",
-        target_id=user.id,
-    )
+    record_admin_action(session, actor=actor, action="user_erased", user_id=user.id)
 
 
 def purge_expired(session: Session, *, now: datetime | None = None) -> int:

@@ -1,20 +1,22 @@
 """Användare: the users table an administrator searches, filters, sorts and pages.
 
-Built for 1,000,000 users (bench/users_search.py measures it). A request is a handful of
-bounded queries, never one per row, and the service, not the database planner, picks each
-query's shape. Planners misjudge the one thing that decides the cost: whether the rows
-matching a search are spread through the sort order (the first page is then a short walk
-along an ordered index) or bunched together ("svensson" sorted by name: a walk would read
-every name before S first). So each request learns that from a bounded probe:
+Built for 1,000,000 users (bench/users_search.py measures it). A request is a few bounded
+queries, never one per row, and the service, not the database planner, picks each query's
+shape, because planners misjudge what decides the cost: whether the rows matching a
+search are spread through the sort order (a page is then a short walk along an ordered
+index) or bunched ("svensson" sorted by name: a walk would read every name before S).
 
-1. Count, bounded at COUNT_CAP: walk the first COUNT_WALK rows of the scope in sort order
-   and count the matches. A small scope is thereby counted exactly, and a dense match is
-   "1000+". Otherwise the trigram index (SQLite FTS5 / PostgreSQL pg_trgm; an indexed
-   prefix search for 1–2 characters) enumerates matches until COUNT_CAP + 1 are found.
-2. Page, keyset-paged: when matches are dense, or the whole scope fit in the count's walk,
-   walk the ordered index from the cursor with a row budget; when the budget runs out
-   first (matches are rare, or bunched further on), let the trigram index produce every
-   match and sort those: cost proportional to the matches, not to the scope.
+- A scope of at most SMALL_SCOPE rows (a unit, a small company) is simply read.
+- In a bigger one, the first PROBE_ROWS rows in sort order are read (a covering index
+  makes that cheap) to see how dense the matches are there.
+- Count, bounded at COUNT_CAP ("1000+"): dense matches are counted by reading on; others
+  through the text index (SQLite FTS5 trigram table, PostgreSQL pg_trgm GIN, or b-tree
+  prefix ranges for 1–2 characters), which stops after COUNT_CAP + 1.
+- Page, keyset-paged: walk the ordered index for a few times the rows the density says a
+  page needs; if the walk runs out first (few matches, or many bunched further on), the
+  text index produces every match after the cursor and only their sort keys are sorted.
+  That last case, a surname held by tens of thousands, costs in proportion to them.
+- The count and the density travel in the signed cursor: later pages run one query.
 
 Scope is applied in every query: the actor's organisation always, and for administrators
 who are not head administrators only their companies and units (sub-units included).
@@ -44,6 +46,7 @@ from sqlalchemy import (
     select,
     table,
     tuple_,
+    union,
 )
 from sqlalchemy import column as sa_column
 from sqlmodel import Session
@@ -66,13 +69,15 @@ COUNT_CAP = 1000
 # A scope this small (a unit, a small company) is simply read: counted exactly, paged
 # completely. Reading 5,000 rows is a few milliseconds.
 SMALL_SCOPE = 5000
-# How far a page walks along the sort order looking for matches before it lets the text
-# index find them instead. A common word fills a page long before.
-WALK_ROWS = 2000
-# The count first reads this many rows to see how dense matches are; if dense enough it
-# reads on (at most COUNT_WALK_MAX rows) to find COUNT_CAP + 1 of them without an index.
-PROBE_ROWS = 1000
+# A big scope's first PROBE_ROWS rows in sort order are read first to see how dense the
+# matches are. Dense ones ("an", "gmail") are then counted to COUNT_CAP + 1 by reading on
+# (at most COUNT_WALK_MAX rows) rather than through an index, and a page walks along the
+# sort order for a few times the rows a page should need (at most WALK_MAX) before it
+# lets the text index find every match instead. Walking the covering org index costs
+# about a microsecond a row or less.
+PROBE_ROWS = 3000
 COUNT_WALK_MAX = 12000
+WALK_MAX = 10000
 # Trigrams need three characters; shorter texts search prefixes through b-tree indexes.
 TRIGRAM_MIN = 3
 # Numeric IDs are 32-bit integers in both databases.
@@ -91,9 +96,10 @@ _SPACES = re.compile(r"\s+")
 class UserQuery:
     """What the admin asked for. Every field may hold anything a client sent: see `clean()`.
 
-    The user bank (removed users) will grow this with removed-date range, removed_by and
-    exact personnummer filters: each new filter is a field here plus one clause in
-    `_Search.row_filters` (or `scope_filters` when an index leads with it).
+    The user bank (removed users, `status="removed"`) can grow this with a removed-date
+    range, removed_by and an exact personnummer: each new filter is a field here, a check
+    in `clean()`, one clause in `_Search.filters` (or `_Search.scope` when an index leads
+    with the column), and a place in the cursor MAC.
     """
 
     text: str = ""
@@ -174,7 +180,13 @@ def search_users(session: Session, *, actor: Actor, query: UserQuery) -> UserPag
     if len(rows) > q.page_size:
         rows = rows[: q.page_size]
         next_cursor = encode_cursor(
-            actor, q, _sort_values(q.sort, rows[-1]), count.total, count.lower_bound
+            actor,
+            q,
+            _sort_values(q.sort, rows[-1]),
+            total=count.total,
+            more=count.lower_bound,
+            probe_hits=count.probe_hits,
+            small=count.small_scope,
         )
     return UserPage(
         rows=[_to_row(r) for r in rows],
@@ -246,15 +258,24 @@ def _unb64(text: str) -> bytes:
 
 
 def encode_cursor(
-    actor: Actor, q: UserQuery, values: Sequence[object], total: int, more: bool
+    actor: Actor,
+    q: UserQuery,
+    values: Sequence[object],
+    *,
+    total: int,
+    more: bool,
+    probe_hits: int,
+    small: bool,
 ) -> str:
     """Opaque and signed: base64 JSON of the last row's sort key and the first page's count.
 
     The count travels with the cursor so later pages need no count query: the list says
-    "1000+" (or 37) as it did when the search started.
+    "1000+" (or 37) as it did when the search started. So does what the first page learnt
+    about the scope (small enough to read? how dense are matches?), which shapes the next
+    pages' queries.
     """
     payload = json.dumps(
-        {"k": [_jsonable(v) for v in values], "n": total, "m": more},
+        {"k": [_jsonable(v) for v in values], "n": total, "m": more, "p": probe_hits, "s": small},
         ensure_ascii=False,
         separators=(",", ":"),
     ).encode()
@@ -266,6 +287,8 @@ class _Cursor:
     after: tuple[object, ...]  # the sort key of the previous page's last row
     total: int
     more: bool
+    probe_hits: int
+    small: bool
 
 
 def decode_cursor(actor: Actor, q: UserQuery) -> _Cursor | None:
@@ -283,9 +306,16 @@ def decode_cursor(actor: Actor, q: UserQuery) -> _Cursor | None:
     if not isinstance(data, dict):
         return None
     after, total, more = _typed_sort_values(q.sort, data.get("k")), data.get("n"), data.get("m")
-    if after is None or type(total) is not int or type(more) is not bool:
+    probe_hits, small = data.get("p"), data.get("s")
+    if (
+        after is None
+        or type(total) is not int
+        or type(more) is not bool
+        or type(probe_hits) is not int
+        or type(small) is not bool
+    ):
         return None
-    return _Cursor(after=after, total=total, more=more)
+    return _Cursor(after=after, total=total, more=more, probe_hits=probe_hits, small=small)
 
 
 def _jsonable(value: object) -> object:
@@ -518,7 +548,8 @@ class _Search:
                 match = or_(*(doc.like(f"%{_like_escape(v)}%", escape="\\") for v in variants))
         return [or_(match, *numeric)]
 
-    def _prefix_match(self, c: _Columns, *, row_test: bool) -> ColumnElement[bool]:
+    def _prefix_options(self, c: _Columns, *, row_test: bool) -> list[ColumnElement[bool]]:
+        """One byte-order range per column and case spelling: "starts with", each indexed."""
         options = []
         for name, folded in (
             ("first_name", False),
@@ -531,7 +562,10 @@ class _Search:
                 col = col.collate("C")  # byte order, like the prefix indexes
             for lo, hi in _prefix_ranges(self.q.text, fold_all=folded):
                 options.append(and_(col >= lo, col < hi))
-        return or_(*options)
+        return options
+
+    def _prefix_match(self, c: _Columns, *, row_test: bool) -> ColumnElement[bool]:
+        return or_(*self._prefix_options(c, row_test=row_test))
 
     def _row_column(self, c: _Columns, name: str) -> Any:
         """On SQLite `+column`: tested on each row read, never a reason to pick an index."""
@@ -548,22 +582,21 @@ class _Search:
         cols = self._sort_columns(c)
         return [col.desc() for col in cols] if self.q.descending else cols
 
-    def _after(
-        self, c: _Columns, values: Sequence[object], *, inclusive: bool = False
-    ) -> ColumnElement[bool]:
+    def _after(self, c: _Columns, values: Sequence[object]) -> ColumnElement[bool]:
         cols = self._sort_columns(c)
         bound = tuple_(*(literal(v, type_=col.type) for v, col in zip(values, cols, strict=True)))
         key = tuple_(*cols)
-        if self.q.descending:
-            return key <= bound if inclusive else key < bound
-        return key >= bound if inclusive else key > bound
+        return key < bound if self.q.descending else key > bound
 
     def keyset(self, c: _Columns) -> list[ColumnElement[bool]]:
         return [] if self.after is None else [self._after(c, self.after)]
 
     def _until(self, c: _Columns, values: Sequence[object]) -> ColumnElement[bool]:
-        """Rows up to and including `values` in sort order."""
-        return ~self._after(c, values)
+        """Rows up to and including `values` in sort order (an index range bound)."""
+        cols = self._sort_columns(c)
+        bound = tuple_(*(literal(v, type_=col.type) for v, col in zip(values, cols, strict=True)))
+        key = tuple_(*cols)
+        return key >= bound if self.q.descending else key <= bound
 
     # ---- queries
 
@@ -606,7 +639,8 @@ class _Search:
         """How many rows match, bounded at COUNT_CAP; the method depends on the scope's size."""
         u = self.u
         if self.cursor is not None:  # a later page: the first page counted
-            return _Count(self.cursor.total, self.cursor.more, small_scope=False, probe_hits=-1)
+            c = self.cursor
+            return _Count(c.total, c.more, small_scope=c.small, probe_hits=c.probe_hits)
         scope_rows = self._bounded_count(
             select(literal_column("1")).where(*self.scope(u)), SMALL_SCOPE
         )
@@ -621,25 +655,49 @@ class _Search:
         if self.everything_matches:
             n = self._bounded_count(select(literal_column("1")).where(*self.scope(u)), COUNT_CAP)
             return _Count(min(n, COUNT_CAP), n > COUNT_CAP, small_scope=False, probe_hits=-1)
-        probe_hits = -1
-        if not (self.fts and self.trigram):
-            # How dense are matches at the start of the list? Dense ones ("an", "gmail") are
-            # counted to COUNT_CAP + 1 faster by reading on than through any index.
-            probe_hits = self._window_count(PROBE_ROWS)
-            if probe_hits:
-                needed = (COUNT_CAP + 1) * PROBE_ROWS // probe_hits
-                if needed <= COUNT_WALK_MAX:
-                    n = self._window_count(min(COUNT_WALK_MAX, needed * 3 // 2))
-                    if n > COUNT_CAP:
-                        return _Count(COUNT_CAP, True, small_scope=False, probe_hits=probe_hits)
-        # OFFSET 0: planned for all matches (text, prefix or filter index), not as an index
-        # walk in some order; the LIMIT of the count then stops it after COUNT_CAP + 1 rows.
-        # On SQLite with FTS5 the matches stream from the FTS table, so this stops early too.
-        fenced = self._matches().with_only_columns(self.users.c.id).offset(literal_column("0"))
-        n = self._bounded_count(
-            select(literal_column("1")).select_from(fenced.subquery("m")), COUNT_CAP
-        )
+        probe_hits = self._window_count(PROBE_ROWS)
+        if probe_hits and not (self.fts and self.trigram):
+            # FTS5 streams matches cheaply; elsewhere dense matches are counted by reading on.
+            needed = (COUNT_CAP + 1) * PROBE_ROWS // probe_hits
+            if needed <= COUNT_WALK_MAX:
+                n = self._window_count(min(COUNT_WALK_MAX, needed * 3 // 2))
+                if n > COUNT_CAP:
+                    return _Count(COUNT_CAP, True, small_scope=False, probe_hits=probe_hits)
+        if self.q.text and not self.trigram:
+            n = self._prefix_count()
+        else:
+            # OFFSET 0: planned for all matches (text or filter index), not as an index walk
+            # in some order; the LIMIT of the count then stops it after COUNT_CAP + 1 rows.
+            # On SQLite with FTS5 the matches stream from the FTS table: that stops early too.
+            fenced = self._matches().with_only_columns(self.users.c.id).offset(literal_column("0"))
+            n = self._bounded_count(
+                select(literal_column("1")).select_from(fenced.subquery("m")), COUNT_CAP
+            )
         return _Count(min(n, COUNT_CAP), n > COUNT_CAP, small_scope=False, probe_hits=probe_hits)
+
+    def _prefix_count(self) -> int:
+        """Matches of a 1–2 character prefix, counted no further than COUNT_CAP + 1.
+
+        Each prefix range (and the numeric id) is its own index range read, stopped after
+        COUNT_CAP + 1 rows; their union is exact below the cap and at least the cap above
+        it (a branch that stopped early alone holds COUNT_CAP + 1 matches). One OR query
+        would make PostgreSQL build the whole bitmap of, say, every "An…" first.
+        """
+        u = self.u
+        options = self._prefix_options(u, row_test=False)
+        if self.numeric is not None:
+            options.append(self.users.c.numeric_id == self.numeric)
+        branches = []
+        for option in options:
+            branch = (
+                select(self.users.c.id)
+                .where(*self.scope(u), *self.filters(u), option)
+                .limit(literal_column(str(COUNT_CAP + 1)))
+                .subquery()
+            )
+            branches.append(select(branch.c.id))
+        ids = union(*branches).subquery("ids")
+        return self._bounded_count(select(ids.c.id), COUNT_CAP)
 
     def page(self, count: _Count) -> list[Any]:
         """page_size + 1 rows after the cursor (the extra row says there is a next page)."""
@@ -653,13 +711,26 @@ class _Search:
             return self._finish(stmt, u)
         if self.after is None and count.probe_hits >= wanted:
             return self._window_page(PROBE_ROWS)[0]  # the probe saw a full page in these rows
-        if count.lower_bound:
-            rows, complete = self._window_page(WALK_ROWS)
-            if complete:
-                return rows
-        # Few matches, or many that lie beyond the walk (bunched further on in the sort
-        # order): the text index produces every match after the cursor; they are sorted.
-        return self._finish(self._matches().where(*self.keyset(u)), u, fenced=True)
+        if count.lower_bound and count.probe_hits > 0:
+            # Many matches, spread at least at the list's start: walk a few times the rows
+            # a page needs at that density.
+            # Matches of a first name come in clumps (one per surname, as first names sort
+            # within it), hence four times the average, not two.
+            budget = 4 * wanted * PROBE_ROWS // count.probe_hits
+            if budget <= WALK_MAX:
+                rows, complete = self._window_page(max(budget, PROBE_ROWS))
+                if complete:
+                    return rows
+        # Few matches, or many that lie beyond a walk (bunched further on in the sort order,
+        # like a common surname): the text index produces every match after the cursor.
+        return self._matched_page()
+
+    def _matched_page(self) -> list[Any]:
+        # The FTS join is driven by the FTS table already ("+rowid"); it needs no fence.
+        fence = not (self.fts and self.trigram and self.numeric is None)
+        return self._finish(
+            self._matches().where(*self.keyset(self.u)), self.u, fenced=True, fence=fence
+        )
 
     def _window(self, budget: int, *, from_cursor: bool) -> tuple[Select[Any], _Columns, bool]:
         """The scope's next `budget` rows in sort order, each tested against text and filters.
@@ -710,7 +781,9 @@ class _Search:
         rows = self._finish(stmt, c)
         return rows, reaches_end or len(rows) > self.q.page_size
 
-    def _finish(self, stmt: Select[Any], c: _Columns, *, fenced: bool = False) -> list[Any]:
+    def _finish(
+        self, stmt: Select[Any], c: _Columns, *, fenced: bool = False, fence: bool = True
+    ) -> list[Any]:
         """The first page_size + 1 rows of `stmt` in sort order, company and unit names joined.
 
         fenced: `stmt` yields every match and must be planned as such (through the text or
@@ -725,7 +798,8 @@ class _Search:
                 self.users.c.id,
                 *(self.users.c[n] for n in _SORT_COLUMNS[self.q.sort] if n != "id"),
             ]
-            m = stmt.with_only_columns(*keys).offset(literal_column("0")).subquery("m")
+            keyed = stmt.with_only_columns(*keys)
+            m = (keyed.offset(literal_column("0")) if fence else keyed).subquery("m")
             mc = _Columns(get=lambda n: m.c[n], prefix="m.")
             top = select(m.c.id).order_by(*self.order_by(mc)).limit(limit).subquery("top")
             source: Any = self.users.join(top, top.c.id == self.users.c.id)

@@ -27,7 +27,7 @@ from admin_portal.models import (
     require_id,
     utcnow,
 )
-from admin_portal.services.audit import record_event
+from admin_portal.services.audit import record_admin_action
 from admin_portal.services.auth import revoke_sessions
 from admin_portal.services.errors import NotFound, PermissionDenied, ValidationFailed
 from admin_portal.services.user_input import CleanUser, UserInput, clean_user_input
@@ -198,14 +198,7 @@ def create_user(
     _replace_links(session, user, brukare)
     if clean.user_type == UserType.ADMINISTRATOR:
         _grant_admin_of_placement(session, user, company, unit)
-    record_event(
-        session,
-        action="user_created",
-        organisation_id=actor.organisation_id,
-        actor_user_id=actor.user_id,
-        target_type="user",
-        target_id=user.id,
-    )
+    record_admin_action(session, actor=actor, action="user_created", user_id=user.id)
     if send_invitation:
         _queue_invitation(session, actor, user)
     return require_id(user)
@@ -262,14 +255,7 @@ def update_user(session: Session, *, actor: Actor, user_id: object, data: UserIn
     _flush_or_explain(session, actor, data, uid)
     _replace_links(session, user, brukare)
     _sync_admin_grant(session, user, was_admin, company, unit)
-    record_event(
-        session,
-        action="user_updated",
-        organisation_id=actor.organisation_id,
-        actor_user_id=actor.user_id,
-        target_type="user",
-        target_id=uid,
-    )
+    record_admin_action(session, actor=actor, action="user_updated", user_id=uid)
 
 
 def _queue_invitation(session: Session, actor: Actor, user: User) -> None:
@@ -277,14 +263,7 @@ def _queue_invitation(session: Session, actor: Actor, user: User) -> None:
         raise ValidationFailed({"email": "users.email_required_for_invitation"})
     # Voids the earlier unused link: "Skicka ny inbjudan" leaves exactly one live link.
     queue_welcome_mail(session, user=user)
-    record_event(
-        session,
-        action="invitation_sent",
-        organisation_id=actor.organisation_id,
-        actor_user_id=actor.user_id,
-        target_type="user",
-        target_id=user.id,
-    )
+    record_admin_action(session, actor=actor, action="invitation_sent", user_id=user.id)
 
 
 def send_invitation(session: Session, *, actor: Actor, user_id: object) -> None:
@@ -297,25 +276,12 @@ def reveal_national_id(session: Session, *, actor: Actor, user_id: object) -> st
     """The unmasked personnummer, for head admins and admins with that right. Audited."""
     user = get_user_in_scope(session, actor=actor, user_id=user_id)
     if not can_reveal_national_id(actor, user):
-        record_event(
-            session,
-            action="national_id_revealed",
-            organisation_id=actor.organisation_id,
-            actor_user_id=actor.user_id,
-            target_type="user",
-            target_id=user.id,
-            outcome="denied",
+        record_admin_action(
+            session, actor=actor, action="national_id_revealed", user_id=user.id, outcome="denied"
         )
         session.commit()  # the denial is recorded even though the caller rolls back on the error
         raise PermissionDenied()
-    record_event(
-        session,
-        action="national_id_revealed",
-        organisation_id=actor.organisation_id,
-        actor_user_id=actor.user_id,
-        target_type="user",
-        target_id=user.id,
-    )
+    record_admin_action(session, actor=actor, action="national_id_revealed", user_id=user.id)
     return user.national_id or ""
 
 
@@ -336,14 +302,7 @@ def remove_user(session: Session, *, actor: Actor, user_id: object, reason: str 
     revoke_sessions(session, user_id=uid)
     void_tokens(session, user_id=uid)
     cancel_pending_for_user(session, user_id=uid)
-    record_event(
-        session,
-        action="user_removed",
-        organisation_id=actor.organisation_id,
-        actor_user_id=actor.user_id,
-        target_type="user",
-        target_id=uid,
-    )
+    record_admin_action(session, actor=actor, action="user_removed", user_id=uid)
 
 
 BULK_REMOVE_MAX = 100
