@@ -34,7 +34,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 migrate: install
-	$(PY) -m alembic upgrade head
+	$(PY) -m admin_portal.cli prepare-database
 
 seed: install
 	$(PY) -m admin_portal.cli seed-demo

@@ -53,6 +53,23 @@ def seed_demo() -> int:
     return 0
 
 
+def prepare_database() -> int:
+    """Migrate to head, then build what Alembic does not: SQLite's FTS5 trigram search table.
+
+    On PostgreSQL the migration already made the trigram indexes; this is a no-op there.
+    """
+    from alembic import command
+    from alembic.config import Config
+
+    from admin_portal.config import PROJECT_ROOT
+    from admin_portal.db import get_engine
+    from admin_portal.models.search_ddl import ensure_search_structures
+
+    command.upgrade(Config(str(PROJECT_ROOT / "alembic.ini")), "head")
+    ensure_search_structures(get_engine())
+    return 0
+
+
 def serve(port: int) -> int:
     """Run the mail worker and the portal (prod mode, one port) until either stops."""
     env = dict(os.environ)
@@ -101,11 +118,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="admin_portal")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("seed-demo", help="create the demo organisation on an empty database")
+    commands.add_parser("prepare-database", help="migrate to head and build the search structures")
     serve_parser = commands.add_parser("serve", help="serve the portal and run the mail worker")
     serve_parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
     args = parser.parse_args(argv)
     if args.command == "seed-demo":
         return seed_demo()
+    if args.command == "prepare-database":
+        return prepare_database()
     return serve(args.port)
 
 

@@ -2,13 +2,13 @@
 
 from logging.config import fileConfig
 
+from alembic import context
 from sqlmodel import SQLModel
 
 import admin_portal.models  # noqa: F401  (registers every table on SQLModel.metadata)
 from admin_portal.config import get_settings
 from admin_portal.db import make_engine
 from admin_portal.models.search_ddl import is_search_structure
-from alembic import context
 
 config = context.config
 if config.config_file_name is not None and not config.attributes.get("skip_logging_config"):
@@ -20,9 +20,8 @@ target_metadata = SQLModel.metadata
 def include_object(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]
     """Search indexes and the SQLite FTS5 tables live in migrations only (models/search_ddl.py):
     they are physical tuning, not part of the models, so `alembic check` must not see drift."""
-    if type_ in ("index", "table") and reflected and compare_to is None and is_search_structure(name):
-        return False
-    return True
+    search_only = type_ in ("index", "table") and reflected and compare_to is None
+    return not (search_only and is_search_structure(name))
 
 
 def _url() -> str:

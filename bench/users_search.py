@@ -322,7 +322,7 @@ def start_postgres() -> tuple[object, str]:
     of a small server instead of the test suite's 16 MB.
     """
     sys.path.insert(0, str(ROOT))
-    from tests.support.postgres import (  # noqa: PLC0415
+    from tests.support.postgres import (
         PgServer,
         _admin_engine,
         _check_root_prerequisites,
@@ -407,7 +407,6 @@ def build_shapes(engine: object, tree: Tree, n: int) -> list[Shape]:
 
     common_first = [name for name, _ in sorted(_zipf(FIRST_NAMES, 20, 1.0), key=lambda x: -x[1])[:30]]
     common_last = [name for name, _ in sorted(_last_name_weights(), key=lambda x: -x[1])[:30]]
-    rng_data = random.Random(7)
     numeric_max = 1000 + int(n * ORGS[0][1] * NUMERIC_ID_SHARE)
 
     def timed(actor: Actor, query: UserQuery) -> float:
@@ -469,7 +468,6 @@ def build_shapes(engine: object, tree: Tree, n: int) -> list[Shape]:
         text = rng.choice([rng.choice(common_first + common_last).lower(), _substrings(common_last, rng), _substrings(RARE_LAST_NAMES, rng, 4, 8), ""])
         return timed(head, UserQuery(text=text, status="removed"))
 
-    del rng_data
     return [
         Shape("common name", "head admin, substring of a common first name or surname", common),
         Shape("rare name", "head admin, substring of a surname held by ~1 in 60,000", rare),

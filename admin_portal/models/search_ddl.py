@@ -151,6 +151,14 @@ PG_CREATE_TRGM_INDEX: Final = (
     f"CREATE INDEX IF NOT EXISTS {PG_TRGM_INDEX} ON {USERS_TABLE} "
     f"USING gin ({PG_SEARCH_DOC} gin_trgm_ops)"
 )
+# Removed users (the user bank) are a tenth of all: searching them through this smaller
+# index reads a tenth of the candidates. Queries spell status as a constant so the
+# planner can prove the index applies.
+PG_TRGM_REMOVED_INDEX: Final = "ix_users_search_trgm_removed"
+PG_CREATE_TRGM_REMOVED_INDEX: Final = (
+    f"CREATE INDEX IF NOT EXISTS {PG_TRGM_REMOVED_INDEX} ON {USERS_TABLE} "
+    f"USING gin ({PG_SEARCH_DOC} gin_trgm_ops) WHERE status = 'removed'"
+)
 PG_DROP_TRGM_INDEX: Final = f"DROP INDEX IF EXISTS {PG_TRGM_INDEX}"
 # pg_trgm is left installed on downgrade if anything else came to depend on it.
 PG_DROP_EXTENSION: Final = "DROP EXTENSION IF EXISTS pg_trgm RESTRICT"
@@ -218,7 +226,7 @@ SQLITE_DROP_FTS: Final = (
 )
 
 # Names `alembic check` must not report as drift (see alembic/env.py include_object).
-MIGRATION_ONLY_INDEXES: Final = BTREE_INDEX_NAMES | {PG_TRGM_INDEX}
+MIGRATION_ONLY_INDEXES: Final = BTREE_INDEX_NAMES | {PG_TRGM_INDEX, PG_TRGM_REMOVED_INDEX}
 MIGRATION_ONLY_TABLES: Final = SQLITE_FTS_TABLES
 
 
@@ -243,9 +251,11 @@ def drop_btree_indexes(connection: Connection) -> None:
 def create_pg_trigram(connection: Connection) -> None:
     connection.execute(text(PG_CREATE_EXTENSION))
     connection.execute(text(PG_CREATE_TRGM_INDEX))
+    connection.execute(text(PG_CREATE_TRGM_REMOVED_INDEX))
 
 
 def drop_pg_trigram(connection: Connection) -> None:
+    connection.execute(text(f"DROP INDEX IF EXISTS {PG_TRGM_REMOVED_INDEX}"))
     connection.execute(text(PG_DROP_TRGM_INDEX))
     connection.execute(text(PG_DROP_EXTENSION))
 

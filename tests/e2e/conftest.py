@@ -122,7 +122,7 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
     app = None
     try:
         _wait_for(f"http://127.0.0.1:{resend_port}/_test/emails", timeout=20, process=fake, log=resend_log)
-        for step in (["-m", "alembic", "upgrade", "head"], ["-m", "admin_portal.cli", "seed-demo"]):
+        for step in (["-m", "admin_portal.cli", "prepare-database"], ["-m", "admin_portal.cli", "seed-demo"]):
             subprocess.run([sys.executable, *step], cwd=PROJECT_ROOT, env=env, check=True)  # noqa: S603
         app = subprocess.Popen(  # noqa: S603
             [sys.executable, "-m", "admin_portal.cli", "serve", "--port", str(app_port)],

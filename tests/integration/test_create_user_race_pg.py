@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from alembic import command
 from alembic.config import Config
 from sqlalchemy import func, text
 from sqlalchemy.engine import Engine
@@ -38,7 +39,6 @@ from admin_portal.services import users as users_service
 from admin_portal.services.errors import ValidationFailed
 from admin_portal.services.user_input import UserInput
 from admin_portal.services.username_check import UsernameCheck, UsernameVerdict
-from alembic import command
 
 pytestmark = pytest.mark.postgres
 

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import func, inspect
@@ -20,7 +21,6 @@ from sqlmodel import Session, SQLModel, select
 from admin_portal.db import make_engine
 from admin_portal.models import Company, Organisation, User
 from admin_portal.validation.identifiers import email_key, username_key
-from alembic import command
 
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
 

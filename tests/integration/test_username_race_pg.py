@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.config import Config
 from sqlalchemy import func, text
 from sqlalchemy.engine import Engine
@@ -19,7 +20,6 @@ from sqlmodel import Session, select
 
 from admin_portal.models import Company, Organisation, User
 from admin_portal.validation.identifiers import username_key
-from alembic import command
 
 pytestmark = pytest.mark.postgres
 

@@ -216,7 +216,7 @@ def thresholds(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) 
     """tiny: every scope counts as big, walks give up after 3 rows, counts stop at 4+."""
     if request.param == "tiny":
         monkeypatch.setattr(user_search, "SMALL_SCOPE", 4)
-        monkeypatch.setattr(user_search, "WALK_ROWS", 3)
+        monkeypatch.setattr(user_search, "WALK_MAX", 3)
         monkeypatch.setattr(user_search, "PROBE_ROWS", 2)
         monkeypatch.setattr(user_search, "COUNT_WALK_MAX", 6)
         monkeypatch.setattr(user_search, "COUNT_CAP", 4)
