@@ -1,23 +1,18 @@
-"""The admin sections: Användare (summary until the users issue lands) and the placeholders."""
+"""The start page and the sections that are still placeholders."""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from admin_portal import routes
-from admin_portal.components.i18n import tx
 from admin_portal.components.layout import coming_soon
 from admin_portal.state.session import SessionState
 
 
-@rx.page(route="/", title="Adminportalen", on_load=SessionState.require_admin)
+@rx.page(route="/", title="Adminportalen", on_load=SessionState.go_home)
 def index_page() -> rx.Component:
-    # require_admin sends visitors on: to login, or to Mitt konto; admins land on Användare.
-    return rx.fragment(rx.cond(SessionState.is_admin, rx.text(""), rx.spinner()), _go_home())
-
-
-def _go_home() -> rx.Component:
-    return rx.el.noscript(rx.link(tx("nav.users"), href=routes.USERS))
+    # go_home sends everyone on: to login, to Mitt konto, or (admins) to Användare.
+    return rx.center(rx.spinner(), min_height="50vh")
 
 
 @rx.page(

@@ -77,6 +77,15 @@ class SessionState(rx.State):
         return None
 
     @rx.event
+    def go_home(self):
+        """The start page: admins to Användare, others to Mitt konto, visitors to login."""
+        who = self._signed_in()
+        if who is None:
+            return self._to_login()
+        self._show(who)
+        return rx.redirect(routes.ADMIN_HOME if who.actor.is_admin else routes.MY_ACCOUNT)
+
+    @rx.event
     def require_head_admin(self):
         who = self._signed_in()
         if who is None:

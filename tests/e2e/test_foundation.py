@@ -87,6 +87,17 @@ def test_unit_admin_sees_no_user_bank_and_is_turned_away_from_it(new_page):
     expect(page).to_have_url(re.compile(r"/anvandare/?$"))
 
 
+def test_the_start_page_sends_each_person_to_their_place(new_page):
+    visitor = new_page()
+    visitor.goto("/")
+    expect(visitor).to_have_url(re.compile(r"/logga-in"))
+    admin = new_page()
+    log_in(admin, "huvudadmin")
+    expect(admin).to_have_url(re.compile(r"/anvandare/?$"))
+    admin.goto("/")
+    expect(admin).to_have_url(re.compile(r"/anvandare/?$"))
+
+
 def test_a_standard_user_lands_on_mitt_konto(new_page):
     page = new_page()
     log_in(page, "eva.medarbetare")
