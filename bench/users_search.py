@@ -29,7 +29,7 @@ import sys
 import tempfile
 import time
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -132,11 +132,14 @@ USER_COLUMNS = (
 )
 
 
-def generate_users(n: int, tree: Tree, *, seed: int = 20261123) -> Iterator[tuple[object, ...]]:
+def generate_users(
+    n: int, tree: Tree, *, seed: int = 20261123, removed_share: float = REMOVED_SHARE
+) -> Iterator[tuple[object, ...]]:
     """N users as tuples in USER_COLUMNS order; datetimes are aware UTC datetimes.
 
     Ids are 1..N. The first user of each organisation is its head administrator (the
-    remover of that organisation's removed users).
+    remover of that organisation's removed users). `removed_share` is the chance that any
+    other user is removed (1.0: all of them, as in the user bank benchmark).
     """
     rng = random.Random(seed)
     firsts = FIRST_NAMES
@@ -185,7 +188,7 @@ def generate_users(n: int, tree: Tree, *, seed: int = 20261123) -> Iterator[tupl
             status, removed_at, removed_by = "active", None, None
             if org not in first_user:
                 first_user[org] = uid  # the head admin stays active
-            elif rng.random() < REMOVED_SHARE:
+            elif rng.random() < removed_share:
                 status, removed_by = "removed", first_user[org]
                 removed_at = created + timedelta(days=rng.uniform(1, 600))
             national_id = f"{rng.randint(1940, 2005)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{rng.randint(0, 9999):04d}"
@@ -229,8 +232,11 @@ def _tree_rows(tree: Tree, now: datetime) -> tuple[list[tuple[object, ...]], ...
     return orgs, companies, units
 
 
-def load_sqlite(path: Path, n: int, tree: Tree) -> dict[str, float]:
-    """Schema to 0002, N users through executemany, then 0003 and the FTS table."""
+UserRows = Callable[[int, Tree], Iterable[tuple[object, ...]]]
+
+
+def load_sqlite(path: Path, n: int, tree: Tree, users: UserRows = generate_users) -> dict[str, float]:
+    """Schema to 0002, N users (from `users`) through executemany, then head and the FTS table."""
     from admin_portal.db import make_engine
     from admin_portal.models.search_ddl import ensure_search_structures
 
@@ -252,7 +258,7 @@ def load_sqlite(path: Path, n: int, tree: Tree) -> dict[str, float]:
     sql = f"INSERT INTO users ({', '.join(USER_COLUMNS)}) VALUES ({placeholders})"
     dt_idx = [USER_COLUMNS.index(c) for c in ("email_verified_at", "removed_at", "created_at", "updated_at")]
     chunk: list[tuple[object, ...]] = []
-    for row in generate_users(n, tree):
+    for row in users(n, tree):
         values = list(row)
         for i in dt_idx:
             if values[i] is not None:
@@ -281,8 +287,8 @@ def load_sqlite(path: Path, n: int, tree: Tree) -> dict[str, float]:
     return timings
 
 
-def load_postgres(url: str, n: int, tree: Tree) -> dict[str, float]:
-    """Schema to 0002, N users through COPY, then migration 0003 (pg_trgm, GIN, b-trees)."""
+def load_postgres(url: str, n: int, tree: Tree, users: UserRows = generate_users) -> dict[str, float]:
+    """Schema to 0002, N users (from `users`) through COPY, then head (pg_trgm, GIN, b-trees)."""
     import psycopg
     from sqlalchemy.engine import make_url
 
@@ -296,7 +302,7 @@ def load_postgres(url: str, n: int, tree: Tree) -> dict[str, float]:
             cur.executemany("INSERT INTO companies (id, organisation_id, name, organisation_number, created_at) VALUES (%s,%s,%s,%s,%s)", companies)
             cur.executemany("INSERT INTO units (id, company_id, parent_id, name, created_at) VALUES (%s,%s,%s,%s,%s)", units)
             with cur.copy(f"COPY users ({', '.join(USER_COLUMNS)}) FROM STDIN") as copy:
-                for row in generate_users(n, tree):
+                for row in users(n, tree):
                     copy.write_row(row)
             for table in ("organisations", "companies", "units", "users"):
                 cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")

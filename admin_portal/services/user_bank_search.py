@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from admin_portal.auth.permissions import Actor, can_use_user_bank
 from admin_portal.models import Company, RoleAssignment, Unit, User, UserStatus
 from admin_portal.services.errors import NotFound
-from admin_portal.services.user_search import UserQuery, search_users
+from admin_portal.services.user_search import UserQuery, _case_variants, search_users
 from admin_portal.validation.errors import InvalidInput
 from admin_portal.validation.national_id import mask_national_id, parse_national_id
 
@@ -108,6 +108,7 @@ def search_bank(session: Session, *, actor: Actor, query: BankQuery) -> BankPage
 
 _PAGE = 25
 _COUNT_CAP = 1000
+_MAX_SPELLINGS = 64
 # Cursor values are bound with the column's own type, so SQLite compares like with like.
 _REMOVED_AT_TYPE = User.__table__.c.removed_at.type  # type: ignore[attr-defined]
 
@@ -137,14 +138,7 @@ def _search_by_removal(session: Session, actor: Actor, query: BankQuery) -> Bank
         conditions.append(User.company_id == query.company_id)
     text = (query.text if isinstance(query.text, str) else "").strip().casefold()[:200]
     if text:
-        like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        conditions.append(
-            or_(
-                func.lower(User.first_name + " " + User.last_name).like(like, escape="\\"),
-                col(User.username_key).like(like, escape="\\"),
-                col(User.email_key).like(like, escape="\\"),
-            )
-        )
+        conditions.append(_text_condition(text))
     after = _decode(query.cursor)
     page_conditions = list(conditions)
     if after is not None:
@@ -166,6 +160,25 @@ def _search_by_removal(session: Session, actor: Actor, query: BankQuery) -> Bank
         next_cursor=next_cursor,
         total=min(total, _COUNT_CAP),
         total_is_lower_bound=total > _COUNT_CAP,
+    )
+
+
+def _like(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _text_condition(folded: str) -> Any:
+    """Substring over name, username and e-mail, case-insensitive also for å, ä, ö.
+
+    The keys are stored case-folded. Names are not, and the databases' LIKE (and lower()
+    under a C locale) fold ASCII only, so each spelling of the non-ASCII letters is tried.
+    """
+    full_name = col(User.first_name) + " " + col(User.last_name)
+    spellings = _case_variants(folded, _MAX_SPELLINGS) or [folded]
+    return or_(
+        *[full_name.ilike(_like(spelling), escape="\\") for spelling in spellings],
+        col(User.username_key).like(_like(folded), escape="\\"),
+        col(User.email_key).like(_like(folded), escape="\\"),
     )
 
 

@@ -150,3 +150,19 @@ def test_another_organisations_head_admin_sees_nothing(session: Session, w: Worl
         session, actor=w.actor(session, stranger), query=BankQuery(removed_from=date(2030, 1, 1))
     )
     assert page.rows == [] and page.total == 0
+
+
+@pytest.mark.parametrize("typed", ["åsa", "ÅSA", "Öberg", "öBERG", "sa Ö"])
+def test_text_within_a_date_range_matches_swedish_letters_in_any_case(
+    session: Session, w: World, typed: str
+) -> None:
+    person = make_user(session, w.company, username="x.y", first_name="Åsa", last_name="Öberg")
+    person.status, person.removed_at, person.removed_by_id = UserStatus.REMOVED, DAY0, w.head.id
+    session.add(person)
+    session.commit()
+    page = search_bank(
+        session,
+        actor=w.actor(session, w.head),
+        query=BankQuery(text=typed, removed_from=date(2031, 1, 1)),
+    )
+    assert [r.username for r in page.rows] == ["x.y"]
