@@ -104,7 +104,10 @@ def _role_label() -> rx.Component:
 
 def _ready_marker() -> dict:
     # Tests wait for this: the page is hydrated and its on_load handlers have run.
-    return {"data-ready": rx.cond(rx.State.is_hydrated, "yes", "no")}
+    return {
+        "data-ready": rx.cond(rx.State.is_hydrated, "yes", "no"),
+        "data-loaded-path": SessionState.loaded_path,
+    }
 
 
 def admin_page(title_key: str, *children: rx.Component) -> rx.Component:

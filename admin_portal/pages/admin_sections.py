@@ -6,10 +6,11 @@ import reflex as rx
 
 from admin_portal import routes
 from admin_portal.components.layout import coming_soon
+from admin_portal.pages.loading import on_load
 from admin_portal.state.session import SessionState
 
 
-@rx.page(route="/", title="Adminportalen", on_load=SessionState.go_home)
+@rx.page(route="/", title="Adminportalen", on_load=on_load(SessionState.go_home))
 def index_page() -> rx.Component:
     # go_home sends everyone on: to login, to Mitt konto, or (admins) to Användare.
     return rx.center(rx.spinner(), min_height="50vh")
@@ -18,14 +19,16 @@ def index_page() -> rx.Component:
 @rx.page(
     route=routes.ORGANISATION,
     title="Min organisation – Adminportalen",
-    on_load=SessionState.require_admin,
+    on_load=on_load(SessionState.require_admin),
 )
 def organisation_page() -> rx.Component:
     return coming_soon("nav.organisation")
 
 
 @rx.page(
-    route=routes.PROPERTIES, title="Boenden – Adminportalen", on_load=SessionState.require_admin
+    route=routes.PROPERTIES,
+    title="Boenden – Adminportalen",
+    on_load=on_load(SessionState.require_admin),
 )
 def properties_page() -> rx.Component:
     return coming_soon("nav.properties")
@@ -34,7 +37,7 @@ def properties_page() -> rx.Component:
 @rx.page(
     route=routes.CONTACT_CENTRE,
     title="Kontaktcenter – Adminportalen",
-    on_load=SessionState.require_admin,
+    on_load=on_load(SessionState.require_admin),
 )
 def contact_centre_page() -> rx.Component:
     return coming_soon("nav.contact_centre")

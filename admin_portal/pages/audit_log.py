@@ -6,6 +6,7 @@ import reflex as rx
 
 from admin_portal import routes
 from admin_portal.components.layout import admin_page
+from admin_portal.pages.loading import on_load
 from admin_portal.state.admin_pages import AuditLogState
 from admin_portal.state.session import SessionState
 
@@ -21,7 +22,7 @@ _COLUMNS = [
 @rx.page(
     route=routes.AUDIT_LOG,
     title="Granskningslogg – Adminportalen",
-    on_load=[SessionState.require_admin, AuditLogState.load],
+    on_load=on_load(SessionState.require_admin, AuditLogState.load),
 )
 def audit_log_page() -> rx.Component:
     return admin_page(

@@ -6,6 +6,7 @@ import reflex as rx
 
 from admin_portal import routes
 from admin_portal.components.i18n import tx
+from admin_portal.pages.loading import on_load
 from admin_portal.state.admin_pages import DevMailState
 
 
@@ -42,7 +43,7 @@ def _message(mail: rx.Var) -> rx.Component:
     )
 
 
-@rx.page(route=routes.DEV_MAIL, title="Utkorg – Adminportalen", on_load=DevMailState.load)
+@rx.page(route=routes.DEV_MAIL, title="Utkorg – Adminportalen", on_load=on_load(DevMailState.load))
 def dev_mail_page() -> rx.Component:
     return rx.el.main(
         rx.heading(tx("dev_mail.title"), as_="h1", size="6"),

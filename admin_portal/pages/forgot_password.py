@@ -8,13 +8,14 @@ from admin_portal import routes
 from admin_portal.components.forms import primary_button, text_field
 from admin_portal.components.i18n import tx
 from admin_portal.components.layout import plain_page
+from admin_portal.pages.loading import on_load
 from admin_portal.state.auth_pages import ForgotPasswordState
 
 
 @rx.page(
     route=routes.FORGOT_PASSWORD,
     title="Glömt lösenord? – Adminportalen",
-    on_load=ForgotPasswordState.on_open,
+    on_load=on_load(ForgotPasswordState.on_open),
 )
 def forgot_password_page() -> rx.Component:
     return plain_page(

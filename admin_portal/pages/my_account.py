@@ -7,6 +7,7 @@ import reflex as rx
 from admin_portal import routes
 from admin_portal.components.i18n import tx
 from admin_portal.components.layout import logout_button, plain_page
+from admin_portal.pages.loading import on_load
 from admin_portal.state.session import SessionState
 
 
@@ -17,7 +18,7 @@ def _row(label_key: str, value: rx.Var) -> rx.Component:
 @rx.page(
     route=routes.MY_ACCOUNT,
     title="Mitt konto – Adminportalen",
-    on_load=SessionState.require_signed_in,
+    on_load=on_load(SessionState.require_signed_in),
 )
 def my_account_page() -> rx.Component:
     return plain_page(

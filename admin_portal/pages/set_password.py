@@ -8,6 +8,7 @@ from admin_portal import routes
 from admin_portal.components.forms import primary_button, text_field
 from admin_portal.components.i18n import tx
 from admin_portal.components.layout import plain_page
+from admin_portal.pages.loading import on_load
 from admin_portal.state.auth_pages import SetPasswordState
 
 
@@ -72,7 +73,7 @@ def _form() -> rx.Component:
 @rx.page(
     route=routes.SET_PASSWORD,
     title="Välj lösenord – Adminportalen",
-    on_load=SetPasswordState.on_open,
+    on_load=on_load(SetPasswordState.on_open),
 )
 def set_password_page() -> rx.Component:
     return plain_page(

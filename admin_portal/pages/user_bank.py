@@ -8,6 +8,7 @@ from admin_portal import routes
 from admin_portal.components.forms import option, select_field, text_field
 from admin_portal.components.i18n import tx
 from admin_portal.components.layout import admin_page
+from admin_portal.pages.loading import on_load
 from admin_portal.state.session import SessionState
 from admin_portal.state.user_bank import UserBankState as S
 
@@ -271,7 +272,7 @@ def retention_form() -> rx.Component:
 @rx.page(
     route=routes.USER_BANK,
     title="Användarbanken – Adminportalen",
-    on_load=[SessionState.require_head_admin, S.load],
+    on_load=on_load(SessionState.require_head_admin, S.load),
 )
 def user_bank_page() -> rx.Component:
     return admin_page(

@@ -15,6 +15,7 @@ from admin_portal.components.user_fields import (
     type_and_placement,
     username_field,
 )
+from admin_portal.pages.loading import on_load
 from admin_portal.state.session import SessionState
 from admin_portal.state.user_new import UserNewState as S
 
@@ -22,7 +23,7 @@ from admin_portal.state.user_new import UserNewState as S
 @rx.page(
     route=routes.USER_NEW,
     title="Lägg till användare – Adminportalen",
-    on_load=[SessionState.require_admin, S.load],
+    on_load=on_load(SessionState.require_admin, S.load),
 )
 def user_new_page() -> rx.Component:
     return admin_page(

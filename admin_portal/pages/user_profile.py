@@ -16,6 +16,7 @@ from admin_portal.components.user_fields import (
     type_and_placement,
     username_field,
 )
+from admin_portal.pages.loading import on_load
 from admin_portal.state.session import SessionState
 from admin_portal.state.user_profile import UserProfileState as S
 
@@ -186,7 +187,7 @@ def profile_form() -> rx.Component:
 @rx.page(
     route=routes.USER_PROFILE,
     title="Användarprofil – Adminportalen",
-    on_load=[SessionState.require_admin, S.load],
+    on_load=on_load(SessionState.require_admin, S.load),
 )
 def user_profile_page() -> rx.Component:
     return admin_page(

@@ -9,6 +9,7 @@ from admin_portal.components.forms import option, select_field
 from admin_portal.components.i18n import tx
 from admin_portal.components.layout import admin_page
 from admin_portal.components.remove_confirm import remove_confirm_form
+from admin_portal.pages.loading import on_load
 from admin_portal.state.session import SessionState
 from admin_portal.state.users_list import UsersListState as S
 
@@ -261,7 +262,7 @@ def pager() -> rx.Component:
 @rx.page(
     route=routes.USERS,
     title="Användare – Adminportalen",
-    on_load=[SessionState.require_admin, S.load],
+    on_load=on_load(SessionState.require_admin, S.load),
 )
 def users_page() -> rx.Component:
     return admin_page(

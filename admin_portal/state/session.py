@@ -29,6 +29,8 @@ class SessionState(rx.State):
     is_head_admin: bool = False
     organisation_name: str = ""
     scope_names: list[str] = []
+    # The path whose on_load handlers have all run (tests and assistive tech can wait for it).
+    loaded_path: str = ""
 
     def _signed_in(self) -> SignedIn | None:
         """Re-read from the database each call: revocation takes effect at once."""
@@ -111,6 +113,11 @@ class SessionState(rx.State):
             end_session(session, raw_token=raw)
         self._forget()
         return rx.call_script(f"window.location.assign('{routes.API_LOGOUT}')")
+
+    @rx.event
+    def mark_loaded(self):
+        """Last on_load handler of every page: the page's data is in place."""
+        self.loaded_path = (self.router.url.path or "/").rstrip("/") or "/"
 
     @rx.event
     def set_language(self, lang: str):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -18,10 +19,11 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEMO_PASSWORD = "en lång demofras för testerna"
@@ -211,8 +213,10 @@ def assert_accessible(page: Page) -> None:
 
 
 def wait_until_ready(page: Page) -> None:
-    """Hydrated, connected and on_load done: the page shells carry data-ready="yes" then."""
+    """Hydrated, connected and this page's on_load done (also after client-side navigation)."""
     page.locator("[data-ready='yes']").first.wait_for()
+    path = urlparse(page.url).path.rstrip("/") or "/"
+    page.locator(f"[data-loaded-path='{path}']").first.wait_for()
 
 
 def log_in(page: Page, username: str, password: str = DEMO_PASSWORD) -> None:
@@ -221,3 +225,15 @@ def log_in(page: Page, username: str, password: str = DEMO_PASSWORD) -> None:
     page.get_by_label("Användarnamn").fill(username)
     page.get_by_label("Lösenord").fill(password)
     page.get_by_role("button", name="Logga in").click()
+
+
+def search_users(page: Page, text: str) -> None:
+    """Type into Användare's search once the list has loaded, and wait for the answer.
+
+    The list's on_load sets the box from the URL; typing before that lands would be
+    overwritten, so wait for the box to show the URL's (empty) text first.
+    """
+    box = page.get_by_label("Sök")
+    expect(box).to_have_value("")
+    box.fill(text)
+    expect(page).to_have_url(re.compile(r"[?&]q="))

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_accessible, log_in, wait_until_ready
+from tests.e2e.conftest import assert_accessible, log_in, search_users, wait_until_ready
 
 pytestmark = pytest.mark.e2e
 
@@ -19,7 +19,7 @@ def test_remove_find_by_personnummer_restore_elsewhere_and_log_in_again(new_page
     expect(page).to_have_url(re.compile(r"/anvandare/?$"))
     wait_until_ready(page)
 
-    page.get_by_label("Sök").fill("david")
+    search_users(page, "david")
     page.get_by_role("link", name="David Dahl").click()
     wait_until_ready(page)
     page.get_by_role("button", name="Ta bort", exact=True).click()

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import assert_accessible, log_in, wait_until_ready
+from tests.e2e.conftest import assert_accessible, log_in, search_users, wait_until_ready
 
 pytestmark = pytest.mark.e2e
 
@@ -40,7 +40,7 @@ def test_users_list_searches_filters_and_keeps_the_view_in_the_url(new_page):
     page = _signed_in(new_page)
     expect(page.get_by_role("cell", name="eva.medarbetare", exact=True)).to_be_visible()
     assert_accessible(page)
-    page.get_by_label("Sök").fill("cecilia")
+    search_users(page, "cecilia")
     expect(page.get_by_role("rowheader", name="Cecilia Carlsson")).to_be_visible()
     expect(page.get_by_role("cell", name="eva.medarbetare", exact=True)).to_have_count(0)
     expect(page).to_have_url(re.compile(r"q=cecilia"))
@@ -52,7 +52,7 @@ def test_users_list_searches_filters_and_keeps_the_view_in_the_url(new_page):
     page.get_by_label("Användartyp").select_option(label="Brukare")
     expect(page.get_by_role("rowheader", name="Anna Andersson")).to_be_visible()
     expect(page.get_by_role("rowheader", name="Cecilia Carlsson")).to_have_count(0)
-    page.get_by_label("Sök").fill("ingen-sådan-person")
+    search_users(page, "ingen-sådan-person")
     expect(page.get_by_text("Inga användare matchar sökningen och filtren.")).to_be_visible()
 
 
@@ -97,7 +97,7 @@ def test_add_a_brukare_then_an_assistant_linked_to_them(new_page):
 
     page.goto("/anvandare")
     wait_until_ready(page)
-    page.get_by_label("Sök").fill("beata")
+    search_users(page, "beata")
     page.get_by_role("link", name="Beata Brukarsson").click()
     expect(page.get_by_text("Assistenter kopplade till brukaren")).to_be_visible()
     expect(page.get_by_role("link", name="Adam Assistentsson (adam.assistent)")).to_be_visible()
@@ -138,7 +138,7 @@ def test_the_three_username_taken_reasons(new_page):
     # Remove a user, then their username points a head admin to the user bank.
     page.goto("/anvandare")
     wait_until_ready(page)
-    page.get_by_label("Sök").fill("filip")
+    search_users(page, "filip")
     page.get_by_role("link", name="Filip Fors").click()
     wait_until_ready(page)
     page.get_by_role("button", name="Ta bort", exact=True).click()
@@ -148,7 +148,7 @@ def test_the_three_username_taken_reasons(new_page):
     dialog.get_by_role("button", name="Ta bort och flytta till användarbanken").click()
     expect(page).to_have_url(re.compile(r"/anvandare/?$"))
     wait_until_ready(page)
-    page.get_by_label("Sök").fill("filip")
+    search_users(page, "filip")
     expect(page.get_by_text("Inga användare matchar sökningen och filtren.")).to_be_visible()
 
     _open_add_form(page)
@@ -206,7 +206,7 @@ def test_add_and_invite_then_the_mail_link_sets_a_password(new_page, portal):
 
 def test_edit_a_profile_and_reveal_a_masked_personnummer(new_page):
     page = _signed_in(new_page)
-    page.get_by_label("Sök").fill("anna")
+    search_users(page, "anna")
     page.get_by_role("link", name="Anna Andersson").click()
     wait_until_ready(page)
     expect(page.locator("#national-id-value")).to_have_text("19850101-****")
@@ -231,14 +231,14 @@ def test_edit_a_profile_and_reveal_a_masked_personnummer(new_page):
 
 def test_a_unit_admin_cannot_reveal_personnummer_nor_open_users_outside_their_unit(new_page):
     page = _signed_in(new_page, "enhetsadmin")
-    page.get_by_label("Sök").fill("anna")
+    search_users(page, "anna")
     page.get_by_role("link", name=re.compile("Anna Andersson")).click()
     wait_until_ready(page)
     expect(page.locator("#national-id-value")).to_have_text("19850101-****")
     expect(page.get_by_role("button", name="Visa", exact=True)).to_have_count(0)
     page.goto("/anvandare")
     wait_until_ready(page)
-    page.get_by_label("Sök").fill("bengt")  # Bengt is in another company
+    search_users(page, "bengt")  # Bengt is in another company
     expect(page.get_by_text("Inga användare matchar sökningen och filtren.")).to_be_visible()
     page.goto("/anvandare/999999")
     wait_until_ready(page)
