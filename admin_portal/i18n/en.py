@@ -92,7 +92,6 @@ MESSAGES: dict[str, str] = {
     "users.sort": "Sort by",
     "users.sort_name": "Name",
     "users.sort_username": "Username",
-    "users.sort_created": "Most recently added",
     "users.all": "All",
     "users.email_verified": "Verified",
     "users.email_unverified": "Not verified",
@@ -259,4 +258,8 @@ MESSAGES: dict[str, str] = {
     "bank.retention_label": "Days people stay in the user bank",
     "bank.retention_save": "Save",
     "bank.retention_saved": "People are now erased automatically {days} days after they were removed.",
+    "users.direction": "Order",
+    "users.direction_asc": "Ascending (A–Z, oldest first)",
+    "users.direction_desc": "Descending (Z–A, newest first)",
+    "users.sort_created": "Added",
 }

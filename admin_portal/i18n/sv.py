@@ -92,7 +92,6 @@ MESSAGES: dict[str, str] = {
     "users.sort": "Sortering",
     "users.sort_name": "Namn",
     "users.sort_username": "Användarnamn",
-    "users.sort_created": "Senast tillagda",
     "users.all": "Alla",
     "users.email_verified": "Verifierad",
     "users.email_unverified": "Ej verifierad",
@@ -259,4 +258,8 @@ MESSAGES: dict[str, str] = {
     "bank.retention_label": "Antal dagar personer ligger kvar i användarbanken",
     "bank.retention_save": "Spara",
     "bank.retention_saved": "Personer raderas nu automatiskt {days} dagar efter att de tagits bort.",
+    "users.direction": "Ordning",
+    "users.direction_asc": "Stigande (A–Ö, äldst först)",
+    "users.direction_desc": "Fallande (Ö–A, nyast först)",
+    "users.sort_created": "Tillagd",
 }

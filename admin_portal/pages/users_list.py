@@ -112,7 +112,15 @@ def toolbar() -> rx.Component:
                     option("created", tx("users.sort_created")),
                 ],
             ),
-            columns=rx.breakpoints(initial="2", md="6"),
+            _filter(
+                "direction",
+                "users.direction",
+                [
+                    option("asc", tx("users.direction_asc")),
+                    option("desc", tx("users.direction_desc")),
+                ],
+            ),
+            columns=rx.breakpoints(initial="2", md="7"),
             spacing="3",
             width="100%",
         ),

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, literal, or_, tuple_
+from sqlalchemy import func, literal, tuple_
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
@@ -19,7 +19,8 @@ from sqlmodel import Session, col, select
 from admin_portal.auth.permissions import Actor, can_use_user_bank
 from admin_portal.models import Company, RoleAssignment, Unit, User, UserStatus
 from admin_portal.services.errors import NotFound
-from admin_portal.services.user_search import UserQuery, _case_variants, search_users
+from admin_portal.services.text_match import user_text_condition
+from admin_portal.services.user_search import UserQuery, search_users
 from admin_portal.validation.errors import InvalidInput
 from admin_portal.validation.national_id import mask_national_id, parse_national_id
 
@@ -108,7 +109,6 @@ def search_bank(session: Session, *, actor: Actor, query: BankQuery) -> BankPage
 
 _PAGE = 25
 _COUNT_CAP = 1000
-_MAX_SPELLINGS = 64
 # Cursor values are bound with the column's own type, so SQLite compares like with like.
 _REMOVED_AT_TYPE = User.__table__.c.removed_at.type  # type: ignore[attr-defined]
 
@@ -138,7 +138,7 @@ def _search_by_removal(session: Session, actor: Actor, query: BankQuery) -> Bank
         conditions.append(User.company_id == query.company_id)
     text = (query.text if isinstance(query.text, str) else "").strip().casefold()[:200]
     if text:
-        conditions.append(_text_condition(text))
+        conditions.append(user_text_condition(text))
     after = _decode(query.cursor)
     page_conditions = list(conditions)
     if after is not None:
@@ -160,25 +160,6 @@ def _search_by_removal(session: Session, actor: Actor, query: BankQuery) -> Bank
         next_cursor=next_cursor,
         total=min(total, _COUNT_CAP),
         total_is_lower_bound=total > _COUNT_CAP,
-    )
-
-
-def _like(text: str) -> str:
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
-def _text_condition(folded: str) -> Any:
-    """Substring over name, username and e-mail, case-insensitive also for å, ä, ö.
-
-    The keys are stored case-folded. Names are not, and the databases' LIKE (and lower()
-    under a C locale) fold ASCII only, so each spelling of the non-ASCII letters is tried.
-    """
-    full_name = col(User.first_name) + " " + col(User.last_name)
-    spellings = _case_variants(folded, _MAX_SPELLINGS) or [folded]
-    return or_(
-        *[full_name.ilike(_like(spelling), escape="\\") for spelling in spellings],
-        col(User.username_key).like(_like(folded), escape="\\"),
-        col(User.email_key).like(_like(folded), escape="\\"),
     )
 
 

@@ -23,6 +23,7 @@ from admin_portal.models import (
     utcnow,
 )
 from admin_portal.services.errors import PermissionDenied
+from admin_portal.services.text_match import user_text_condition
 from admin_portal.services.users import get_user_in_scope
 from admin_portal.validation.national_id import mask_national_id
 
@@ -86,14 +87,7 @@ def find_brukare(
             or_(col(User.company_id).in_(actor.company_ids), col(User.unit_id).in_(actor.unit_ids))
         )
     if text:
-        like = f"%{text.lower()}%"
-        stmt = stmt.where(
-            or_(
-                col(User.first_name).ilike(like),
-                col(User.last_name).ilike(like),
-                col(User.username_key).like(like),
-            )
-        )
+        stmt = stmt.where(user_text_condition(text.casefold()))
     rows = session.exec(
         stmt.order_by(User.last_name, User.first_name, col(User.id)).limit(max(1, min(limit, 50)))
     ).all()

@@ -25,12 +25,14 @@ URL_PARAMS = {
     "epost": "email_state",
     "status": "status",
     "sortering": "sort",
+    "ordning": "direction",
 }
 _CHOICES = {
     "user_type": {"", "brukare", "assistant", "employee", "administrator", "agent"},
     "email_state": {"", "verified", "unverified", "missing"},
     "status": {"active", "removed"},
     "sort": {"name", "username", "created"},
+    "direction": {"asc", "desc"},
 }
 _DEFAULTS = {
     "text": "",
@@ -40,6 +42,7 @@ _DEFAULTS = {
     "email_state": "",
     "status": "active",
     "sort": "name",
+    "direction": "asc",
 }
 
 
@@ -60,6 +63,7 @@ class UsersListState(SessionState):
     email_state: str = ""
     status: str = "active"
     sort: str = "name"
+    direction: str = "asc"
     rows: list[dict] = []
     total: int = 0
     total_is_lower_bound: bool = False
@@ -85,7 +89,7 @@ class UsersListState(SessionState):
             email_state=self.email_state or None,  # type: ignore[arg-type]
             status=self.status,  # type: ignore[arg-type]
             sort=self.sort,  # type: ignore[arg-type]
-            descending=self.sort == "created",  # "Senast tillagda": newest first
+            descending=self.direction == "desc",
             cursor=self._cursor,
         )
 
@@ -143,7 +147,15 @@ class UsersListState(SessionState):
 
     @rx.event
     def set_filter(self, field: str, value: str):
-        if field not in ("company_id", "unit_id", "user_type", "email_state", "status", "sort"):
+        if field not in (
+            "company_id",
+            "unit_id",
+            "user_type",
+            "email_state",
+            "status",
+            "sort",
+            "direction",
+        ):
             return None
         setattr(self, field, _clean(field, value))
         return self._restart()

@@ -92,6 +92,7 @@ class Portal:
     base_url: str
     fake_resend: FakeResend
     database_url: str
+    log: Path
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -136,6 +137,7 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
             base_url=f"http://localhost:{app_port}",
             fake_resend=FakeResend(f"http://127.0.0.1:{resend_port}"),
             database_url=database_url,
+            log=app_log,
         )
     finally:
         if app is not None:
@@ -170,10 +172,16 @@ class ConsoleErrors:
 
 
 @pytest.fixture
-def console_errors() -> Iterator[ConsoleErrors]:
+def console_errors(portal: Portal) -> Iterator[ConsoleErrors]:
     collector = ConsoleErrors()
+    seen = portal.log.stat().st_size if portal.log.exists() else 0
     yield collector
     assert collector.errors == [], f"browser console errors: {collector.errors}"
+    # A handler that raises shows nothing in the browser: the server's log tells.
+    with portal.log.open(errors="replace") as log:
+        log.seek(seen)
+        server_output = log.read()
+    assert "Traceback" not in server_output, f"server error during the test:\n{server_output[-3000:]}"
 
 
 @pytest.fixture

@@ -257,3 +257,17 @@ def test_bulk_removal_names_everyone_affected_before_it_happens(new_page):
     dialog.get_by_role("button", name="Ta bort och flytta till användarbanken").click()
     expect(page.get_by_text("2 användare är borttagna")).to_be_visible()
     expect(page.get_by_role("rowheader", name="Gunilla Gran")).to_have_count(0)
+
+
+def test_sorting_and_its_direction_are_kept_in_the_url(new_page):
+    page = _signed_in(new_page)
+    page.get_by_label("Sortering").select_option(label="Användarnamn")
+    page.get_by_label("Ordning").select_option(label="Fallande (Ö–A, nyast först)")
+    expect(page).to_have_url(re.compile(r"sortering=username.*ordning=desc|ordning=desc.*sortering=username"))
+    first = page.get_by_role("rowheader").first
+    expect(first).not_to_have_text("Adam Assistentsson")
+    usernames = page.locator("tbody tr td:nth-child(3)").all_inner_texts()
+    assert usernames == sorted(usernames, reverse=True) and len(usernames) > 3
+    page.reload()
+    wait_until_ready(page)
+    expect(page.get_by_label("Ordning")).to_have_value("desc")
