@@ -13,25 +13,23 @@ Results go to bench/results/user_bank_search.md.
 
 from __future__ import annotations
 
-import argparse
 import os
 import platform
 import random
 import sqlite3
 import sys
-import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from bench import users_search
 from bench.users_search import (
     FIRST_NAMES,
     HEADER,
     PREFIXES,
     RARE_LAST_NAMES,
-    ROOT,
     TARGET_P95_MS,
     USER_COLUMNS,
     Shape,
@@ -267,30 +265,16 @@ def write_report(n: int, repeat: int, results: list[dict[str, object]]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
-    parser.add_argument("--repeat", type=int, default=200)
-    parser.add_argument("--workdir", type=Path, default=None, help="where the SQLite file goes")
-    parser.add_argument("--no-write", action="store_true", help="print only; leave results/ alone")
-    args = parser.parse_args(argv)
-    os.environ.setdefault("ADMIN_PORTAL_SECRET_KEY", "bench-secret-key")
-    started = time.perf_counter()
-    results = []
-    with tempfile.TemporaryDirectory(prefix="bench-bank-") as tmp:
-        if args.db in ("sqlite", "both"):
-            results.append(run_sqlite(args.rows, args.repeat, args.workdir or Path(tmp)))
-            print(render(results[-1]["rows"], HEADER), flush=True)  # type: ignore[arg-type]
-        if args.db in ("postgres", "both"):
-            results.append(run_postgres(args.rows, args.repeat))
-            print(render(results[-1]["rows"], HEADER), flush=True)  # type: ignore[arg-type]
-    report = write_report(args.rows, args.repeat, results)
-    if not args.no_write:
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        RESULTS.write_text(report)
-        print(f"written to {RESULTS.relative_to(ROOT)}")
-    print(f"total {time.perf_counter() - started:.0f} s")
-    return 0
+    return users_search.run_cli(
+        argv,
+        description=(__doc__ or "").split("\n")[0],
+        prefix="bench-bank-",
+        run_sqlite_fn=run_sqlite,
+        run_postgres_fn=run_postgres,
+        write_report_fn=write_report,
+        results_path=RESULTS,
+        header=HEADER,
+    )
 
 
 if __name__ == "__main__":

@@ -591,8 +591,19 @@ def write_report(n: int, repeat: int, results: list[dict[str, object]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def run_cli(
+    argv: Sequence[str] | None,
+    *,
+    description: str,
+    prefix: str,
+    run_sqlite_fn: Callable[..., dict],
+    run_postgres_fn: Callable[..., dict],
+    write_report_fn: Callable[..., str],
+    results_path: Path,
+    header: Sequence[str],
+) -> int:
+    """The command line both benchmarks share: sizes, databases, where results go."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--repeat", type=int, default=200)
@@ -602,20 +613,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("ADMIN_PORTAL_SECRET_KEY", "bench-secret-key")
     started = time.perf_counter()
     results = []
-    with tempfile.TemporaryDirectory(prefix="bench-users-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
         if args.db in ("sqlite", "both"):
-            results.append(run_sqlite(args.rows, args.repeat, args.workdir or Path(tmp)))
-            print(render(results[-1]["rows"], HEADER), flush=True)  # type: ignore[arg-type]
+            results.append(run_sqlite_fn(args.rows, args.repeat, args.workdir or Path(tmp)))
+            print(render(results[-1]["rows"], header), flush=True)
         if args.db in ("postgres", "both"):
-            results.append(run_postgres(args.rows, args.repeat))
-            print(render(results[-1]["rows"], HEADER), flush=True)  # type: ignore[arg-type]
-    report = write_report(args.rows, args.repeat, results)
+            results.append(run_postgres_fn(args.rows, args.repeat))
+            print(render(results[-1]["rows"], header), flush=True)
+    report = write_report_fn(args.rows, args.repeat, results)
     if not args.no_write:
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        RESULTS.write_text(report)
-        print(f"written to {RESULTS.relative_to(ROOT)}")
+        results_path.parent.mkdir(parents=True, exist_ok=True)
+        results_path.write_text(report)
+        print(f"written to {results_path.relative_to(ROOT)}")
     print(f"total {time.perf_counter() - started:.0f} s")
     return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return run_cli(
+        argv,
+        description=(__doc__ or "").split("\n")[0],
+        prefix="bench-users-",
+        run_sqlite_fn=run_sqlite,
+        run_postgres_fn=run_postgres,
+        write_report_fn=write_report,
+        results_path=RESULTS,
+        header=HEADER,
+    )
 
 
 if __name__ == "__main__":
