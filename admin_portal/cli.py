@@ -58,14 +58,11 @@ def prepare_database() -> int:
 
     On PostgreSQL the migration already made the trigram indexes; this is a no-op there.
     """
-    from alembic import command
-    from alembic.config import Config
-
-    from admin_portal.config import PROJECT_ROOT
     from admin_portal.db import get_engine
+    from admin_portal.migrations import upgrade
     from admin_portal.models.search_ddl import ensure_search_structures
 
-    command.upgrade(Config(str(PROJECT_ROOT / "alembic.ini")), "head")
+    upgrade()
     ensure_search_structures(get_engine())
     return 0
 

@@ -203,14 +203,10 @@ def generate_users(
 
 
 def _alembic(url: str, revision: str) -> float:
-    from alembic import command
-    from alembic.config import Config
+    from admin_portal.migrations import upgrade
 
-    cfg = Config(str(ROOT / "alembic.ini"))
-    cfg.attributes["database_url"] = url
-    cfg.attributes["skip_logging_config"] = True
     started = time.perf_counter()
-    command.upgrade(cfg, revision)
+    upgrade(url, revision, keep_logging=True)
     return time.perf_counter() - started
 
 

@@ -11,17 +11,15 @@ username.taken_here and leaves no user, care link, token, outbox row or audit ev
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 from typing import Any
 
 import pytest
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import func, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, select
 
 from admin_portal.auth.permissions import Actor, load_actor
+from admin_portal.migrations import upgrade
 from admin_portal.models import (
     AuditEvent,
     CareLink,
@@ -42,15 +40,11 @@ from admin_portal.services.username_check import UsernameCheck, UsernameVerdict
 
 pytestmark = pytest.mark.postgres
 
-ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
 TIMEOUT = 15.0
 
 
 def _migrate(url: str) -> None:
-    cfg = Config(str(ALEMBIC_INI))
-    cfg.attributes["database_url"] = url
-    cfg.attributes["skip_logging_config"] = True
-    command.upgrade(cfg, "head")
+    upgrade(url, keep_logging=True)
 
 
 def _count(session: Session, model: type[SQLModel]) -> int:

@@ -18,18 +18,14 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, select
 
+from admin_portal import migrations
 from admin_portal.db import make_engine
 from admin_portal.models import Company, Organisation, User
 from admin_portal.validation.identifiers import email_key, username_key
 
-ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
-
 
 def alembic_config(url: str) -> Config:
-    cfg = Config(str(ALEMBIC_INI))
-    cfg.attributes["database_url"] = url
-    cfg.attributes["skip_logging_config"] = True  # keep pytest's log capture intact
-    return cfg
+    return migrations.alembic_config(url, keep_logging=True)  # keep pytest's log capture intact
 
 
 @pytest.fixture(

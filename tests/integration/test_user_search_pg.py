@@ -12,16 +12,15 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
-from alembic import command
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from admin_portal.db import make_engine
+from admin_portal.migrations import upgrade
 from admin_portal.models import search_ddl
 from admin_portal.services import user_search
 from admin_portal.services.user_search import UserQuery, search_users
-from tests.integration.test_migrations import alembic_config
 from tests.unit.test_user_search import World, assert_search, build_world, names, search, walk
 
 pytestmark = pytest.mark.postgres
@@ -29,7 +28,7 @@ pytestmark = pytest.mark.postgres
 
 @pytest.fixture
 def pg_migrated(pg_database_url: str) -> Iterator[Engine]:
-    command.upgrade(alembic_config(pg_database_url), "head")
+    upgrade(pg_database_url, keep_logging=True)
     engine = make_engine(pg_database_url)
     try:
         yield engine

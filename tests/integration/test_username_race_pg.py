@@ -8,30 +8,24 @@ the migrations, can stop the second one.
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 
 import pytest
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import func, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from admin_portal.migrations import upgrade
 from admin_portal.models import Company, Organisation, User
 from admin_portal.validation.identifiers import username_key
 
 pytestmark = pytest.mark.postgres
 
-ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
 TIMEOUT = 15.0
 
 
 def _migrate(url: str) -> None:
-    cfg = Config(str(ALEMBIC_INI))
-    cfg.attributes["database_url"] = url
-    cfg.attributes["skip_logging_config"] = True
-    command.upgrade(cfg, "head")
+    upgrade(url, keep_logging=True)
 
 
 def test_same_username_different_case_inserted_concurrently(

@@ -14,8 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import func
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, col, select
 
 from admin_portal.auth.permissions import Actor, load_actor
 from admin_portal.auth.tokens import TokenState, inspect_token, new_secret
@@ -49,6 +48,7 @@ from admin_portal.services.user_bank import (
 from admin_portal.services.user_input import UserInput
 from admin_portal.services.users import create_user, remove_user, send_invitation
 from tests.support.factories import grant, make_company, make_org, make_unit, make_user
+from tests.support.row_counts import snapshot
 
 LINK = re.compile(r"https?://\S+/satt-losenord\?token=([A-Za-z0-9_-]+)")
 ANNA_EMAIL = "anna.berg@example.se"
@@ -141,22 +141,6 @@ def w(session: Session) -> World:
 
 # --------------------------------------------------------------------------- helpers
 
-_COUNTED: tuple[type[SQLModel], ...] = (
-    User,
-    AuditEvent,
-    OutboxMessage,
-    Token,
-    CareLink,
-    RoleAssignment,
-    LoginSession,
-)
-
-
-def snapshot(session: Session) -> dict[str, int]:
-    return {
-        model.__name__: session.exec(select(func.count()).select_from(model)).one()
-        for model in _COUNTED
-    }
 
 
 def user_state(user: User) -> dict[str, Any]:

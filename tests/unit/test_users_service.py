@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, col, select
 
 from admin_portal.auth.permissions import Actor, load_actor
 from admin_portal.auth.tokens import TokenState, inspect_token, new_secret
@@ -56,6 +55,7 @@ from admin_portal.validation import names as name_rules
 from admin_portal.validation import national_id as national_id_rules
 from admin_portal.validation import phone as phone_rules
 from tests.support.factories import grant, make_company, make_org, make_unit, make_user
+from tests.support.row_counts import snapshot
 
 SERVICE_FILES = [
     Path(users_service.__file__).with_name(name)
@@ -185,22 +185,6 @@ def person(w: World, **overrides: Any) -> UserInput:
     return UserInput(**values)
 
 
-_COUNTED: tuple[type[SQLModel], ...] = (
-    User,
-    AuditEvent,
-    OutboxMessage,
-    Token,
-    CareLink,
-    RoleAssignment,
-)
-
-
-def snapshot(session: Session) -> dict[str, int]:
-    """Row counts in the caller's session: anything the service added would be autoflushed."""
-    return {
-        model.__name__: session.exec(select(func.count()).select_from(model)).one()
-        for model in _COUNTED
-    }
 
 
 def translated(key: str) -> str:

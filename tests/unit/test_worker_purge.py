@@ -12,9 +12,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
-from sqlalchemy import func
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, col, select
 
 from admin_portal import db as db_module
 from admin_portal import worker
@@ -24,10 +23,7 @@ from admin_portal.models import (
     AuditEvent,
     CareLink,
     Company,
-    LoginSession,
-    OutboxMessage,
     Role,
-    RoleAssignment,
     Token,
     User,
     UserStatus,
@@ -36,6 +32,7 @@ from admin_portal.models import (
 from admin_portal.services.user_bank import purge_expired
 from admin_portal.services.users import remove_user
 from tests.support.factories import grant, make_company, make_org, make_user
+from tests.support.row_counts import snapshot
 
 T0 = datetime(2026, 1, 15, 9, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
@@ -94,22 +91,6 @@ def bank(session: Session, traveller: time_machine.Traveller) -> Bank:
     return Bank(company, head, active, early, late, short_company, short_banked)
 
 
-_COUNTED: tuple[type[SQLModel], ...] = (
-    User,
-    AuditEvent,
-    OutboxMessage,
-    Token,
-    CareLink,
-    RoleAssignment,
-    LoginSession,
-)
-
-
-def snapshot(session: Session) -> dict[str, int]:
-    return {
-        model.__name__: session.exec(select(func.count()).select_from(model)).one()
-        for model in _COUNTED
-    }
 
 
 def status(session: Session, user: User) -> str:
