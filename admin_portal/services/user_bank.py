@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import delete, update
-from sqlmodel import Session, col, select
+from sqlalchemy import delete, func, update
+from sqlmodel import Session, SQLModel, col, select
 
 from admin_portal.auth.permissions import Actor, can_use_user_bank
 from admin_portal.auth.tokens import void_tokens
@@ -121,6 +122,10 @@ def _target(
     return require_id(company), unit_id
 
 
+def _count(session: Session, model: type[SQLModel], condition: Any) -> int:
+    return int(session.exec(select(func.count()).select_from(model).where(condition)).one())
+
+
 def preview_restore(
     session: Session,
     *,
@@ -140,15 +145,9 @@ def preview_restore(
         email=user.email or "",
         company_id=target_company,
         unit_id=target_unit,
-        brukare_links=len(
-            session.exec(select(CareLink.id).where(CareLink.assistant_id == uid)).all()
-        ),
-        assistant_links=len(
-            session.exec(select(CareLink.id).where(CareLink.brukare_id == uid)).all()
-        ),
-        admin_rights=len(
-            session.exec(select(RoleAssignment.id).where(RoleAssignment.user_id == uid)).all()
-        ),
+        brukare_links=_count(session, CareLink, col(CareLink.assistant_id) == uid),
+        assistant_links=_count(session, CareLink, col(CareLink.brukare_id) == uid),
+        admin_rights=_count(session, RoleAssignment, col(RoleAssignment.user_id) == uid),
         conflicts=_conflicts(session, user, target_company),
     )
 
