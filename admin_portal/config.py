@@ -34,6 +34,14 @@ class Settings(BaseSettings):
     login_lockout_minutes: int = 15
     mail_max_attempts: int = 8
     mail_requests_per_second: float = 2.0
+    # Resend's batch endpoint takes at most 100 mails per call.
+    mail_batch_size: int = Field(default=100, ge=1, le=100)
+    verify_email_link_hours: int = 72
+    # Bulk verification skips people who got a verification mail this recently.
+    verification_resend_hours: int = 24
+    # Uploaded import files are refused above these limits, before any parsing.
+    import_max_bytes: int = 20 * 1024 * 1024
+    import_max_rows: int = 200_000
 
     @model_validator(mode="after")
     def _secret_key_present(self) -> Settings:

@@ -3,12 +3,28 @@
 from admin_portal.models.audit import AuditEvent
 from admin_portal.models.base import require_id, utcnow
 from admin_portal.models.care import CareLink
+from admin_portal.models.jobs import BackgroundJob, JobKind, JobStatus
 from admin_portal.models.outbox import OutboxMessage, OutboxStatus
 from admin_portal.models.security import LoginSession, LoginThrottle, Token, TokenPurpose
 from admin_portal.models.tenancy import Company, Organisation, Unit
 from admin_portal.models.user import Language, Role, RoleAssignment, User, UserStatus, UserType
+from admin_portal.models.user_import import (
+    APPLYING_OUTCOMES,
+    ImportOutcome,
+    ImportStatus,
+    UserImport,
+    UserImportRow,
+)
 
 __all__ = [
+    "APPLYING_OUTCOMES",
+    "BackgroundJob",
+    "ImportOutcome",
+    "ImportStatus",
+    "JobKind",
+    "JobStatus",
+    "UserImport",
+    "UserImportRow",
     "AuditEvent",
     "CareLink",
     "Company",

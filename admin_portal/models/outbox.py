@@ -22,7 +22,13 @@ class OutboxStatus(StrEnum):
 
 class OutboxMessage(SQLModel, table=True):
     __tablename__ = "outbox_messages"
-    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+        # "Already sent within the last N hours" (bulk verification) per user and kind.
+        Index("ix_outbox_user_kind_created", "user_id", "kind", "created_at"),
+        # Rows claimed together are resent together, under the same batch idempotency key.
+        Index("ix_outbox_batch_key", "batch_key"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     organisation_id: int | None = Field(default=None, foreign_key="organisations.id", index=True)
@@ -39,6 +45,8 @@ class OutboxMessage(SQLModel, table=True):
     claimed_at: datetime | None = None
     last_error: str | None = Field(default=None, max_length=1000)
     provider_message_id: str | None = Field(default=None, max_length=100)
+    # Set when the row is claimed into a Resend batch call (see mail.dispatcher).
+    batch_key: str | None = Field(default=None, max_length=100)
     created_at: datetime = Field(default_factory=utcnow)
     sent_at: datetime | None = None
 

@@ -55,6 +55,8 @@ class User(SQLModel, table=True):
     email: str | None = Field(default=None, max_length=254)
     email_key: str | None = Field(default=None, max_length=1000, index=True)
     email_verified_at: datetime | None = None
+    # A mail to the current address was permanently rejected (cleared when it changes).
+    email_bounced_at: datetime | None = None
     mobile: str | None = Field(default=None, max_length=20)
     # Personnummer or samordningsnummer as 12 digits (YYYYMMDDNNNN); shown masked.
     national_id: str | None = Field(default=None, max_length=12)

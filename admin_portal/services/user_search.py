@@ -196,6 +196,26 @@ def search_users(session: Session, *, actor: Actor, query: UserQuery) -> UserPag
     )
 
 
+def select_matching_users(
+    session: Session, *, actor: Actor, query: UserQuery
+) -> Select[Any] | None:
+    """Every user the query matches (scope, filters, text), unpaged and unsorted.
+
+    For actions on "the current search and filters" (bulk verification, export): callers
+    take it as a subquery (its columns are `MATCH_COLUMNS`, `id` among them) and read or
+    page it themselves. None when the query names a company or unit outside the scope.
+
+    Raises:
+        PermissionDenied: the actor administers nothing.
+    """
+    if not actor.is_admin:
+        raise PermissionDenied()
+    q = query.clean()
+    if _INVALID in (q.company_id, q.unit_id):
+        return None
+    return _Search(session, actor, q)._matches()
+
+
 # --------------------------------------------------------------------------- input
 
 
@@ -437,7 +457,7 @@ class _Columns:
 
 
 # Every column a predicate, a sort key or a result row reads.
-_COLUMNS = (
+MATCH_COLUMNS = _COLUMNS = (
     "id",
     "first_name",
     "last_name",
