@@ -4,6 +4,7 @@ import reflex as rx
 from starlette.applications import Starlette
 
 from admin_portal.api.session_routes import session_routes
+from admin_portal.api.spreadsheet_routes import spreadsheet_routes
 from admin_portal.pages import (  # noqa: F401  (each module registers its pages)
     admin_sections,
     audit_log,
@@ -13,14 +14,16 @@ from admin_portal.pages import (  # noqa: F401  (each module registers its pages
     my_account,
     set_password,
     user_bank,
+    user_import,
     user_new,
     user_profile,
     users_list,
+    verify_email,
 )
 
 app = rx.App(
     html_lang="sv",
     # Plain toasts: the "rich" colours fail WCAG contrast for small text.
     toaster=rx.toast.provider(rich_colors=False, close_button=True, position="top-center"),
-    api_transformer=Starlette(routes=session_routes),
+    api_transformer=Starlette(routes=[*session_routes, *spreadsheet_routes]),
 )

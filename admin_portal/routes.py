@@ -7,9 +7,11 @@ from urllib.parse import urlencode
 LOGIN = "/logga-in"
 FORGOT_PASSWORD = "/glomt-losenord"
 SET_PASSWORD = "/satt-losenord"
+VERIFY_EMAIL = "/verifiera-epost"
 MY_ACCOUNT = "/mitt-konto"
 USERS = "/anvandare"
 USER_NEW = "/anvandare/ny"
+USER_IMPORT = "/anvandare/import"
 USER_PROFILE = "/anvandare/[user_id]"
 ORGANISATION = "/min-organisation"
 PROPERTIES = "/boenden"
@@ -21,6 +23,9 @@ DEV_MAIL = "/dev/mail"
 # Starlette routes beside the Reflex app (full navigations, not client-side routing).
 API_SESSION = "/api/session"
 API_LOGOUT = "/api/logout"
+# F1.3: the users list's export (".csv" or ".xlsx" appended) and an import's row report.
+API_USERS_EXPORT = "/api/anvandare/export"
+API_IMPORT_REPORT = "/api/anvandare/import/{import_id:int}/rapport.csv"
 
 ADMIN_HOME = USERS
 
@@ -53,3 +58,14 @@ def user_id_from_path(path: str) -> int | None:
     """The id in /anvandare/<id>; None for anything else (never trust the path blindly)."""
     last = (path or "").rstrip("/").rsplit("/", 1)[-1]
     return int(last) if last.isdigit() and len(last) < 12 else None
+
+
+def users_export_url(fmt: str, params: dict[str, str]) -> str:
+    """The export of the users list's view: `params` are the list's URL parameters."""
+    suffix = "xlsx" if fmt == "xlsx" else "csv"
+    query = urlencode({k: v for k, v in params.items() if v})
+    return f"{API_USERS_EXPORT}.{suffix}" + (f"?{query}" if query else "")
+
+
+def import_report_url(import_id: int) -> str:
+    return API_IMPORT_REPORT.replace("{import_id:int}", str(import_id))

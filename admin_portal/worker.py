@@ -1,4 +1,4 @@
-"""Background worker: `python -m admin_portal.worker [--once]` delivers the mail outbox.
+"""Background worker: `python -m admin_portal.worker [--once]` runs jobs and delivers mail.
 
 SIGTERM and SIGINT set a stop flag; the mail being sent is finished and recorded before the
 process exits, so a normal shutdown never leaves a row in SENDING.
@@ -19,6 +19,7 @@ from admin_portal.config import get_settings
 from admin_portal.db import get_engine, session_scope
 from admin_portal.mail.dispatcher import RateLimiter, dispatch_due, run_forever
 from admin_portal.mail.senders import LocalMailboxSender, Sender, sender_from_settings
+from admin_portal.services import jobs
 from admin_portal.services.user_bank import purge_expired
 
 logger = logging.getLogger("admin_portal.worker")
@@ -53,10 +54,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         logger.info("user bank purge: %d erased", purge_user_bank(engine))
         return 0
     if args.once:
+        jobs.run_until_idle(engine)  # jobs queue mail: run them before dispatching
         _dispatch_until_idle(engine, sender, stop)
     else:
         logger.info("worker started; polling every %.1fs", args.poll_seconds)
         threading.Thread(target=_purge_periodically, args=(engine, stop), daemon=True).start()
+        # Background jobs (bulk verification, imports) in their own loop: a long job must
+        # not hold up mail, and mail waiting on the rate limit must not hold up a job.
+        threading.Thread(
+            target=jobs.run_forever, args=(engine, stop, args.poll_seconds), daemon=True
+        ).start()
         run_forever(stop, args.poll_seconds, engine_or_session_factory=engine, sender=sender)
     logger.info("worker stopped")
     return 0

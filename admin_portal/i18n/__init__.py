@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
-from admin_portal.i18n import en, sv, validation_en, validation_sv
+from admin_portal.i18n import (
+    en,
+    spreadsheet_en,
+    spreadsheet_sv,
+    sv,
+    validation_en,
+    validation_sv,
+    verification_en,
+    verification_sv,
+)
 
-SV: dict[str, str] = {**sv.MESSAGES, **validation_sv.MESSAGES}
-EN: dict[str, str] = {**en.MESSAGES, **validation_en.MESSAGES}
+SV: dict[str, str] = {**sv.MESSAGES, **validation_sv.MESSAGES, **verification_sv.MESSAGES}
+SV.update(spreadsheet_sv.MESSAGES)
+EN: dict[str, str] = {**en.MESSAGES, **validation_en.MESSAGES, **verification_en.MESSAGES}
+EN.update(spreadsheet_en.MESSAGES)
 
 LANGUAGES = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"

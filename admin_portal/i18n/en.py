@@ -57,6 +57,7 @@ MESSAGES: dict[str, str] = {
     "my_account.username": "Username",
     "my_account.email": "E-mail",
     "my_account.no_admin": "Your account has no administrator rights.",
+    "users.import": "Import users",
     "users.title": "Users",
     "users.intro": "Add new users here and manage the ones who already exist.",
     "users.count": "{count} users in your scope.",

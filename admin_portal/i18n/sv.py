@@ -57,6 +57,7 @@ MESSAGES: dict[str, str] = {
     "my_account.username": "Användarnamn",
     "my_account.email": "E-post",
     "my_account.no_admin": "Ditt konto har ingen administratörsbehörighet.",
+    "users.import": "Importera användare",
     "users.title": "Användare",
     "users.intro": "Här lägger du till nya användare och hanterar dem som redan finns.",
     "users.count": "{count} användare i ditt ansvarsområde.",

@@ -3,37 +3,47 @@
 Why this shape:
 - The claim is a conditional UPDATE (PENDING -> SENDING) committed before any HTTP call, so
   two dispatchers never send the same row at once and no transaction stays open during I/O.
+- Rows are sent in batches (Resend's /emails/batch, `mail_batch_size` at most) under a key
+  derived from the batch's sorted outbox ids and stored on the rows as `batch_key`. A row
+  that was ever part of a batch request is only ever resent in that same batch, and a row
+  that was ever sent alone only alone (under its own key): whatever Resend accepted before
+  is then answered from its idempotency cache instead of being delivered twice.
 - A row stuck in SENDING longer than the lease belongs to a dispatcher that died between
-  the send and the mark-sent. It is claimed again and resent with the *same* idempotency
-  key, so Resend answers with the original message instead of delivering twice.
+  the send and the mark-sent. It is claimed again, with its whole batch, and resent with the
+  *same* key.
 - Every outcome UPDATE is guarded by our `claimed_at`: if our lease expired and another
   dispatcher took the row over, we leave its state alone.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import random
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import and_, exists, func, not_, or_, select, update
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from admin_portal.config import get_settings
 from admin_portal.db import get_engine
 from admin_portal.mail.senders import (
+    MAX_BATCH_SIZE,
     OutgoingMail,
     PermanentSendError,
     Sender,
+    SendResult,
     TransientSendError,
     sender_from_settings,
 )
-from admin_portal.models import OutboxMessage, OutboxStatus
+from admin_portal.models import OutboxMessage, OutboxStatus, User
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +51,9 @@ SessionFactory = Callable[[], Session]
 DEFAULT_LEASE = timedelta(minutes=5)
 BACKOFF_BASE_SECONDS = 30.0
 BACKOFF_CAP_SECONDS = 3600.0
+BATCH_KEY_PREFIX = "admin-portal-batch-"
 _LAST_ERROR_CHARS = 1000  # the column's max_length
+_LIVE = (OutboxStatus.PENDING, OutboxStatus.SENDING)
 
 
 @dataclass
@@ -55,6 +67,7 @@ class DispatchReport:
     dead: int = 0
     released: int = 0  # claimed but handed back unsent because our lease was running out
     lost: int = 0  # outcome not recorded: another dispatcher had taken the row over
+    batches: int = 0  # batches handed to the sender in one call each (single sends not counted)
 
     @property
     def busy(self) -> bool:
@@ -117,24 +130,44 @@ def backoff_seconds(
     return ceiling / 2 + rng() * ceiling / 2
 
 
+def batch_key_for(outbox_ids: Iterable[int]) -> str:
+    """The idempotency key of a batch request: the same ids always give the same key.
+
+    Args:
+        outbox_ids: The batch's outbox row ids, in any order.
+
+    Returns:
+        ``"admin-portal-batch-"`` and the SHA-256 of the sorted ids (83 characters).
+    """
+    joined = ",".join(str(i) for i in sorted(outbox_ids))
+    return BATCH_KEY_PREFIX + hashlib.sha256(joined.encode()).hexdigest()
+
+
 def dispatch_due(
     engine_or_session_factory: Engine | SessionFactory,
     sender: Sender,
     *,
     now: datetime | None = None,
-    limit: int = 50,
+    limit: int | None = None,
+    batch_size: int | None = None,
     lease: timedelta = DEFAULT_LEASE,
     rate_limiter: RateLimiter | None = None,
     max_attempts: int | None = None,
     rng: Callable[[], float] = random.random,
 ) -> DispatchReport:
-    """Claim due outbox rows and hand each to `sender`, recording every outcome.
+    """Claim due outbox rows, hand them to `sender` in batches, and record every outcome.
+
+    Each batch is one rate-limited request. A batch Resend rejects as a whole (4xx) is sent
+    again row by row, so one bad address does not sink the others; a transient failure
+    sends the whole batch back to PENDING to be retried as the same batch.
 
     Args:
         engine_or_session_factory: An Engine, or a callable returning a new Session.
         sender: Where mail goes (Resend, local mailbox, memory).
         now: Fixed "current time" for tests (naive means UTC); defaults to the clock.
-        limit: Most rows claimed in this call.
+        limit: Most rows claimed in this call (a batch being resent is always claimed
+            whole); defaults to the batch size, i.e. one request per call.
+        batch_size: Most mails per batch request; defaults to `settings.mail_batch_size`.
         lease: How long a claim protects a row; older SENDING rows are taken over.
         rate_limiter: Spaces HTTP calls; defaults to `settings.mail_requests_per_second`.
             Pass the same one to every call (as `run_forever` does) so the limit holds
@@ -146,30 +179,35 @@ def dispatch_due(
         Counts of what happened.
     """
     settings = get_settings()
-    new_session = _session_factory(engine_or_session_factory)
-    max_attempts = max_attempts or settings.mail_max_attempts
-    limiter = rate_limiter or RateLimiter(settings.mail_requests_per_second)
+    batch_size = max(1, min(batch_size or settings.mail_batch_size, MAX_BATCH_SIZE))
 
     def clock() -> datetime:
         return _aware_utc(now) if now else datetime.now(UTC)
 
-    report = DispatchReport()
-    claimed_at = clock()
-    claimed_at_monotonic = time.monotonic()
-    claims, report.dead = _claim(new_session, claimed_at, limit, lease, max_attempts)
-    report.claimed = len(claims)
-    for index, claim in enumerate(claims):
-        # A send can hang until its HTTP timeout. Past half the lease, hand the rest back
-        # rather than risk another dispatcher taking over rows we are still working on.
-        if time.monotonic() - claimed_at_monotonic > lease.total_seconds() / 2:
-            rest = [c.mail.outbox_id for c in claims[index:]]
-            report.released = _release(new_session, rest, claimed_at)
-            logger.warning("released %d claimed mails: the batch ran too long", report.released)
+    run = _Run(
+        new_session=_session_factory(engine_or_session_factory),
+        sender=sender,
+        limiter=rate_limiter or RateLimiter(settings.mail_requests_per_second),
+        claimed_at=clock(),
+        started=time.monotonic(),
+        lease=lease,
+        clock=clock,
+        max_attempts=max_attempts or settings.mail_max_attempts,
+        rng=rng,
+    )
+    units, run.report.dead = _claim(
+        run.new_session, run.claimed_at, limit or batch_size, batch_size, lease, run.max_attempts
+    )
+    run.report.claimed = sum(len(unit.claims) for unit in units)
+    for index, unit in enumerate(units):
+        if run.out_of_time():
+            run.release([claim for rest in units[index:] for claim in rest.claims])
             break
-        if sender.makes_requests:
-            limiter.wait()
-        _deliver_one(new_session, sender, claim, claimed_at, clock, max_attempts, rng, report)
-    return report
+        if unit.batch_key is None:
+            run.send_one(unit.claims[0])
+        else:
+            run.send_batch(unit.claims, unit.batch_key)
+    return run.report
 
 
 def run_forever(
@@ -220,195 +258,394 @@ def _session_factory(target: Engine | SessionFactory) -> SessionFactory:
 class _Claim:
     mail: OutgoingMail
     attempts: int  # including the attempt this claim started
+    user_id: int | None
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """Rows claimed together for one request; a lone row (no batch key) is sent by itself."""
+
+    claims: tuple[_Claim, ...]
+    batch_key: str | None
+
+
+# -- claiming ------------------------------------------------------------------------------------
 
 
 def _claim(
     new_session: SessionFactory,
     now: datetime,
     limit: int,
+    batch_size: int,
     lease: timedelta,
     max_attempts: int,
-) -> tuple[list[_Claim], int]:
-    """Claim up to `limit` due rows in one short transaction; return them and how many died.
+) -> tuple[list[_Unit], int]:
+    """Claim up to `limit` due rows in one short transaction, grouped into send units.
 
-    The claim counts the attempt, so a mail whose sending kills the worker still runs out
-    of attempts instead of being retried forever.
+    Returns the units and how many rows died. The claim counts the attempt, so a mail
+    whose sending kills the worker still runs out of attempts instead of being retried
+    forever. Three kinds of due rows, each kept to the key it was first sent under:
+    rows with a `batch_key` are claimed with their whole batch; rows already tried alone
+    (attempts > 0, no key) are claimed alone; untried rows form new batches.
     """
     stale_before = now - lease
-    due = or_(
-        (col(OutboxMessage.status) == OutboxStatus.PENDING)
-        & (col(OutboxMessage.next_attempt_at) <= now),
-        (col(OutboxMessage.status) == OutboxStatus.SENDING)
-        & (col(OutboxMessage.claimed_at) <= stale_before),
-    )
-    claimed: list[int] = []
+    due = _due(OutboxMessage, now, stale_before)
+    groups: list[list[int]] = []
+    fresh: list[int] = []
     dead: list[int] = []
+    seen_keys: set[str] = set()
     with new_session() as session:
         # SKIP LOCKED lets concurrent PostgreSQL dispatchers pass each other by; SQLite
-        # ignores it and the conditional UPDATE below is what makes the claim safe.
+        # ignores it and the conditional UPDATEs below are what make the claim safe.
         candidates = session.execute(
-            select(col(OutboxMessage.id), col(OutboxMessage.status), col(OutboxMessage.attempts))
+            select(
+                col(OutboxMessage.id),
+                col(OutboxMessage.status),
+                col(OutboxMessage.attempts),
+                col(OutboxMessage.batch_key),
+            )
             .where(due)
             .order_by(col(OutboxMessage.next_attempt_at), col(OutboxMessage.id))
             .limit(limit)
             .with_for_update(skip_locked=True)
         ).all()
-        for row_id, status, attempts in candidates:
-            still_due = (col(OutboxMessage.id) == row_id) & due
-            if status == OutboxStatus.SENDING and attempts >= max_attempts:
-                # The final attempt's dispatcher died mid-send. Resending forever could
-                # loop on a mail that kills the worker, so stop here.
-                if _update(
-                    session,
-                    still_due,
-                    status=OutboxStatus.DEAD,
-                    claimed_at=None,
-                    last_error="lease expired during the final attempt; delivery unknown",
-                ):
-                    dead.append(row_id)
+        taken = 0
+        for row_id, status, attempts, batch_key in candidates:
+            if taken >= limit:
+                break
+            if batch_key is not None:
+                if batch_key not in seen_keys:
+                    seen_keys.add(batch_key)
+                    group = _claim_group(session, batch_key, now, stale_before, max_attempts, dead)
+                    if group:
+                        groups.append(group)
+                        taken += len(group)
                 continue
-            if _update(
-                session,
-                still_due,
-                status=OutboxStatus.SENDING,
-                claimed_at=now,
-                attempts=col(OutboxMessage.attempts) + 1,
-            ):
-                claimed.append(row_id)
-        rows = {
-            row.id: row
-            for row in session.execute(
-                select(OutboxMessage).where(col(OutboxMessage.id).in_(claimed))
-            ).scalars()
-        }
-        claims = [_Claim(OutgoingMail.from_row(rows[i]), rows[i].attempts) for i in claimed]
+            if status == OutboxStatus.SENDING and attempts >= max_attempts:
+                _kill_final_attempt(session, (col(OutboxMessage.id) == row_id) & due, row_id, dead)
+                continue
+            if not _claim_row(session, row_id, due, now):
+                continue
+            taken += 1
+            if attempts > 0 or status == OutboxStatus.SENDING:
+                groups.append([row_id])  # tried alone before: its own key, alone again
+            else:
+                fresh.append(row_id)
+                if len(fresh) == batch_size:
+                    groups.append(fresh)
+                    fresh = []
+        if fresh:
+            groups.append(fresh)
+        units = _stamp_units(session, groups)
         session.commit()
     for row_id in dead:
         logger.error("outbox %s dead: lease expired during the final attempt", row_id)
-    return claims, len(dead)
+    return units, len(dead)
 
 
-def _deliver_one(
-    new_session: SessionFactory,
-    sender: Sender,
-    claim: _Claim,
-    claimed_at: datetime,
-    clock: Callable[[], datetime],
-    max_attempts: int,
-    rng: Callable[[], float],
-    report: DispatchReport,
-) -> None:
-    mail = claim.mail
-    ours = (
-        (col(OutboxMessage.id) == mail.outbox_id)
-        & (col(OutboxMessage.status) == OutboxStatus.SENDING)
-        & (col(OutboxMessage.claimed_at) == claimed_at)
+def _due(entity: Any, now: datetime, stale_before: datetime) -> Any:
+    return or_(
+        (entity.status == OutboxStatus.PENDING) & (entity.next_attempt_at <= now),
+        (entity.status == OutboxStatus.SENDING) & (entity.claimed_at <= stale_before),
     )
-    try:
-        result = sender.send(mail)
-    except PermanentSendError as exc:
-        report.dead += _outcome(
-            new_session,
-            ours,
-            report,
-            status=OutboxStatus.DEAD,
-            claimed_at=None,
-            last_error=_error_text(exc),
+
+
+def _claim_row(session: Session, row_id: int, due: Any, now: datetime) -> bool:
+    return bool(
+        _update(
+            session,
+            (col(OutboxMessage.id) == row_id) & due,
+            status=OutboxStatus.SENDING,
+            claimed_at=now,
+            attempts=col(OutboxMessage.attempts) + 1,
         )
-        logger.warning("outbox %s dead: %s", mail.outbox_id, exc)
-        return
-    except Exception as exc:
-        # Transient by class, or unexpected (a bug, an SDK surprise): retrying with backoff
-        # is the safe default, and max_attempts still ends it.
-        _retry_or_dead(new_session, claim, ours, exc, clock(), max_attempts, rng, report)
-        return
-    status = OutboxStatus.LOCAL if result.status == OutboxStatus.LOCAL else OutboxStatus.SENT
-    count = _outcome(
-        new_session,
-        ours,
-        report,
-        status=status,
-        claimed_at=None,
-        provider_message_id=result.provider_message_id,
-        sent_at=clock() if status == OutboxStatus.SENT else None,
-        last_error=None,
     )
-    if status == OutboxStatus.LOCAL:
-        report.local += count
-    else:
-        report.sent += count
 
 
-def _retry_or_dead(
-    new_session: SessionFactory,
-    claim: _Claim,
-    ours: object,
-    exc: Exception,
+def _kill_final_attempt(session: Session, where: Any, row_id: int, dead: list[int]) -> None:
+    # The final attempt's dispatcher died mid-send. Resending forever could loop on a mail
+    # that kills the worker, so stop here.
+    if _update(
+        session,
+        where,
+        status=OutboxStatus.DEAD,
+        claimed_at=None,
+        last_error="lease expired during the final attempt; delivery unknown",
+    ):
+        dead.append(row_id)
+
+
+def _claim_group(
+    session: Session,
+    batch_key: str,
     now: datetime,
+    stale_before: datetime,
     max_attempts: int,
-    rng: Callable[[], float],
-    report: DispatchReport,
-) -> None:
-    mail, attempts = claim.mail, claim.attempts
-    error = _error_text(exc)
-    if not isinstance(exc, TransientSendError):
-        logger.exception("outbox %s: unexpected error while sending", mail.outbox_id, exc_info=exc)
-    if attempts >= max_attempts:
-        report.dead += _outcome(
-            new_session,
-            ours,
-            report,
-            status=OutboxStatus.DEAD,
-            claimed_at=None,
-            last_error=_clip(f"gave up after {attempts} attempts: {error}"),
+    dead: list[int],
+) -> list[int]:
+    """Claim every live row of one earlier batch, or none of them; return the claimed ids.
+
+    Part of a batch must never be resent under another key while the rest may still be
+    in flight, so the group is skipped when any live member is not due (another dispatcher
+    holds it) or locked by a concurrent claim.
+    """
+    in_group = col(OutboxMessage.batch_key) == batch_key
+    live = col(OutboxMessage.status).in_(_LIVE)
+    due = _due(OutboxMessage, now, stale_before)
+    members = session.execute(
+        select(col(OutboxMessage.id), col(OutboxMessage.status), col(OutboxMessage.attempts))
+        .where(in_group & live)
+        .with_for_update(skip_locked=True)
+    ).all()
+    total = session.execute(
+        select(func.count()).select_from(OutboxMessage).where(in_group & live)
+    ).scalar_one()
+    if len(members) != total:
+        return []  # some rows are locked by a concurrent claim
+    for row_id, status, attempts in members:
+        if status == OutboxStatus.SENDING and attempts >= max_attempts:
+            _kill_final_attempt(session, (col(OutboxMessage.id) == row_id) & due, row_id, dead)
+    # One statement, so the "all due" check and the claim cannot be split by another writer.
+    other = aliased(OutboxMessage)
+    blocked = exists().where(
+        and_(
+            col(other.batch_key) == batch_key,
+            col(other.status).in_(_LIVE),
+            not_(_due(other, now, stale_before)),
         )
-        logger.warning("outbox %s dead after %d attempts: %s", mail.outbox_id, attempts, error)
-        return
-    delay = backoff_seconds(attempts, rng=rng)
-    retry_after = exc.retry_after if isinstance(exc, TransientSendError) else None
-    if retry_after is not None:
-        delay = max(delay, retry_after)
-    report.retried += _outcome(
-        new_session,
-        ours,
-        report,
-        status=OutboxStatus.PENDING,
-        claimed_at=None,
-        next_attempt_at=now + timedelta(seconds=delay),
-        last_error=error,
     )
-    logger.info("outbox %s: retry in %.0fs after %s", mail.outbox_id, delay, error)
-
-
-def _outcome(
-    new_session: SessionFactory, ours: object, report: DispatchReport, **values: object
-) -> int:
-    """Record one outcome in its own transaction; 0 if the row is no longer ours."""
-    with new_session() as session:
-        changed = _update(session, ours, **values)
-        session.commit()
-    if not changed:
-        report.lost += 1
-        logger.warning("outbox outcome not recorded: the row was taken over by another dispatcher")
-    return 1 if changed else 0
-
-
-def _release(new_session: SessionFactory, ids: Sequence[int], claimed_at: datetime) -> int:
-    """Hand unsent claims back, undoing the attempt the claim counted."""
-    with new_session() as session:
-        released = 0
-        for row_id in ids:
-            released += _update(
-                session,
-                (col(OutboxMessage.id) == row_id)
+    _update(
+        session,
+        in_group & live & due & ~blocked,
+        status=OutboxStatus.SENDING,
+        claimed_at=now,
+        attempts=col(OutboxMessage.attempts) + 1,
+    )
+    return list(
+        session.execute(
+            select(col(OutboxMessage.id)).where(
+                in_group
                 & (col(OutboxMessage.status) == OutboxStatus.SENDING)
-                & (col(OutboxMessage.claimed_at) == claimed_at),
-                status=OutboxStatus.PENDING,
-                claimed_at=None,
-                attempts=col(OutboxMessage.attempts) - 1,
+                & (col(OutboxMessage.claimed_at) == now)
             )
-        session.commit()
-    return released
+        ).scalars()
+    )
+
+
+def _stamp_units(session: Session, groups: list[list[int]]) -> list[_Unit]:
+    """Store each group's batch key (None for a lone row) and load what the senders need.
+
+    The key is computed from the ids actually claimed: a batch that lost rows (cancelled,
+    dead) is a different request and must not reuse the old key, which Resend would refuse.
+    """
+    claimed = [row_id for group in groups for row_id in group]
+    rows = {
+        row.id: row
+        for row in session.execute(
+            select(OutboxMessage).where(col(OutboxMessage.id).in_(claimed))
+        ).scalars()
+    }
+    units = []
+    for unsorted in groups:
+        # The request body must be the same on every resend (Resend compares payloads
+        # under one key), so its order follows the ids, like the key does.
+        group = sorted(unsorted)
+        key = batch_key_for(group) if len(group) > 1 else None
+        for row_id in group:
+            if rows[row_id].batch_key != key:
+                rows[row_id].batch_key = key
+        claims = tuple(
+            _Claim(OutgoingMail.from_row(rows[i]), rows[i].attempts, rows[i].user_id) for i in group
+        )
+        units.append(_Unit(claims, key))
+    session.flush()
+    return units
+
+
+# -- sending and recording --------------------------------------------------------------------------
+
+
+@dataclass
+class _Run:
+    """One `dispatch_due` call's sending half: everything the outcomes need to be recorded."""
+
+    new_session: SessionFactory
+    sender: Sender
+    limiter: RateLimiter
+    claimed_at: datetime
+    started: float
+    lease: timedelta
+    clock: Callable[[], datetime]
+    max_attempts: int
+    rng: Callable[[], float]
+
+    def __post_init__(self) -> None:
+        self.report = DispatchReport()
+
+    def out_of_time(self) -> bool:
+        """Past half the lease: a send can hang until its HTTP timeout, so stop claiming work.
+
+        Handing the rest back beats another dispatcher taking over rows we still work on.
+        """
+        return time.monotonic() - self.started > self.lease.total_seconds() / 2
+
+    def release(self, claims: Sequence[_Claim]) -> None:
+        """Hand unsent claims back, undoing the attempt the claim counted."""
+        with self.new_session() as session:
+            released = sum(
+                _update(
+                    session,
+                    self._ours(claim),
+                    status=OutboxStatus.PENDING,
+                    claimed_at=None,
+                    attempts=col(OutboxMessage.attempts) - 1,
+                )
+                for claim in claims
+            )
+            session.commit()
+        self.report.released += released
+        logger.warning("released %d claimed mails: the batch ran too long", released)
+
+    def send_one(self, claim: _Claim) -> None:
+        """One request for one mail, under the row's own idempotency key."""
+        self._wait()
+        try:
+            result = self.sender.send(claim.mail)
+        except PermanentSendError as exc:
+            self._record([(claim, self._dead(_error_text(exc)))], bounced=exc.recipient_rejected)
+            logger.warning("outbox %s dead: %s", claim.mail.outbox_id, exc)
+            return
+        except Exception as exc:
+            # Transient by class, or unexpected (a bug, an SDK surprise): retrying with
+            # backoff is the safe default, and max_attempts still ends it.
+            self._retry_or_dead([claim], exc)
+            return
+        self._record([(claim, self._delivered(result))])
+
+    def send_batch(self, claims: Sequence[_Claim], batch_key: str) -> None:
+        """One request for the whole batch; on a 4xx, one request per row instead."""
+        self._wait()
+        self.report.batches += 1
+        mails = [claim.mail for claim in claims]
+        try:
+            results = self.sender.send_batch(mails, idempotency_key=batch_key)
+            if len(results) != len(mails):
+                raise TransientSendError(f"{len(results)} results for a batch of {len(mails)}")
+        except PermanentSendError as exc:
+            logger.warning("batch %s rejected, sending its rows one by one: %s", batch_key, exc)
+            self._send_rows_alone(claims)
+            return
+        except Exception as exc:
+            self._retry_or_dead(list(claims), exc)
+            return
+        self._record([(c, self._delivered(r)) for c, r in zip(claims, results, strict=True)])
+
+    def _send_rows_alone(self, claims: Sequence[_Claim]) -> None:
+        # A rejected batch delivered nothing (Resend validates batches strictly), so its rows
+        # may go out under their own keys. Dropping the batch key first means a crash from
+        # here on recovers them one by one too, never as a batch under a new key.
+        with self.new_session() as session:
+            for claim in claims:
+                _update(session, self._ours(claim), batch_key=None)
+            session.commit()
+        for index, claim in enumerate(claims):
+            if self.out_of_time():
+                self.release(claims[index:])
+                return
+            self.send_one(claim)
+
+    def _wait(self) -> None:
+        if self.sender.makes_requests:
+            self.limiter.wait()
+
+    def _retry_or_dead(self, claims: list[_Claim], exc: Exception) -> None:
+        """Back to PENDING with backoff (all together, keeping the batch), or dead if spent."""
+        error = _error_text(exc)
+        first = claims[0].mail.outbox_id
+        if not isinstance(exc, TransientSendError):
+            logger.exception("outbox %s: unexpected error while sending", first, exc_info=exc)
+        # One delay for the whole batch, so its rows come due again together.
+        delay = backoff_seconds(max(c.attempts for c in claims), rng=self.rng)
+        retry_after = exc.retry_after if isinstance(exc, TransientSendError) else None
+        if retry_after is not None:
+            delay = max(delay, retry_after)
+        retry_at = self.clock() + timedelta(seconds=delay)
+        outcomes: list[tuple[_Claim, dict[str, object]]] = []
+        for claim in claims:
+            if claim.attempts >= self.max_attempts:
+                text = f"gave up after {claim.attempts} attempts: {error}"
+                outcomes.append((claim, self._dead(_clip(text))))
+                logger.warning("outbox %s dead: %s", claim.mail.outbox_id, text)
+            else:
+                pending = {"status": OutboxStatus.PENDING, "claimed_at": None, "last_error": error}
+                outcomes.append((claim, {**pending, "next_attempt_at": retry_at}))
+        self._record(outcomes)
+        logger.info(
+            "outbox %s (%d rows): retry in %.0fs after %s", first, len(claims), delay, error
+        )
+
+    def _delivered(self, result: SendResult) -> dict[str, object]:
+        local = result.status == OutboxStatus.LOCAL
+        return {
+            "status": OutboxStatus.LOCAL if local else OutboxStatus.SENT,
+            "claimed_at": None,
+            "provider_message_id": result.provider_message_id,
+            "sent_at": None if local else self.clock(),
+            "last_error": None,
+        }
+
+    @staticmethod
+    def _dead(error: str) -> dict[str, object]:
+        return {"status": OutboxStatus.DEAD, "claimed_at": None, "last_error": error}
+
+    def _ours(self, claim: _Claim) -> Any:
+        return (
+            (col(OutboxMessage.id) == claim.mail.outbox_id)
+            & (col(OutboxMessage.status) == OutboxStatus.SENDING)
+            & (col(OutboxMessage.claimed_at) == self.claimed_at)
+        )
+
+    def _record(
+        self, outcomes: Sequence[tuple[_Claim, dict[str, object]]], *, bounced: bool = False
+    ) -> None:
+        """Record outcomes in one transaction; rows no longer ours are counted as lost."""
+        counters = {
+            OutboxStatus.SENT: "sent",
+            OutboxStatus.LOCAL: "local",
+            OutboxStatus.PENDING: "retried",
+            OutboxStatus.DEAD: "dead",
+        }
+        with self.new_session() as session:
+            changed = [_update(session, self._ours(claim), **values) for claim, values in outcomes]
+            if bounced:
+                for (claim, _), ok in zip(outcomes, changed, strict=True):
+                    if ok:
+                        _mark_bounced(session, claim, self.clock())
+            session.commit()
+        for (_, values), ok in zip(outcomes, changed, strict=True):
+            if ok:
+                name = counters[OutboxStatus(str(values["status"]))]
+                setattr(self.report, name, getattr(self.report, name) + 1)
+            else:
+                self.report.lost += 1
+                logger.warning("outbox outcome not recorded: another dispatcher took the row over")
+
+
+def _mark_bounced(session: Session, claim: _Claim, now: datetime) -> None:
+    """Flag the user's address as bounced, unless it changed since the mail was queued.
+
+    Only the address the mail went to is known bad; a user who has moved on to a new
+    address must not inherit the old one's bounce.
+    """
+    if claim.user_id is None:
+        return
+    email = session.execute(
+        select(col(User.email)).where(col(User.id) == claim.user_id)
+    ).scalar_one_or_none()
+    if email is None or email.strip().casefold() != claim.mail.to.strip().casefold():
+        return
+    session.execute(update(User).where(col(User.id) == claim.user_id).values(email_bounced_at=now))
+    logger.info("user %s: e-mail address marked as bounced", claim.user_id)
 
 
 def _update(session: Session, where: object, **values: object) -> int:

@@ -11,6 +11,9 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from admin_portal.config import get_settings
 from admin_portal.i18n import normalise_language, t
 
+# The outbox kind of verification mails: bulk verification skips recent ones by it.
+VERIFY_EMAIL_KIND = "verify_email"
+
 
 @dataclass(frozen=True)
 class Message:
@@ -92,4 +95,22 @@ def reset_password_message(*, lang: str, name: str, username: str, raw_token: st
         ),
         action_key="mail.reset.action",
         link=settings.link(set_password_path(raw_token)),
+    )
+
+
+def verify_email_path(raw_token: str) -> str:
+    return f"/verifiera-epost?token={raw_token}"
+
+
+def verify_email_message(*, lang: str, name: str, email: str, raw_token: str) -> Message:
+    """F1.1: a single-use link that proves this exact address and activates the login."""
+    settings = get_settings()
+    return _action_mail(
+        kind=VERIFY_EMAIL_KIND,
+        lang=lang,
+        name=name,
+        subject_key="mail.verify.subject",
+        body=t("mail.verify.body", lang, email=email, hours=settings.verify_email_link_hours),
+        action_key="mail.verify.action",
+        link=settings.link(verify_email_path(raw_token)),
     )

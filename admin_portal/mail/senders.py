@@ -1,23 +1,24 @@
-"""Senders: hand one outbox row to a mail provider (Resend), to the local mailbox, or to memory.
+"""Senders: hand outbox rows to a mail provider (Resend), to the local mailbox, or to memory.
 
 The dispatcher owns the outbox rows and their state; a sender only delivers and says how it
 went. A sender either returns a `SendResult` or raises `TransientSendError` (try again later)
 or `PermanentSendError` (never try again). Error messages are built here, without secrets,
 because the dispatcher stores them in `last_error`.
 
-A later `send_batch(mails) -> list[SendResult]` (Resend's /emails/batch, at most 100 mails)
-fits next to `send`: same exceptions, one idempotency key per batch request, which must be
-derived from the exact set of outbox ids so that a retry resends the same batch.
+`send(mail)` delivers one mail under its row's idempotency key; `send_batch(mails, ...)`
+delivers up to 100 in one request (Resend's /emails/batch) under one key for the whole
+request. Both raise the same exceptions; a batch fails or succeeds as a whole. The dispatcher
+derives the batch key from the exact set of outbox ids, so a retry resends the same batch.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import resend
 from resend.exceptions import NoContentError, ResendError
@@ -25,12 +26,17 @@ from resend.exceptions import NoContentError, ResendError
 from admin_portal.config import Settings, get_settings
 from admin_portal.models import OutboxMessage, OutboxStatus
 
+_T = TypeVar("_T")
 _MAX_ERROR_CHARS = 500  # last_error holds 1000; leave room for the dispatcher's prefix
 # Resend answers 409 while a request with the same idempotency key is still in flight:
 # waiting is the right reaction. Every other 409 (key reused for another payload) is final.
 _RETRYABLE_CONFLICTS = {"concurrent_idempotent_requests"}
 # The SDK keeps its configuration in module globals; one sender at a time may set them.
 _SDK_LOCK = threading.Lock()
+MAX_BATCH_SIZE = 100  # Resend's limit for one /emails/batch request
+# Errors that reject the message itself (its address or fields), not our key or sender: the
+# only permanent errors that say something about the recipient's address.
+_RECIPIENT_REJECTIONS = {(400, "validation_error"), (422, "validation_error")}
 
 
 class SendError(Exception):
@@ -51,7 +57,18 @@ class TransientSendError(SendError):
 
 
 class PermanentSendError(SendError):
-    """Retrying cannot help (4xx: invalid address, rejected payload, bad key): dead-letter it."""
+    """Retrying cannot help (4xx: invalid address, rejected payload, bad key): dead-letter it.
+
+    Args:
+        message: What went wrong, without secrets.
+        recipient_rejected: The provider refused this mail's content or address (a
+            validation error), as opposed to our account, key or request; the dispatcher
+            then marks the recipient's address as bounced.
+    """
+
+    def __init__(self, message: str, *, recipient_rejected: bool = False) -> None:
+        super().__init__(message)
+        self.recipient_rejected = recipient_rejected
 
 
 @dataclass(frozen=True)
@@ -98,6 +115,12 @@ class Sender(Protocol):
         """Deliver one mail or raise `TransientSendError` / `PermanentSendError`."""
         ...
 
+    def send_batch(
+        self, mails: Sequence[OutgoingMail], *, idempotency_key: str
+    ) -> list[SendResult]:
+        """Deliver up to 100 mails in one request: one result per mail, in order, or raise."""
+        ...
+
 
 class ResendSender:
     """Delivers through the official Resend SDK, with the outbox row's idempotency key.
@@ -133,14 +156,57 @@ class ResendSender:
                 idempotent request still in flight.
             PermanentSendError: Any other 4xx.
         """
-        params: resend.Emails.SendParams = {
+        options: resend.Emails.SendOptions = {"idempotency_key": mail.idempotency_key}
+        response = self._call(lambda: resend.Emails.send(self._params(mail), options=options))
+        message_id = response.get("id") if isinstance(response, Mapping) else None
+        if not message_id:
+            raise TransientSendError("resend answered without a message id")
+        return SendResult(status=OutboxStatus.SENT, provider_message_id=str(message_id))
+
+    def send_batch(
+        self, mails: Sequence[OutgoingMail], *, idempotency_key: str
+    ) -> list[SendResult]:
+        """Send up to 100 mails in one request; a retry with the same key is only answered.
+
+        Resend validates a batch strictly by default: one invalid mail rejects the whole
+        request with a 4xx and nothing is delivered, which is what lets the dispatcher fall
+        back to sending the rows one by one.
+
+        Args:
+            mails: 1 to 100 mails; the answer's ids come back in the same order.
+            idempotency_key: One key for the request; the same key must always carry the
+                same mails, or Resend answers 409.
+
+        Raises:
+            TransientSendError: Network error, 5xx, 429, an idempotent request in flight,
+                or an answer that does not hold one id per mail.
+            PermanentSendError: Any other 4xx, for the batch as a whole.
+        """
+        if not 1 <= len(mails) <= MAX_BATCH_SIZE:
+            raise ValueError(f"a batch holds 1 to {MAX_BATCH_SIZE} mails, not {len(mails)}")
+        params = [self._params(mail) for mail in mails]
+        options: resend.Batch.SendOptions = {"idempotency_key": idempotency_key}
+        response = self._call(lambda: resend.Batch.send(params, options=options))
+        data = response.get("data") if isinstance(response, Mapping) else None
+        ids = [item.get("id") if isinstance(item, Mapping) else None for item in data or []]
+        if len(ids) != len(mails) or not all(ids):
+            # The ids are matched to rows by position; a short or odd answer cannot be.
+            raise TransientSendError(
+                f"resend answered a batch of {len(mails)} with {len(ids)} message ids"
+            )
+        return [SendResult(OutboxStatus.SENT, provider_message_id=str(i)) for i in ids]
+
+    def _params(self, mail: OutgoingMail) -> resend.Emails.SendParams:
+        return {
             "from": self._mail_from,
             "to": [mail.to],
             "subject": mail.subject,
             "html": mail.html,
             "text": mail.text,
         }
-        options: resend.Emails.SendOptions = {"idempotency_key": mail.idempotency_key}
+
+    def _call(self, request: Callable[[], _T]) -> _T:
+        """Run one SDK request with our settings, mapping its errors to send errors."""
         try:
             with _SDK_LOCK:
                 # Set on every call: the SDK read RESEND_API_URL from the environment at
@@ -148,15 +214,11 @@ class ResendSender:
                 resend.api_key = self._api_key
                 resend.api_url = self._api_url
                 resend.default_http_client = self._http_client
-                response = resend.Emails.send(params, options=options)
+                return request()
         except ResendError as exc:
             raise classify_resend_error(exc, secrets=(self._api_key,)) from None
         except NoContentError:
             raise TransientSendError("resend answered with an empty body") from None
-        message_id = response.get("id") if isinstance(response, Mapping) else None
-        if not message_id:
-            raise TransientSendError("resend answered without a message id")
-        return SendResult(status=OutboxStatus.SENT, provider_message_id=str(message_id))
 
 
 class LocalMailboxSender:
@@ -168,22 +230,50 @@ class LocalMailboxSender:
         """Keep the mail in the outbox; always succeeds."""
         return SendResult(status=OutboxStatus.LOCAL)
 
+    def send_batch(
+        self, mails: Sequence[OutgoingMail], *, idempotency_key: str
+    ) -> list[SendResult]:
+        """Keep every mail in the outbox; always succeeds."""
+        return [SendResult(status=OutboxStatus.LOCAL) for _ in mails]
+
+
+@dataclass(frozen=True)
+class BatchCall:
+    """One `MemorySender.send_batch` request as the sender saw it."""
+
+    idempotency_key: str
+    mails: tuple[OutgoingMail, ...]
+
+    @property
+    def outbox_ids(self) -> list[int]:
+        return [mail.outbox_id for mail in self.mails]
+
 
 @dataclass
 class MemorySender:
     """Test double: records every call and answers like Resend would (idempotently).
 
     Attributes:
-        calls: Every mail handed to `send`, retries included.
-        delivered: Mails that reached the "inbox": at most one per idempotency key.
-        failures: Exceptions to raise, in order, before succeeding again.
+        calls: Every mail handed to `send` or `send_batch`, retries included.
+        batch_calls: Every `send_batch` request, retries included.
+        delivered: Mails that reached the "inbox": at most once per idempotency key
+            (a row's key for `send`, the request's key for `send_batch`).
+        failures: Exceptions to raise, in order, one per request (single or batch).
+        reject: Addresses `send` and `send_batch` refuse like Resend refuses an invalid
+            one (a permanent error that rejects the whole batch).
     """
 
     makes_requests: bool = False
     calls: list[OutgoingMail] = field(default_factory=list)
+    batch_calls: list[BatchCall] = field(default_factory=list)
     delivered: list[OutgoingMail] = field(default_factory=list)
     failures: list[Exception] = field(default_factory=list)
+    reject: set[str] = field(default_factory=set)
     _ids: dict[str, str] = field(default_factory=dict, repr=False)
+    _issued: int = field(default=0, repr=False)
+    _batches: dict[str, tuple[tuple[OutgoingMail, ...], list[SendResult]]] = field(
+        default_factory=dict, repr=False
+    )
 
     def fail_next(self, *errors: Exception) -> None:
         """Raise these exceptions on the next calls, one per call."""
@@ -194,10 +284,47 @@ class MemorySender:
         self.calls.append(mail)
         if self.failures:
             raise self.failures.pop(0)
+        self._check_recipients([mail])
         if mail.idempotency_key not in self._ids:
-            self._ids[mail.idempotency_key] = f"memory-{len(self._ids) + 1}"
+            self._ids[mail.idempotency_key] = self._next_id()
             self.delivered.append(mail)
         return SendResult(OutboxStatus.SENT, self._ids[mail.idempotency_key])
+
+    def send_batch(
+        self, mails: Sequence[OutgoingMail], *, idempotency_key: str
+    ) -> list[SendResult]:
+        """Record the request, raise a queued failure or deliver the batch once per key.
+
+        Raises:
+            PermanentSendError: The key was used before for other mails (Resend's 409), or
+                a mail goes to an address in `reject`.
+        """
+        batch = tuple(mails)
+        self.calls.extend(batch)
+        self.batch_calls.append(BatchCall(idempotency_key, batch))
+        if self.failures:
+            raise self.failures.pop(0)
+        if idempotency_key in self._batches:
+            earlier, results = self._batches[idempotency_key]
+            if earlier != batch:
+                raise PermanentSendError("memory 409 invalid_idempotent_request")
+            return list(results)
+        self._check_recipients(batch)
+        results = [SendResult(OutboxStatus.SENT, self._next_id()) for _ in batch]
+        self._batches[idempotency_key] = (batch, results)
+        self.delivered.extend(batch)
+        return list(results)
+
+    def _check_recipients(self, mails: Sequence[OutgoingMail]) -> None:
+        for mail in mails:
+            if mail.to in self.reject:
+                raise PermanentSendError(
+                    "memory 422 validation_error: Invalid `to` field.", recipient_rejected=True
+                )
+
+    def _next_id(self) -> str:
+        self._issued += 1
+        return f"memory-{self._issued}"
 
 
 def sender_from_settings(settings: Settings | None = None) -> Sender:
@@ -229,7 +356,9 @@ def classify_resend_error(exc: ResendError, *, secrets: tuple[str, ...] = ()) ->
         return TransientSendError(message, retry_after=retry_after_seconds(exc.headers))
     if code == 409 and error_type in _RETRYABLE_CONFLICTS:
         return TransientSendError(message, retry_after=retry_after_seconds(exc.headers))
-    return PermanentSendError(message)
+    return PermanentSendError(
+        message, recipient_rejected=(code, error_type) in _RECIPIENT_REJECTIONS
+    )
 
 
 def retry_after_seconds(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from admin_portal import routes
+from admin_portal.components.forms import text_field
 from admin_portal.components.i18n import tx
 from admin_portal.components.layout import admin_page
 from admin_portal.components.remove_confirm import remove_confirm_form
@@ -87,6 +88,53 @@ def invitation_block() -> rx.Component:
             on_click=S.invite,
         ),
         align="start",
+    )
+
+
+def login_connection_block() -> rx.Component:
+    """F1.1: the login connection, and the verification mail that activates it."""
+    return rx.vstack(
+        rx.heading(tx("verification.heading"), as_="h2", size="4"),
+        rx.cond(
+            S.profile["email_verified"].to(bool),
+            rx.badge(
+                tx("verification.connection_active"), color_scheme="green", high_contrast=True
+            ),
+            rx.badge(
+                tx("verification.connection_inactive"), color_scheme="gray", high_contrast=True
+            ),
+        ),
+        rx.cond(
+            S.profile["email_bounced"].to(bool),
+            rx.text(tx("verification.bounced_notice"), size="2"),
+        ),
+        rx.cond(
+            ~S.profile["email_verified"].to(bool),
+            rx.form(
+                rx.vstack(
+                    text_field(
+                        field_id="verification-email",
+                        label=tx("verification.email_label"),
+                        name="verification_email",
+                        input_type="email",
+                        autocomplete="off",
+                        error=S.verification_error,
+                        hint=tx("verification.email_hint"),
+                        default_value=S.profile["email"].to(str),
+                    ),
+                    rx.button(tx("verification.send"), type="submit", variant="outline"),
+                    align="start",
+                    width="100%",
+                ),
+                on_submit=S.send_verification,
+                reset_on_submit=False,
+                no_validate=True,
+                key=S.verification_version.to_string() + "-" + S.version.to_string(),
+                width="100%",
+            ),
+        ),
+        align="start",
+        width="100%",
     )
 
 
@@ -208,6 +256,8 @@ def user_profile_page() -> rx.Component:
                 profile_form(),
                 rx.divider(),
                 invitation_block(),
+                rx.divider(),
+                login_connection_block(),
                 links_block(),
                 mail_history(),
                 rx.divider(),

@@ -5,6 +5,11 @@ from __future__ import annotations
 import reflex as rx
 
 from admin_portal import routes
+from admin_portal.components.bulk_verification import (
+    bulk_verification_dialog,
+    bulk_verification_progress,
+)
+from admin_portal.components.download_link import download_link
 from admin_portal.components.forms import option, select_field
 from admin_portal.components.i18n import tx
 from admin_portal.components.layout import admin_page
@@ -36,6 +41,27 @@ def _filter(field: str, label_key: str, options: list[rx.Component]) -> rx.Compo
     )
 
 
+def spreadsheet_links() -> rx.Component:
+    """F1.3: export what the list shows (same search and filters), or import the template."""
+
+    def export(fmt: str, label_key: str, link_id: str) -> rx.Component:
+        href = (
+            routes.users_export_url(fmt, {}) + "?lang=" + SessionState.lang + "&" + S.export_query
+        )
+        return download_link(tx(label_key), href, link_id)
+
+    return rx.hstack(
+        export("csv", "import.export_csv", "users-export-csv"),
+        export("xlsx", "import.export_xlsx", "users-export-xlsx"),
+        rx.link(
+            tx("users.import"), href=routes.USER_IMPORT, color_scheme="gray", high_contrast=True
+        ),
+        spacing="4",
+        wrap="wrap",
+        align="center",
+    )
+
+
 def toolbar() -> rx.Component:
     return rx.vstack(
         rx.hstack(
@@ -57,10 +83,12 @@ def toolbar() -> rx.Component:
                 ),
                 flex="1",
             ),
+            bulk_verification_dialog(S),
             rx.link(rx.button(tx("users.add"), size="3"), href=routes.USER_NEW),
             align="end",
             width="100%",
         ),
+        spreadsheet_links(),
         rx.grid(
             _filter(
                 "company_id",
@@ -281,6 +309,7 @@ def users_page() -> rx.Component:
             rx.cond(
                 S.search_error != "", rx.callout(S.search_error, color_scheme="red", role="alert")
             ),
+            bulk_verification_progress(S),
             bulk_remove(),
             users_table(),
             pager(),

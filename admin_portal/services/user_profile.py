@@ -116,6 +116,7 @@ class UserProfile:
     unit_name: str
     email: str
     email_verified: bool
+    email_bounced: bool
     mobile: str
     national_id_masked: str
     can_reveal_national_id: bool
@@ -179,6 +180,7 @@ def get_user_profile(session: Session, *, actor: Actor, user_id: object) -> User
         unit_name=unit.name if unit else "",
         email=user.email or "",
         email_verified=user.email_verified_at is not None,
+        email_bounced=user.email_bounced_at is not None,
         mobile=user.mobile or "",
         national_id_masked=mask_national_id(user.national_id) if user.national_id else "",
         can_reveal_national_id=can_reveal_national_id(actor, user),

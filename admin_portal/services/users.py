@@ -29,6 +29,7 @@ from admin_portal.models import (
 )
 from admin_portal.services.audit import record_admin_action
 from admin_portal.services.auth import revoke_sessions
+from admin_portal.services.email_address import assign_email
 from admin_portal.services.errors import NotFound, PermissionDenied, ValidationFailed
 from admin_portal.services.user_input import CleanUser, UserInput, clean_user_input
 from admin_portal.services.username_check import UsernameVerdict, check_username
@@ -134,13 +135,12 @@ def _validate(
     return clean, company, unit, brukare
 
 
-def _apply(user: User, clean: CleanUser, company: Company, unit: Unit | None) -> None:
-    if user.email_key != (email_key(clean.email) if clean.email else None):
-        user.email_verified_at = None  # a new address must be verified again
+def _apply(
+    session: Session, user: User, clean: CleanUser, company: Company, unit: Unit | None
+) -> None:
+    assign_email(session, user=user, email=clean.email)  # a new address must be proven again
     user.first_name, user.last_name = clean.first_name, clean.last_name
     user.username, user.username_key = clean.username, username_key(clean.username)
-    user.email = clean.email
-    user.email_key = email_key(clean.email) if clean.email else None
     user.mobile = clean.mobile
     if not clean.keep_national_id:
         user.national_id = clean.national_id
@@ -192,7 +192,7 @@ def create_user(
         username="",
         username_key="",
     )
-    _apply(user, clean, company, unit)
+    _apply(session, user, clean, company, unit)
     session.add(user)
     _flush_or_explain(session, actor, data, None)
     _replace_links(session, user, brukare)
@@ -250,7 +250,7 @@ def update_user(session: Session, *, actor: Actor, user_id: object, data: UserIn
     ):
         raise ValidationFailed({"user_type": "users.only_head_admin_creates_admins"})
     was_admin = user.user_type == UserType.ADMINISTRATOR
-    _apply(user, clean, company, unit)
+    _apply(session, user, clean, company, unit)
     session.add(user)
     _flush_or_explain(session, actor, data, uid)
     _replace_links(session, user, brukare)

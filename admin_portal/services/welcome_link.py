@@ -10,11 +10,10 @@ from datetime import timedelta
 
 from sqlmodel import Session
 
-from admin_portal.auth.tokens import issue_token
 from admin_portal.config import get_settings
 from admin_portal.mail.messages import welcome_message
-from admin_portal.mail.outbox import enqueue_message
-from admin_portal.models import TokenPurpose, User, require_id
+from admin_portal.models import TokenPurpose, User
+from admin_portal.services.link_mail import queue_link_mail
 
 
 def queue_welcome_mail(session: Session, *, user: User) -> None:
@@ -23,22 +22,12 @@ def queue_welcome_mail(session: Session, *, user: User) -> None:
     The token remembers the address it was sent to: completing it proves that address
     (see services.auth.set_password_with_link), unless the address changed since.
     """
-    if not user.email:
-        raise ValueError("a welcome mail needs an e-mail address")
-    raw = issue_token(
+    queue_link_mail(
         session,
-        user_id=require_id(user),
+        user=user,
         purpose=TokenPurpose.SET_PASSWORD,
         lifetime=timedelta(hours=get_settings().set_password_link_hours),
-        email=user.email,
-    )
-    message = welcome_message(
-        lang=user.language, name=user.first_name, username=user.username, raw_token=raw
-    )
-    enqueue_message(
-        session,
-        message,
-        to_address=user.email,
-        organisation_id=user.organisation_id,
-        user_id=user.id,
+        message_for=lambda raw: welcome_message(
+            lang=user.language, name=user.first_name, username=user.username, raw_token=raw
+        ),
     )

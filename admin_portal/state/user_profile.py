@@ -8,7 +8,13 @@ import reflex as rx
 
 from admin_portal import routes
 from admin_portal.db import session_scope
-from admin_portal.services.errors import NotFound, PermissionDenied, ValidationFailed
+from admin_portal.services.email_verification import send_verification
+from admin_portal.services.errors import (
+    NotFound,
+    PermissionDenied,
+    ServiceError,
+    ValidationFailed,
+)
 from admin_portal.services.user_profile import get_user_profile, placement_options
 from admin_portal.services.users import (
     remove_user,
@@ -30,6 +36,8 @@ class UserProfileState(UserFormMixin, SessionState):
     revealed_national_id: str = ""
     notice: str = ""
     remove_open: bool = False
+    verification_error: str = ""
+    verification_version: int = 0  # remounts the verification form after a send
 
     def _user_id(self) -> int | None:
         return routes.user_id_from_path(self.router.url.path)
@@ -75,6 +83,7 @@ class UserProfileState(UserFormMixin, SessionState):
     def load(self):
         self._reset_form_feedback()
         self.revealed_national_id = self.notice = self.username_message = ""
+        self.verification_error = ""
         self.remove_open = False
         self.brukare_options, self.brukare_query = [], ""
         self._reload()
@@ -116,6 +125,31 @@ class UserProfileState(UserFormMixin, SessionState):
             return
         self._reload()
         self.notice = self._text("profile.invitation_sent", email=self.profile.get("email", ""))
+
+    @rx.event
+    def send_verification(self, form: dict):
+        """F1.1 "Skicka verifieringsmeddelande", with the address typed next to the button."""
+        actor, user_id = self._actor(), self._user_id()
+        if actor is None or user_id is None:
+            return
+        email = form.get("verification_email", "") if isinstance(form, dict) else ""
+        self.verification_error = self.notice = ""
+        try:
+            with session_scope() as session:
+                user = send_verification(session, actor=actor, user_id=user_id, email=email)
+                sent_to = user.email or ""
+        except ValidationFailed as failure:
+            self.verification_error = self._text(next(iter(failure.errors.values())))
+            return  # the typed address stays in the field (the form is not remounted)
+        except NotFound:
+            self.found = False
+            return
+        except ServiceError as error:
+            self.verification_error = self._text(error.key)
+            return
+        self._reload()
+        self.verification_version += 1
+        self.notice = self._text("verification.sent", email=sent_to)
 
     @rx.event
     def reveal(self):

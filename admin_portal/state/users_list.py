@@ -11,51 +11,21 @@ import reflex as rx
 from admin_portal import routes
 from admin_portal.db import session_scope
 from admin_portal.services.errors import ServiceError, ValidationFailed
+from admin_portal.services.user_list_params import (
+    DEFAULTS,
+    URL_PARAMS,
+    clean_param,
+    params_from_fields,
+    query_from_fields,
+)
 from admin_portal.services.user_profile import placement_options
 from admin_portal.services.user_search import UserQuery, search_users
 from admin_portal.services.users import describe_users, remove_users
+from admin_portal.state.bulk_verification import BulkVerificationMixin
 from admin_portal.state.session import SessionState
 
-# URL parameter -> state field. Swedish parameter names: the URL is the admin's bookmark.
-URL_PARAMS = {
-    "q": "text",
-    "foretag": "company_id",
-    "enhet": "unit_id",
-    "typ": "user_type",
-    "epost": "email_state",
-    "status": "status",
-    "sortering": "sort",
-    "ordning": "direction",
-}
-_CHOICES = {
-    "user_type": {"", "brukare", "assistant", "employee", "administrator", "agent"},
-    "email_state": {"", "verified", "unverified", "missing"},
-    "status": {"active", "removed"},
-    "sort": {"name", "username", "created"},
-    "direction": {"asc", "desc"},
-}
-_DEFAULTS = {
-    "text": "",
-    "company_id": "",
-    "unit_id": "",
-    "user_type": "",
-    "email_state": "",
-    "status": "active",
-    "sort": "name",
-    "direction": "asc",
-}
 
-
-def _clean(field: str, value: object) -> str:
-    text = value if isinstance(value, str) else ""
-    if field in _CHOICES:
-        return text if text in _CHOICES[field] else _DEFAULTS[field]
-    if field in ("company_id", "unit_id"):
-        return text if text.isdigit() and len(text) < 12 else ""
-    return text[:200]
-
-
-class UsersListState(SessionState):
+class UsersListState(BulkVerificationMixin, SessionState):
     text: str = ""
     company_id: str = ""
     unit_id: str = ""
@@ -65,6 +35,7 @@ class UsersListState(SessionState):
     sort: str = "name"
     direction: str = "asc"
     rows: list[dict] = []
+    export_query: str = ""
     total: int = 0
     total_is_lower_bound: bool = False
     has_next: bool = False
@@ -80,18 +51,11 @@ class UsersListState(SessionState):
     _next_cursor: str | None = None
     _previous_cursors: list[str | None] = []
 
+    def _fields(self) -> dict[str, str]:
+        return {field: getattr(self, field) for field in URL_PARAMS.values()}
+
     def _query(self) -> UserQuery:
-        return UserQuery(
-            text=self.text,
-            company_id=int(self.company_id) if self.company_id else None,
-            unit_id=int(self.unit_id) if self.unit_id else None,
-            user_type=self.user_type or None,
-            email_state=self.email_state or None,  # type: ignore[arg-type]
-            status=self.status,  # type: ignore[arg-type]
-            sort=self.sort,  # type: ignore[arg-type]
-            descending=self.direction == "desc",
-            cursor=self._cursor,
-        )
+        return query_from_fields(self._fields(), cursor=self._cursor)
 
     def _search(self) -> None:
         who = self._signed_in()
@@ -111,11 +75,8 @@ class UsersListState(SessionState):
         self.has_next = page.next_cursor is not None
 
     def _url_script(self) -> rx.event.EventSpec:
-        params = {
-            key: getattr(self, field)
-            for key, field in URL_PARAMS.items()
-            if getattr(self, field) != _DEFAULTS[field]
-        }
+        params = params_from_fields(self._fields())
+        self.export_query = urlencode(params)  # "Exportera" exports exactly this view
         url = routes.USERS + ("?" + urlencode(params) if params else "")
         return rx.call_script(f"window.history.replaceState(null, '', {json.dumps(url)})")
 
@@ -132,17 +93,19 @@ class UsersListState(SessionState):
             return
         query = parse_qs(self.router.url.query or "")
         for key, field in URL_PARAMS.items():
-            setattr(self, field, _clean(field, (query.get(key) or [""])[0]) or _DEFAULTS[field])
+            setattr(self, field, clean_param(field, (query.get(key) or [""])[0]) or DEFAULTS[field])
         with session_scope() as session:
             placement = placement_options(session, actor=who.actor)
         self.companies = [{"id": str(c.id), "label": c.label} for c in placement.companies]
         self.units = [{"id": str(u.id), "label": u.label} for u in placement.units]
         self._cursor, self._previous_cursors, self.page_number = None, [], 1
+        self.export_query = urlencode(params_from_fields(self._fields()))
         self._search()
+        return self._restore_bulk_job()
 
     @rx.event
     def set_text(self, value: str):
-        self.text = _clean("text", value)
+        self.text = clean_param("text", value)
         return self._restart()
 
     @rx.event
@@ -157,12 +120,12 @@ class UsersListState(SessionState):
             "direction",
         ):
             return None
-        setattr(self, field, _clean(field, value))
+        setattr(self, field, clean_param(field, value))
         return self._restart()
 
     @rx.event
     def clear_filters(self):
-        for field, default in _DEFAULTS.items():
+        for field, default in DEFAULTS.items():
             setattr(self, field, default)
         return self._restart()
 

@@ -3,7 +3,9 @@
 It answers like Resend: POST /emails -> ``{"id": ...}``, POST /emails/batch (at most 100) ->
 ``{"data": [{"id": ...}, ...]}``, errors as ``{"statusCode", "name", "message"}``. A request
 repeating an Idempotency-Key within 24 h gets the original answer and is not delivered again,
-so `delivered` never holds duplicates; the same key with another payload gets a 409.
+so `delivered` never holds duplicates; the same key with another payload gets a 409. A batch
+is validated strictly, as Resend does by default: one invalid mail (e.g. a `to` that is no
+address) rejects the whole request with a 422 and delivers nothing.
 
 Failures are scripted per request: `fail_next(500)`, `fail_next(429, retry_after=1)`,
 `fail_next(422)`, `disconnect_next()` (network error) or `stall_next(5)` (deliver, then hold
@@ -15,6 +17,7 @@ As a process (no admin_portal import, so it can serve any client)::
     # prints "FAKE_RESEND_URL=http://127.0.0.1:PORT" once it listens
 
     GET  /_test/emails     delivered mails (JSON list)
+    GET  /_test/batches    every POST /emails/batch: size, idempotency key, time, status
     GET  /_test/requests   every request received (JSON list)
     POST /_test/fail       {"status": 500, "times": 1, "retry_after": 1}
                            {"action": "disconnect"} | {"action": "stall", "seconds": 5}
@@ -26,6 +29,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import re
 import signal
 import sys
 import threading
@@ -41,6 +45,8 @@ TEST_API_KEY = "re_test_fake_key_123"  # what the pytest fixture configures and 
 IDEMPOTENCY_WINDOW_SECONDS = 24 * 3600
 MAX_BATCH = 100
 MAX_IDEMPOTENCY_KEY = 256
+# Loose on purpose: catches what Resend certainly refuses, never a real test address.
+_ADDRESS = re.compile(r"^(?:[^<>]*<)?[^@\s<>]+@[^@\s<>]+(?:>)?$")
 _ERROR_NAMES = {
     400: "validation_error",
     401: "missing_api_key",
@@ -62,11 +68,24 @@ class RecordedRequest:
     headers: dict[str, str]
     body: Any
     status: int = 0
+    replayed: bool = False  # answered from the idempotency cache, nothing delivered
+    at: float = 0.0  # the server's clock when the request arrived
 
     @property
     def idempotency_key(self) -> str | None:
         lowered = {k.lower(): v for k, v in self.headers.items()}
         return lowered.get("idempotency-key")
+
+
+@dataclass(frozen=True)
+class BatchCall:
+    """One POST /emails/batch as `GET /_test/batches` reports it."""
+
+    size: int  # mails in the request body, whether or not they were accepted
+    idempotency_key: str | None
+    at: float  # the server's clock (seconds since the epoch) when it arrived
+    status: int
+    replayed: bool
 
 
 @dataclass
@@ -192,6 +211,21 @@ class FakeResend:
         return [r for r in self.requests if r.method == "POST" and r.path.startswith("/emails")]
 
     @property
+    def batches(self) -> list[BatchCall]:
+        """Every batch request so far, in arrival order, retries and failures included."""
+        return [
+            BatchCall(
+                size=len(r.body) if isinstance(r.body, list) else 0,
+                idempotency_key=r.idempotency_key,
+                at=r.at,
+                status=r.status,
+                replayed=r.replayed,
+            )
+            for r in self.send_requests
+            if r.path == "/emails/batch"
+        ]
+
+    @property
     def delivered(self) -> list[dict[str, Any]]:
         """Mails Resend would have delivered: one per accepted email, never per retry."""
         with self._lock:
@@ -215,6 +249,7 @@ class FakeResend:
 
     def _record(self, request: RecordedRequest) -> None:
         with self._lock:
+            request.at = self.clock()
             self._state.requests.append(request)
 
     def _next_scripted(self) -> Scripted | None:
@@ -244,6 +279,7 @@ class FakeResend:
                         "invalid_idempotent_request",
                         "Same idempotency key used with a different request payload.",
                     )
+                request.replayed = True
                 return remembered.status, remembered.answer, {}
             ids = []
             for email in emails:
@@ -283,6 +319,13 @@ def _validate(request: RecordedRequest) -> tuple[list[dict[str, Any]], str | Non
         for required in ("from", "to", "subject"):
             if not email.get(required):
                 return [], f"Missing `{required}` field."
+        to = email["to"] if isinstance(email["to"], list) else [email["to"]]
+        if not all(isinstance(a, str) and _ADDRESS.match(a.strip()) for a in to):
+            return (
+                [],
+                "Invalid `to` field. The email address needs to follow the "
+                "`email@example.com` or `Name <email@example.com>` format.",
+            )
         if not (email.get("html") or email.get("text")):
             return [], "Missing `html` or `text` field."
     return emails, None
@@ -315,6 +358,8 @@ def _handler_for(server: FakeResend) -> type[BaseHTTPRequestHandler]:
                 self._send(200, server.delivered)
             elif self.path == "/_test/requests":
                 self._send(200, [asdict(r) for r in server.requests])
+            elif self.path == "/_test/batches":
+                self._send(200, [asdict(b) for b in server.batches])
             else:
                 self._send(*_error(404, message="Not found."))
 
@@ -395,6 +440,12 @@ def _handler_for(server: FakeResend) -> type[BaseHTTPRequestHandler]:
 def fetch_delivered(base_url: str) -> list[dict[str, Any]]:
     """The delivered mails of a fake server running in another process."""
     with urllib.request.urlopen(f"{base_url}/_test/emails", timeout=5) as resp:  # noqa: S310
+        return list(json.load(resp))
+
+
+def fetch_batches(base_url: str) -> list[dict[str, Any]]:
+    """The batch requests a fake server running in another process received."""
+    with urllib.request.urlopen(f"{base_url}/_test/batches", timeout=5) as resp:  # noqa: S310
         return list(json.load(resp))
 
 

@@ -342,7 +342,10 @@ def test_claims_are_handed_back_when_a_batch_outlives_half_its_lease(engine: Eng
             return super().send(mail)
 
     sender = Slow()
-    report = dispatch_due(engine, sender, now=T0, lease=timedelta(milliseconds=100))
+    # One mail per request, so there is a second request left to hand back.
+    report = dispatch_due(
+        engine, sender, now=T0, limit=2, batch_size=1, lease=timedelta(milliseconds=100)
+    )
 
     assert (report.claimed, report.sent, report.released) == (2, 1, 1)
     assert _row(engine, first).status == OutboxStatus.SENT
@@ -357,7 +360,7 @@ def test_claims_are_handed_back_when_a_batch_outlives_half_its_lease(engine: Eng
 # -- rate limit --------------------------------------------------------------------------------
 
 
-def test_rate_limiter_spaces_http_calls(engine: Engine) -> None:
+def test_rate_limiter_spaces_single_sends(engine: Engine) -> None:
     _committed(engine, 3)
     clock = [100.0]
     sleeps: list[float] = []
@@ -369,9 +372,11 @@ def test_rate_limiter_spaces_http_calls(engine: Engine) -> None:
     limiter = RateLimiter(2.0, clock=lambda: clock[0], sleep=sleep)
     sender = MemorySender(makes_requests=True)
 
-    dispatch_due(engine, sender, now=T0, rate_limiter=limiter)
+    # Batches of one: three requests (batched requests: test_dispatcher_batches.py).
+    dispatch_due(engine, sender, now=T0, rate_limiter=limiter, limit=3, batch_size=1)
 
     assert len(sender.calls) == 3
+    assert sender.batch_calls == []
     assert sleeps == [0.5, 0.5]
 
 
