@@ -426,6 +426,31 @@ def _case_variants(text: str, limit: int) -> list[str] | None:
     return variants
 
 
+def doc_contains(dialect: str, text: str, prefix: str = "users.") -> ColumnElement[bool]:
+    """The search document of a row (columns qualified by `prefix`) contains `text`.
+
+    `text` is cleaned (see clean_text) and has at least TRIGRAM_MIN characters. On
+    PostgreSQL this is the expression the trigram GIN indexes serve; on SQLite a row test
+    (LIKE per case spelling of the non-ASCII letters, or GLOB), which the FTS5 table can
+    replace (see fts_rowids).
+    """
+    if dialect == "postgresql":
+        doc: ColumnElement[str] = literal_column(search_ddl.pg_search_doc(prefix))
+        return doc.like(f"%{_like_escape(text.lower())}%", escape="\\")
+    doc = literal_column(search_ddl.sqlite_search_doc(prefix))
+    variants = _case_variants(text, 8)
+    if variants is None:  # many non-ASCII letters: spell each letter as [xX]
+        return doc.op("GLOB")(_glob_pattern(text))
+    return or_(*(doc.like(f"%{_like_escape(v)}%", escape="\\") for v in variants))
+
+
+def fts_match(text: str) -> tuple[Any, ColumnElement[bool]]:
+    """SQLite: (the FTS5 trigram table, its MATCH clause for the substring `text`)."""
+    fts = table(search_ddl.SQLITE_FTS_TABLE, sa_column("rowid"))
+    phrase = '"' + text.replace('"', '""') + '"'
+    return fts, literal_column(search_ddl.SQLITE_FTS_TABLE).op("MATCH")(phrase)
+
+
 def _prefix_ranges(prefix: str, *, fold_all: bool) -> list[tuple[str, str]]:
     """[lo, hi) byte-order ranges equal to "starts with `prefix`", case-insensitively.
 
@@ -557,18 +582,7 @@ class _Search:
         numeric = [] if self.numeric is None else [c.get("numeric_id") == self.numeric]
         if not self.trigram:
             return [or_(self._prefix_match(c, row_test=row_test), *numeric)]
-        match: ColumnElement[bool]
-        if self.dialect == "postgresql":
-            doc: ColumnElement[str] = literal_column(search_ddl.pg_search_doc(c.prefix))
-            match = doc.like(f"%{_like_escape(self.q.text.lower())}%", escape="\\")
-        else:
-            doc = literal_column(search_ddl.sqlite_search_doc(c.prefix))
-            variants = _case_variants(self.q.text, 8)
-            if variants is None:  # many non-ASCII letters: spell each letter as [xX]
-                match = doc.op("GLOB")(_glob_pattern(self.q.text))
-            else:
-                match = or_(*(doc.like(f"%{_like_escape(v)}%", escape="\\") for v in variants))
-        return [or_(match, *numeric)]
+        return [or_(doc_contains(self.dialect, self.q.text, c.prefix), *numeric)]
 
     def _prefix_options(self, c: _Columns, *, row_test: bool) -> list[ColumnElement[bool]]:
         """One byte-order range per column and case spelling: "starts with", each indexed."""
@@ -637,9 +651,7 @@ class _Search:
         where = [*self.scope(u), *self.filters(u)]
         columns = [self.users.c[n] for n in _COLUMNS]
         if self.fts and self.trigram:
-            fts = table(search_ddl.SQLITE_FTS_TABLE, sa_column("rowid"))
-            phrase = '"' + self.q.text.replace('"', '""') + '"'
-            matched = literal_column(search_ddl.SQLITE_FTS_TABLE).op("MATCH")(phrase)
+            fts, matched = fts_match(self.q.text)
             if self.numeric is None:
                 # "+rowid" keeps SQLite from probing the FTS table once per user row: it
                 # must read the matches and look each user up, stopping at any LIMIT.
