@@ -49,6 +49,7 @@ from sqlalchemy import (
     union,
 )
 from sqlalchemy import column as sa_column
+from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlmodel import Session
 
 from admin_portal.auth.permissions import Actor
@@ -426,16 +427,22 @@ def _case_variants(text: str, limit: int) -> list[str] | None:
     return variants
 
 
-def doc_contains(dialect: str, text: str, prefix: str = "users.") -> ColumnElement[bool]:
+def doc_contains(
+    dialect: str, text: str, prefix: str = "users.", *, stored: bool = False
+) -> ColumnElement[bool]:
     """The search document of a row (columns qualified by `prefix`) contains `text`.
 
     `text` is cleaned (see clean_text) and has at least TRIGRAM_MIN characters. On
-    PostgreSQL this is the expression the trigram GIN indexes serve; on SQLite a row test
-    (LIKE per case spelling of the non-ASCII letters, or GLOB), which the FTS5 table can
-    replace (see fts_rowids).
+    PostgreSQL, stored: the generated `search_doc` column, which the trigram GIN indexes
+    serve (`prefix` must then be a users table); otherwise the same document spelt out
+    over the columns, which a walk along a covering index tests without a heap visit. On
+    SQLite a row test (LIKE per case spelling of the non-ASCII letters, or GLOB), which
+    the FTS5 table can replace (see fts_match).
     """
     if dialect == "postgresql":
-        doc: ColumnElement[str] = literal_column(search_ddl.pg_search_doc(prefix))
+        doc: ColumnElement[str] = literal_column(
+            f"{prefix}{search_ddl.PG_SEARCH_COLUMN}" if stored else search_ddl.pg_search_doc(prefix)
+        )
         return doc.like(f"%{_like_escape(text.lower())}%", escape="\\")
     doc = literal_column(search_ddl.sqlite_search_doc(prefix))
     variants = _case_variants(text, 8)
@@ -523,9 +530,16 @@ class _Search:
         connection = session.connection()
         self.dialect = connection.dialect.name
         self.fts = self.dialect == "sqlite" and search_ddl.sqlite_fts_available(connection)
+        # The narrow id-keyed index covers scope and name sort, not the filter columns.
+        self.key_index = (
+            self.fts
+            and not (q.user_type or q.email_state)
+            and search_ddl.sqlite_key_index_available(connection)
+        )
         self.users: Any = cast(Any, User).__table__
         self.u = _Columns(get=lambda n: self.users.c[n], prefix="users.")
         self.cursor = decode_cursor(actor, q)
+        self.early_page: list[Any] | None = None
         self.after = None if self.cursor is None else self.cursor.after
         text = q.text
         self.numeric = (
@@ -575,14 +589,16 @@ class _Search:
             clauses.append(and_(key.is_not(None), verified.is_(None)))
         return clauses
 
-    def text_match(self, c: _Columns, *, row_test: bool = False) -> list[ColumnElement[bool]]:
-        """The text predicate (on PostgreSQL it is also what the GIN index serves)."""
+    def text_match(
+        self, c: _Columns, *, row_test: bool = False, stored: bool = False
+    ) -> list[ColumnElement[bool]]:
+        """The text predicate. stored (c is users): on PostgreSQL the GIN-indexed column."""
         if not self.q.text:
             return []
         numeric = [] if self.numeric is None else [c.get("numeric_id") == self.numeric]
         if not self.trigram:
             return [or_(self._prefix_match(c, row_test=row_test), *numeric)]
-        return [or_(doc_contains(self.dialect, self.q.text, c.prefix), *numeric)]
+        return [or_(doc_contains(self.dialect, self.q.text, c.prefix, stored=stored), *numeric)]
 
     def _prefix_options(self, c: _Columns, *, row_test: bool) -> list[ColumnElement[bool]]:
         """One byte-order range per column and case spelling: "starts with", each indexed."""
@@ -645,8 +661,12 @@ class _Search:
         ).limit(literal_column(str(cap + 1)))
         return self._scalar(select(func.count()).select_from(inner.subquery("c")))
 
-    def _matches(self) -> Select[Any]:
-        """Every matching row, found through the text index where there is one."""
+    def _matches(self, *, key_lookup: bool = False) -> Select[Any]:
+        """Every matching row, found through the text index where there is one.
+
+        key_lookup: the caller reads no more than search_ddl.SQLITE_KEY_COLUMNS, so on
+        SQLite each FTS match may be looked up in that narrow index instead of the table.
+        """
         u = self.u
         where = [*self.scope(u), *self.filters(u)]
         columns = [self.users.c[n] for n in _COLUMNS]
@@ -656,18 +676,22 @@ class _Search:
                 # "+rowid" keeps SQLite from probing the FTS table once per user row: it
                 # must read the matches and look each user up, stopping at any LIMIT.
                 rowid: ColumnElement[int] = literal_column(f"+{search_ddl.SQLITE_FTS_TABLE}.rowid")
-                return (
+                stmt = (
                     select(*columns)
                     .select_from(fts)
                     .join(self.users, self.users.c.id == rowid)
                     .where(matched, *where)
                 )
+                if key_lookup and self.key_index:
+                    hint = f"INDEXED BY {search_ddl.SQLITE_KEY_INDEX}"
+                    stmt = stmt.with_hint(self.users, hint, "sqlite")
+                return stmt
             by_text = select(fts.c.rowid).where(matched)
             either = or_(self.users.c.id.in_(by_text), self.users.c.numeric_id == self.numeric)
             return select(*columns).where(either, *where)
         # PostgreSQL: the GIN index serves text_match; prefixes use the prefix indexes.
         # SQLite without the FTS table (create_all in unit tests): a row-by-row test.
-        return select(*columns).where(*where, *self.text_match(u))
+        return select(*columns).where(*where, *self.text_match(u, stored=True))
 
     def count(self) -> _Count:
         """How many rows match, bounded at COUNT_CAP; the method depends on the scope's size."""
@@ -699,11 +723,23 @@ class _Search:
                     return _Count(COUNT_CAP, True, small_scope=False, probe_hits=probe_hits)
         if self.q.text and not self.trigram:
             n = self._prefix_count()
+        elif self.dialect == "postgresql" and probe_hits <= self.q.page_size:
+            # The probe did not find the page: it will come from the text index (or a walk
+            # that may fail). A bitmap scan reads every match before it yields one, so the
+            # count costs what the page costs: one statement gives both.
+            self.early_page = self._finish(
+                self._matches(), u, fenced=True, fence=True, counted=True
+            )
+            n = self.early_page[0].matches if self.early_page else 0
         else:
             # OFFSET 0: planned for all matches (text or filter index), not as an index walk
             # in some order; the LIMIT of the count then stops it after COUNT_CAP + 1 rows.
             # On SQLite with FTS5 the matches stream from the FTS table: that stops early too.
-            fenced = self._matches().with_only_columns(self.users.c.id).offset(literal_column("0"))
+            fenced = (
+                self._matches(key_lookup=True)
+                .with_only_columns(self.users.c.id)
+                .offset(literal_column("0"))
+            )
             n = self._bounded_count(
                 select(literal_column("1")).select_from(fenced.subquery("m")), COUNT_CAP
             )
@@ -735,6 +771,8 @@ class _Search:
 
     def page(self, count: _Count) -> list[Any]:
         """page_size + 1 rows after the cursor (the extra row says there is a next page)."""
+        if self.early_page is not None:
+            return self.early_page  # the count's statement made the page too
         u = self.u
         wanted = self.q.page_size + 1
         if count.small_scope or self.everything_matches:
@@ -763,7 +801,10 @@ class _Search:
         # The FTS join is driven by the FTS table already ("+rowid"); it needs no fence.
         fence = not (self.fts and self.trigram and self.numeric is None)
         return self._finish(
-            self._matches().where(*self.keyset(self.u)), self.u, fenced=True, fence=fence
+            self._matches(key_lookup=self.q.sort == "name").where(*self.keyset(self.u)),
+            self.u,
+            fenced=True,
+            fence=fence,
         )
 
     def _window(self, budget: int, *, from_cursor: bool) -> tuple[Select[Any], _Columns, bool]:
@@ -816,7 +857,13 @@ class _Search:
         return rows, reaches_end or len(rows) > self.q.page_size
 
     def _finish(
-        self, stmt: Select[Any], c: _Columns, *, fenced: bool = False, fence: bool = True
+        self,
+        stmt: Select[Any],
+        c: _Columns,
+        *,
+        fenced: bool = False,
+        fence: bool = True,
+        counted: bool = False,
     ) -> list[Any]:
         """The first page_size + 1 rows of `stmt` in sort order, company and unit names joined.
 
@@ -824,6 +871,7 @@ class _Search:
         filter index), not as an ordered index walk the planner would stop early: OFFSET 0
         keeps both databases from merging it into the ordered outer query. Only the sort key
         of each match is carried into the sort; whole rows are read for one page only.
+        counted (fenced only): each row also carries `matches`, the number of all matches.
         """
         u = self.u
         limit = self.q.page_size + 1
@@ -832,10 +880,13 @@ class _Search:
                 self.users.c.id,
                 *(self.users.c[n] for n in _SORT_COLUMNS[self.q.sort] if n != "id"),
             ]
+            if counted:
+                keys.append(func.count().over().label("matches"))
             keyed = stmt.with_only_columns(*keys)
             m = (keyed.offset(literal_column("0")) if fence else keyed).subquery("m")
             mc = _Columns(get=lambda n: m.c[n], prefix="m.")
-            top = select(m.c.id).order_by(*self.order_by(mc)).limit(limit).subquery("top")
+            top_columns = [m.c.id, *([m.c.matches] if counted else [])]
+            top = select(*top_columns).order_by(*self.order_by(mc)).limit(limit).subquery("top")
             source: Any = self.users.join(top, top.c.id == self.users.c.id)
             rows_from = u
         else:
@@ -849,6 +900,7 @@ class _Search:
                 *(rows_from.get(n) for n in _COLUMNS),
                 company.c.name.label("company_name"),
                 unit.c.name.label("unit_name"),
+                *([top.c.matches] if fenced and counted else []),
             )
             .select_from(source)
             .join(company, company.c.id == rows_from.get("company_id"))
@@ -856,6 +908,16 @@ class _Search:
             .order_by(*self.order_by(rows_from))
         )
         return list(self.session.execute(named).all())
+
+
+def _sqlite_from_hint(compiler: Any, table: Any, text: str | None) -> str | None:
+    return text
+
+
+# SQLAlchemy renders `select().with_hint(table, text, "sqlite")` only for dialects whose
+# compiler places table hints; SQLite's does not, although SQLite has one ("INDEXED BY",
+# right after the table name). Only this module passes SQLite hints.
+setattr(SQLiteCompiler, "get_from_hint_text", _sqlite_from_hint)  # noqa: B010
 
 
 def _glob_pattern(text: str) -> str:
