@@ -267,9 +267,48 @@ SQLITE_CREATE_KEY_INDEX: Final = (
 )
 
 
+# Searches of 1-2 characters: each "starts with" range (per column and case spelling)
+# gives its own first page in sort order, and the page is the best of those. For the name
+# sort each range must then be read from the index alone, so 0006 replaces 0003's prefix
+# indexes by ones that also carry the name. SQLite's org name ordering index serves the
+# last name (it compares bytewise anyway), PostgreSQL needs a "C"-collated one.
+_SORTED_PREFIX: Final = {
+    # name: (column, the name columns the index must carry besides it)
+    "ix_users_search_first_by_name": ("first_name", ("last_name",)),
+    "ix_users_search_last_by_name": ("last_name", ("first_name",)),
+    "ix_users_search_username_by_name": ("username_key", ("last_name", "first_name")),
+    "ix_users_search_email_by_name": ("email_key", ("last_name", "first_name")),
+}
+
+
+def sorted_prefix_index_ddl(dialect: str) -> dict[str, str]:
+    """Migration 0006's prefix indexes: index name -> CREATE INDEX for `dialect`."""
+    statements = {}
+    for name, (column, carried) in _SORTED_PREFIX.items():
+        if dialect == "postgresql":
+            keys = f'organisation_id, status, {column} COLLATE "C"'
+            tail = f" INCLUDE ({', '.join(carried)}, id)"  # SQLite's carry the rowid anyway
+        elif column == "last_name":
+            continue  # ix_users_search_org_name
+        else:
+            keys, tail = f"organisation_id, status, {column}, {', '.join(carried)}", ""
+        statements[name] = f"CREATE INDEX IF NOT EXISTS {name} ON {USERS_TABLE} ({keys}){tail}"
+    return statements
+
+
+SORTED_PREFIX_INDEX_NAMES: Final = frozenset(_SORTED_PREFIX)
+# 0003's prefix indexes, which 0006 drops (and its downgrade builds again).
+SUPERSEDED_PREFIX_INDEXES: Final = frozenset(_PREFIX_COLUMNS)
+
+
 def create_search_doc(connection: Connection) -> None:
     """Migration 0006 (idempotent): PostgreSQL's stored document and its trigram indexes
-    (replacing 0003's expression indexes); SQLite's id-keyed lookup index."""
+    (replacing 0003's expression indexes); SQLite's id-keyed lookup index; on both the
+    prefix indexes that carry the name (replacing 0003's)."""
+    for statement in sorted_prefix_index_ddl(connection.dialect.name).values():
+        connection.execute(text(statement))
+    for name in sorted(SUPERSEDED_PREFIX_INDEXES):
+        connection.execute(text(f"DROP INDEX IF EXISTS {name}"))
     if connection.dialect.name == "postgresql":
         connection.execute(text(PG_CREATE_EXTENSION))
         connection.execute(text(PG_ADD_SEARCH_COLUMN))
@@ -282,7 +321,12 @@ def create_search_doc(connection: Connection) -> None:
 
 
 def drop_search_doc(connection: Connection) -> None:
-    """Undo create_search_doc: back to 0003's expression indexes on PostgreSQL."""
+    """Undo create_search_doc: back to 0003's expression and prefix indexes."""
+    for name, statement in btree_index_ddl(connection.dialect.name).items():
+        if name in SUPERSEDED_PREFIX_INDEXES:
+            connection.execute(text(statement))
+    for name in sorted(SORTED_PREFIX_INDEX_NAMES):
+        connection.execute(text(f"DROP INDEX IF EXISTS {name}"))
     if connection.dialect.name == "postgresql":
         connection.execute(text(PG_CREATE_TRGM_INDEX))
         connection.execute(text(PG_CREATE_TRGM_REMOVED_INDEX))
@@ -302,6 +346,7 @@ MIGRATION_ONLY_INDEXES: Final = BTREE_INDEX_NAMES | {
     PG_DOC_TRGM_INDEX,
     PG_DOC_TRGM_REMOVED_INDEX,
     SQLITE_KEY_INDEX,
+    *SORTED_PREFIX_INDEX_NAMES,
 }
 MIGRATION_ONLY_TABLES: Final = SQLITE_FTS_TABLES
 MIGRATION_ONLY_COLUMNS: Final = frozenset({PG_SEARCH_COLUMN})  # of users only
@@ -319,9 +364,10 @@ def is_search_structure(name: str | None) -> bool:
 # --------------------------------------------------------------------------- apply
 
 
-def create_btree_indexes(connection: Connection) -> None:
-    for statement in btree_index_ddl(connection.dialect.name).values():
-        connection.execute(text(statement))
+def create_btree_indexes(connection: Connection, *, skip: frozenset[str] = frozenset()) -> None:
+    for name, statement in btree_index_ddl(connection.dialect.name).items():
+        if name not in skip:
+            connection.execute(text(statement))
 
 
 def drop_btree_indexes(connection: Connection) -> None:
@@ -402,7 +448,7 @@ def ensure_search_structures(engine: Engine) -> None:
     it the search is still correct, just a scan.
     """
     with engine.begin() as connection:
-        create_btree_indexes(connection)
+        create_btree_indexes(connection, skip=SUPERSEDED_PREFIX_INDEXES)  # 0006 replaced them
         if connection.dialect.name == "postgresql":
             connection.execute(text(PG_CREATE_EXTENSION))
         elif connection.dialect.name == "sqlite":

@@ -781,6 +781,8 @@ class _Search:
                 *self.scope(u), *self.filters(u), *self.text_match(u), *self.keyset(u)
             )
             return self._finish(stmt, u)
+        if self.q.text and not self.trigram:
+            return self._prefix_page()  # a few short index reads, wherever the matches lie
         if self.after is None and count.probe_hits >= wanted:
             return self._window_page(PROBE_ROWS)[0]  # the probe saw a full page in these rows
         if count.lower_bound and count.probe_hits > 0:
@@ -796,6 +798,41 @@ class _Search:
         # Few matches, or many that lie beyond a walk (bunched further on in the sort order,
         # like a common surname): the text index produces every match after the cursor.
         return self._matched_page()
+
+    def _prefix_page(self) -> list[Any]:
+        """A 1–2 character search: the best page_size + 1 of each prefix range's own first
+        page_size + 1 in sort order (and the numeric id's row).
+
+        Every match lies in some range, so the merged page is exact. Each range is one
+        index read: along the org ordering index for the last name sorted by name, through
+        the prefix indexes that carry the name (migration 0006) otherwise, sorting only
+        that range's keys. Never every match's row, as one OR over the ranges would.
+        """
+        u = self.u
+        wanted = self.q.page_size + 1
+        keys = ["id", *(n for n in _SORT_COLUMNS[self.q.sort] if n != "id")]
+        options = self._prefix_options(u, row_test=False)
+        if self.numeric is not None:
+            options.append(self.users.c.numeric_id == self.numeric)
+        branches = []
+        for option in options:
+            matching = select(*(self.users.c[n] for n in keys)).where(
+                *self.scope(u), *self.filters(u), option, *self.keyset(u)
+            )
+            if self.dialect == "postgresql":
+                # Its ranges are "C"-collated, its orderings not: unfenced, the planner
+                # walks an ordering index hoping for the LIMIT, through every row when a
+                # range is empty ("LA"). Fenced, the range is read from its prefix index.
+                fenced = matching.offset(literal_column("0")).subquery()
+                fc = _Columns(get=lambda n, f=fenced: f.c[n], prefix="")  # type: ignore[misc]
+                matching = select(*(fenced.c[n] for n in keys))
+                ordered = matching.order_by(*self.order_by(fc))
+            else:
+                ordered = matching.order_by(*self.order_by(u))
+            branch = ordered.limit(literal_column(str(wanted))).subquery()
+            branches.append(select(*(branch.c[n] for n in keys)))
+        merged = union(*branches).subquery("m")
+        return self._finish_keys(merged)
 
     def _matched_page(self) -> list[Any]:
         # The FTS join is driven by the FTS table already ("+rowid"); it needs no fence.
@@ -873,7 +910,6 @@ class _Search:
         of each match is carried into the sort; whole rows are read for one page only.
         counted (fenced only): each row also carries `matches`, the number of all matches.
         """
-        u = self.u
         limit = self.q.page_size + 1
         if fenced:  # stmt selects from users
             keys = [
@@ -883,16 +919,29 @@ class _Search:
             if counted:
                 keys.append(func.count().over().label("matches"))
             keyed = stmt.with_only_columns(*keys)
-            m = (keyed.offset(literal_column("0")) if fence else keyed).subquery("m")
-            mc = _Columns(get=lambda n: m.c[n], prefix="m.")
-            top_columns = [m.c.id, *([m.c.matches] if counted else [])]
-            top = select(*top_columns).order_by(*self.order_by(mc)).limit(limit).subquery("top")
-            source: Any = self.users.join(top, top.c.id == self.users.c.id)
-            rows_from = u
-        else:
-            page = stmt.order_by(*self.order_by(c)).limit(limit).subquery("p")
-            source = page
-            rows_from = _Columns(get=lambda n: page.c[n], prefix="p.")
+            return self._finish_keys(
+                (keyed.offset(literal_column("0")) if fence else keyed).subquery("m"),
+                counted=counted,
+            )
+        page = stmt.order_by(*self.order_by(c)).limit(limit).subquery("p")
+        return self._named(page, _Columns(get=lambda n: page.c[n], prefix="p."))
+
+    def _finish_keys(self, m: Any, *, counted: bool = False) -> list[Any]:
+        """The first page_size + 1 of `m` (id and sort key of each match) in sort order,
+        each then read whole. counted: `m` also has `matches`, carried into each row."""
+        mc = _Columns(get=lambda n: m.c[n], prefix="m.")
+        top_columns = [m.c.id, *([m.c.matches] if counted else [])]
+        top = (
+            select(*top_columns)
+            .order_by(*self.order_by(mc))
+            .limit(self.q.page_size + 1)
+            .subquery("top")
+        )
+        source = self.users.join(top, top.c.id == self.users.c.id)
+        return self._named(source, self.u, extra=[top.c.matches] if counted else [])
+
+    def _named(self, source: Any, rows_from: _Columns, extra: Sequence[Any] = ()) -> list[Any]:
+        """The page's rows from `source` in sort order, company and unit names joined."""
         company: Any = cast(Any, Company).__table__
         unit: Any = cast(Any, Unit).__table__
         named = (
@@ -900,7 +949,7 @@ class _Search:
                 *(rows_from.get(n) for n in _COLUMNS),
                 company.c.name.label("company_name"),
                 unit.c.name.label("unit_name"),
-                *([top.c.matches] if fenced and counted else []),
+                *extra,
             )
             .select_from(source)
             .join(company, company.c.id == rows_from.get("company_id"))

@@ -1,4 +1,4 @@
-"""users: stored search document (PostgreSQL) and id-keyed search lookup index (SQLite)
+"""users: stored search document (PostgreSQL), id-keyed lookup (SQLite), name-carrying prefix indexes
 
 Revision ID: 0006
 Revises: 0005
@@ -15,8 +15,12 @@ why), and alembic/env.py hides these names from `alembic check`.
   it rewrites the users table once (about a minute at 1,000,000 users).
 - SQLite: `ix_users_search_key` (id, organisation_id, status, company_id, unit_id,
   last_name, first_name): a narrow lookup for the ids the FTS5 table finds.
+- Both: the prefix indexes for 1-2 character searches (0003's ix_users_search_prefix_*)
+  are replaced by ix_users_search_*_by_name, which also carry the name (and id), so each
+  "starts with" range yields its first page sorted by name from the index alone.
 
-Downgrade restores 0003's expression indexes and drops the column and the new indexes.
+Downgrade restores 0003's expression and prefix indexes and drops the column and the
+new indexes.
 """
 from collections.abc import Sequence
 
