@@ -723,13 +723,13 @@ class _Search:
                     return _Count(COUNT_CAP, True, small_scope=False, probe_hits=probe_hits)
         if self.q.text and not self.trigram:
             n = self._prefix_count()
-        elif self.dialect == "postgresql" and probe_hits <= self.q.page_size:
-            # The probe did not find the page: it will come from the text index (or a walk
-            # that may fail). A bitmap scan reads every match before it yields one, so the
-            # count costs what the page costs: one statement gives both.
-            self.early_page = self._finish(
-                self._matches(), u, fenced=True, fence=True, counted=True
-            )
+        elif probe_hits <= self.q.page_size and (self.dialect != "sqlite" or self._narrow()):
+            # The probe did not find a page, and too few matches for a walk to find one: the
+            # page will come from the text index, which then reads every match anyway. So
+            # one statement gives both page and count where the count would read them all
+            # too: PostgreSQL's bitmap scan does, and so does SQLite when most FTS5 matches
+            # lie outside the scope. Otherwise the FTS5 count stops after COUNT_CAP + 1.
+            self.early_page = self._matched_page(counted=True)
             n = self.early_page[0].matches if self.early_page else 0
         else:
             # OFFSET 0: planned for all matches (text or filter index), not as an index walk
@@ -744,6 +744,15 @@ class _Search:
                 select(literal_column("1")).select_from(fenced.subquery("m")), COUNT_CAP
             )
         return _Count(min(n, COUNT_CAP), n > COUNT_CAP, small_scope=False, probe_hits=probe_hits)
+
+    def _narrow(self) -> bool:
+        """Is the scope a small part of its organisation's users (so of the FTS5 table)?"""
+        return (
+            self.q.status == UserStatus.REMOVED.value
+            or not self.actor.is_head_admin
+            or self.q.company_id is not None
+            or self.q.unit_id is not None
+        )
 
     def _prefix_count(self) -> int:
         """Matches of a 1–2 character prefix, counted no further than COUNT_CAP + 1.
@@ -781,8 +790,6 @@ class _Search:
                 *self.scope(u), *self.filters(u), *self.text_match(u), *self.keyset(u)
             )
             return self._finish(stmt, u)
-        if self.q.text and not self.trigram:
-            return self._prefix_page()  # a few short index reads, wherever the matches lie
         if self.after is None and count.probe_hits >= wanted:
             return self._window_page(PROBE_ROWS)[0]  # the probe saw a full page in these rows
         if count.lower_bound and count.probe_hits > 0:
@@ -795,6 +802,8 @@ class _Search:
                 rows, complete = self._window_page(max(budget, PROBE_ROWS))
                 if complete:
                     return rows
+        if self.q.text and not self.trigram:
+            return self._prefix_page()  # a few short index reads, wherever the matches lie
         # Few matches, or many that lie beyond a walk (bunched further on in the sort order,
         # like a common surname): the text index produces every match after the cursor.
         return self._matched_page()
@@ -834,7 +843,7 @@ class _Search:
         merged = union(*branches).subquery("m")
         return self._finish_keys(merged)
 
-    def _matched_page(self) -> list[Any]:
+    def _matched_page(self, *, counted: bool = False) -> list[Any]:
         # The FTS join is driven by the FTS table already ("+rowid"); it needs no fence.
         fence = not (self.fts and self.trigram and self.numeric is None)
         return self._finish(
@@ -842,6 +851,7 @@ class _Search:
             self.u,
             fenced=True,
             fence=fence,
+            counted=counted,
         )
 
     def _window(self, budget: int, *, from_cursor: bool) -> tuple[Select[Any], _Columns, bool]:
