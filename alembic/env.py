@@ -18,9 +18,10 @@ target_metadata = SQLModel.metadata
 
 
 def include_object(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]
-    """Search indexes and the SQLite FTS5 tables live in migrations only (models/search_ddl.py):
-    they are physical tuning, not part of the models, so `alembic check` must not see drift."""
-    search_only = type_ in ("index", "table") and reflected and compare_to is None
+    """Search indexes, the SQLite FTS5 tables and PostgreSQL's generated search column live in
+    migrations only (models/search_ddl.py): they are physical tuning, not part of the models,
+    so `alembic check` must not see drift."""
+    search_only = type_ in ("index", "table", "column") and reflected and compare_to is None
     return not (search_only and is_search_structure(name))
 
 

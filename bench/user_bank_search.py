@@ -232,8 +232,8 @@ def run_postgres(n: int, repeat: int) -> dict[str, object]:
 
 
 def _relabel(timings: dict[str, float]) -> dict[str, float]:
-    """load_* run `alembic upgrade head`: 0003 (search) and 0004 (bank) indexes."""
-    return {("migrations 0003-0004 (indexes)" if k.startswith("migration 0003") else k): v
+    """load_* run `alembic upgrade head`: 0003/0006 (search) and 0004 (bank) structures."""
+    return {("migrations 0003-0006 (indexes, search column)" if k.startswith("migrations 0003") else k): v
             for k, v in timings.items()}
 
 

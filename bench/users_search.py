@@ -268,7 +268,7 @@ def load_sqlite(path: Path, n: int, tree: Tree, users: UserRows = generate_users
     conn.commit()
     conn.close()
     timings["load users"] = time.perf_counter() - started
-    timings["migration 0003 (indexes)"] = _alembic(url, "head")
+    timings["migrations 0003-0006 (search structures)"] = _alembic(url, "head")
     engine = make_engine(url)
     started = time.perf_counter()
     ensure_search_structures(engine)
@@ -304,7 +304,7 @@ def load_postgres(url: str, n: int, tree: Tree, users: UserRows = generate_users
                 cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
         conn.commit()
     timings["load users"] = time.perf_counter() - started
-    timings["migration 0003 (indexes)"] = _alembic(url, "head")
+    timings["migrations 0003-0006 (search structures)"] = _alembic(url, "head")
     started = time.perf_counter()
     with psycopg.connect(host=u.host, port=u.port, user=u.username, dbname=u.database, autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE users")

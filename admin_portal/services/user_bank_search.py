@@ -11,16 +11,24 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, literal, tuple_
+from sqlalchemy import func, literal, literal_column, tuple_
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from admin_portal.auth.permissions import Actor, can_use_user_bank
-from admin_portal.models import Company, RoleAssignment, Unit, User, UserStatus
+from admin_portal.models import Company, RoleAssignment, Unit, User, UserStatus, search_ddl
+from admin_portal.models.search_ddl import sqlite_fts_available
 from admin_portal.services.errors import NotFound
 from admin_portal.services.text_match import user_text_condition
-from admin_portal.services.user_search import UserQuery, search_users
+from admin_portal.services.user_search import (
+    TRIGRAM_MIN,
+    UserQuery,
+    clean_text,
+    doc_contains,
+    fts_match,
+    search_users,
+)
 from admin_portal.validation.errors import InvalidInput
 from admin_portal.validation.national_id import mask_national_id, parse_national_id
 
@@ -117,7 +125,9 @@ def _search_by_removal(session: Session, actor: Actor, query: BankQuery) -> Bank
     """Removal date range and/or remover: newest removals first, keyset-paged on (removed_at, id).
 
     The composite index (organisation_id, status, removed_at, id) makes the range a single
-    index read; the optional text narrows within it and the count stops at _COUNT_CAP.
+    index read. A text of three or more characters is the users search's own substring
+    test (see _RangeText); shorter ones are tested on each row of the range. The first page
+    and its count, bounded at _COUNT_CAP, are one statement.
     """
     conditions: list[Any] = [
         col(User.organisation_id) == actor.organisation_id,
@@ -136,24 +146,57 @@ def _search_by_removal(session: Session, actor: Actor, query: BankQuery) -> Bank
         conditions.append(User.removed_by_id == query.removed_by_id)
     if isinstance(query.company_id, int) and not isinstance(query.company_id, bool):
         conditions.append(User.company_id == query.company_id)
-    text = (query.text if isinstance(query.text, str) else "").strip().casefold()[:200]
-    if text:
-        conditions.append(user_text_condition(text))
+    raw = query.text if isinstance(query.text, str) else ""
+    cleaned = clean_text(raw)
+    source: Any = _USERS
+    if len(cleaned) >= TRIGRAM_MIN:
+        source, text_conditions = _range_text(session, cleaned, conditions)
+        conditions += text_conditions
+    elif raw.strip():
+        conditions.append(user_text_condition(raw.strip().casefold()[:200]))
     after = _decode(query.cursor)
-    page_conditions = list(conditions)
-    if after is not None:
-        page_conditions.append(
-            tuple_(col(User.removed_at), col(User.id))
-            < tuple_(literal(after[0], type_=_REMOVED_AT_TYPE), literal(after[1]))
+    order = (col(User.removed_at).desc(), col(User.id).desc())
+    if after is None:
+        # The newest _COUNT_CAP + 1 matches in order: the page is their start, the count
+        # their number; one read of the range serves both.
+        top = (
+            sa_select(col(User.id), col(User.removed_at))
+            .select_from(source)
+            .where(*conditions)
+            .order_by(*order)
+            .limit(_COUNT_CAP + 1)
+            .cte("top")
         )
-    found = session.exec(
-        select(User.id, User.removed_at)
-        .where(*page_conditions)
-        .order_by(col(User.removed_at).desc(), col(User.id).desc())
-        .limit(_PAGE + 1)
-    ).all()
-    bounded = select(User.id).where(*conditions).limit(_COUNT_CAP + 1).subquery()
-    total = int(session.exec(select(func.count()).select_from(bounded)).one())
+        counted = sa_select(func.count()).select_from(top).scalar_subquery()
+        rows = session.execute(
+            sa_select(top.c.id, top.c.removed_at, counted)
+            .order_by(top.c.removed_at.desc(), top.c.id.desc())
+            .limit(_PAGE + 1)
+        ).all()
+        found = [(r[0], r[1]) for r in rows]
+        total = int(rows[0][2]) if rows else 0
+    else:
+        keyset = tuple_(col(User.removed_at), col(User.id)) < tuple_(
+            literal(after[0], type_=_REMOVED_AT_TYPE), literal(after[1])
+        )
+        found = [
+            (r[0], r[1])
+            for r in session.execute(
+                sa_select(col(User.id), col(User.removed_at))
+                .select_from(source)
+                .where(*conditions, keyset)
+                .order_by(*order)
+                .limit(_PAGE + 1)
+            ).all()
+        ]
+        bounded = (
+            sa_select(col(User.id))
+            .select_from(source)
+            .where(*conditions)
+            .limit(_COUNT_CAP + 1)
+            .subquery()
+        )
+        total = int(session.execute(sa_select(func.count()).select_from(bounded)).scalar_one())
     next_cursor = _encode(found[_PAGE - 1]) if len(found) > _PAGE else None
     return BankPage(
         rows=_details(session, [row[0] for row in found[:_PAGE] if row[0] is not None]),
@@ -161,6 +204,56 @@ def _search_by_removal(session: Session, actor: Actor, query: BankQuery) -> Bank
         total=min(total, _COUNT_CAP),
         total_is_lower_bound=total > _COUNT_CAP,
     )
+
+
+_USERS: Any = User.__table__  # type: ignore[attr-defined]
+# SQLite: a text with at most this many matches in the whole FTS table drives the query
+# from those matches (each looked up by id); a rare name costs a few lookups.
+_FTS_DRIVE_MAX = 3000
+# Otherwise the range's first _PROBE_ROWS rows are tested: at least _DENSE_HITS matches
+# among them ("son", "an"): the range is walked, each row tested, until the count is
+# full; fewer: the range's index (which holds the ids) is walked and each id tested
+# against the set of FTS matches, built once.
+_PROBE_ROWS = 1000
+_DENSE_HITS = 125
+
+
+def _range_text(session: Session, text: str, conditions: list[Any]) -> tuple[Any, list[Any]]:
+    """(FROM clause, conditions) for users within `conditions` whose document holds `text`.
+
+    PostgreSQL's planner combines the range and the trigram GIN index itself. On SQLite
+    the FTS5 table and the range index cannot be combined by the planner, so the service
+    picks one of three shapes by what two small reads show (see _FTS_DRIVE_MAX).
+    """
+    connection = session.connection()
+    dialect = connection.dialect.name
+    row_test = doc_contains(dialect, text)
+    if dialect != "sqlite" or not sqlite_fts_available(connection):
+        return _USERS, [row_test]
+    fts, matched = fts_match(text)
+    few = session.execute(
+        sa_select(func.count()).select_from(
+            sa_select(fts.c.rowid).where(matched).limit(_FTS_DRIVE_MAX + 1).subquery()
+        )
+    ).scalar_one()
+    if few <= _FTS_DRIVE_MAX:
+        # "+rowid": the FTS table drives; each match is looked up by id, then tested.
+        rowid: Any = literal_column(f"+{search_ddl.SQLITE_FTS_TABLE}.rowid")
+        return fts.join(_USERS, _USERS.c.id == rowid), [matched]
+    probe = (
+        sa_select(*(_USERS.c[n] for n in ("first_name", "last_name", "username", "email")))
+        .where(*conditions)
+        .order_by(col(User.removed_at).desc(), col(User.id).desc())
+        .limit(_PROBE_ROWS)
+        .subquery("probe")
+    )
+    hits = session.execute(
+        sa_select(func.count()).select_from(probe).where(doc_contains(dialect, text, "probe."))
+    ).scalar_one()
+    if hits >= _DENSE_HITS:
+        return _USERS, [row_test]
+    # "+id": never a reason to read by id; the range index is walked and each id tested.
+    return _USERS, [literal_column("+users.id").in_(sa_select(fts.c.rowid).where(matched))]
 
 
 def _encode(row: Any) -> str:

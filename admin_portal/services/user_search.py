@@ -49,6 +49,7 @@ from sqlalchemy import (
     union,
 )
 from sqlalchemy import column as sa_column
+from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlmodel import Session
 
 from admin_portal.auth.permissions import Actor
@@ -426,6 +427,37 @@ def _case_variants(text: str, limit: int) -> list[str] | None:
     return variants
 
 
+def doc_contains(
+    dialect: str, text: str, prefix: str = "users.", *, stored: bool = False
+) -> ColumnElement[bool]:
+    """The search document of a row (columns qualified by `prefix`) contains `text`.
+
+    `text` is cleaned (see clean_text) and has at least TRIGRAM_MIN characters. On
+    PostgreSQL, stored: the generated `search_doc` column, which the trigram GIN indexes
+    serve (`prefix` must then be a users table); otherwise the same document spelt out
+    over the columns, which a walk along a covering index tests without a heap visit. On
+    SQLite a row test (LIKE per case spelling of the non-ASCII letters, or GLOB), which
+    the FTS5 table can replace (see fts_match).
+    """
+    if dialect == "postgresql":
+        doc: ColumnElement[str] = literal_column(
+            f"{prefix}{search_ddl.PG_SEARCH_COLUMN}" if stored else search_ddl.pg_search_doc(prefix)
+        )
+        return doc.like(f"%{_like_escape(text.lower())}%", escape="\\")
+    doc = literal_column(search_ddl.sqlite_search_doc(prefix))
+    variants = _case_variants(text, 8)
+    if variants is None:  # many non-ASCII letters: spell each letter as [xX]
+        return doc.op("GLOB")(_glob_pattern(text))
+    return or_(*(doc.like(f"%{_like_escape(v)}%", escape="\\") for v in variants))
+
+
+def fts_match(text: str) -> tuple[Any, ColumnElement[bool]]:
+    """SQLite: (the FTS5 trigram table, its MATCH clause for the substring `text`)."""
+    fts = table(search_ddl.SQLITE_FTS_TABLE, sa_column("rowid"))
+    phrase = '"' + text.replace('"', '""') + '"'
+    return fts, literal_column(search_ddl.SQLITE_FTS_TABLE).op("MATCH")(phrase)
+
+
 def _prefix_ranges(prefix: str, *, fold_all: bool) -> list[tuple[str, str]]:
     """[lo, hi) byte-order ranges equal to "starts with `prefix`", case-insensitively.
 
@@ -498,9 +530,16 @@ class _Search:
         connection = session.connection()
         self.dialect = connection.dialect.name
         self.fts = self.dialect == "sqlite" and search_ddl.sqlite_fts_available(connection)
+        # The narrow id-keyed index covers scope and name sort, not the filter columns.
+        self.key_index = (
+            self.fts
+            and not (q.user_type or q.email_state)
+            and search_ddl.sqlite_key_index_available(connection)
+        )
         self.users: Any = cast(Any, User).__table__
         self.u = _Columns(get=lambda n: self.users.c[n], prefix="users.")
         self.cursor = decode_cursor(actor, q)
+        self.early_page: list[Any] | None = None
         self.after = None if self.cursor is None else self.cursor.after
         text = q.text
         self.numeric = (
@@ -550,25 +589,16 @@ class _Search:
             clauses.append(and_(key.is_not(None), verified.is_(None)))
         return clauses
 
-    def text_match(self, c: _Columns, *, row_test: bool = False) -> list[ColumnElement[bool]]:
-        """The text predicate (on PostgreSQL it is also what the GIN index serves)."""
+    def text_match(
+        self, c: _Columns, *, row_test: bool = False, stored: bool = False
+    ) -> list[ColumnElement[bool]]:
+        """The text predicate. stored (c is users): on PostgreSQL the GIN-indexed column."""
         if not self.q.text:
             return []
         numeric = [] if self.numeric is None else [c.get("numeric_id") == self.numeric]
         if not self.trigram:
             return [or_(self._prefix_match(c, row_test=row_test), *numeric)]
-        match: ColumnElement[bool]
-        if self.dialect == "postgresql":
-            doc: ColumnElement[str] = literal_column(search_ddl.pg_search_doc(c.prefix))
-            match = doc.like(f"%{_like_escape(self.q.text.lower())}%", escape="\\")
-        else:
-            doc = literal_column(search_ddl.sqlite_search_doc(c.prefix))
-            variants = _case_variants(self.q.text, 8)
-            if variants is None:  # many non-ASCII letters: spell each letter as [xX]
-                match = doc.op("GLOB")(_glob_pattern(self.q.text))
-            else:
-                match = or_(*(doc.like(f"%{_like_escape(v)}%", escape="\\") for v in variants))
-        return [or_(match, *numeric)]
+        return [or_(doc_contains(self.dialect, self.q.text, c.prefix, stored=stored), *numeric)]
 
     def _prefix_options(self, c: _Columns, *, row_test: bool) -> list[ColumnElement[bool]]:
         """One byte-order range per column and case spelling: "starts with", each indexed."""
@@ -631,31 +661,37 @@ class _Search:
         ).limit(literal_column(str(cap + 1)))
         return self._scalar(select(func.count()).select_from(inner.subquery("c")))
 
-    def _matches(self) -> Select[Any]:
-        """Every matching row, found through the text index where there is one."""
+    def _matches(self, *, key_lookup: bool = False) -> Select[Any]:
+        """Every matching row, found through the text index where there is one.
+
+        key_lookup: the caller reads no more than search_ddl.SQLITE_KEY_COLUMNS, so on
+        SQLite each FTS match may be looked up in that narrow index instead of the table.
+        """
         u = self.u
         where = [*self.scope(u), *self.filters(u)]
         columns = [self.users.c[n] for n in _COLUMNS]
         if self.fts and self.trigram:
-            fts = table(search_ddl.SQLITE_FTS_TABLE, sa_column("rowid"))
-            phrase = '"' + self.q.text.replace('"', '""') + '"'
-            matched = literal_column(search_ddl.SQLITE_FTS_TABLE).op("MATCH")(phrase)
+            fts, matched = fts_match(self.q.text)
             if self.numeric is None:
                 # "+rowid" keeps SQLite from probing the FTS table once per user row: it
                 # must read the matches and look each user up, stopping at any LIMIT.
                 rowid: ColumnElement[int] = literal_column(f"+{search_ddl.SQLITE_FTS_TABLE}.rowid")
-                return (
+                stmt = (
                     select(*columns)
                     .select_from(fts)
                     .join(self.users, self.users.c.id == rowid)
                     .where(matched, *where)
                 )
+                if key_lookup and self.key_index:
+                    hint = f"INDEXED BY {search_ddl.SQLITE_KEY_INDEX}"
+                    stmt = stmt.with_hint(self.users, hint, "sqlite")
+                return stmt
             by_text = select(fts.c.rowid).where(matched)
             either = or_(self.users.c.id.in_(by_text), self.users.c.numeric_id == self.numeric)
             return select(*columns).where(either, *where)
         # PostgreSQL: the GIN index serves text_match; prefixes use the prefix indexes.
         # SQLite without the FTS table (create_all in unit tests): a row-by-row test.
-        return select(*columns).where(*where, *self.text_match(u))
+        return select(*columns).where(*where, *self.text_match(u, stored=True))
 
     def count(self) -> _Count:
         """How many rows match, bounded at COUNT_CAP; the method depends on the scope's size."""
@@ -687,15 +723,36 @@ class _Search:
                     return _Count(COUNT_CAP, True, small_scope=False, probe_hits=probe_hits)
         if self.q.text and not self.trigram:
             n = self._prefix_count()
+        elif probe_hits <= self.q.page_size and (self.dialect != "sqlite" or self._narrow()):
+            # The probe did not find a page, and too few matches for a walk to find one: the
+            # page will come from the text index, which then reads every match anyway. So
+            # one statement gives both page and count where the count would read them all
+            # too: PostgreSQL's bitmap scan does, and so does SQLite when most FTS5 matches
+            # lie outside the scope. Otherwise the FTS5 count stops after COUNT_CAP + 1.
+            self.early_page = self._matched_page(counted=True)
+            n = self.early_page[0].matches if self.early_page else 0
         else:
             # OFFSET 0: planned for all matches (text or filter index), not as an index walk
             # in some order; the LIMIT of the count then stops it after COUNT_CAP + 1 rows.
             # On SQLite with FTS5 the matches stream from the FTS table: that stops early too.
-            fenced = self._matches().with_only_columns(self.users.c.id).offset(literal_column("0"))
+            fenced = (
+                self._matches(key_lookup=True)
+                .with_only_columns(self.users.c.id)
+                .offset(literal_column("0"))
+            )
             n = self._bounded_count(
                 select(literal_column("1")).select_from(fenced.subquery("m")), COUNT_CAP
             )
         return _Count(min(n, COUNT_CAP), n > COUNT_CAP, small_scope=False, probe_hits=probe_hits)
+
+    def _narrow(self) -> bool:
+        """Is the scope a small part of its organisation's users (so of the FTS5 table)?"""
+        return (
+            self.q.status == UserStatus.REMOVED.value
+            or not self.actor.is_head_admin
+            or self.q.company_id is not None
+            or self.q.unit_id is not None
+        )
 
     def _prefix_count(self) -> int:
         """Matches of a 1–2 character prefix, counted no further than COUNT_CAP + 1.
@@ -723,6 +780,8 @@ class _Search:
 
     def page(self, count: _Count) -> list[Any]:
         """page_size + 1 rows after the cursor (the extra row says there is a next page)."""
+        if self.early_page is not None:
+            return self.early_page  # the count's statement made the page too
         u = self.u
         wanted = self.q.page_size + 1
         if count.small_scope or self.everything_matches:
@@ -743,15 +802,56 @@ class _Search:
                 rows, complete = self._window_page(max(budget, PROBE_ROWS))
                 if complete:
                     return rows
+        if self.q.text and not self.trigram:
+            return self._prefix_page()  # a few short index reads, wherever the matches lie
         # Few matches, or many that lie beyond a walk (bunched further on in the sort order,
         # like a common surname): the text index produces every match after the cursor.
         return self._matched_page()
 
-    def _matched_page(self) -> list[Any]:
+    def _prefix_page(self) -> list[Any]:
+        """A 1–2 character search: the best page_size + 1 of each prefix range's own first
+        page_size + 1 in sort order (and the numeric id's row).
+
+        Every match lies in some range, so the merged page is exact. Each range is one
+        index read: along the org ordering index for the last name sorted by name, through
+        the prefix indexes that carry the name (migration 0006) otherwise, sorting only
+        that range's keys. Never every match's row, as one OR over the ranges would.
+        """
+        u = self.u
+        wanted = self.q.page_size + 1
+        keys = ["id", *(n for n in _SORT_COLUMNS[self.q.sort] if n != "id")]
+        options = self._prefix_options(u, row_test=False)
+        if self.numeric is not None:
+            options.append(self.users.c.numeric_id == self.numeric)
+        branches = []
+        for option in options:
+            matching = select(*(self.users.c[n] for n in keys)).where(
+                *self.scope(u), *self.filters(u), option, *self.keyset(u)
+            )
+            if self.dialect == "postgresql":
+                # Its ranges are "C"-collated, its orderings not: unfenced, the planner
+                # walks an ordering index hoping for the LIMIT, through every row when a
+                # range is empty ("LA"). Fenced, the range is read from its prefix index.
+                fenced = matching.offset(literal_column("0")).subquery()
+                fc = _Columns(get=lambda n, f=fenced: f.c[n], prefix="")  # type: ignore[misc]
+                matching = select(*(fenced.c[n] for n in keys))
+                ordered = matching.order_by(*self.order_by(fc))
+            else:
+                ordered = matching.order_by(*self.order_by(u))
+            branch = ordered.limit(literal_column(str(wanted))).subquery()
+            branches.append(select(*(branch.c[n] for n in keys)))
+        merged = union(*branches).subquery("m")
+        return self._finish_keys(merged)
+
+    def _matched_page(self, *, counted: bool = False) -> list[Any]:
         # The FTS join is driven by the FTS table already ("+rowid"); it needs no fence.
         fence = not (self.fts and self.trigram and self.numeric is None)
         return self._finish(
-            self._matches().where(*self.keyset(self.u)), self.u, fenced=True, fence=fence
+            self._matches(key_lookup=self.q.sort == "name").where(*self.keyset(self.u)),
+            self.u,
+            fenced=True,
+            fence=fence,
+            counted=counted,
         )
 
     def _window(self, budget: int, *, from_cursor: bool) -> tuple[Select[Any], _Columns, bool]:
@@ -804,7 +904,13 @@ class _Search:
         return rows, reaches_end or len(rows) > self.q.page_size
 
     def _finish(
-        self, stmt: Select[Any], c: _Columns, *, fenced: bool = False, fence: bool = True
+        self,
+        stmt: Select[Any],
+        c: _Columns,
+        *,
+        fenced: bool = False,
+        fence: bool = True,
+        counted: bool = False,
     ) -> list[Any]:
         """The first page_size + 1 rows of `stmt` in sort order, company and unit names joined.
 
@@ -812,24 +918,40 @@ class _Search:
         filter index), not as an ordered index walk the planner would stop early: OFFSET 0
         keeps both databases from merging it into the ordered outer query. Only the sort key
         of each match is carried into the sort; whole rows are read for one page only.
+        counted (fenced only): each row also carries `matches`, the number of all matches.
         """
-        u = self.u
         limit = self.q.page_size + 1
         if fenced:  # stmt selects from users
             keys = [
                 self.users.c.id,
                 *(self.users.c[n] for n in _SORT_COLUMNS[self.q.sort] if n != "id"),
             ]
+            if counted:
+                keys.append(func.count().over().label("matches"))
             keyed = stmt.with_only_columns(*keys)
-            m = (keyed.offset(literal_column("0")) if fence else keyed).subquery("m")
-            mc = _Columns(get=lambda n: m.c[n], prefix="m.")
-            top = select(m.c.id).order_by(*self.order_by(mc)).limit(limit).subquery("top")
-            source: Any = self.users.join(top, top.c.id == self.users.c.id)
-            rows_from = u
-        else:
-            page = stmt.order_by(*self.order_by(c)).limit(limit).subquery("p")
-            source = page
-            rows_from = _Columns(get=lambda n: page.c[n], prefix="p.")
+            return self._finish_keys(
+                (keyed.offset(literal_column("0")) if fence else keyed).subquery("m"),
+                counted=counted,
+            )
+        page = stmt.order_by(*self.order_by(c)).limit(limit).subquery("p")
+        return self._named(page, _Columns(get=lambda n: page.c[n], prefix="p."))
+
+    def _finish_keys(self, m: Any, *, counted: bool = False) -> list[Any]:
+        """The first page_size + 1 of `m` (id and sort key of each match) in sort order,
+        each then read whole. counted: `m` also has `matches`, carried into each row."""
+        mc = _Columns(get=lambda n: m.c[n], prefix="m.")
+        top_columns = [m.c.id, *([m.c.matches] if counted else [])]
+        top = (
+            select(*top_columns)
+            .order_by(*self.order_by(mc))
+            .limit(self.q.page_size + 1)
+            .subquery("top")
+        )
+        source = self.users.join(top, top.c.id == self.users.c.id)
+        return self._named(source, self.u, extra=[top.c.matches] if counted else [])
+
+    def _named(self, source: Any, rows_from: _Columns, extra: Sequence[Any] = ()) -> list[Any]:
+        """The page's rows from `source` in sort order, company and unit names joined."""
         company: Any = cast(Any, Company).__table__
         unit: Any = cast(Any, Unit).__table__
         named = (
@@ -837,6 +959,7 @@ class _Search:
                 *(rows_from.get(n) for n in _COLUMNS),
                 company.c.name.label("company_name"),
                 unit.c.name.label("unit_name"),
+                *extra,
             )
             .select_from(source)
             .join(company, company.c.id == rows_from.get("company_id"))
@@ -844,6 +967,16 @@ class _Search:
             .order_by(*self.order_by(rows_from))
         )
         return list(self.session.execute(named).all())
+
+
+def _sqlite_from_hint(compiler: Any, table: Any, text: str | None) -> str | None:
+    return text
+
+
+# SQLAlchemy renders `select().with_hint(table, text, "sqlite")` only for dialects whose
+# compiler places table hints; SQLite's does not, although SQLite has one ("INDEXED BY",
+# right after the table name). Only this module passes SQLite hints.
+setattr(SQLiteCompiler, "get_from_hint_text", _sqlite_from_hint)  # noqa: B010
 
 
 def _glob_pattern(text: str) -> str:

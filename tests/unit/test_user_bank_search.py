@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from admin_portal.auth.permissions import Actor, load_actor
 from admin_portal.models import Role, User, UserStatus
+from admin_portal.models.search_ddl import ensure_search_structures
+from admin_portal.services import user_bank_search
 from admin_portal.services.errors import NotFound
 from admin_portal.services.user_bank_search import BankQuery, list_removers, search_bank
 from tests.support.factories import grant, make_company, make_org, make_user
@@ -166,3 +169,50 @@ def test_text_within_a_date_range_matches_swedish_letters_in_any_case(
         query=BankQuery(text=typed, removed_from=date(2031, 1, 1)),
     )
     assert [r.username for r in page.rows] == ["x.y"]
+
+
+# --------------------------------------------------------------------------- range + text shapes
+
+
+@pytest.mark.parametrize(
+    "shape",
+    ["no-fts", "fts-driven", "dense-walk", "id-membership"],
+)
+@pytest.mark.parametrize("typed", ["borta1", "BORTA2", "åsa", "Öberg", "sa Ö", "orta0", "zzz"])
+def test_every_range_text_shape_finds_the_same_rows(
+    session: Session,
+    engine: Engine,
+    w: World,
+    monkeypatch: pytest.MonkeyPatch,
+    shape: str,
+    typed: str,
+) -> None:
+    """The service picks how a text is combined with a removal range (FTS-driven, a tested
+    walk, ids tested against the FTS matches); each gives the oracle's rows and count."""
+    person = make_user(session, w.company, username="x.y", first_name="Åsa", last_name="Öberg")
+    person.status, person.removed_at, person.removed_by_id = UserStatus.REMOVED, DAY0, w.head.id
+    session.add(person)
+    session.commit()
+    if shape != "no-fts":
+        ensure_search_structures(engine)
+    if shape in ("dense-walk", "id-membership"):
+        monkeypatch.setattr(user_bank_search, "_FTS_DRIVE_MAX", 0)
+        monkeypatch.setattr(user_bank_search, "_DENSE_HITS", 1 if shape == "dense-walk" else 10**6)
+    monkeypatch.setattr(user_bank_search, "_PAGE", 4)
+    monkeypatch.setattr(user_bank_search, "_COUNT_CAP", 6)
+    needle = typed.casefold()
+    expected = sorted(
+        (
+            u
+            for u in [*w.banked, person]
+            if needle in f"{u.first_name} {u.last_name}".casefold() or needle in u.username
+        ),
+        key=lambda u: (u.removed_at, u.id),
+        reverse=True,
+    )
+    actor = w.actor(session, w.head)
+    query = BankQuery(text=typed, removed_from=date(2031, 1, 1), removed_to=date(2031, 2, 28))
+    first = search_bank(session, actor=actor, query=query)
+    assert first.total == min(len(expected), 6)
+    assert first.total_is_lower_bound == (len(expected) > 6)
+    assert _all_pages(session, actor, query) == [u.username for u in expected]

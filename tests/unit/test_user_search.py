@@ -21,7 +21,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from admin_portal.auth.permissions import Actor, load_actor
-from admin_portal.models import Company, Organisation, Role, Unit, User, require_id
+from admin_portal.db import make_engine
+from admin_portal.models import Company, Organisation, Role, Unit, User, require_id, search_ddl
 from admin_portal.models.search_ddl import ensure_search_structures, sqlite_fts_available
 from admin_portal.services import user_search
 from admin_portal.services.errors import PermissionDenied
@@ -552,3 +553,42 @@ def test_the_fts_table_follows_inserts_and_renames(engine: Engine, session: Sess
 
 def test_without_the_fts_table_the_search_falls_back_to_a_scan(session: Session) -> None:
     assert not sqlite_fts_available(session.connection())
+
+
+def test_fts_matches_are_looked_up_in_the_narrow_key_index(
+    engine: Engine, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Migration 0006's id-keyed index (also built by ensure_search_structures) serves the
+    FTS lookups when it covers the query; with filters, or without the index, the table."""
+    ensure_search_structures(engine)
+    monkeypatch.setattr(user_search, "SMALL_SCOPE", 1)  # use the FTS table, not a scan
+    monkeypatch.setattr(user_search, "PROBE_ROWS", 1)
+    world = build_world(session)
+    statements: list[str] = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def record(_conn, _cursor, statement, *_args):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    hint = f"INDEXED BY {search_ddl.SQLITE_KEY_INDEX}"
+    try:
+        for typed in ("berg", "ÖBERG", "åsa"):
+            statements.clear()
+            q = UserQuery(text=typed, page_size=2)
+            assert_search(session, world, world.head, q, page_size=2)
+            assert any(hint in st for st in statements), statements
+        statements.clear()
+        assert_search(session, world, world.head, UserQuery(text="berg", user_type="employee"))
+        assert not any(hint in st for st in statements)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    session.commit()
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"DROP INDEX {search_ddl.SQLITE_KEY_INDEX}")
+    other = make_engine(str(engine.url))  # detected per engine
+    try:
+        with Session(other) as fresh:
+            assert not search_ddl.sqlite_key_index_available(fresh.connection())
+            assert_search(fresh, world, world.head, UserQuery(text="berg"))
+    finally:
+        other.dispose()
