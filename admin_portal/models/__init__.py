@@ -3,6 +3,17 @@
 from admin_portal.models.audit import AuditEvent
 from admin_portal.models.base import require_id, utcnow
 from admin_portal.models.care import CareLink
+from admin_portal.models.invitation import (
+    CostCentre,
+    CreditEntry,
+    Invitation,
+    InvitationAdminUnit,
+    InvitationRole,
+    InvitationStatus,
+    Service,
+    ServiceOrder,
+    SupportNotification,
+)
 from admin_portal.models.jobs import BackgroundJob, JobKind, JobStatus
 from admin_portal.models.outbox import OutboxMessage, OutboxStatus
 from admin_portal.models.security import LoginSession, LoginThrottle, Token, TokenPurpose
@@ -17,6 +28,15 @@ from admin_portal.models.user_import import (
 )
 
 __all__ = [
+    "CostCentre",
+    "CreditEntry",
+    "Invitation",
+    "InvitationAdminUnit",
+    "InvitationRole",
+    "InvitationStatus",
+    "Service",
+    "ServiceOrder",
+    "SupportNotification",
     "APPLYING_OUTCOMES",
     "BackgroundJob",
     "ImportOutcome",

@@ -80,6 +80,7 @@ class User(SQLModel, table=True):
 
 class Role(StrEnum):
     HEAD_ADMIN = "head_admin"  # huvudadministratör: the whole organisation
+    SUPPORT = "support"  # kundtjänst (platform staff): the support inbox of every organisation
     ADMIN = "admin"  # administratör: the companies/units named on the assignment rows
 
 

@@ -20,6 +20,11 @@ from admin_portal.models import (
     require_id,
     utcnow,
 )
+from admin_portal.services.demo_catalogue import (
+    seed_area_manager,
+    seed_catalogue,
+    seed_support_desk,
+)
 from admin_portal.validation.identifiers import email_key, username_key
 
 DEMO_ORGANISATION = "Demo Omsorg"
@@ -181,6 +186,14 @@ def seed_demo(session: Session, *, password: str) -> bool:
             )
         )
     session.flush()
+    seed_catalogue(session, organisation=org)
+    seed_area_manager(
+        session,
+        company=companies[0],
+        units=[units["Hemtjänst Centrum"], units["Hemtjänst Väster"]],
+        password_hash=password_hash,
+    )
+    seed_support_desk(session, password_hash=password_hash)
     _seed_other_organisation(session)
     return True
 
