@@ -35,7 +35,10 @@ def _demo_password() -> str:
 
 
 def _print_demo_credentials(password: str) -> None:
-    print("\n  Demo: log in as 'huvudadmin' (head admin) or 'enhetsadmin' (unit admin)")
+    print(
+        "\n  Demo: log in as 'huvudadmin' (head admin), 'enhetsadmin' (unit admin),"
+        " 'omradeschef' (admin of two units) or 'kundtjanst' (support desk)"
+    )
     print(f"  Lösenord/password: {password}\n", flush=True)
 
 

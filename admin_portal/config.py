@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     # Resend's batch endpoint takes at most 100 mails per call.
     mail_batch_size: int = Field(default=100, ge=1, le=100)
     verify_email_link_hours: int = 72
+    # Min organisation (F4.8): how long an invitation link stays valid; a resend restarts it.
+    invitation_link_hours: int = 72
     # Bulk verification skips people who got a verification mail this recently.
     verification_resend_hours: int = 24
     # Uploaded import files are refused above these limits, before any parsing.

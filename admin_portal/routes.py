@@ -14,6 +14,10 @@ USER_NEW = "/anvandare/ny"
 USER_IMPORT = "/anvandare/import"
 USER_PROFILE = "/anvandare/[user_id]"
 ORGANISATION = "/min-organisation"
+ORGANISATION_INVITE = "/min-organisation/bjud-in"
+# The invitee's link (F4.8); the page is the invitee side (helper E).
+INVITATION = "/inbjudan"
+SUPPORT_INBOX = "/kundtjanst"
 PROPERTIES = "/boenden"
 CONTACT_CENTRE = "/kontaktcenter"
 USER_BANK = "/anvandarbanken"
@@ -69,3 +73,12 @@ def users_export_url(fmt: str, params: dict[str, str]) -> str:
 
 def import_report_url(import_id: int) -> str:
     return API_IMPORT_REPORT.replace("{import_id:int}", str(import_id))
+
+
+def organisation_unit(unit_id: int, path: str = ORGANISATION) -> str:
+    """Min organisation (or its invite form) for one unit: the switcher's choice is in the URL."""
+    return f"{path}?{urlencode({'enhet': unit_id})}"
+
+
+def invitation_link_path(raw_token: str) -> str:
+    return f"{INVITATION}?{urlencode({'token': raw_token})}"

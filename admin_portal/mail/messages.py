@@ -8,6 +8,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from admin_portal import routes
 from admin_portal.config import get_settings
 from admin_portal.i18n import normalise_language, t
 
@@ -113,4 +114,56 @@ def verify_email_message(*, lang: str, name: str, email: str, raw_token: str) ->
         body=t("mail.verify.body", lang, email=email, hours=settings.verify_email_link_hours),
         action_key="mail.verify.action",
         link=settings.link(verify_email_path(raw_token)),
+    )
+
+
+# Min organisation (F4.8). The invitee has no user row yet: the mail carries the invitation's
+# own token, and the link path lives in routes (the invitee's page is /inbjudan).
+INVITATION_KIND = "invitation"
+SUPPORT_CASE_KIND = "support_case"
+
+
+def invitation_path(raw_token: str) -> str:
+    return routes.invitation_link_path(raw_token)
+
+
+def invitation_message(
+    *, lang: str, name: str, inviter: str, organisation: str, services: str, raw_token: str
+) -> Message:
+    """The invitation to create an account; `services` is the ordered services, comma-separated."""
+    settings = get_settings()
+    lang = normalise_language(lang)
+    body = t(
+        "mail.invitation.body",
+        lang,
+        inviter=inviter,
+        organisation=organisation,
+        hours=settings.invitation_link_hours,
+    )
+    if services:
+        body += " " + t("mail.invitation.services", lang, services=services)
+    return _action_mail(
+        kind=INVITATION_KIND,
+        lang=lang,
+        name=name,
+        subject_key="mail.invitation.subject",
+        body=body,
+        action_key="mail.invitation.action",
+        link=settings.link(invitation_path(raw_token)),
+    )
+
+
+def support_case_message(*, organisation: str, person: str, services: str) -> Message:
+    """Kundtjänst's notice of a new case (F4.8). The case text stays in the portal, not in mail."""
+    settings = get_settings()
+    return _action_mail(
+        kind=SUPPORT_CASE_KIND,
+        lang="sv",
+        name=t("mail.support_case.recipient", "sv"),
+        subject_key="mail.support_case.subject",
+        body=t(
+            "mail.support_case.body", "sv", organisation=organisation, person=person, services=services
+        ),
+        action_key="mail.support_case.action",
+        link=settings.link(routes.SUPPORT_INBOX),
     )
