@@ -243,14 +243,31 @@ def _sniff_delimiter(text: str) -> str:
     return ","
 
 
+# An .xlsx is a zip: 20 MB of upload can inflate to gigabytes. Real sheets compress about
+# 10:1, so this allows a full-size file while refusing a bomb before anything inflates.
+XLSX_MAX_INFLATE_RATIO = 40
+
+
+def _refuse_zip_bomb(data: bytes) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            inflated = sum(entry.file_size for entry in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise SpreadsheetError("spreadsheet.xlsx_unreadable") from None
+    if inflated > max(len(data), 1024 * 1024) * XLSX_MAX_INFLATE_RATIO:
+        raise SpreadsheetError("spreadsheet.xlsx_unreadable")
+
+
 def _xlsx_records(data: bytes) -> Iterator[tuple[int, list[str]]]:
     # openpyxl is imported here: only imports need it, and it is slow to import.
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    _refuse_zip_bomb(data)
     try:
         # read_only streams rows (bounded memory); data_only gives what Excel last showed
-        # for a formula instead of the formula's text.
+        # for a formula instead of the formula's text. With defusedxml installed (a
+        # dependency), openpyxl refuses entity-expansion ("billion laughs") documents.
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
         raise SpreadsheetError("spreadsheet.xlsx_unreadable") from None

@@ -202,3 +202,43 @@ def test_xlsx_export_round_trips_and_holds_no_formula() -> None:
 def test_headers_in_both_languages() -> None:
     assert headers("sv")[0] == "Användarnamn" and "E-post" in headers("sv")
     assert headers("en")[0] == "Username" and "E-mail" in headers("en")
+
+
+def test_an_xlsx_zip_bomb_is_refused_before_it_inflates() -> None:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"<" + b"a" * 200_000_000)
+    with pytest.raises(SpreadsheetError) as refused:
+        read_sheet(filename="bomb.xlsx", data=buffer.getvalue())
+    assert refused.value.key == "spreadsheet.xlsx_unreadable"
+
+
+def test_an_xlsx_with_entity_expansion_is_refused() -> None:
+    import io
+    import zipfile
+
+    from openpyxl import Workbook
+
+    source = io.BytesIO()
+    book = Workbook()
+    book.active.append(["Användarnamn", "E-post"])
+    book.save(source)
+    laughs = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol2;</t></is></c></row>'
+        b"</sheetData></worksheet>"
+    )
+    poisoned = io.BytesIO()
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(poisoned, "w") as copy:
+        for entry in original.infolist():
+            data = original.read(entry.filename)
+            copy.writestr(entry, laughs if entry.filename == "xl/worksheets/sheet1.xml" else data)
+    with pytest.raises(SpreadsheetError) as refused:
+        read_sheet(filename="lol.xlsx", data=poisoned.getvalue())
+    # Refused as a document (defusedxml), not read with the entities expanded.
+    assert refused.value.key == "spreadsheet.xlsx_unreadable"
