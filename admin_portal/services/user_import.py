@@ -46,7 +46,7 @@ from admin_portal.models import (
 )
 from admin_portal.services import jobs
 from admin_portal.services.audit import record_event
-from admin_portal.services.email_address import assign_email
+from admin_portal.services.email_address import assign_email, void_verification_links
 from admin_portal.services.errors import NotFound, PermissionDenied, ServiceError
 from admin_portal.services.spreadsheets import IMPORT_COLUMNS, SpreadsheetError, read_sheet
 from admin_portal.validation.email import normalise_email
@@ -659,8 +659,10 @@ def _apply_rows(
         # One savepoint for the chunk: the checks above make a conflict rare (only a
         # writer racing this step), and one savepoint per row would cost more than the rows.
         with session.begin_nested():
+            # One UPDATE voids the chunk's verification links (was one per user).
+            void_verification_links(session, user_ids=[u.id for _, u in ready if u.id])
             for row, user in ready:
-                assign_email(session, user=user, email=row.address)
+                assign_email(session, user=user, email=row.address, links_voided=True)
                 user.updated_at = now
             session.flush()
     except IntegrityError:
