@@ -18,6 +18,8 @@ ORGANISATION_INVITE = "/min-organisation/bjud-in"
 # The invitee's link (F4.8); the page is the invitee side (helper E).
 INVITATION = "/inbjudan"
 SUPPORT_INBOX = "/kundtjanst"
+# Where an invited person lands after creating their account (F4.8).
+MY_SERVICES = "/mina-tjanster"
 PROPERTIES = "/boenden"
 CONTACT_CENTRE = "/kontaktcenter"
 USER_BANK = "/anvandarbanken"

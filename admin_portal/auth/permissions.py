@@ -23,6 +23,9 @@ class Actor:
     unit_ids: frozenset[int] = field(default_factory=frozenset)
     # A grant that lets an admin reveal a masked personnummer (head admins always may).
     may_reveal_national_id: bool = False
+    # Kundtjänst (platform staff): reads the support inbox of every organisation (F4.8).
+    # Not an admin of anything: is_admin stays False unless other grants say otherwise.
+    is_support: bool = False
 
     @property
     def is_admin(self) -> bool:
@@ -58,6 +61,7 @@ def load_actor(session: Session, user_id: int) -> Actor | None:
         company_ids=company_ids,
         unit_ids=frozenset(_with_descendants(session, direct_units, user.organisation_id)),
         may_reveal_national_id=is_head or any(g.may_reveal_national_id for g in grants),
+        is_support=any(g.role == Role.SUPPORT for g in grants),
     )
 
 

@@ -31,10 +31,23 @@ def sidebar() -> rx.Component:
     return rx.el.nav(
         rx.text(tx("app.name"), size="4", weight="bold", margin_bottom="1em"),
         rx.el.ul(
-            *[_nav_link(href, key) for href, key in NAV_ITEMS[:2]],
-            # F0.4: the user bank is for head administrators only.
-            rx.cond(SessionState.is_head_admin, _nav_link(routes.USER_BANK, "nav.user_bank")),
-            *[_nav_link(href, key) for href, key in NAV_ITEMS[2:]],
+            # Support staff use this shell for their inbox but administer nothing.
+            rx.cond(
+                SessionState.is_admin,
+                rx.fragment(
+                    *[_nav_link(href, key) for href, key in NAV_ITEMS[:2]],
+                    # F0.4: the user bank is for head administrators only.
+                    rx.cond(
+                        SessionState.is_head_admin, _nav_link(routes.USER_BANK, "nav.user_bank")
+                    ),
+                    *[_nav_link(href, key) for href, key in NAV_ITEMS[2:]],
+                ),
+            ),
+            rx.cond(
+                SessionState.is_support,
+                _nav_link(routes.SUPPORT_INBOX, "nav.support_inbox"),
+            ),
+            _nav_link(routes.MY_SERVICES, "nav.my_services"),
             style={"listStyle": "none", "padding": 0, "display": "grid", "gap": "0.75em"},
         ),
         aria_label=tx("nav.main"),

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from admin_portal.i18n import (
+    acceptance_en,
+    acceptance_sv,
     en,
+    organisation_en,
+    organisation_sv,
     spreadsheet_en,
     spreadsheet_sv,
     sv,
@@ -15,8 +19,12 @@ from admin_portal.i18n import (
 
 SV: dict[str, str] = {**sv.MESSAGES, **validation_sv.MESSAGES, **verification_sv.MESSAGES}
 SV.update(spreadsheet_sv.MESSAGES)
+SV.update(organisation_sv.MESSAGES)
+SV.update(acceptance_sv.MESSAGES)
 EN: dict[str, str] = {**en.MESSAGES, **validation_en.MESSAGES, **verification_en.MESSAGES}
 EN.update(spreadsheet_en.MESSAGES)
+EN.update(organisation_en.MESSAGES)
+EN.update(acceptance_en.MESSAGES)
 
 LANGUAGES = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"

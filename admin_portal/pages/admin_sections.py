@@ -17,15 +17,6 @@ def index_page() -> rx.Component:
 
 
 @rx.page(
-    route=routes.ORGANISATION,
-    title="Min organisation – Adminportalen",
-    on_load=on_load(SessionState.require_admin),
-)
-def organisation_page() -> rx.Component:
-    return coming_soon("nav.organisation")
-
-
-@rx.page(
     route=routes.PROPERTIES,
     title="Boenden – Adminportalen",
     on_load=on_load(SessionState.require_admin),

@@ -29,6 +29,7 @@ def my_account_page() -> rx.Component:
             _row("my_account.username", SessionState.username),
             _row("my_account.email", SessionState.email),
         ),
+        rx.link(tx("nav.my_services"), href=routes.MY_SERVICES),
         rx.cond(
             SessionState.is_admin,
             rx.link(tx("nav.users"), href=routes.USERS),

@@ -112,7 +112,9 @@ def list_cost_centres(session: Session, *, actor: Actor) -> list[CostCentreOptio
     return [CostCentreOption(id=c.id or 0, label=f"{c.code} {c.name}") for c in rows]
 
 
-def cost_centre_in_org(session: Session, *, actor: Actor, cost_centre_id: object) -> CostCentre | None:
+def cost_centre_in_org(
+    session: Session, *, actor: Actor, cost_centre_id: object
+) -> CostCentre | None:
     """The active cost centre if it belongs to the actor's organisation; else None."""
     if isinstance(cost_centre_id, bool) or not isinstance(cost_centre_id, int):
         return None

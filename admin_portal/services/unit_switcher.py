@@ -46,7 +46,9 @@ def administered_units(session: Session, *, actor: Actor) -> list[UnitOption]:
         .order_by(col(Company.name), col(Unit.name), col(Unit.id))
     ).all()
     return [
-        UnitOption(id=unit.id or 0, name=unit.name, company_id=company.id or 0, company_name=company.name)
+        UnitOption(
+            id=unit.id or 0, name=unit.name, company_id=company.id or 0, company_name=company.name
+        )
         for unit, company in rows
         if unit_in_scope(actor, unit, company)
     ]

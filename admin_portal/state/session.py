@@ -16,6 +16,13 @@ from admin_portal.services.auth import SignedIn, end_session, resolve_session
 from admin_portal.services.organisation import describe_scope
 
 
+def _home_of(who: SignedIn) -> str:
+    """Admins start at Användare, support staff at their inbox, everyone else at Mitt konto."""
+    if who.actor.is_admin:
+        return routes.ADMIN_HOME
+    return routes.SUPPORT_INBOX if who.actor.is_support else routes.MY_ACCOUNT
+
+
 class SessionState(rx.State):
     """Base of every page state: the language and the signed-in person (display only)."""
 
@@ -27,6 +34,7 @@ class SessionState(rx.State):
     role_key: str = "role.standard"
     is_admin: bool = False
     is_head_admin: bool = False
+    is_support: bool = False
     organisation_name: str = ""
     scope_names: list[str] = []
     # The path whose on_load handlers have all run (tests and assistive tech can wait for it).
@@ -53,6 +61,7 @@ class SessionState(rx.State):
         self.email = who.email or ""
         self.is_admin = actor.is_admin
         self.is_head_admin = actor.is_head_admin
+        self.is_support = actor.is_support
         self.role_key = f"role.{actor.role}" if actor.role else "role.standard"
         self.organisation_name = scope.organisation_name
         self.scope_names = [] if actor.is_head_admin else scope.company_names + scope.unit_names
@@ -60,7 +69,7 @@ class SessionState(rx.State):
     def _forget(self) -> None:
         self.signed_in = False
         self.display_name = self.username = self.email = self.organisation_name = ""
-        self.is_admin = self.is_head_admin = False
+        self.is_admin = self.is_head_admin = self.is_support = False
         self.scope_names = []
 
     def _to_login(self) -> rx.event.EventSpec:
@@ -75,7 +84,7 @@ class SessionState(rx.State):
             return self._to_login()
         self._show(who)
         if not who.actor.is_admin:
-            return rx.redirect(routes.MY_ACCOUNT)
+            return rx.redirect(_home_of(who))
         return None
 
     @rx.event
@@ -85,7 +94,7 @@ class SessionState(rx.State):
         if who is None:
             return self._to_login()
         self._show(who)
-        return rx.redirect(routes.ADMIN_HOME if who.actor.is_admin else routes.MY_ACCOUNT)
+        return rx.redirect(_home_of(who))
 
     @rx.event
     def require_head_admin(self):
@@ -94,7 +103,7 @@ class SessionState(rx.State):
             return self._to_login()
         self._show(who)
         if not who.actor.is_head_admin:
-            return rx.redirect(routes.ADMIN_HOME if who.actor.is_admin else routes.MY_ACCOUNT)
+            return rx.redirect(_home_of(who))
         return None
 
     @rx.event

@@ -1,0 +1,147 @@
+"""Kundtjänst (/kundtjanst): new digital-treatment and therapy cases of every organisation (F4.8).
+
+Rendered only for support staff; to anyone else the page says "not found".
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from admin_portal import routes
+from admin_portal.components.i18n import tx
+from admin_portal.components.layout import admin_page, plain_page
+from admin_portal.pages.loading import on_load
+from admin_portal.state.session import SessionState
+from admin_portal.state.support_inbox import SupportInboxState as S
+
+_FILTER_STYLE = {
+    "padding": "0.35em 0.5em",
+    "borderRadius": "var(--radius-2)",
+    "border": "1px solid var(--gray-7)",
+    "background": "var(--color-background)",
+    "color": "var(--gray-12)",
+}
+
+
+def _status(row: rx.Var) -> rx.Component:
+    return rx.cond(
+        row["handled"],
+        rx.text(
+            tx("support.handled"), " ", row["handled_at"], " (", row["handled_by"], ")", size="2"
+        ),
+        rx.hstack(
+            rx.badge(tx("support.open"), color_scheme="amber", high_contrast=True),
+            rx.button(
+                tx("support.mark_handled"),
+                size="1",
+                variant="soft",
+                on_click=S.handle(row["id"]),
+                aria_label=tx("support.mark_handled"),
+            ),
+            align="center",
+            wrap="wrap",
+        ),
+    )
+
+
+def _row(row: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(row["created_at"], white_space="nowrap"),
+        rx.table.cell(row["organisation"]),
+        rx.table.row_header_cell(
+            rx.vstack(
+                rx.text(row["person"], weight="medium"),
+                rx.text(row["email"], size="2"),
+                rx.text(row["phone"], size="2"),
+                spacing="0",
+            )
+        ),
+        rx.table.cell(rx.cond(SessionState.lang == "en", row["service_en"], row["service_sv"])),
+        rx.table.cell(rx.text(row["details"], size="2", white_space="pre-wrap")),
+        rx.table.cell(_status(row)),
+    )
+
+
+def _pager() -> rx.Component:
+    return rx.hstack(
+        rx.button(
+            tx("support.previous"),
+            variant="soft",
+            disabled=S.page <= 1,
+            on_click=S.go_to_page(S.page - 1),
+        ),
+        rx.text(tx("support.page", page=S.page, pages=S.pages), size="2"),
+        rx.button(
+            tx("support.next"),
+            variant="soft",
+            disabled=S.page >= S.pages,
+            on_click=S.go_to_page(S.page + 1),
+        ),
+        align="center",
+        spacing="3",
+    )
+
+
+def _inbox() -> rx.Component:
+    return admin_page(
+        "support.title",
+        rx.vstack(
+            rx.text(tx("support.intro")),
+            rx.hstack(
+                rx.el.label(tx("support.show"), html_for="support-show"),
+                rx.el.select(
+                    rx.el.option(tx("support.show_open"), value="open"),
+                    rx.el.option(tx("support.show_all"), value="all"),
+                    id="support-show",
+                    value=S.show,
+                    on_change=S.set_show,
+                    style=_FILTER_STYLE,
+                ),
+                rx.text(tx("support.total", total=S.total), size="2"),
+                align="center",
+                spacing="3",
+            ),
+            rx.cond(
+                S.rows.length() > 0,
+                rx.table.root(
+                    rx.table.header(
+                        rx.table.row(
+                            *[
+                                rx.table.column_header_cell(tx(f"support.col_{name}"))
+                                for name in (
+                                    "created",
+                                    "organisation",
+                                    "person",
+                                    "service",
+                                    "details",
+                                    "status",
+                                )
+                            ]
+                        )
+                    ),
+                    rx.table.body(rx.foreach(S.rows, _row), id="support-rows"),
+                    width="100%",
+                ),
+                rx.text(tx("support.empty")),
+            ),
+            _pager(),
+            spacing="4",
+            width="100%",
+        ),
+    )
+
+
+@rx.page(
+    route=routes.SUPPORT_INBOX,
+    title="Kundtjänst – Adminportalen",
+    on_load=on_load(S.on_open),
+)
+def support_inbox_page() -> rx.Component:
+    return rx.cond(
+        S.allowed,
+        _inbox(),
+        plain_page(
+            tx("support.not_found"),
+            rx.link(tx("nav.my_account"), href=routes.MY_ACCOUNT),
+        ),
+    )

@@ -1,0 +1,27 @@
+"""Mina tjänster: the signed-in person's own orders (F4.8)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import reflex as rx
+
+from admin_portal.db import session_scope
+from admin_portal.services.my_services import list_my_services
+from admin_portal.state.session import SessionState
+
+
+class MyServicesState(SessionState):
+    rows: list[dict] = []
+
+    @rx.event
+    def load(self):
+        # Whose services: the session cookie decides, never the client.
+        who = self._signed_in()
+        if who is None:
+            self.rows = []
+            return self._to_login()
+        self._show(who)
+        with session_scope() as session:
+            self.rows = [dataclasses.asdict(s) for s in list_my_services(session, actor=who.actor)]
+        return None

@@ -1,0 +1,76 @@
+"""Kundtjänst's inbox (/kundtjanst). Only support staff; everyone else sees "not found"."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import reflex as rx
+
+from admin_portal.db import session_scope
+from admin_portal.services.errors import NotFound
+from admin_portal.services.support_inbox import list_support_notifications, mark_handled
+from admin_portal.state.session import SessionState
+
+
+class SupportInboxState(SessionState):
+    allowed: bool = False
+    rows: list[dict] = []
+    page: int = 1
+    pages: int = 1
+    total: int = 0
+    show: str = "open"  # open | all
+
+    def _reload(self) -> None:
+        """Re-check who is asking on every call: a handler may be called without on_load."""
+        who = self._signed_in()
+        actor = who.actor if who else None
+        try:
+            with session_scope() as session:
+                found = list_support_notifications(
+                    session, actor=actor, page=self.page, show=self.show, lang=self.lang
+                )
+        except NotFound:
+            self.allowed, self.rows, self.total, self.page, self.pages = False, [], 0, 1, 1
+            return
+        self.allowed = True
+        self.rows = [dataclasses.asdict(r) for r in found.rows]
+        self.page, self.pages, self.total = found.page, found.pages, found.total
+
+    @rx.event
+    def on_open(self):
+        who = self._signed_in()
+        if who is None:
+            self.allowed, self.rows = False, []
+            return self._to_login()
+        self._show(who)
+        self.show = "open"
+        self.page = 1
+        self._reload()
+        return None
+
+    @rx.event
+    def set_show(self, value: str):
+        self.show = "all" if value == "all" else "open"
+        self.page = 1
+        self._reload()
+
+    @rx.event
+    def go_to_page(self, page: int):
+        # Any number may arrive; the service clamps it to the pages that exist.
+        self.page = page if isinstance(page, int) and not isinstance(page, bool) else 1
+        self._reload()
+
+    @rx.event
+    def handle(self, notification_id: int):
+        who = self._signed_in()
+        try:
+            with session_scope() as session:
+                changed = mark_handled(
+                    session, actor=who.actor if who else None, notification_id=notification_id
+                )
+        except NotFound:
+            self._reload()
+            return rx.toast.error(self._text("error.not_found"))
+        self._reload()
+        key = "support.marked" if changed else "support.already_handled"
+        return rx.toast.success(self._text(key)) if changed else rx.toast.info(self._text(key))
