@@ -723,7 +723,11 @@ class _Search:
                     return _Count(COUNT_CAP, True, small_scope=False, probe_hits=probe_hits)
         if self.q.text and not self.trigram:
             n = self._prefix_count()
-        elif probe_hits <= self.q.page_size and (self.dialect != "sqlite" or self._narrow()):
+        elif (
+            self.q.text
+            and probe_hits <= self.q.page_size
+            and (self.dialect != "sqlite" or self._narrow())
+        ):
             # The probe did not find a page, and too few matches for a walk to find one: the
             # page will come from the text index, which then reads every match anyway. So
             # one statement gives both page and count where the count would read them all
@@ -792,6 +796,7 @@ class _Search:
             return self._finish(stmt, u)
         if self.after is None and count.probe_hits >= wanted:
             return self._window_page(PROBE_ROWS)[0]  # the probe saw a full page in these rows
+        walked = False
         if count.lower_bound and count.probe_hits > 0:
             # Many matches, spread at least at the list's start: walk a few times the rows
             # a page needs at that density.
@@ -802,6 +807,13 @@ class _Search:
                 rows, complete = self._window_page(max(budget, PROBE_ROWS))
                 if complete:
                     return rows
+                walked = True
+        if self.after is not None and not walked:
+            # A later page of matches that are bunched in the sort order ("andersson" by
+            # name, "anna" by username): where the last page ended, the next ones follow.
+            rows, complete = self._window_page(PROBE_ROWS)
+            if complete:
+                return rows
         if self.q.text and not self.trigram:
             return self._prefix_page()  # a few short index reads, wherever the matches lie
         # Few matches, or many that lie beyond a walk (bunched further on in the sort order,
