@@ -8,7 +8,10 @@ FTS5 virtual table with triggers. Keeping them out of `SQLModel.metadata` means
 `include_object` hides exactly the names listed here from `alembic check`.
 
 The same statements serve three callers, so they can never drift apart:
-- migration 0003 (b-tree indexes on both databases, pg_trgm + GIN on PostgreSQL);
+- migration 0003 (b-tree indexes on both databases, pg_trgm + GIN on PostgreSQL) and
+  migration 0006 (PostgreSQL's stored `search_doc` column and its GIN indexes, which
+  replace 0003's expression indexes; SQLite's id-keyed lookup index; on both, prefix
+  indexes that carry the name, which replace 0003's);
 - `ensure_search_structures(engine)` (idempotent; also builds the SQLite FTS5 table);
 - `bench/users_search.py`, which measures exactly what the migration builds.
 

@@ -227,7 +227,7 @@ def _range_text(session: Session, text: str, conditions: list[Any]) -> tuple[Any
     """
     connection = session.connection()
     dialect = connection.dialect.name
-    row_test = doc_contains(dialect, text)
+    row_test = doc_contains(dialect, text, stored=True)  # PostgreSQL: the GIN-indexed column
     if dialect != "sqlite" or not sqlite_fts_available(connection):
         return _USERS, [row_test]
     fts, matched = fts_match(text)

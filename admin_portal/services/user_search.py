@@ -15,8 +15,11 @@ index) or bunched ("svensson" sorted by name: a walk would read every name befor
 - Page, keyset-paged: walk the ordered index for a few times the rows the density says a
   page needs; if the walk runs out first (few matches, or many bunched further on), the
   text index produces every match after the cursor and only their sort keys are sorted.
-  That last case, a surname held by tens of thousands, costs in proportion to them.
-- The count and the density travel in the signed cursor: later pages run one query.
+  That last case, a surname held by tens of thousands, costs in proportion to them; when
+  the count would read every match as well, one statement gives page and count. A 1–2
+  character text instead takes the best of each prefix range's own first page.
+- The count and the density travel in the signed cursor: later pages run one query,
+  after a short walk on from the cursor (bunched matches continue right there).
 
 Scope is applied in every query: the actor's organisation always, and for administrators
 who are not head administrators only their companies and units (sub-units included).
@@ -723,14 +726,17 @@ class _Search:
                     return _Count(COUNT_CAP, True, small_scope=False, probe_hits=probe_hits)
         if self.q.text and not self.trigram:
             n = self._prefix_count()
-        elif probe_hits <= self.q.page_size and (self.dialect != "sqlite" or self._narrow()):
+        elif self.q.text and probe_hits <= self.q.page_size:
             # The probe did not find a page, and too few matches for a walk to find one: the
-            # page will come from the text index, which then reads every match anyway. So
-            # one statement gives both page and count where the count would read them all
-            # too: PostgreSQL's bitmap scan does, and so does SQLite when most FTS5 matches
-            # lie outside the scope. Otherwise the FTS5 count stops after COUNT_CAP + 1.
-            self.early_page = self._matched_page(counted=True)
-            n = self.early_page[0].matches if self.early_page else 0
+            # page will come from the text index, which then reads every match anyway.
+            if self.dialect == "sqlite" and not self._narrow():
+                n = self._keyed_count()
+            else:
+                # A bitmap scan reads every match before it yields one, and so does an FTS5
+                # count when most matches lie outside the scope: the count costs what the
+                # page costs, and one statement gives both.
+                self.early_page = self._matched_page(counted=True)
+                n = self.early_page[0].matches if self.early_page else 0
         else:
             # OFFSET 0: planned for all matches (text or filter index), not as an index walk
             # in some order; the LIMIT of the count then stops it after COUNT_CAP + 1 rows.
@@ -753,6 +759,35 @@ class _Search:
             or self.q.company_id is not None
             or self.q.unit_id is not None
         )
+
+    def _keyed_count(self) -> int:
+        """SQLite: the count as the sort keys of at most COUNT_CAP + 1 matches.
+
+        The FTS5 table streams matches, so this stops after COUNT_CAP + 1 in scope. Below
+        the cap it has read every match, so the first page is taken from these keys here
+        (SQLite orders text by code point, as Python does) and read by id, rather than
+        by reading every match again.
+        """
+        names = _SORT_COLUMNS[self.q.sort]  # the sort key, id last
+        fenced = (
+            self._matches(key_lookup=self.q.sort == "name")
+            .with_only_columns(*(self.users.c[n] for n in names))
+            .offset(literal_column("0"))
+            .subquery("m")
+        )
+        keys = self.session.execute(
+            select(*(fenced.c[n] for n in names)).limit(literal_column(str(COUNT_CAP + 1)))
+        ).all()
+        if len(keys) <= COUNT_CAP:
+            ordered = sorted((tuple(k) for k in keys), reverse=self.q.descending)
+            ids = [k[-1] for k in ordered[: self.q.page_size + 1]]
+            page = (
+                select(*(self.users.c[n] for n in _COLUMNS))
+                .where(self.users.c.id.in_(ids))
+                .subquery("p")
+            )
+            self.early_page = self._named(page, _Columns(get=lambda n: page.c[n], prefix="p."))
+        return len(keys)
 
     def _prefix_count(self) -> int:
         """Matches of a 1–2 character prefix, counted no further than COUNT_CAP + 1.
@@ -792,6 +827,7 @@ class _Search:
             return self._finish(stmt, u)
         if self.after is None and count.probe_hits >= wanted:
             return self._window_page(PROBE_ROWS)[0]  # the probe saw a full page in these rows
+        walked = False
         if count.lower_bound and count.probe_hits > 0:
             # Many matches, spread at least at the list's start: walk a few times the rows
             # a page needs at that density.
@@ -802,6 +838,13 @@ class _Search:
                 rows, complete = self._window_page(max(budget, PROBE_ROWS))
                 if complete:
                     return rows
+                walked = True
+        if self.after is not None and not walked:
+            # A later page of matches that are bunched in the sort order ("andersson" by
+            # name, "anna" by username): where the last page ended, the next ones follow.
+            rows, complete = self._window_page(PROBE_ROWS)
+            if complete:
+                return rows
         if self.q.text and not self.trigram:
             return self._prefix_page()  # a few short index reads, wherever the matches lie
         # Few matches, or many that lie beyond a walk (bunched further on in the sort order,

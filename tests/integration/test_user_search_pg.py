@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import date
 
 import pytest
 from sqlalchemy import text
@@ -20,6 +21,7 @@ from admin_portal.db import make_engine
 from admin_portal.migrations import upgrade
 from admin_portal.models import search_ddl
 from admin_portal.services import user_search
+from admin_portal.services.user_bank_search import BankQuery, search_bank
 from admin_portal.services.user_search import UserQuery, search_users
 from tests.unit.test_user_search import World, assert_search, build_world, names, search, walk
 
@@ -199,3 +201,17 @@ def test_a_tampered_cursor_starts_over(db: Session, world: World) -> None:
         assert [r.id for r in page.rows] == [r.id for r in first.rows]
     ids = walk(db, world.head, q)[0]
     assert len(ids) == len(set(ids)) == 14
+
+
+@pytest.mark.parametrize("typed", ["NILSSON", "märta", "MÄRTA N", "ärta", "zzz"])
+def test_the_bank_combines_a_removal_range_with_the_indexed_text(
+    db: Session, world: World, typed: str
+) -> None:
+    """Användarbanken's month + text on PostgreSQL: the stored, GIN-indexed document."""
+    query = BankQuery(text=typed, removed_from=date(2025, 1, 1), removed_to=date(2025, 12, 31))
+    page = search_bank(db, actor=world.head, query=query)
+    expected = {"Nils Nilsson", "Märta Nilsson"} if "nilsson" in typed.casefold() else set()
+    if "ärta" in typed.casefold():
+        expected = {"Märta Nilsson"}
+    assert {r.full_name for r in page.rows} == expected
+    assert page.total == len(expected) and not page.total_is_lower_bound
