@@ -43,7 +43,7 @@ from admin_portal.mail.senders import (
     TransientSendError,
     sender_from_settings,
 )
-from admin_portal.models import OutboxMessage, OutboxStatus, User
+from admin_portal.models import Invitation, InvitationStatus, OutboxMessage, OutboxStatus, User
 
 logger = logging.getLogger(__name__)
 
@@ -621,6 +621,7 @@ class _Run:
                 for (claim, _), ok in zip(outcomes, changed, strict=True):
                     if ok:
                         _mark_bounced(session, claim, self.clock())
+            _advance_invitations(session, outcomes, changed, bounced=bounced, now=self.clock())
             session.commit()
         for (_, values), ok in zip(outcomes, changed, strict=True):
             if ok:
@@ -629,6 +630,47 @@ class _Run:
             else:
                 self.report.lost += 1
                 logger.warning("outbox outcome not recorded: another dispatcher took the row over")
+
+
+def _advance_invitations(
+    session: Session,
+    outcomes: Sequence[tuple[_Claim, dict[str, object]]],
+    changed: Sequence[int],  # rows each outcome updated: 0 when no longer ours
+    *,
+    bounced: bool,
+    now: datetime,
+) -> None:
+    """An invitation's delivery state follows its latest mail (Min organisation, Inbjudna).
+
+    Only that mail counts (a resend points the invitation at a new one), and only an
+    invitation still waiting moves: accepted, revoked or expired ones keep their state.
+    """
+    delivered = [
+        claim.mail.outbox_id
+        for (claim, values), ok in zip(outcomes, changed, strict=True)
+        if ok and values["status"] in (OutboxStatus.SENT, OutboxStatus.LOCAL)
+    ]
+    rejected = [
+        claim.mail.outbox_id
+        for (claim, values), ok in zip(outcomes, changed, strict=True)
+        if ok and bounced and values["status"] == OutboxStatus.DEAD
+    ]
+    for ids, status, waiting in (
+        (delivered, InvitationStatus.SENT, (InvitationStatus.CREATED,)),
+        (rejected, InvitationStatus.BOUNCED, (InvitationStatus.CREATED, InvitationStatus.SENT)),
+    ):
+        if ids:
+            values: dict[str, object] = {"status": status}
+            if status == InvitationStatus.SENT:
+                values["sent_at"] = now
+            session.execute(
+                update(Invitation)
+                .where(
+                    col(Invitation.outbox_message_id).in_(ids),
+                    col(Invitation.status).in_(waiting),
+                )
+                .values(**values)
+            )
 
 
 def _mark_bounced(session: Session, claim: _Claim, now: datetime) -> None:

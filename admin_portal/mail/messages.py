@@ -162,7 +162,11 @@ def support_case_message(*, organisation: str, person: str, services: str) -> Me
         name=t("mail.support_case.recipient", "sv"),
         subject_key="mail.support_case.subject",
         body=t(
-            "mail.support_case.body", "sv", organisation=organisation, person=person, services=services
+            "mail.support_case.body",
+            "sv",
+            organisation=organisation,
+            person=person,
+            services=services,
         ),
         action_key="mail.support_case.action",
         link=settings.link(routes.SUPPORT_INBOX),

@@ -13,6 +13,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import func
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, select
 
 from admin_portal.auth.permissions import Actor, load_actor
@@ -495,3 +496,27 @@ def test_credits_on_an_order_outside_scope_are_not_found(session: Session, w: Wo
         add_credits(
             session, actor=w.unit_admin, order_id=order.id, credits=1, cost_centre_id=w.centre.id
         )
+
+
+# --------------------------------------------------------------------------- delivery state
+
+
+def test_the_invitation_follows_its_latest_mail_sent_then_bounced(
+    engine: Engine, session: Session, w: World
+) -> None:
+    from admin_portal.mail.dispatcher import dispatch_due
+    from admin_portal.mail.senders import MemorySender
+
+    first = create_invitation(session, actor=w.unit_admin, data=therapy_input(w))
+    second = create_invitation(
+        session, actor=w.unit_admin, data=therapy_input(w, email="bo@example.se", first_name="Bo")
+    )
+    session.commit()
+    sender = MemorySender(reject={"bo@example.se"})
+    while dispatch_due(engine, sender, batch_size=1).busy:  # one mail per request
+        pass
+    session.expire_all()
+    sent = session.get(Invitation, first)
+    assert sent is not None and sent.status == InvitationStatus.SENT and sent.sent_at is not None
+    bounced = session.get(Invitation, second)
+    assert bounced is not None and bounced.status == InvitationStatus.BOUNCED
