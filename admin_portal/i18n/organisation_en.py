@@ -2,7 +2,7 @@
 
 MESSAGES: dict[str, str] = {
     # The mails
-    "mail.invitation.subject": "You are invited to Ahum",
+    "mail.invitation.subject": "You are invited to Adminportalen",
     "mail.invitation.body": "{inviter} at {organisation} has invited you to create an account. The link is valid for {hours} hours.",
     "mail.invitation.services": "You will have access to: {services}.",
     "mail.invitation.action": "Create your account",
@@ -83,8 +83,8 @@ MESSAGES: dict[str, str] = {
     "invite.lang_en": "English",
     "invite.section_role": "Permissions",
     "invite.role": "Role",
-    "invite.role_standard_hint": "The usual choice: an employee who will use Ahum and its services.",
-    "invite.role_admin_hint": "Only for people who will order services in Ahum for other employees.",
+    "invite.role_standard_hint": "The usual choice: an employee who will use the portal and its services.",
+    "invite.role_admin_hint": "Only for people who will order services in the portal for other employees.",
     "invite.admin_only_top": "Only a top-level administrator can give the Admin role.",
     "invite.unit": "Unit the person belongs to",
     "invite.unit_choose": "Choose unit",

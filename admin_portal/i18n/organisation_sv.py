@@ -6,7 +6,7 @@ Kostnadsställe, Sammanställning krediter, Spara, Skicka igen, Återkalla.
 
 MESSAGES: dict[str, str] = {
     # The mails
-    "mail.invitation.subject": "Du är inbjuden till Ahum",
+    "mail.invitation.subject": "Du är inbjuden till Adminportalen",
     "mail.invitation.body": "{inviter} på {organisation} har bjudit in dig att skapa ett konto. Länken gäller i {hours} timmar.",
     "mail.invitation.services": "Du får tillgång till: {services}.",
     "mail.invitation.action": "Skapa ditt konto",
@@ -87,8 +87,8 @@ MESSAGES: dict[str, str] = {
     "invite.lang_en": "Engelska",
     "invite.section_role": "Behörighet",
     "invite.role": "Roll",
-    "invite.role_standard_hint": "Det vanligaste: en medarbetare som ska få tillgång till Ahum och tjänsterna.",
-    "invite.role_admin_hint": "Bara för personer som ska göra beställningar i Ahum till andra medarbetare.",
+    "invite.role_standard_hint": "Det vanligaste: en medarbetare som ska få tillgång till portalen och tjänsterna.",
+    "invite.role_admin_hint": "Bara för personer som ska göra beställningar i portalen till andra medarbetare.",
     "invite.admin_only_top": "Adminroll kan bara ges av en administratör på högsta nivå.",
     "invite.unit": "Enhet som personen tillhör",
     "invite.unit_choose": "Välj enhet",
