@@ -47,6 +47,7 @@ system-packages:
 
 lint: install
 	$(PY) -m ruff check admin_portal tests bench alembic/env.py rxconfig.py
+	$(PY) -m ruff format --check admin_portal tests bench alembic/env.py rxconfig.py
 
 contracts: install
 	$(VENV)/bin/lint-imports

@@ -125,7 +125,9 @@ def _dispatch(engine: object, per_second: float, seconds: float) -> dict[str, fl
     from tests.support.fake_resend import FakeResend, fetch_batches
 
     with FakeResend() as fake:
-        sender = ResendSender(api_key="re_bench", api_url=fake.url, mail_from="Bench <b@example.se>")
+        sender = ResendSender(
+            api_key="re_bench", api_url=fake.url, mail_from="Bench <b@example.se>"
+        )
         limiter = RateLimiter(per_second)
         mails = 0
         started = time.perf_counter()
@@ -206,4 +208,3 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
-

@@ -98,7 +98,9 @@ class BankData:
             else:
                 if len(removers) < REMOVERS_PER_ORG:
                     removers.append(uid)  # an administrator who has since left
-                values[_REMOVED_AT] = self.now - timedelta(seconds=rng.uniform(0, WINDOW_DAYS * 86400))
+                values[_REMOVED_AT] = self.now - timedelta(
+                    seconds=rng.uniform(0, WINDOW_DAYS * 86400)
+                )
                 values[_REMOVED_BY] = rng.choices(removers, REMOVER_WEIGHTS[: len(removers)])[0]
             yield tuple(values)
 
@@ -111,10 +113,17 @@ def build_shapes(engine: object, tree: Tree, data: BankData) -> list[Shape]:
 
     org1 = tree.orgs[0][0]
     removers = data.removers[org1]
-    head = Actor(user_id=removers[0], organisation_id=org1, full_name="Huvud Admin", language="sv",
-                 is_head_admin=True)
+    head = Actor(
+        user_id=removers[0],
+        organisation_id=org1,
+        full_name="Huvud Admin",
+        language="sv",
+        is_head_admin=True,
+    )
     present = data.national_ids[org1]
-    common_first = [name for name, _ in sorted(_zipf(FIRST_NAMES, 20, 1.0), key=lambda x: -x[1])[:30]]
+    common_first = [
+        name for name, _ in sorted(_zipf(FIRST_NAMES, 20, 1.0), key=lambda x: -x[1])[:30]
+    ]
     common_last = [name for name, _ in sorted(_last_name_weights(), key=lambda x: -x[1])[:30]]
     today = data.now.date()
 
@@ -156,18 +165,28 @@ def build_shapes(engine: object, tree: Tree, data: BankData) -> list[Shape]:
 
     def range_remover(rng: random.Random) -> float:
         start, end = month(rng)
-        return timed(BankQuery(removed_from=start, removed_to=end, removed_by_id=rng.choice(removers)))
+        return timed(
+            BankQuery(removed_from=start, removed_to=end, removed_by_id=rng.choice(removers))
+        )
 
     def range_text(rng: random.Random) -> float:
         start, end = month(rng)
-        text = rng.choice([rng.choice(common_first + common_last).lower(), _substrings(common_last, rng),
-                           _substrings(RARE_LAST_NAMES, rng, 4, 8)])
+        text = rng.choice(
+            [
+                rng.choice(common_first + common_last).lower(),
+                _substrings(common_last, rng),
+                _substrings(RARE_LAST_NAMES, rng, 4, 8),
+            ]
+        )
         return timed(BankQuery(text=text, removed_from=start, removed_to=end))
 
     def next_page(rng: random.Random) -> float:
         start, end = month(rng)
-        query = BankQuery(removed_from=start, removed_to=end,
-                          removed_by_id=rng.choice([None, None, rng.choice(removers)]))
+        query = BankQuery(
+            removed_from=start,
+            removed_to=end,
+            removed_by_id=rng.choice([None, None, rng.choice(removers)]),
+        )
         with Session(engine) as session:  # type: ignore[arg-type]
             for _ in range(rng.randint(1, 5)):  # pages 1-5, untimed
                 page = search_bank(session, actor=head, query=query)
@@ -175,14 +194,34 @@ def build_shapes(engine: object, tree: Tree, data: BankData) -> list[Shape]:
         return timed(query)
 
     return [
-        Shape("text common name", "substring of a common first name or surname (search_users, removed)", common),
+        Shape(
+            "text common name",
+            "substring of a common first name or surname (search_users, removed)",
+            common,
+        ),
         Shape("text rare name", "substring of a surname held by ~1 in 60,000", rare),
         Shape("text 2 chars", "the first two characters of a name", two_chars),
-        Shape("personnummer", "exact personnummer in 12/10-digit forms, 20 % not in the bank", personnummer),
-        Shape("date range", "removed within one month (any month of the last two years)", date_range),
-        Shape("range + remover", "one month and one of the four removers (weights 5:3:1:1)", range_remover),
-        Shape("range + text", "one month and a common name, a surname fragment or a rare name", range_text),
-        Shape("range next page", "one month (± remover), page 2-6 via the removal cursor", next_page),
+        Shape(
+            "personnummer",
+            "exact personnummer in 12/10-digit forms, 20 % not in the bank",
+            personnummer,
+        ),
+        Shape(
+            "date range", "removed within one month (any month of the last two years)", date_range
+        ),
+        Shape(
+            "range + remover",
+            "one month and one of the four removers (weights 5:3:1:1)",
+            range_remover,
+        ),
+        Shape(
+            "range + text",
+            "one month and a common name, a surname fragment or a rare name",
+            range_text,
+        ),
+        Shape(
+            "range next page", "one month (± remover), page 2-6 via the removal cursor", next_page
+        ),
     ]
 
 
@@ -202,8 +241,13 @@ def run_sqlite(n: int, repeat: int, workdir: Path) -> dict[str, object]:
     engine.dispose()
     size = path.stat().st_size / 1e6
     path.unlink(missing_ok=True)
-    return {"db": f"SQLite {sqlite3.sqlite_version}", "timings": timings, "rows": table_rows(shapes),
-            "shapes": shapes, "size": f"{size:,.0f} MB database file"}
+    return {
+        "db": f"SQLite {sqlite3.sqlite_version}",
+        "timings": timings,
+        "rows": table_rows(shapes),
+        "shapes": shapes,
+        "size": f"{size:,.0f} MB database file",
+    }
 
 
 def run_postgres(n: int, repeat: int) -> dict[str, object]:
@@ -220,21 +264,34 @@ def run_postgres(n: int, repeat: int) -> dict[str, object]:
         engine = make_engine(url)
         with engine.connect() as conn:
             version = conn.execute(text("SHOW server_version")).scalar()
-            size = conn.execute(text("SELECT pg_size_pretty(pg_total_relation_size('users'))")).scalar()
+            size = conn.execute(
+                text("SELECT pg_size_pretty(pg_total_relation_size('users'))")
+            ).scalar()
         shapes = build_shapes(engine, tree, data)
         print("[postgres] measuring", flush=True)
         measure(shapes, repeat)
         engine.dispose()
     finally:
         server.destroy()  # type: ignore[attr-defined]
-    return {"db": f"PostgreSQL {version}", "timings": timings, "rows": table_rows(shapes),
-            "shapes": shapes, "size": f"users table + indexes {size}"}
+    return {
+        "db": f"PostgreSQL {version}",
+        "timings": timings,
+        "rows": table_rows(shapes),
+        "shapes": shapes,
+        "size": f"users table + indexes {size}",
+    }
 
 
 def _relabel(timings: dict[str, float]) -> dict[str, float]:
     """load_* run `alembic upgrade head`: 0003/0006 (search) and 0004 (bank) structures."""
-    return {("migrations 0003-0006 (indexes, search column)" if k.startswith("migrations 0003") else k): v
-            for k, v in timings.items()}
+    return {
+        (
+            "migrations 0003-0006 (indexes, search column)"
+            if k.startswith("migrations 0003")
+            else k
+        ): v
+        for k, v in timings.items()
+    }
 
 
 def write_report(n: int, repeat: int, results: list[dict[str, object]]) -> str:
@@ -258,8 +315,15 @@ def write_report(n: int, repeat: int, results: list[dict[str, object]]) -> str:
     shapes: list[Shape] = results[0]["shapes"]  # type: ignore[assignment]
     lines += [f"- **{s.name}**: {s.description}" for s in shapes]
     for result in results:
-        lines += ["", f"## {result['db']} ({result['size']})", "",
-                  render(result["rows"], HEADER), "", "Build:", ""]  # type: ignore[arg-type]
+        lines += [
+            "",
+            f"## {result['db']} ({result['size']})",
+            "",
+            render(result["rows"], HEADER),
+            "",
+            "Build:",
+            "",
+        ]  # type: ignore[arg-type]
         lines += [f"- {k}: {v:.1f} s" for k, v in result["timings"].items()]  # type: ignore[attr-defined]
     return "\n".join(lines) + "\n"
 

@@ -43,11 +43,279 @@ TARGET_P95_MS = 25.0
 # Swedish names built from small lists with realistic frequencies: a few very common
 # first names and -son surnames, and a long tail of compound surnames (Berg + ström), so
 # "anna" or "andersson" are common (1-3 %) and most surnames are rare, as in Sweden.
-FIRST_NAMES = ["Anna", "Eva", "Maria", "Karin", "Kristina", "Lena", "Lars", "Mikael", "Anders", "Johan", "Per", "Erik", "Karl", "Sara", "Emma", "Peter", "Jan", "Kerstin", "Thomas", "Ingrid", "Marie", "Malin", "Daniel", "Fredrik", "Hans", "Jenny", "Hanna", "Linda", "Annika", "Inger", "Bengt", "Andreas", "Stefan", "Magnus", "Mats", "Susanne", "Elin", "Monica", "Birgitta", "Sofia", "Johanna", "Marcus", "Mattias", "Bo", "Nils", "Björn", "Jonas", "Martin", "Oskar", "Cecilia", "Ulla", "Elisabeth", "Julia", "Ida", "Alexander", "Gustav", "Göran", "Håkan", "Leif", "Ulf", "Sven", "Louise", "Linnéa", "Åsa", "Ebba", "Astrid", "Alice", "Maja", "Wilma", "Elsa", "Ella", "Viktor", "Axel", "Emil", "Elias", "Hugo", "William", "Lucas", "Oliver", "Ali", "Mohammed", "Britt", "Margareta", "Helena", "Camilla", "Therese", "Frida", "Matilda", "Stig", "Ove", "Rolf", "Kjell", "Åke", "Märta", "Agnes", "Signe", "Gunnel", "Klara", "Ronja", "Tove", "Sigrid", "Ylva", "Sören", "Örjan", "Måns", "Tore", "Gösta", "Pär", "Ola", "Ängla", "Åse", "Jöns"]
-SON_NAMES = ["Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson", "Persson", "Svensson", "Gustafsson", "Pettersson", "Jonsson", "Jansson", "Hansson", "Bengtsson", "Jönsson", "Carlsson", "Petersson", "Magnusson", "Olofsson", "Mattsson", "Axelsson", "Jakobsson", "Danielsson", "Håkansson", "Fredriksson", "Henriksson", "Samuelsson", "Isaksson", "Fransson", "Arvidsson", "Claesson", "Mårtensson", "Eliasson", "Pålsson", "Abrahamsson", "Hermansson", "Martinsson", "Andreasson", "Månsson", "Göransson", "Gunnarsson"]
-PREFIXES = ["Berg", "Lind", "Lund", "Sjö", "Ek", "Holm", "Sund", "Ny", "Ahl", "Ström", "Dahl", "Hög", "Björk", "Ås", "Öst", "Nord", "Sand", "Fors", "Wall", "Eng", "Hed", "Hell", "Söder", "Lön", "Gran", "Ask", "Rosen", "Lilje", "Kron", "Sten", "Bäck", "Ros", "Löf", "Malm", "Wik", "Ljung", "Blom", "Falk", "Åker", "Älv"]
-SUFFIXES = ["berg", "ström", "gren", "qvist", "lund", "man", "holm", "dahl", "by", "sjö", "näs", "vall", "stedt", "blad", "fors", "ling", "bäck", "mark", "kvist", "ros"]
-OTHER_NAMES = ["Ali", "Mohammed", "Hussein", "Ahmed", "Hassan", "Nguyen", "Kowalski", "Nowak", "Nieminen", "Korhonen", "Virtanen", "Yilmaz", "Kaya", "Demir", "Jovanović", "Petrović", "Rodríguez", "García", "Müller", "Schmidt", "Khan", "Rahimi", "Karimi", "Abdi", "Omar", "Yusuf", "Ibrahim", "Osman", "Haddad", "Lehtonen", "Mäkinen", "Berg", "Lind", "Holm", "Ek", "Strand", "Falk", "Ström", "Blom", "Lund", "Björk", "Dahl", "Öberg", "Åberg", "Wallin", "Eklund", "Lundin", "Nyberg", "Sjögren"]
+FIRST_NAMES = [
+    "Anna",
+    "Eva",
+    "Maria",
+    "Karin",
+    "Kristina",
+    "Lena",
+    "Lars",
+    "Mikael",
+    "Anders",
+    "Johan",
+    "Per",
+    "Erik",
+    "Karl",
+    "Sara",
+    "Emma",
+    "Peter",
+    "Jan",
+    "Kerstin",
+    "Thomas",
+    "Ingrid",
+    "Marie",
+    "Malin",
+    "Daniel",
+    "Fredrik",
+    "Hans",
+    "Jenny",
+    "Hanna",
+    "Linda",
+    "Annika",
+    "Inger",
+    "Bengt",
+    "Andreas",
+    "Stefan",
+    "Magnus",
+    "Mats",
+    "Susanne",
+    "Elin",
+    "Monica",
+    "Birgitta",
+    "Sofia",
+    "Johanna",
+    "Marcus",
+    "Mattias",
+    "Bo",
+    "Nils",
+    "Björn",
+    "Jonas",
+    "Martin",
+    "Oskar",
+    "Cecilia",
+    "Ulla",
+    "Elisabeth",
+    "Julia",
+    "Ida",
+    "Alexander",
+    "Gustav",
+    "Göran",
+    "Håkan",
+    "Leif",
+    "Ulf",
+    "Sven",
+    "Louise",
+    "Linnéa",
+    "Åsa",
+    "Ebba",
+    "Astrid",
+    "Alice",
+    "Maja",
+    "Wilma",
+    "Elsa",
+    "Ella",
+    "Viktor",
+    "Axel",
+    "Emil",
+    "Elias",
+    "Hugo",
+    "William",
+    "Lucas",
+    "Oliver",
+    "Ali",
+    "Mohammed",
+    "Britt",
+    "Margareta",
+    "Helena",
+    "Camilla",
+    "Therese",
+    "Frida",
+    "Matilda",
+    "Stig",
+    "Ove",
+    "Rolf",
+    "Kjell",
+    "Åke",
+    "Märta",
+    "Agnes",
+    "Signe",
+    "Gunnel",
+    "Klara",
+    "Ronja",
+    "Tove",
+    "Sigrid",
+    "Ylva",
+    "Sören",
+    "Örjan",
+    "Måns",
+    "Tore",
+    "Gösta",
+    "Pär",
+    "Ola",
+    "Ängla",
+    "Åse",
+    "Jöns",
+]
+SON_NAMES = [
+    "Andersson",
+    "Johansson",
+    "Karlsson",
+    "Nilsson",
+    "Eriksson",
+    "Larsson",
+    "Olsson",
+    "Persson",
+    "Svensson",
+    "Gustafsson",
+    "Pettersson",
+    "Jonsson",
+    "Jansson",
+    "Hansson",
+    "Bengtsson",
+    "Jönsson",
+    "Carlsson",
+    "Petersson",
+    "Magnusson",
+    "Olofsson",
+    "Mattsson",
+    "Axelsson",
+    "Jakobsson",
+    "Danielsson",
+    "Håkansson",
+    "Fredriksson",
+    "Henriksson",
+    "Samuelsson",
+    "Isaksson",
+    "Fransson",
+    "Arvidsson",
+    "Claesson",
+    "Mårtensson",
+    "Eliasson",
+    "Pålsson",
+    "Abrahamsson",
+    "Hermansson",
+    "Martinsson",
+    "Andreasson",
+    "Månsson",
+    "Göransson",
+    "Gunnarsson",
+]
+PREFIXES = [
+    "Berg",
+    "Lind",
+    "Lund",
+    "Sjö",
+    "Ek",
+    "Holm",
+    "Sund",
+    "Ny",
+    "Ahl",
+    "Ström",
+    "Dahl",
+    "Hög",
+    "Björk",
+    "Ås",
+    "Öst",
+    "Nord",
+    "Sand",
+    "Fors",
+    "Wall",
+    "Eng",
+    "Hed",
+    "Hell",
+    "Söder",
+    "Lön",
+    "Gran",
+    "Ask",
+    "Rosen",
+    "Lilje",
+    "Kron",
+    "Sten",
+    "Bäck",
+    "Ros",
+    "Löf",
+    "Malm",
+    "Wik",
+    "Ljung",
+    "Blom",
+    "Falk",
+    "Åker",
+    "Älv",
+]
+SUFFIXES = [
+    "berg",
+    "ström",
+    "gren",
+    "qvist",
+    "lund",
+    "man",
+    "holm",
+    "dahl",
+    "by",
+    "sjö",
+    "näs",
+    "vall",
+    "stedt",
+    "blad",
+    "fors",
+    "ling",
+    "bäck",
+    "mark",
+    "kvist",
+    "ros",
+]
+OTHER_NAMES = [
+    "Ali",
+    "Mohammed",
+    "Hussein",
+    "Ahmed",
+    "Hassan",
+    "Nguyen",
+    "Kowalski",
+    "Nowak",
+    "Nieminen",
+    "Korhonen",
+    "Virtanen",
+    "Yilmaz",
+    "Kaya",
+    "Demir",
+    "Jovanović",
+    "Petrović",
+    "Rodríguez",
+    "García",
+    "Müller",
+    "Schmidt",
+    "Khan",
+    "Rahimi",
+    "Karimi",
+    "Abdi",
+    "Omar",
+    "Yusuf",
+    "Ibrahim",
+    "Osman",
+    "Haddad",
+    "Lehtonen",
+    "Mäkinen",
+    "Berg",
+    "Lind",
+    "Holm",
+    "Ek",
+    "Strand",
+    "Falk",
+    "Ström",
+    "Blom",
+    "Lund",
+    "Björk",
+    "Dahl",
+    "Öberg",
+    "Åberg",
+    "Wallin",
+    "Eklund",
+    "Lundin",
+    "Nyberg",
+    "Sjögren",
+]
 
 
 def _zipf(names: Sequence[str], offset: float, share: float) -> list[tuple[str, float]]:
@@ -69,13 +337,40 @@ def _last_name_weights() -> list[tuple[str, float]]:
 
 # Surnames that occur a handful of times per million: the "rare name" searches.
 RARE_LAST_NAMES = [
-    "Zetterqvist", "Östlundh", "Quiding", "Wahlgren-Ytter", "Xenakis", "Fjällström",
-    "Yngvesson", "Qvarnström", "Ödeen", "Zachrisson", "Kjellgren", "Tjäder",
+    "Zetterqvist",
+    "Östlundh",
+    "Quiding",
+    "Wahlgren-Ytter",
+    "Xenakis",
+    "Fjällström",
+    "Yngvesson",
+    "Qvarnström",
+    "Ödeen",
+    "Zachrisson",
+    "Kjellgren",
+    "Tjäder",
 ]
 RARE_EVERY = 5000  # one user in RARE_EVERY gets a rare surname
-DOMAINS = ["gmail.com", "hotmail.se", "telia.com", "outlook.com", "icloud.com", "bredband.net", "omsorg.se"]
-USER_TYPES = [("employee", 40), ("assistant", 25), ("brukare", 25), ("agent", 8), ("administrator", 2)]
-ORGS = [("Omsorg Stor AB-koncernen", 0.7, 6), ("Kontaktcenter Norr", 0.3, 3)]  # name, share, companies
+DOMAINS = [
+    "gmail.com",
+    "hotmail.se",
+    "telia.com",
+    "outlook.com",
+    "icloud.com",
+    "bredband.net",
+    "omsorg.se",
+]
+USER_TYPES = [
+    ("employee", 40),
+    ("assistant", 25),
+    ("brukare", 25),
+    ("agent", 8),
+    ("administrator", 2),
+]
+ORGS = [
+    ("Omsorg Stor AB-koncernen", 0.7, 6),
+    ("Kontaktcenter Norr", 0.3, 3),
+]  # name, share, companies
 UNITS_PER_COMPANY = 40  # top-level units; each gets two sub-units
 NUMERIC_ID_SHARE = 0.4
 REMOVED_SHARE = 0.10
@@ -93,7 +388,9 @@ class Tree:
 
     orgs: list[tuple[int, str]] = field(default_factory=list)
     companies: list[tuple[int, int, str, str]] = field(default_factory=list)  # id, org, name, orgnr
-    units: list[tuple[int, int, int | None, str]] = field(default_factory=list)  # id, company, parent, name
+    units: list[tuple[int, int, int | None, str]] = field(
+        default_factory=list
+    )  # id, company, parent, name
 
     def companies_of(self, org_id: int) -> list[int]:
         return [c[0] for c in self.companies if c[1] == org_id]
@@ -113,7 +410,12 @@ def build_tree() -> Tree:
         for c in range(n_companies):
             company_id += 1
             tree.companies.append(
-                (company_id, org_id, f"{org_name.split()[0]} {['Norr', 'Syd', 'Öst', 'Väst', 'Mitt', 'Kust'][c % 6]} AB", f"55{company_id:08d}")
+                (
+                    company_id,
+                    org_id,
+                    f"{org_name.split()[0]} {['Norr', 'Syd', 'Öst', 'Väst', 'Mitt', 'Kust'][c % 6]} AB",
+                    f"55{company_id:08d}",
+                )
             )
             for u in range(UNITS_PER_COMPANY):
                 unit_id += 1
@@ -121,14 +423,33 @@ def build_tree() -> Tree:
                 tree.units.append((top, company_id, None, f"Enhet {u + 1} ({company_id})"))
                 for s in range(2):
                     unit_id += 1
-                    tree.units.append((unit_id, company_id, top, f"Enhet {u + 1}.{s + 1} ({company_id})"))
+                    tree.units.append(
+                        (unit_id, company_id, top, f"Enhet {u + 1}.{s + 1} ({company_id})")
+                    )
     return tree
 
 
 USER_COLUMNS = (
-    "id", "organisation_id", "company_id", "unit_id", "first_name", "last_name", "username",
-    "username_key", "email", "email_key", "email_verified_at", "national_id", "numeric_id",
-    "language", "user_type", "status", "removed_at", "removed_by_id", "created_at", "updated_at",
+    "id",
+    "organisation_id",
+    "company_id",
+    "unit_id",
+    "first_name",
+    "last_name",
+    "username",
+    "username_key",
+    "email",
+    "email_key",
+    "email_verified_at",
+    "national_id",
+    "numeric_id",
+    "language",
+    "user_type",
+    "status",
+    "removed_at",
+    "removed_by_id",
+    "created_at",
+    "updated_at",
 )
 
 
@@ -193,9 +514,26 @@ def generate_users(
                 removed_at = created + timedelta(days=rng.uniform(1, 600))
             national_id = f"{rng.randint(1940, 2005)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{rng.randint(0, 9999):04d}"
             yield (
-                uid, org, company, unit, first, last, username, username.casefold(), email,
-                email.casefold() if email else None, verified, national_id, numeric_id,
-                "sv", t_batch[i], status, removed_at, removed_by, created, created,
+                uid,
+                org,
+                company,
+                unit,
+                first,
+                last,
+                username,
+                username.casefold(),
+                email,
+                email.casefold() if email else None,
+                verified,
+                national_id,
+                numeric_id,
+                "sv",
+                t_batch[i],
+                status,
+                removed_at,
+                removed_by,
+                created,
+                created,
             )
 
 
@@ -231,7 +569,9 @@ def _tree_rows(tree: Tree, now: datetime) -> tuple[list[tuple[object, ...]], ...
 UserRows = Callable[[int, Tree], Iterable[tuple[object, ...]]]
 
 
-def load_sqlite(path: Path, n: int, tree: Tree, users: UserRows = generate_users) -> dict[str, float]:
+def load_sqlite(
+    path: Path, n: int, tree: Tree, users: UserRows = generate_users
+) -> dict[str, float]:
     """Schema to 0002, N users (from `users`) through executemany, then head and the FTS table."""
     from admin_portal.db import make_engine
     from admin_portal.models.search_ddl import ensure_search_structures
@@ -244,15 +584,24 @@ def load_sqlite(path: Path, n: int, tree: Tree, users: UserRows = generate_users
     conn.execute("PRAGMA synchronous=OFF")
     conn.execute("PRAGMA cache_size=-1000000")
     orgs, companies, units = _tree_rows(tree, datetime.now(UTC))
-    conn.executemany("INSERT INTO organisations (id, name, user_bank_retention_days, created_at) VALUES (?,?,?,?)",
-                     [(*r[:3], to_db(r[3])) for r in orgs])
-    conn.executemany("INSERT INTO companies (id, organisation_id, name, organisation_number, created_at) VALUES (?,?,?,?,?)",
-                     [(*r[:4], to_db(r[4])) for r in companies])
-    conn.executemany("INSERT INTO units (id, company_id, parent_id, name, created_at) VALUES (?,?,?,?,?)",
-                     [(*r[:4], to_db(r[4])) for r in units])
+    conn.executemany(
+        "INSERT INTO organisations (id, name, user_bank_retention_days, created_at) VALUES (?,?,?,?)",
+        [(*r[:3], to_db(r[3])) for r in orgs],
+    )
+    conn.executemany(
+        "INSERT INTO companies (id, organisation_id, name, organisation_number, created_at) VALUES (?,?,?,?,?)",
+        [(*r[:4], to_db(r[4])) for r in companies],
+    )
+    conn.executemany(
+        "INSERT INTO units (id, company_id, parent_id, name, created_at) VALUES (?,?,?,?,?)",
+        [(*r[:4], to_db(r[4])) for r in units],
+    )
     placeholders = ",".join("?" * len(USER_COLUMNS))
     sql = f"INSERT INTO users ({', '.join(USER_COLUMNS)}) VALUES ({placeholders})"
-    dt_idx = [USER_COLUMNS.index(c) for c in ("email_verified_at", "removed_at", "created_at", "updated_at")]
+    dt_idx = [
+        USER_COLUMNS.index(c)
+        for c in ("email_verified_at", "removed_at", "created_at", "updated_at")
+    ]
     chunk: list[tuple[object, ...]] = []
     for row in users(n, tree):
         values = list(row)
@@ -283,7 +632,9 @@ def load_sqlite(path: Path, n: int, tree: Tree, users: UserRows = generate_users
     return timings
 
 
-def load_postgres(url: str, n: int, tree: Tree, users: UserRows = generate_users) -> dict[str, float]:
+def load_postgres(
+    url: str, n: int, tree: Tree, users: UserRows = generate_users
+) -> dict[str, float]:
     """Schema to 0002, N users (from `users`) through COPY, then head (pg_trgm, GIN, b-trees)."""
     import psycopg
     from sqlalchemy.engine import make_url
@@ -294,19 +645,32 @@ def load_postgres(url: str, n: int, tree: Tree, users: UserRows = generate_users
     with psycopg.connect(host=u.host, port=u.port, user=u.username, dbname=u.database) as conn:
         orgs, companies, units = _tree_rows(tree, datetime.now(UTC))
         with conn.cursor() as cur:
-            cur.executemany("INSERT INTO organisations (id, name, user_bank_retention_days, created_at) VALUES (%s,%s,%s,%s)", orgs)
-            cur.executemany("INSERT INTO companies (id, organisation_id, name, organisation_number, created_at) VALUES (%s,%s,%s,%s,%s)", companies)
-            cur.executemany("INSERT INTO units (id, company_id, parent_id, name, created_at) VALUES (%s,%s,%s,%s,%s)", units)
+            cur.executemany(
+                "INSERT INTO organisations (id, name, user_bank_retention_days, created_at) VALUES (%s,%s,%s,%s)",
+                orgs,
+            )
+            cur.executemany(
+                "INSERT INTO companies (id, organisation_id, name, organisation_number, created_at) VALUES (%s,%s,%s,%s,%s)",
+                companies,
+            )
+            cur.executemany(
+                "INSERT INTO units (id, company_id, parent_id, name, created_at) VALUES (%s,%s,%s,%s,%s)",
+                units,
+            )
             with cur.copy(f"COPY users ({', '.join(USER_COLUMNS)}) FROM STDIN") as copy:
                 for row in users(n, tree):
                     copy.write_row(row)
             for table in ("organisations", "companies", "units", "users"):
-                cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+                cur.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+                )
         conn.commit()
     timings["load users"] = time.perf_counter() - started
     timings["migrations 0003-0006 (search structures)"] = _alembic(url, "head")
     started = time.perf_counter()
-    with psycopg.connect(host=u.host, port=u.port, user=u.username, dbname=u.database, autocommit=True) as conn:
+    with psycopg.connect(
+        host=u.host, port=u.port, user=u.username, dbname=u.database, autocommit=True
+    ) as conn:
         conn.execute("VACUUM ANALYZE users")
     timings["VACUUM ANALYZE"] = time.perf_counter() - started
     return timings
@@ -342,8 +706,15 @@ def start_postgres() -> tuple[object, str]:
                 for path in (self.base, self.sockdir):
                     os.chown(path, pw.pw_uid, pw.pw_gid)
             res = self._run(
-                "initdb", "--auth=trust", f"--username={owner}", "--encoding=UTF8",
-                "--locale=C.UTF-8", "--no-sync", "--no-instructions", "-D", str(self.datadir),
+                "initdb",
+                "--auth=trust",
+                f"--username={owner}",
+                "--encoding=UTF8",
+                "--locale=C.UTF-8",
+                "--no-sync",
+                "--no-instructions",
+                "-D",
+                str(self.datadir),
             )
             if res.returncode != 0:
                 raise RuntimeError(f"initdb failed:\n{res.stdout}\n{res.stderr}")
@@ -402,13 +773,23 @@ def build_shapes(engine: object, tree: Tree, n: int) -> list[Shape]:
     from admin_portal.services.user_search import UserQuery, search_users
 
     org1 = tree.orgs[0][0]
-    head = Actor(user_id=1, organisation_id=org1, full_name="Huvud Admin", language="sv", is_head_admin=True)
+    head = Actor(
+        user_id=1, organisation_id=org1, full_name="Huvud Admin", language="sv", is_head_admin=True
+    )
     first_company = tree.companies_of(org1)[0]
     top_unit = tree.units_of(first_company)[0]
     unit_scope = frozenset({top_unit, *tree.children_of(top_unit)})
-    unit_admin = Actor(user_id=1, organisation_id=org1, full_name="Enhets Admin", language="sv", unit_ids=unit_scope)
+    unit_admin = Actor(
+        user_id=1,
+        organisation_id=org1,
+        full_name="Enhets Admin",
+        language="sv",
+        unit_ids=unit_scope,
+    )
 
-    common_first = [name for name, _ in sorted(_zipf(FIRST_NAMES, 20, 1.0), key=lambda x: -x[1])[:30]]
+    common_first = [
+        name for name, _ in sorted(_zipf(FIRST_NAMES, 20, 1.0), key=lambda x: -x[1])[:30]
+    ]
     common_last = [name for name, _ in sorted(_last_name_weights(), key=lambda x: -x[1])[:30]]
     numeric_max = 1000 + int(n * ORGS[0][1] * NUMERIC_ID_SHARE)
 
@@ -437,23 +818,30 @@ def build_shapes(engine: object, tree: Tree, n: int) -> list[Shape]:
         if kind < 0.4:
             text = rng.choice(["@" + d.split(".")[0] for d in DOMAINS] + DOMAINS)
         else:
-            text = f"{_ascii(rng.choice(common_first))}.{_ascii(rng.choice(common_last))[:rng.randint(3, 6)]}"
+            text = f"{_ascii(rng.choice(common_first))}.{_ascii(rng.choice(common_last))[: rng.randint(3, 6)]}"
         return timed(head, UserQuery(text=text))
 
     def numeric(rng: random.Random) -> float:
         return timed(head, UserQuery(text=str(rng.randint(1001, numeric_max))))
 
     def unit_scoped(rng: random.Random) -> float:
-        text = rng.choice(["", _substrings(common_first + common_last, rng), rng.choice(common_last).lower()])
-        return timed(unit_admin, UserQuery(text=text, sort=rng.choice(["name", "username", "created"])))
+        text = rng.choice(
+            ["", _substrings(common_first + common_last, rng), rng.choice(common_last).lower()]
+        )
+        return timed(
+            unit_admin, UserQuery(text=text, sort=rng.choice(["name", "username", "created"]))
+        )
 
     def filter_only(rng: random.Random) -> float:
-        return timed(head, UserQuery(
-            user_type=rng.choice([t for t, _ in USER_TYPES]),
-            email_state=rng.choice(["verified", "unverified", "missing", None]),
-            sort=rng.choice(["name", "username", "created"]),
-            descending=rng.random() < 0.5,
-        ))
+        return timed(
+            head,
+            UserQuery(
+                user_type=rng.choice([t for t, _ in USER_TYPES]),
+                email_state=rng.choice(["verified", "unverified", "missing", None]),
+                sort=rng.choice(["name", "username", "created"]),
+                descending=rng.random() < 0.5,
+            ),
+        )
 
     def deep_page(rng: random.Random) -> float:
         query = UserQuery(
@@ -468,7 +856,14 @@ def build_shapes(engine: object, tree: Tree, n: int) -> list[Shape]:
         return timed(head, query)
 
     def removed(rng: random.Random) -> float:
-        text = rng.choice([rng.choice(common_first + common_last).lower(), _substrings(common_last, rng), _substrings(RARE_LAST_NAMES, rng, 4, 8), ""])
+        text = rng.choice(
+            [
+                rng.choice(common_first + common_last).lower(),
+                _substrings(common_last, rng),
+                _substrings(RARE_LAST_NAMES, rng, 4, 8),
+                "",
+            ]
+        )
         return timed(head, UserQuery(text=text, status="removed"))
 
     return [
@@ -477,10 +872,26 @@ def build_shapes(engine: object, tree: Tree, n: int) -> list[Shape]:
         Shape("1-2 characters", "head admin, prefix search on 1-2 typed characters", prefix2),
         Shape("e-mail fragment", "head admin, '@telia', 'gmail.com', 'anna.lind'", email_fragment),
         Shape("numeric id", "head admin, an exact numeric (agent) id", numeric),
-        Shape("unit admin", "admin of one unit and its two sub-units (~0.4 % of the org), any sort", unit_scoped),
-        Shape("filters only", "head admin, user type + e-mail state, any sort and direction", filter_only),
-        Shape("page 20", "head admin, the 20th page via cursors (list, or a common first name)", deep_page),
-        Shape("removed users", "head admin, status removed (the user bank's list), names or none", removed),
+        Shape(
+            "unit admin",
+            "admin of one unit and its two sub-units (~0.4 % of the org), any sort",
+            unit_scoped,
+        ),
+        Shape(
+            "filters only",
+            "head admin, user type + e-mail state, any sort and direction",
+            filter_only,
+        ),
+        Shape(
+            "page 20",
+            "head admin, the 20th page via cursors (list, or a common first name)",
+            deep_page,
+        ),
+        Shape(
+            "removed users",
+            "head admin, status removed (the user bank's list), names or none",
+            removed,
+        ),
     ]
 
 
@@ -506,8 +917,16 @@ def table_rows(shapes: list[Shape]) -> list[tuple[str, str, str, str, str, str]]
     for s in shapes:
         ms = [t * 1000 for t in s.times]
         p95 = _pct(ms, 95)
-        rows.append((s.name, str(len(ms)), f"{statistics.median(ms):.1f}", f"{p95:.1f}", f"{max(ms):.1f}",
-                     "ok" if p95 <= TARGET_P95_MS else "MISS"))
+        rows.append(
+            (
+                s.name,
+                str(len(ms)),
+                f"{statistics.median(ms):.1f}",
+                f"{p95:.1f}",
+                f"{max(ms):.1f}",
+                "ok" if p95 <= TARGET_P95_MS else "MISS",
+            )
+        )
     return rows
 
 
@@ -515,7 +934,9 @@ def render(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> str:
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     line = "| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + " |"
     sep = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
-    body = ["| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |" for r in rows]
+    body = [
+        "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |" for r in rows
+    ]
     return "\n".join([line, sep, *body])
 
 
@@ -537,8 +958,13 @@ def run_sqlite(n: int, repeat: int, workdir: Path) -> dict[str, object]:
     engine.dispose()
     size = path.stat().st_size / 1e6
     path.unlink(missing_ok=True)
-    return {"db": f"SQLite {sqlite3.sqlite_version}", "timings": timings, "rows": table_rows(shapes),
-            "shapes": shapes, "size": f"{size:,.0f} MB database file"}
+    return {
+        "db": f"SQLite {sqlite3.sqlite_version}",
+        "timings": timings,
+        "rows": table_rows(shapes),
+        "shapes": shapes,
+        "size": f"{size:,.0f} MB database file",
+    }
 
 
 def run_postgres(n: int, repeat: int) -> dict[str, object]:
@@ -554,15 +980,22 @@ def run_postgres(n: int, repeat: int) -> dict[str, object]:
         engine = make_engine(url)
         with engine.connect() as conn:
             version = conn.execute(text("SHOW server_version")).scalar()
-            size = conn.execute(text("SELECT pg_size_pretty(pg_total_relation_size('users'))")).scalar()
+            size = conn.execute(
+                text("SELECT pg_size_pretty(pg_total_relation_size('users'))")
+            ).scalar()
         shapes = build_shapes(engine, tree, n)
         print("[postgres] measuring", flush=True)
         measure(shapes, repeat)
         engine.dispose()
     finally:
         server.destroy()  # type: ignore[attr-defined]
-    return {"db": f"PostgreSQL {version}", "timings": timings, "rows": table_rows(shapes),
-            "shapes": shapes, "size": f"users table + indexes {size}"}
+    return {
+        "db": f"PostgreSQL {version}",
+        "timings": timings,
+        "rows": table_rows(shapes),
+        "shapes": shapes,
+        "size": f"users table + indexes {size}",
+    }
 
 
 def write_report(n: int, repeat: int, results: list[dict[str, object]]) -> str:
@@ -581,8 +1014,15 @@ def write_report(n: int, repeat: int, results: list[dict[str, object]]) -> str:
     shapes: list[Shape] = results[0]["shapes"]  # type: ignore[assignment]
     lines += [f"- **{s.name}**: {s.description}" for s in shapes]
     for result in results:
-        lines += ["", f"## {result['db']} ({result['size']})", "",
-                  render(result["rows"], HEADER), "", "Build:", ""]  # type: ignore[arg-type]
+        lines += [
+            "",
+            f"## {result['db']} ({result['size']})",
+            "",
+            render(result["rows"], HEADER),
+            "",
+            "Build:",
+            "",
+        ]  # type: ignore[arg-type]
         lines += [f"- {k}: {v:.1f} s" for k, v in result["timings"].items()]  # type: ignore[attr-defined]
     return "\n".join(lines) + "\n"
 

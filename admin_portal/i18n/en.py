@@ -19,6 +19,7 @@ MESSAGES: dict[str, str] = {
     "header.language": "Language",
     "role.head_admin": "Head administrator",
     "role.admin": "Administrator",
+    "role.support": "Support desk",
     "role.standard": "Standard user",
     "action.logout": "Log out",
     "login.title": "Log in",

@@ -19,6 +19,7 @@ MESSAGES: dict[str, str] = {
     "header.language": "Språk",
     "role.head_admin": "Huvudadministratör",
     "role.admin": "Administratör",
+    "role.support": "Kundtjänst",
     "role.standard": "Standardanvändare",
     "action.logout": "Logga ut",
     "login.title": "Logga in",

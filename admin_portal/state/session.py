@@ -62,7 +62,11 @@ class SessionState(rx.State):
         self.is_admin = actor.is_admin
         self.is_head_admin = actor.is_head_admin
         self.is_support = actor.is_support
-        self.role_key = f"role.{actor.role}" if actor.role else "role.standard"
+        self.role_key = (
+            f"role.{actor.role}"
+            if actor.role
+            else ("role.support" if actor.is_support else "role.standard")
+        )
         self.organisation_name = scope.organisation_name
         self.scope_names = [] if actor.is_head_admin else scope.company_names + scope.unit_names
 

@@ -119,17 +119,28 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
     resend_log, app_log = workdir / "fake_resend.log", workdir / "portal.log"
     fake = subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "tests.support.fake_resend", "--port", str(resend_port)],
-        cwd=PROJECT_ROOT, env=env, stdout=resend_log.open("w"), stderr=subprocess.STDOUT,
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=resend_log.open("w"),
+        stderr=subprocess.STDOUT,
         start_new_session=True,
     )
     app = None
     try:
-        _wait_for(f"http://127.0.0.1:{resend_port}/_test/emails", timeout=20, process=fake, log=resend_log)
-        for step in (["-m", "admin_portal.cli", "prepare-database"], ["-m", "admin_portal.cli", "seed-demo"]):
+        _wait_for(
+            f"http://127.0.0.1:{resend_port}/_test/emails", timeout=20, process=fake, log=resend_log
+        )
+        for step in (
+            ["-m", "admin_portal.cli", "prepare-database"],
+            ["-m", "admin_portal.cli", "seed-demo"],
+        ):
             subprocess.run([sys.executable, *step], cwd=PROJECT_ROOT, env=env, check=True)  # noqa: S603
         app = subprocess.Popen(  # noqa: S603
             [sys.executable, "-m", "admin_portal.cli", "serve", "--port", str(app_port)],
-            cwd=PROJECT_ROOT, env=env, stdout=app_log.open("w"), stderr=subprocess.STDOUT,
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=app_log.open("w"),
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         _wait_for(f"http://127.0.0.1:{app_port}/ping", timeout=300, process=app, log=app_log)
@@ -181,7 +192,9 @@ def console_errors(portal: Portal) -> Iterator[ConsoleErrors]:
     with portal.log.open(errors="replace") as log:
         log.seek(seen)
         server_output = log.read()
-    assert "Traceback" not in server_output, f"server error during the test:\n{server_output[-3000:]}"
+    assert "Traceback" not in server_output, (
+        f"server error during the test:\n{server_output[-3000:]}"
+    )
 
 
 @pytest.fixture

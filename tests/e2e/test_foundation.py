@@ -13,7 +13,9 @@ from tests.e2e.conftest import DEMO_PASSWORD, assert_accessible, log_in, wait_un
 pytestmark = pytest.mark.e2e
 
 GENERIC_LOGIN_ERROR = "Fel användarnamn eller lösenord"
-FORGOT_ANSWER = "Om uppgifterna matchar ett konto med verifierad e-postadress har vi skickat en länk"
+FORGOT_ANSWER = (
+    "Om uppgifterna matchar ett konto med verifierad e-postadress har vi skickat en länk"
+)
 
 
 def test_head_admin_logs_in_sees_the_shell_switches_language_and_logs_out(new_page, portal):
@@ -26,7 +28,14 @@ def test_head_admin_logs_in_sees_the_shell_switches_language_and_logs_out(new_pa
     wait_until_ready(page)
     expect(page.get_by_role("heading", name="Användare", level=1)).to_be_visible()
     nav = page.get_by_role("navigation", name="Huvudmeny")
-    for section in ["Användare", "Min organisation", "Användarbanken", "Boenden", "Kontaktcenter", "Granskningslogg"]:
+    for section in [
+        "Användare",
+        "Min organisation",
+        "Användarbanken",
+        "Boenden",
+        "Kontaktcenter",
+        "Granskningslogg",
+    ]:
         expect(nav.get_by_role("link", name=section)).to_be_visible()
     banner = page.get_by_role("banner")
     expect(banner.get_by_text("Demo Omsorg", exact=True)).to_be_visible()
@@ -35,14 +44,19 @@ def test_head_admin_logs_in_sees_the_shell_switches_language_and_logs_out(new_pa
 
     page.get_by_role("button", name="English").click()
     expect(page.get_by_role("heading", name="Users", level=1)).to_be_visible()
-    expect(page.get_by_role("navigation", name="Main menu").get_by_role("link", name="User bank")).to_be_visible()
+    expect(
+        page.get_by_role("navigation", name="Main menu").get_by_role("link", name="User bank")
+    ).to_be_visible()
     page.reload()  # the choice is remembered
     wait_until_ready(page)
     expect(page.get_by_role("heading", name="Users", level=1)).to_be_visible()
     page.get_by_role("button", name="Svenska").click()
     expect(page.get_by_role("heading", name="Användare", level=1)).to_be_visible()
 
-    for section, heading in [("Min organisation", "Min organisation"), ("Granskningslogg", "Granskningslogg")]:
+    for section, heading in [
+        ("Min organisation", "Min organisation"),
+        ("Granskningslogg", "Granskningslogg"),
+    ]:
         page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name=section).click()
         expect(page.get_by_role("heading", name=heading, level=1)).to_be_visible()
         wait_until_ready(page)
@@ -177,7 +191,9 @@ def test_dev_mailbox_lists_outbox_mail_with_its_links(new_page):
     expect(page.get_by_role("heading", name="Utkorg (utveckling)")).to_be_visible()
     mail = page.locator(".mail-message").filter(has_text="huvudadmin@demo-omsorg.example").first
     expect(mail).to_contain_text("Välj ett nytt lösenord")
-    expect(mail.locator("a.mail-link").first).to_have_attribute("href", re.compile(r"/satt-losenord\?token="))
+    expect(mail.locator("a.mail-link").first).to_have_attribute(
+        "href", re.compile(r"/satt-losenord\?token=")
+    )
 
 
 def test_only_the_portal_origin_is_allowed_cross_origin(portal):
@@ -188,4 +204,3 @@ def test_only_the_portal_origin_is_allowed_cross_origin(portal):
 
     assert allowed_origin("http://evil.example") is None
     assert allowed_origin(portal.base_url) == portal.base_url
-

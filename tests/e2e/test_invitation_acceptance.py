@@ -137,7 +137,9 @@ def test_the_invitee_creates_the_account_and_support_sees_the_case(new_page, por
     expect(case).to_contain_text(CASE_TEXT)
     expect(case).to_contain_text("+46705550101")
     case.get_by_role("button", name="Markera som hanterad").click()
-    expect(support.locator("#support-rows tr").filter(has_text="Elin Inbjudensson")).to_have_count(0)
+    expect(support.locator("#support-rows tr").filter(has_text="Elin Inbjudensson")).to_have_count(
+        0
+    )
 
 
 def test_a_made_up_link_gets_a_clear_page_and_non_support_get_not_found(new_page):

@@ -23,7 +23,9 @@ def test_remove_find_by_personnummer_restore_elsewhere_and_log_in_again(new_page
     page.get_by_role("link", name="David Dahl").click()
     wait_until_ready(page)
     page.get_by_role("button", name="Ta bort", exact=True).click()
-    page.get_by_role("alertdialog").get_by_role("button", name="Ta bort och flytta till användarbanken").click()
+    page.get_by_role("alertdialog").get_by_role(
+        "button", name="Ta bort och flytta till användarbanken"
+    ).click()
     expect(page).to_have_url(re.compile(r"/anvandare/?$"))
 
     # The username is reserved; the message leads a head admin straight to the person.
@@ -59,7 +61,9 @@ def test_remove_find_by_personnummer_restore_elsewhere_and_log_in_again(new_page
     expect(page.get_by_role("status").filter(has_text="David Dahl är återställd")).to_be_visible()
 
     mail = portal.fake_resend.wait_for_mail("david.assistent@demo-omsorg.example")
-    link = re.search(r"http://localhost:\d+/satt-losenord\?token=[\w-]+", mail.get("body", mail)["text"]).group(0)
+    link = re.search(
+        r"http://localhost:\d+/satt-losenord\?token=[\w-]+", mail.get("body", mail)["text"]
+    ).group(0)
     david = new_page()
     david.goto(link)
     wait_until_ready(david)
@@ -73,7 +77,9 @@ def test_remove_find_by_personnummer_restore_elsewhere_and_log_in_again(new_page
 
     page.goto("/anvandare?q=david")
     wait_until_ready(page)
-    expect(page.get_by_role("row").filter(has_text="david.assistent")).to_contain_text("Hemtjänst Centrum")
+    expect(page.get_by_role("row").filter(has_text="david.assistent")).to_contain_text(
+        "Hemtjänst Centrum"
+    )
 
 
 def test_an_admin_who_is_not_head_admin_never_reaches_the_user_bank(new_page):

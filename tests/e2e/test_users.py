@@ -263,7 +263,9 @@ def test_sorting_and_its_direction_are_kept_in_the_url(new_page):
     page = _signed_in(new_page)
     page.get_by_label("Sortering").select_option(label="Användarnamn")
     page.get_by_label("Ordning").select_option(label="Fallande (Ö–A, nyast först)")
-    expect(page).to_have_url(re.compile(r"sortering=username.*ordning=desc|ordning=desc.*sortering=username"))
+    expect(page).to_have_url(
+        re.compile(r"sortering=username.*ordning=desc|ordning=desc.*sortering=username")
+    )
     first = page.get_by_role("rowheader").first
     expect(first).not_to_have_text("Adam Assistentsson")
     usernames = page.locator("tbody tr td:nth-child(3)").all_inner_texts()

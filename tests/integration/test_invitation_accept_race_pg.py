@@ -44,7 +44,9 @@ def _invitation(engine: Engine) -> tuple[str, int]:
         org = Organisation(name="Raceorg")
         s.add(org)
         s.flush()
-        company = Company(organisation_id=org.id, name="Raceföretag", organisation_number="5560001235")
+        company = Company(
+            organisation_id=org.id, name="Raceföretag", organisation_number="5560001235"
+        )
         s.add(company)
         s.flush()
         unit = Unit(company_id=company.id, name="Enhet")
@@ -56,7 +58,9 @@ def _invitation(engine: Engine) -> tuple[str, int]:
             username="ada",
             username_key="ada",
         )
-        service = Service(organisation_id=org.id, code="therapy", name_sv="Terapisamtal", name_en="Therapy")
+        service = Service(
+            organisation_id=org.id, code="therapy", name_sv="Terapisamtal", name_en="Therapy"
+        )
         centre = CostCentre(organisation_id=org.id, code="1010", name="HR")
         s.add_all([unit, inviter, service, centre])
         s.flush()
@@ -93,7 +97,10 @@ def _invitation(engine: Engine) -> tuple[str, int]:
 
 @pytest.mark.parametrize("usernames", [("sara.a", "sara.b"), ("Sara", "SARA")])
 def test_two_concurrent_accepts_create_one_account(
-    pg_database_url: str, pg_engine: Engine, monkeypatch: pytest.MonkeyPatch, usernames: tuple[str, str]
+    pg_database_url: str,
+    pg_engine: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+    usernames: tuple[str, str],
 ) -> None:
     upgrade(pg_database_url, keep_logging=True)
     raw, invitation_id = _invitation(pg_engine)

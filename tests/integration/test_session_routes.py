@@ -65,7 +65,9 @@ def test_a_ticket_becomes_an_httponly_samesite_strict_cookie_once(client: TestCl
 def test_a_ticket_arriving_from_another_site_is_refused_and_kept_unused(client: TestClient) -> None:
     ticket = _ticket()
     refused = client.get(
-        f"/api/session?ticket={ticket}", headers={"Sec-Fetch-Site": "cross-site"}, follow_redirects=False
+        f"/api/session?ticket={ticket}",
+        headers={"Sec-Fetch-Site": "cross-site"},
+        follow_redirects=False,
     )
     assert refused.headers["location"] == "/logga-in"
     assert "set-cookie" not in refused.headers
@@ -86,6 +88,9 @@ def test_logout_revokes_the_session_and_clears_the_cookie(client: TestClient) ->
     client.cookies.set("ap_session", raw)
     response = client.post("/api/logout", follow_redirects=False)
     assert response.headers["location"] == "/logga-in"
-    assert 'ap_session=""' in response.headers["set-cookie"] or "Max-Age=0" in response.headers["set-cookie"]
+    assert (
+        'ap_session=""' in response.headers["set-cookie"]
+        or "Max-Age=0" in response.headers["set-cookie"]
+    )
     with Session(db.get_engine()) as session:
         assert resolve_session(session, raw_token=raw) is None

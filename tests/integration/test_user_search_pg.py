@@ -39,7 +39,9 @@ def pg_migrated(pg_database_url: str) -> Iterator[Engine]:
 
 
 @pytest.fixture(params=["real", "tiny"])
-def db(request: pytest.FixtureRequest, pg_migrated: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[Session]:
+def db(
+    request: pytest.FixtureRequest, pg_migrated: Engine, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Session]:
     if request.param == "tiny":
         monkeypatch.setattr(user_search, "SMALL_SCOPE", 4)
         monkeypatch.setattr(user_search, "WALK_MAX", 3)
@@ -60,7 +62,9 @@ def test_the_migration_builds_the_trigram_and_keyset_indexes(pg_migrated: Engine
     with pg_migrated.connect() as conn:
         assert conn.execute(text("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")).first()
         indexdefs = dict(
-            conn.execute(text("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'users'")).all()
+            conn.execute(
+                text("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'users'")
+            ).all()
         )
         generated = conn.execute(
             text(
@@ -87,10 +91,14 @@ def test_the_trigram_index_serves_the_search_column(db: Session, world: World) -
     On a table this small the planner would rather read any other index, so the others
     are dropped inside the test's transaction (rolled back afterwards).
     """
-    others = db.execute(
-        text("SELECT indexname FROM pg_indexes WHERE tablename = 'users' AND indexname <> :n"),
-        {"n": search_ddl.PG_DOC_TRGM_INDEX},
-    ).scalars().all()
+    others = (
+        db.execute(
+            text("SELECT indexname FROM pg_indexes WHERE tablename = 'users' AND indexname <> :n"),
+            {"n": search_ddl.PG_DOC_TRGM_INDEX},
+        )
+        .scalars()
+        .all()
+    )
     for name in others:
         if not name.startswith(("pk_", "uq_")):
             db.execute(text(f'DROP INDEX "{name}"'))
@@ -120,11 +128,15 @@ def test_the_stored_document_follows_every_write(db: Session, world: World) -> N
     db.add(person)
     db.commit()
     assert _stored_doc(db, person.id) == "örjan ängström\x1fasa.oberg\x1f"
-    db.execute(text("UPDATE users SET username = 'ÖRJAN.Ä', status = 'removed' WHERE id = :id"), {"id": person.id})
+    db.execute(
+        text("UPDATE users SET username = 'ÖRJAN.Ä', status = 'removed' WHERE id = :id"),
+        {"id": person.id},
+    )
     db.commit()
     assert _stored_doc(db, person.id) == "örjan ängström\x1förjan.ä\x1f"
     expression = db.execute(
-        text(f"SELECT {search_ddl.pg_search_doc('users.')} FROM users WHERE id = :id"), {"id": person.id}
+        text(f"SELECT {search_ddl.pg_search_doc('users.')} FROM users WHERE id = :id"),
+        {"id": person.id},
     ).scalar_one()
     assert expression == _stored_doc(db, person.id)
     db.execute(text("UPDATE users SET status = 'active' WHERE id = :id"), {"id": person.id})
@@ -143,10 +155,20 @@ def test_scope_per_kind_of_administrator(db: Session, world: World) -> None:
 
 @pytest.mark.parametrize(
     ("text_", "who"),
-    [("ÅSA", "Åsa Öberg"), ("öberg", "Åsa Öberg"), ("ÄNGLA EK", "Ängla Ek"), ("anna ber", "Anna Berg"),
-     ("hanna_f", "Per Svensson"), ("annabel", "Eva Lund"), ("1002", "Åsa Öberg"), ("ö", "Åsa Öberg")],
+    [
+        ("ÅSA", "Åsa Öberg"),
+        ("öberg", "Åsa Öberg"),
+        ("ÄNGLA EK", "Ängla Ek"),
+        ("anna ber", "Anna Berg"),
+        ("hanna_f", "Per Svensson"),
+        ("annabel", "Eva Lund"),
+        ("1002", "Åsa Öberg"),
+        ("ö", "Åsa Öberg"),
+    ],
 )
-def test_text_matches_case_insensitively_with_swedish_letters(db: Session, world: World, text_: str, who: str) -> None:
+def test_text_matches_case_insensitively_with_swedish_letters(
+    db: Session, world: World, text_: str, who: str
+) -> None:
     assert who in names(search(db, world.head, text=text_))
 
 
@@ -181,7 +203,10 @@ def test_filters_outside_the_scope_give_an_empty_page(db: Session, world: World)
 
 def test_removed_users_only_in_the_removed_list(db: Session, world: World) -> None:
     assert names(search(db, world.head, text="nilsson")) == []
-    assert names(search(db, world.head, text="nilsson", status="removed")) == ["Märta Nilsson", "Nils Nilsson"]
+    assert names(search(db, world.head, text="nilsson", status="removed")) == [
+        "Märta Nilsson",
+        "Nils Nilsson",
+    ]
 
 
 def test_the_count_is_bounded(db: Session, world: World, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -38,8 +38,14 @@ def make_company(session: Session, org: Organisation, name: str | None = None) -
     return company
 
 
-def make_unit(session: Session, company: Company, name: str | None = None, parent: Unit | None = None) -> Unit:
-    unit = Unit(company_id=company.id, name=name or f"Enhet {next(_seq)}", parent_id=parent.id if parent else None)
+def make_unit(
+    session: Session, company: Company, name: str | None = None, parent: Unit | None = None
+) -> Unit:
+    unit = Unit(
+        company_id=company.id,
+        name=name or f"Enhet {next(_seq)}",
+        parent_id=parent.id if parent else None,
+    )
     session.add(unit)
     session.flush()
     return unit

@@ -34,7 +34,9 @@ def cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
     from admin_portal.auth import passwords
 
-    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    monkeypatch.setattr(
+        passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    )
     passwords._dummy_hash.cache_clear()
     yield
     passwords._dummy_hash.cache_clear()  # the next test makes its dummy with the real hasher

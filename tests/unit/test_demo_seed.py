@@ -70,9 +70,10 @@ def test_huvudadmin_is_head_admin_of_the_demo_organisation(session: Session) -> 
     actor = load_actor(session, head.id)
 
     assert actor is not None and actor.is_head_admin
-    assert actor.organisation_id == session.exec(
-        select(Organisation.id).where(Organisation.name == DEMO_ORGANISATION)
-    ).one()
+    assert (
+        actor.organisation_id
+        == session.exec(select(Organisation.id).where(Organisation.name == DEMO_ORGANISATION)).one()
+    )
 
 
 def test_enhetsadmin_is_admin_of_a_unit_only(session: Session) -> None:
@@ -104,7 +105,9 @@ def test_seeded_users_have_unique_normalised_keys_and_some_lack_a_password(
 ) -> None:
     seed_demo(session, password=DEMO_PASSWORD)
 
-    demo_org = session.exec(select(Organisation.id).where(Organisation.name == DEMO_ORGANISATION)).one()
+    demo_org = session.exec(
+        select(Organisation.id).where(Organisation.name == DEMO_ORGANISATION)
+    ).one()
     users = session.exec(select(User).where(User.organisation_id == demo_org)).all()
     assert all(u.username_key == u.username.casefold() for u in users)
     assert all(u.email and u.email_key == u.email.casefold() for u in users)

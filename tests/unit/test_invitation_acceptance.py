@@ -163,7 +163,9 @@ def test_looking_at_the_link_does_not_use_it(session: Session) -> None:
         (InvitationStatus.CREATED, timedelta(hours=5), LinkState.VALID),
     ],
 )
-def test_link_states(session: Session, status: str, expires_in: timedelta, state: LinkState) -> None:
+def test_link_states(
+    session: Session, status: str, expires_in: timedelta, state: LinkState
+) -> None:
     invited = make_invitation(session, status=status, expires_in=expires_in)
     view = describe_invitation(session, raw_token=invited.raw)
     assert view.state is state
@@ -177,7 +179,9 @@ def test_unknown_and_junk_links(session: Session, raw: object) -> None:
     make_invitation(session)
     assert describe_invitation(session, raw_token=raw).state is LinkState.UNKNOWN
     with pytest.raises(ServiceError) as refused:
-        accept_invitation(session, raw_token=raw, username="sara", password=PASSWORD, repeat=PASSWORD)
+        accept_invitation(
+            session, raw_token=raw, username="sara", password=PASSWORD, repeat=PASSWORD
+        )
     assert refused.value.key == "acceptance.link_unknown"
 
 
@@ -226,7 +230,11 @@ def test_accepting_creates_the_account_where_the_invitation_placed_it(session: S
         invited.company.id,
         invited.unit.id,
     )
-    assert (user.first_name, user.last_name, user.email) == ("Sara", "Svensson", "sara.svensson@example.se")
+    assert (user.first_name, user.last_name, user.email) == (
+        "Sara",
+        "Svensson",
+        "sara.svensson@example.se",
+    )
     assert user.email_verified_at is not None  # the link came back from that mailbox
     assert user.mobile == "+46701234567"
     assert user.user_type == UserType.EMPLOYEE
@@ -277,7 +285,10 @@ def test_accepting_twice_creates_one_account(session: Session) -> None:
     with pytest.raises(ServiceError) as refused:
         _accept(session, invited.raw, username="sara.second")
     assert refused.value.key == "acceptance.link_used"
-    assert session.exec(select(func.count()).select_from(User).where(User.first_name == "Sara")).one() == 1
+    assert (
+        session.exec(select(func.count()).select_from(User).where(User.first_name == "Sara")).one()
+        == 1
+    )
     assert describe_invitation(session, raw_token=invited.raw).state is LinkState.USED
 
 
@@ -323,9 +334,13 @@ def test_a_username_in_the_user_bank_is_taken_too(session: Session) -> None:
         ("x" * 101, "username.too_long"),
     ],
 )
-def test_username_format_rules_are_the_admin_forms(session: Session, username: str, key: str) -> None:
+def test_username_format_rules_are_the_admin_forms(
+    session: Session, username: str, key: str
+) -> None:
     invited = make_invitation(session)
-    assert _field_errors(lambda: _accept(session, invited.raw, username=username))["username"] == key
+    assert (
+        _field_errors(lambda: _accept(session, invited.raw, username=username))["username"] == key
+    )
 
 
 def test_non_text_arguments_are_field_errors_not_crashes(session: Session) -> None:
@@ -351,9 +366,13 @@ def test_non_text_arguments_are_field_errors_not_crashes(session: Session) -> No
         ("sara.s och en lång fras efter", "password.personal"),
     ],
 )
-def test_password_policy_applies_with_personal_words(session: Session, password: str, key: str) -> None:
+def test_password_policy_applies_with_personal_words(
+    session: Session, password: str, key: str
+) -> None:
     invited = make_invitation(session)
-    errors = _field_errors(lambda: _accept(session, invited.raw, password=password, repeat=password))
+    errors = _field_errors(
+        lambda: _accept(session, invited.raw, password=password, repeat=password)
+    )
     assert errors == {"password": key}
 
 

@@ -15,7 +15,10 @@ from tests.support.factories import grant, make_company, make_org, make_user
 def _actors(session: Session):
     org = make_org(session)
     company = make_company(session, org)
-    head, admin = make_user(session, company, username="chefen"), make_user(session, company, username="admin")
+    head, admin = (
+        make_user(session, company, username="chefen"),
+        make_user(session, company, username="admin"),
+    )
     grant(session, head, Role.HEAD_ADMIN)
     grant(session, admin, Role.ADMIN, company=company)
     return org, load_actor(session, head.id), load_actor(session, admin.id)

@@ -22,7 +22,9 @@ from tests.unit.test_invitation_acceptance import PASSWORD, Invited, make_invita
 
 def _support_actor(session: Session) -> Actor:
     desk = make_company(session, make_org(session, "Kundtjänstorg"))
-    staff = make_user(session, desk, username="kundtjanst", first_name="Kim", last_name="Kundtjänst")
+    staff = make_user(
+        session, desk, username="kundtjanst", first_name="Kim", last_name="Kundtjänst"
+    )
     grant(session, staff, Role.SUPPORT)
     actor = load_actor(session, staff.id)
     assert actor is not None
@@ -67,7 +69,11 @@ def test_support_sees_cases_of_every_organisation_with_the_case_text(session: Se
     assert inbox.total == 2 and inbox.pages == 1
     assert {row.organisation for row in inbox.rows} == {"Inbjudarorg", "Andra org"}
     row = next(r for r in inbox.rows if r.organisation == "Inbjudarorg")
-    assert (row.person, row.email, row.phone) == ("Sara Svensson", "sara.svensson@example.se", "+46701234567")
+    assert (row.person, row.email, row.phone) == (
+        "Sara Svensson",
+        "sara.svensson@example.se",
+        "+46701234567",
+    )
     assert (row.service_sv, row.service_en) == ("Terapisamtal", "Therapy sessions")
     assert "Behöver stöd" in row.details
     assert not row.handled and row.created_at
@@ -99,7 +105,10 @@ def test_the_details_are_labelled_with_the_services_fields(session: Session) -> 
     )
     session.add(catalogue_entry)
     _notify(session, invited)
-    assert list_support_notifications(session, actor=actor).rows[0].details == "Beskrivning: Behöver stöd"
+    assert (
+        list_support_notifications(session, actor=actor).rows[0].details
+        == "Beskrivning: Behöver stöd"
+    )
     english = list_support_notifications(session, actor=actor, lang="en")
     assert english.rows[0].details == "Description: Behöver stöd"
 
@@ -127,12 +136,19 @@ def test_paging_is_done_by_the_server(session: Session) -> None:
     company = make_company(session, make_org(session))
     unit = make_unit(session, company)
     ids = [
-        _notify(session, make_invitation(session, company=company, unit=unit, email=f"p{i}@example.se")).id
+        _notify(
+            session, make_invitation(session, company=company, unit=unit, email=f"p{i}@example.se")
+        ).id
         for i in range(PAGE_SIZE + 3)
     ]
     first = list_support_notifications(session, actor=actor, page=1)
     second = list_support_notifications(session, actor=actor, page="2")
-    assert (first.total, first.pages, len(first.rows), len(second.rows)) == (PAGE_SIZE + 3, 2, PAGE_SIZE, 3)
+    assert (first.total, first.pages, len(first.rows), len(second.rows)) == (
+        PAGE_SIZE + 3,
+        2,
+        PAGE_SIZE,
+        3,
+    )
     assert [r.id for r in first.rows + second.rows] == sorted(ids, reverse=True)  # newest first
     for junk in (0, -1, "abc", None, 10**12, [2], True):
         assert list_support_notifications(session, actor=actor, page=junk).page in (1, 2)
@@ -154,7 +170,9 @@ def test_mark_handled_hides_it_from_open_cases_and_is_audited(session: Session) 
     assert outcomes == ["ok", "already_handled"]
 
 
-@pytest.mark.parametrize("forged", [None, "", "abc", -1, "1; drop table", 10**15, 999_999, [1], {"id": 1}, True])
+@pytest.mark.parametrize(
+    "forged", [None, "", "abc", -1, "1; drop table", 10**15, 999_999, [1], {"id": 1}, True]
+)
 def test_forged_ids_are_not_found(session: Session, forged: object) -> None:
     actor = _support_actor(session)
     _notify(session, make_invitation(session))

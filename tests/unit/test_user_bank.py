@@ -142,7 +142,6 @@ def w(session: Session) -> World:
 # --------------------------------------------------------------------------- helpers
 
 
-
 def user_state(user: User) -> dict[str, Any]:
     return user.model_dump()
 
@@ -346,7 +345,9 @@ def test_restore_returns_the_user_with_a_fresh_link_and_no_old_access(
     session: Session, w: World, invited_and_banked: tuple[str, LoginSession]
 ) -> None:
     old_raw, login = invited_and_banked
-    w.anna.password_hash = "$argon2id$v=19$m=1024,t=1,p=1$c29tZXNhbHQ$aGFzaGhhc2hoYXNo"  # had a password
+    w.anna.password_hash = (
+        "$argon2id$v=19$m=1024,t=1,p=1$c29tZXNhbHQ$aGFzaGhhc2hoYXNo"  # had a password
+    )
     session.add(w.anna)
     session.flush()
     before_mail = outbox_for(session, w.anna.id or 0)

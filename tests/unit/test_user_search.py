@@ -91,10 +91,19 @@ def build_world(session: Session) -> World:
         ("Annan", "Huvud", "annan.huvud", None, False, "administrator", b1, None, None),
     ]
     users: list[User] = []
-    for i, (first, last, username, email, verified, kind, company, unit, numeric) in enumerate(people):
+    for i, (first, last, username, email, verified, kind, company, unit, numeric) in enumerate(
+        people
+    ):
         user = make_user(
-            session, company, username=username, email=email, verified=verified, unit=unit,
-            user_type=kind, first_name=first, last_name=last,
+            session,
+            company,
+            username=username,
+            email=email,
+            verified=verified,
+            unit=unit,
+            user_type=kind,
+            first_name=first,
+            last_name=last,
         )
         user.numeric_id = numeric
         # Ties on created_at (pairs share a timestamp) check the id tie-breaker.
@@ -116,9 +125,22 @@ def build_world(session: Session) -> World:
         return loaded
 
     return World(
-        org=org, other_org=other_org, a1=a1, a2=a2, b1=b1, u1=u1, u1_sub=u1_sub, u2=u2,
-        u3=u3, ub=ub, users=users, head=actor("huvud"), company_admin=actor("ftg.admin"),
-        unit_admin=actor("enh.admin"), standard=actor("stina"), other_head=actor("annan.huvud"),
+        org=org,
+        other_org=other_org,
+        a1=a1,
+        a2=a2,
+        b1=b1,
+        u1=u1,
+        u1_sub=u1_sub,
+        u2=u2,
+        u3=u3,
+        ub=ub,
+        users=users,
+        head=actor("huvud"),
+        company_admin=actor("ftg.admin"),
+        unit_admin=actor("enh.admin"),
+        standard=actor("stina"),
+        other_head=actor("annan.huvud"),
     )
 
 
@@ -128,7 +150,11 @@ def build_world(session: Session) -> World:
 def in_scope(actor: Actor, user: User) -> bool:
     if user.organisation_id != actor.organisation_id:
         return False
-    return actor.is_head_admin or user.company_id in actor.company_ids or user.unit_id in actor.unit_ids
+    return (
+        actor.is_head_admin
+        or user.company_id in actor.company_ids
+        or user.unit_id in actor.unit_ids
+    )
 
 
 def text_matches(text: str, user: User) -> bool:
@@ -156,7 +182,8 @@ def email_state(user: User) -> str:
 def expected(world: World, actor: Actor, q: UserQuery) -> list[User]:
     q = q.clean()
     rows = [
-        u for u in world.users
+        u
+        for u in world.users
         if in_scope(actor, u)
         and u.status == q.status
         and (q.company_id is None or u.company_id == q.company_id)
@@ -187,7 +214,9 @@ def walk(session: Session, actor: Actor, q: UserQuery) -> tuple[list[int], list[
     raise AssertionError("pagination did not end")
 
 
-def assert_search(session: Session, world: World, actor: Actor, q: UserQuery, page_size: int = 3) -> list[int]:
+def assert_search(
+    session: Session, world: World, actor: Actor, q: UserQuery, page_size: int = 3
+) -> list[int]:
     """All pages together are exactly the oracle's rows, in order, each row once."""
     q = replace(q, page_size=page_size)
     want = [require_id(u) for u in expected(world, actor, q)]
@@ -322,7 +351,10 @@ def test_email_state_is_shown_on_every_row(db: Session, world: World) -> None:
 
 def test_rows_carry_company_and_unit_names(db: Session, world: World) -> None:
     rows = {r.username: r for r in search(db, world.head, page_size=100).rows}
-    assert (rows["asa.oberg"].company_name, rows["asa.oberg"].unit_name) == ("Norrgården AB", "Nattpatrullen")
+    assert (rows["asa.oberg"].company_name, rows["asa.oberg"].unit_name) == (
+        "Norrgården AB",
+        "Nattpatrullen",
+    )
     assert (rows["bjorn.s"].company_name, rows["bjorn.s"].unit_name) == ("Söderhemmet AB", "")
     anna = rows["anna.berg"]
     assert (anna.full_name, anna.first_name, anna.last_name) == ("Anna Berg", "Anna", "Berg")
@@ -344,7 +376,10 @@ def test_text_matches_first_last_and_full_name(db: Session, world: World) -> Non
 def test_text_matches_username_and_email(db: Session, world: World) -> None:
     assert names(search(db, world.head, text="hanna_f")) == ["Per Svensson"]  # username only
     assert names(search(db, world.head, text="annabel")) == ["Eva Lund"]  # e-mail only
-    assert set(names(search(db, world.head, text="@gmail"))) == {"Johanna Andersson", "Björn Sjöberg"}
+    assert set(names(search(db, world.head, text="@gmail"))) == {
+        "Johanna Andersson",
+        "Björn Sjöberg",
+    }
 
 
 @pytest.mark.parametrize(
@@ -361,7 +396,9 @@ def test_text_matches_username_and_email(db: Session, world: World) -> None:
         ("orjan@example", "ÖRJAN ÅKESSON"),
     ],
 )
-def test_text_is_case_insensitive_including_swedish_letters(db: Session, world: World, text: str, who: str) -> None:
+def test_text_is_case_insensitive_including_swedish_letters(
+    db: Session, world: World, text: str, who: str
+) -> None:
     assert who in names(search(db, world.head, text=text))
 
 
@@ -383,8 +420,29 @@ def test_one_or_two_characters_search_prefixes(db: Session, world: World) -> Non
 
 
 def test_every_text_against_the_oracle(db: Session, world: World) -> None:
-    texts = ["a", "å", "ö", "an", "AN", "jo", "ber", "BERG", "son", "anna ber", "@", "@ex", "e.s",
-             "1001", "12", "x", "zzz", "100%", "a_b", "an\u0000na", "  anna   berg  "]
+    texts = [
+        "a",
+        "å",
+        "ö",
+        "an",
+        "AN",
+        "jo",
+        "ber",
+        "BERG",
+        "son",
+        "anna ber",
+        "@",
+        "@ex",
+        "e.s",
+        "1001",
+        "12",
+        "x",
+        "zzz",
+        "100%",
+        "a_b",
+        "an\u0000na",
+        "  anna   berg  ",
+    ]
     for text in texts:
         for actor in (world.head, world.unit_admin):
             for sort in ("name", "username", "created"):
@@ -449,7 +507,9 @@ def test_a_cursor_only_continues_its_own_list(db: Session, world: World) -> None
         fresh = search_users(db, actor=world.head, query=replace(other, cursor=None))
         assert [r.id for r in restarted.rows] == [r.id for r in fresh.rows]
     # Nor does another admin's cursor continue this admin's list.
-    mine = search_users(db, actor=world.company_admin, query=UserQuery(page_size=3, cursor=by_name.next_cursor))
+    mine = search_users(
+        db, actor=world.company_admin, query=UserQuery(page_size=3, cursor=by_name.next_cursor)
+    )
     assert [r.id for r in mine.rows] == [
         r.id for r in search_users(db, actor=world.company_admin, query=UserQuery(page_size=3)).rows
     ]
@@ -492,19 +552,42 @@ def test_removed_users_are_only_in_the_removed_list(db: Session, world: World) -
 
 def test_every_input_is_cleaned(db: Session, world: World) -> None:
     q = UserQuery(
-        text="x" * 500, user_type="boss", email_state="maybe",  # type: ignore[arg-type]
-        status="deleted", sort="salary", descending="yes", page_size=10**9,  # type: ignore[arg-type]
+        text="x" * 500,
+        user_type="boss",
+        email_state="maybe",  # type: ignore[arg-type]
+        status="deleted",
+        sort="salary",
+        descending="yes",
+        page_size=10**9,  # type: ignore[arg-type]
         cursor=123,  # type: ignore[arg-type]
     ).clean()
-    assert (len(q.text), q.user_type, q.email_state, q.status, q.sort, q.descending, q.page_size, q.cursor) == (
-        200, None, None, "active", "name", False, 100, None,
+    assert (
+        len(q.text),
+        q.user_type,
+        q.email_state,
+        q.status,
+        q.sort,
+        q.descending,
+        q.page_size,
+        q.cursor,
+    ) == (
+        200,
+        None,
+        None,
+        "active",
+        "name",
+        False,
+        100,
+        None,
     )
     assert UserQuery(page_size=0).clean().page_size == 1
     assert UserQuery(page_size="7").clean().page_size == 25  # type: ignore[arg-type]
     assert UserQuery(text=None).clean().text == ""  # type: ignore[arg-type]
     assert UserQuery(text=" a\tb\u0000c\u200b ").clean().text == "a b c"
     # And searching with all of that is a normal, possibly empty, page.
-    page = search_users(db, actor=world.head, query=UserQuery(text="x" * 500, sort="salary", page_size=-4))  # type: ignore[arg-type]
+    page = search_users(
+        db, actor=world.head, query=UserQuery(text="x" * 500, sort="salary", page_size=-4)
+    )  # type: ignore[arg-type]
     assert page.rows == []
 
 
@@ -516,7 +599,9 @@ def test_a_huge_page_size_is_clamped(db: Session, world: World) -> None:
 # --------------------------------------------------------------------------- queries, FTS
 
 
-def test_a_page_costs_the_same_few_queries_whatever_its_size(db: Session, world: World, engine: Engine) -> None:
+def test_a_page_costs_the_same_few_queries_whatever_its_size(
+    db: Session, world: World, engine: Engine
+) -> None:
     statements: list[str] = []
 
     @event.listens_for(engine, "before_cursor_execute")
@@ -524,7 +609,11 @@ def test_a_page_costs_the_same_few_queries_whatever_its_size(db: Session, world:
         statements.append(statement)
 
     try:
-        for q in (UserQuery(page_size=1), UserQuery(page_size=100), UserQuery(text="anna", page_size=100)):
+        for q in (
+            UserQuery(page_size=1),
+            UserQuery(page_size=100),
+            UserQuery(text="anna", page_size=100),
+        ):
             statements.clear()
             search_users(db, actor=world.head, query=q)
             # A handful of bounded queries (probes, count, page), never one per row.
@@ -534,7 +623,9 @@ def test_a_page_costs_the_same_few_queries_whatever_its_size(db: Session, world:
         event.remove(engine, "before_cursor_execute", count)
 
 
-def test_the_fts_table_follows_inserts_and_renames(engine: Engine, session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_fts_table_follows_inserts_and_renames(
+    engine: Engine, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
     ensure_search_structures(engine)
     ensure_search_structures(engine)  # idempotent
     monkeypatch.setattr(user_search, "SMALL_SCOPE", 1)  # use the FTS table, not a scan
@@ -546,7 +637,9 @@ def test_the_fts_table_follows_inserts_and_renames(engine: Engine, session: Sess
     session.flush()
     assert names(search(session, world.head, text="zetterq")) == ["Anna Zetterqvist"]
     assert "Anna Zetterqvist" not in names(search(session, world.head, text="anna berg"))
-    newcomer = make_user(session, world.a1, username="ny.person", first_name="Ny", last_name="Zetterqvist")
+    newcomer = make_user(
+        session, world.a1, username="ny.person", first_name="Ny", last_name="Zetterqvist"
+    )
     found = search(session, world.head, text="ZETTERQVIST")
     assert {r.id for r in found.rows} == {anna.id, newcomer.id}
 

@@ -185,8 +185,6 @@ def person(w: World, **overrides: Any) -> UserInput:
     return UserInput(**values)
 
 
-
-
 def translated(key: str) -> str:
     """The key exists, with text, in both catalogues; returns it for chaining."""
     assert SV.get(key), f"{key} missing in Swedish"
@@ -1447,10 +1445,19 @@ def test_making_someone_an_administrator_later_grants_their_placement_and_undoin
     actor = load_actor(session, head.id)
 
     def update(user_type: str) -> None:
-        update_user(session, actor=actor, user_id=person.id, data=UserInput(
-            first_name="Test", last_name="Person", username="blivande.admin", user_type=user_type,
-            company_id=company.id, unit_id=unit.id,
-        ))
+        update_user(
+            session,
+            actor=actor,
+            user_id=person.id,
+            data=UserInput(
+                first_name="Test",
+                last_name="Person",
+                username="blivande.admin",
+                user_type=user_type,
+                company_id=company.id,
+                unit_id=unit.id,
+            ),
+        )
         session.commit()
 
     update("administrator")
@@ -1459,5 +1466,7 @@ def test_making_someone_an_administrator_later_grants_their_placement_and_undoin
     assert load_actor(session, person.id).is_admin
 
     update("employee")
-    assert session.exec(select(RoleAssignment).where(RoleAssignment.user_id == person.id)).all() == []
+    assert (
+        session.exec(select(RoleAssignment).where(RoleAssignment.user_id == person.id)).all() == []
+    )
     assert not load_actor(session, person.id).is_admin

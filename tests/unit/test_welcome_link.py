@@ -21,13 +21,20 @@ pytestmark = pytest.mark.usefixtures("cheap_argon2")
 
 
 def _invited(session: Session) -> User:
-    user = make_user(session, make_company(session, make_org(session)), username="ny.person", email="ny@example.org")
+    user = make_user(
+        session,
+        make_company(session, make_org(session)),
+        username="ny.person",
+        email="ny@example.org",
+    )
     session.commit()
     return user
 
 
 def _links(session: Session, user: User) -> list[str]:
-    mails = session.exec(select(OutboxMessage).where(OutboxMessage.user_id == user.id).order_by(OutboxMessage.id)).all()
+    mails = session.exec(
+        select(OutboxMessage).where(OutboxMessage.user_id == user.id).order_by(OutboxMessage.id)
+    ).all()
     return [re.search(r"token=([\w-]+)", m.text_body).group(1) for m in mails]
 
 
@@ -37,7 +44,9 @@ def test_completing_a_welcome_link_verifies_the_address_it_was_sent_to(session: 
     session.commit()
     assert user.email_verified_at is None
 
-    set_password_with_link(session, raw_token=_links(session, user)[-1], password=PASSWORD, repeat=PASSWORD)
+    set_password_with_link(
+        session, raw_token=_links(session, user)[-1], password=PASSWORD, repeat=PASSWORD
+    )
 
     assert user.email_verified_at is not None
 
@@ -48,7 +57,9 @@ def test_a_link_sent_to_an_old_address_does_not_verify_a_new_one(session: Sessio
     user.email, user.email_key = "bytt@example.org", "bytt@example.org"
     session.commit()
 
-    set_password_with_link(session, raw_token=_links(session, user)[-1], password=PASSWORD, repeat=PASSWORD)
+    set_password_with_link(
+        session, raw_token=_links(session, user)[-1], password=PASSWORD, repeat=PASSWORD
+    )
 
     assert user.email_verified_at is None
 

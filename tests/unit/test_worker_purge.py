@@ -91,8 +91,6 @@ def bank(session: Session, traveller: time_machine.Traveller) -> Bank:
     return Bank(company, head, active, early, late, short_company, short_banked)
 
 
-
-
 def status(session: Session, user: User) -> str:
     """The stored status (flushed first: expiring would drop what was not written yet)."""
     session.flush()
