@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from admin_portal.models.base import utcnow
@@ -29,6 +29,11 @@ class InvitationStatus(StrEnum):
     ACCEPTED = "accepted"  # the person created their account: now under "Registrerade"
     EXPIRED = "expired"  # the link ran out before it was used
     REVOKED = "revoked"  # an admin withdrew it ("Återkalla")
+
+
+# Statuses of an invitation that still waits for its person (expired ones too: they are
+# renewed with "Skicka igen", not by inviting again).
+OPEN_INVITATION_SQL = "status IN ('created', 'sent', 'delivered', 'bounced', 'expired')"
 
 
 class Service(SQLModel, table=True):
@@ -69,6 +74,16 @@ class Invitation(SQLModel, table=True):
     __table_args__ = (
         # The unit's Inbjudna tab, newest first.
         Index("ix_invitations_unit_status", "unit_id", "status", "id"),
+        # One open invitation per address and unit: the service checks first, and this
+        # decides between two admins inviting the same person at the same moment.
+        Index(
+            "uq_invitations_open_per_unit",
+            "unit_id",
+            "email_key",
+            unique=True,
+            sqlite_where=text(OPEN_INVITATION_SQL),
+            postgresql_where=text(OPEN_INVITATION_SQL),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

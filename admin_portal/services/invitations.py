@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from admin_portal.auth.permissions import Actor, can_manage_user
@@ -208,13 +209,21 @@ def create_invitation(session: Session, *, actor: Actor, data: InvitationInput) 
         invited_by_id=actor.user_id,
     )
     organisation = _organisation_name(session, actor)
-    issue_invitation_link(
-        session,
-        invitation=invitation,
-        inviter=actor.full_name,
-        organisation=organisation,
-        services=_service_names(services, clean.language),
-    )
+    try:
+        issue_invitation_link(
+            session,
+            invitation=invitation,
+            inviter=actor.full_name,
+            organisation=organisation,
+            services=_service_names(services, clean.language),
+        )
+        session.flush()
+    except IntegrityError:
+        # Another admin invited the same address into this unit since _check_email looked
+        # (uq_invitations_open_per_unit). Like create_user's username race, this ends the
+        # caller's transaction: nothing of this invitation may remain.
+        session.rollback()
+        raise ValidationFailed({"email": "invitations.email_already_invited"}) from None
     invitation_id = require_id(invitation)
     for admin_unit in admin_units:
         session.add(

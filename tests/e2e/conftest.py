@@ -27,6 +27,8 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEMO_PASSWORD = "en lång demofras för testerna"
+# Tests that write an invitation straight into the database hash its token with this.
+PORTAL_SECRET_KEY = "e2e-secret-key-of-reasonable-length-000000"
 CHROMIUM = "/usr/bin/chromium"
 
 
@@ -109,7 +111,7 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
         ADMIN_PORTAL_DATABASE_URL=database_url,
         ADMIN_PORTAL_PUBLIC_BASE_URL=f"http://localhost:{app_port}",
         ADMIN_PORTAL_DEMO_PASSWORD=DEMO_PASSWORD,
-        ADMIN_PORTAL_SECRET_KEY="e2e-secret-key-of-reasonable-length-000000",
+        ADMIN_PORTAL_SECRET_KEY=PORTAL_SECRET_KEY,
         ADMIN_PORTAL_RESEND_API_KEY="re_test_e2e",
         ADMIN_PORTAL_RESEND_API_URL=f"http://127.0.0.1:{resend_port}",
         ADMIN_PORTAL_MAIL_REQUESTS_PER_SECOND="20",

@@ -30,12 +30,17 @@ from admin_portal.models import (
     Unit,
     User,
 )
-from tests.e2e.conftest import DEMO_PASSWORD, Portal, assert_accessible, log_in, wait_until_ready
+from tests.e2e.conftest import (
+    DEMO_PASSWORD,
+    PORTAL_SECRET_KEY,
+    Portal,
+    assert_accessible,
+    log_in,
+    wait_until_ready,
+)
 
 pytestmark = pytest.mark.e2e
 
-# The portal's ADMIN_PORTAL_SECRET_KEY in tests/e2e/conftest.py: links are keyed hashes.
-PORTAL_SECRET_KEY = "e2e-secret-key-of-reasonable-length-000000"
 PASSWORD = "mitt nya konto har en lång fras"
 CASE_TEXT = "Behöver stöd efter en tung period på jobbet"
 

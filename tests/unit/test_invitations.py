@@ -37,6 +37,7 @@ from admin_portal.models import (
     User,
     utcnow,
 )
+from admin_portal.services import invitations
 from admin_portal.services.demo_catalogue import seed_catalogue
 from admin_portal.services.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
 from admin_portal.services.invitation_input import InvitationInput, detail_field_name
@@ -288,6 +289,25 @@ def test_email_already_pending_in_the_unit_or_a_user_in_the_company(
     }
     # Another unit is another team: the same person may be invited there.
     create_invitation(session, actor=w.head, data=therapy_input(w, unit_id=w.unit_b.id))
+
+
+def test_two_admins_inviting_the_same_person_at_once_save_one_invitation(
+    session: Session, w: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = create_invitation(session, actor=w.head, data=therapy_input(w))
+    session.commit()
+    # The second admin's check ran before the first one saved: only the index is left.
+    monkeypatch.setattr(invitations, "_check_email", lambda *args, **kwargs: None)
+    with pytest.raises(ValidationFailed) as lost:
+        create_invitation(
+            session, actor=w.unit_admin, data=therapy_input(w, email="sara.SVENSSON@example.se")
+        )
+    assert lost.value.errors == {"email": "invitations.email_already_invited"}
+    assert [i.id for i in session.exec(select(Invitation))] == [first]
+    assert session.exec(select(func.count()).select_from(ServiceOrder)).one() == 1
+    # A revoked invitation no longer blocks a new one.
+    revoke_invitation(session, actor=w.head, invitation_id=first)
+    create_invitation(session, actor=w.head, data=therapy_input(w))
 
 
 # --------------------------------------------------------------------------- roles and scope (F4.4)
