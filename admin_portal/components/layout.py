@@ -74,15 +74,18 @@ def header() -> rx.Component:
                     rx.text.strong(SessionState.organisation_name),
                     size="2",
                 ),
-                rx.text(
-                    tx("header.scope"),
-                    ": ",
-                    rx.cond(
-                        SessionState.is_head_admin,
-                        tx("header.scope_all"),
-                        SessionState.scope_names.join(", "),
+                rx.cond(
+                    SessionState.is_admin,
+                    rx.text(
+                        tx("header.scope"),
+                        ": ",
+                        rx.cond(
+                            SessionState.is_head_admin,
+                            tx("header.scope_all"),
+                            SessionState.scope_names.join(", "),
+                        ),
+                        size="2",
                     ),
-                    size="2",
                 ),
                 spacing="1",
             ),
@@ -111,6 +114,7 @@ def _role_label() -> rx.Component:
         SessionState.role_key,
         ("role.head_admin", tx("role.head_admin")),
         ("role.admin", tx("role.admin")),
+        ("role.support", tx("role.support")),
         tx("role.standard"),
     )
 

@@ -136,6 +136,9 @@ def test_the_invitee_creates_the_account_and_support_sees_the_case(new_page, por
     support = new_page()
     log_in(support, "kundtjanst", DEMO_PASSWORD)
     expect(support).to_have_url(re.compile(r"/kundtjanst/?$"))
+    # The header names the support role and claims no administered scope.
+    expect(support.locator("header")).to_contain_text("(Kundtjänst)")
+    expect(support.locator("header")).not_to_contain_text("Du administrerar")
     wait_until_ready(support)
     case = support.locator("#support-rows tr").filter(has_text="Elin Inbjudensson")
     expect(case).to_contain_text("Terapisamtal")
