@@ -38,6 +38,7 @@ MESSAGES: dict[str, str] = {
     "support.show": "Show",
     "support.show_open": "Open cases",
     "support.show_all": "All cases",
+    "support.total_one": "1 case",
     "support.total": "{total} cases",
     "support.empty": "No cases to show.",
     "support.col_created": "Created",

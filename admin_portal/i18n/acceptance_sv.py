@@ -38,6 +38,7 @@ MESSAGES: dict[str, str] = {
     "support.show": "Visa",
     "support.show_open": "Öppna ärenden",
     "support.show_all": "Alla ärenden",
+    "support.total_one": "1 ärende",
     "support.total": "{total} ärenden",
     "support.empty": "Inga ärenden att visa.",
     "support.col_created": "Skapat",

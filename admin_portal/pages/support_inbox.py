@@ -97,7 +97,14 @@ def _inbox() -> rx.Component:
                     on_change=S.set_show,
                     style=_FILTER_STYLE,
                 ),
-                rx.text(tx("support.total", total=S.total), size="2"),
+                rx.text(
+                    rx.cond(
+                        S.total == 1,
+                        tx("support.total_one"),
+                        tx("support.total", total=S.total),
+                    ),
+                    size="2",
+                ),
                 align="center",
                 spacing="3",
             ),
