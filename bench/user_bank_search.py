@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import platform
 import random
-import sqlite3
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -41,10 +40,9 @@ from bench.users_search import (
     generate_users,
     load_postgres,
     load_sqlite,
-    measure,
+    measure_postgres,
+    measure_sqlite,
     render,
-    start_postgres,
-    table_rows,
 )
 
 RESULTS = Path(__file__).resolve().parent / "results" / "user_bank_search.md"
@@ -226,60 +224,26 @@ def build_shapes(engine: object, tree: Tree, data: BankData) -> list[Shape]:
 
 
 def run_sqlite(n: int, repeat: int, workdir: Path) -> dict[str, object]:
-    from admin_portal.db import make_engine
-
     tree = build_tree()
     data = BankData(datetime.now(UTC))
-    path = workdir / "bench_bank.db"
-    path.unlink(missing_ok=True)
-    print(f"[sqlite] loading {n:,} banked users into {path}", flush=True)
-    timings = _relabel(load_sqlite(path, n, tree, data))
-    engine = make_engine(f"sqlite:///{path}")
-    shapes = build_shapes(engine, tree, data)
-    print("[sqlite] measuring", flush=True)
-    measure(shapes, repeat)
-    engine.dispose()
-    size = path.stat().st_size / 1e6
-    path.unlink(missing_ok=True)
-    return {
-        "db": f"SQLite {sqlite3.sqlite_version}",
-        "timings": timings,
-        "rows": table_rows(shapes),
-        "shapes": shapes,
-        "size": f"{size:,.0f} MB database file",
-    }
+    return measure_sqlite(
+        workdir / "bench_bank.db",
+        repeat,
+        what=f"{n:,} banked users",
+        load=lambda path: _relabel(load_sqlite(path, n, tree, data)),
+        shapes_for=lambda engine: build_shapes(engine, tree, data),
+    )
 
 
 def run_postgres(n: int, repeat: int) -> dict[str, object]:
-    from sqlalchemy import text
-
-    from admin_portal.db import make_engine
-
     tree = build_tree()
     data = BankData(datetime.now(UTC))
-    server, url = start_postgres()
-    try:
-        print(f"[postgres] loading {n:,} banked users", flush=True)
-        timings = _relabel(load_postgres(url, n, tree, data))
-        engine = make_engine(url)
-        with engine.connect() as conn:
-            version = conn.execute(text("SHOW server_version")).scalar()
-            size = conn.execute(
-                text("SELECT pg_size_pretty(pg_total_relation_size('users'))")
-            ).scalar()
-        shapes = build_shapes(engine, tree, data)
-        print("[postgres] measuring", flush=True)
-        measure(shapes, repeat)
-        engine.dispose()
-    finally:
-        server.destroy()  # type: ignore[attr-defined]
-    return {
-        "db": f"PostgreSQL {version}",
-        "timings": timings,
-        "rows": table_rows(shapes),
-        "shapes": shapes,
-        "size": f"users table + indexes {size}",
-    }
+    return measure_postgres(
+        repeat,
+        what=f"{n:,} banked users",
+        load=lambda url: _relabel(load_postgres(url, n, tree, data)),
+        shapes_for=lambda engine: build_shapes(engine, tree, data),
+    )
 
 
 def _relabel(timings: dict[str, float]) -> dict[str, float]:

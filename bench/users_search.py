@@ -943,16 +943,22 @@ def render(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> str:
 HEADER = ("shape", "n", "p50 ms", "p95 ms", "max ms", "≤ 25 ms")
 
 
-def run_sqlite(n: int, repeat: int, workdir: Path) -> dict[str, object]:
+def measure_sqlite(
+    path: Path,
+    repeat: int,
+    *,
+    what: str,
+    load: Callable[[Path], dict[str, float]],
+    shapes_for: Callable[[object], list[Shape]],
+) -> dict[str, object]:
+    """Load a SQLite file with `load`, time the shapes `shapes_for` builds, drop the file."""
     from admin_portal.db import make_engine
 
-    tree = build_tree()
-    path = workdir / "bench_users.db"
     path.unlink(missing_ok=True)
-    print(f"[sqlite] loading {n:,} users into {path}", flush=True)
-    timings = load_sqlite(path, n, tree)
+    print(f"[sqlite] loading {what} into {path}", flush=True)
+    timings = load(path)
     engine = make_engine(f"sqlite:///{path}")
-    shapes = build_shapes(engine, tree, n)
+    shapes = shapes_for(engine)
     print("[sqlite] measuring", flush=True)
     measure(shapes, repeat)
     engine.dispose()
@@ -967,23 +973,29 @@ def run_sqlite(n: int, repeat: int, workdir: Path) -> dict[str, object]:
     }
 
 
-def run_postgres(n: int, repeat: int) -> dict[str, object]:
+def measure_postgres(
+    repeat: int,
+    *,
+    what: str,
+    load: Callable[[str], dict[str, float]],
+    shapes_for: Callable[[object], list[Shape]],
+) -> dict[str, object]:
+    """The same on a throwaway PostgreSQL server, which is destroyed afterwards."""
     from sqlalchemy import text
 
     from admin_portal.db import make_engine
 
-    tree = build_tree()
     server, url = start_postgres()
     try:
-        print(f"[postgres] loading {n:,} users", flush=True)
-        timings = load_postgres(url, n, tree)
+        print(f"[postgres] loading {what}", flush=True)
+        timings = load(url)
         engine = make_engine(url)
         with engine.connect() as conn:
             version = conn.execute(text("SHOW server_version")).scalar()
             size = conn.execute(
                 text("SELECT pg_size_pretty(pg_total_relation_size('users'))")
             ).scalar()
-        shapes = build_shapes(engine, tree, n)
+        shapes = shapes_for(engine)
         print("[postgres] measuring", flush=True)
         measure(shapes, repeat)
         engine.dispose()
@@ -996,6 +1008,27 @@ def run_postgres(n: int, repeat: int) -> dict[str, object]:
         "shapes": shapes,
         "size": f"users table + indexes {size}",
     }
+
+
+def run_sqlite(n: int, repeat: int, workdir: Path) -> dict[str, object]:
+    tree = build_tree()
+    return measure_sqlite(
+        workdir / "bench_users.db",
+        repeat,
+        what=f"{n:,} users",
+        load=lambda path: load_sqlite(path, n, tree),
+        shapes_for=lambda engine: build_shapes(engine, tree, n),
+    )
+
+
+def run_postgres(n: int, repeat: int) -> dict[str, object]:
+    tree = build_tree()
+    return measure_postgres(
+        repeat,
+        what=f"{n:,} users",
+        load=lambda url: load_postgres(url, n, tree),
+        shapes_for=lambda engine: build_shapes(engine, tree, n),
+    )
 
 
 def write_report(n: int, repeat: int, results: list[dict[str, object]]) -> str:
