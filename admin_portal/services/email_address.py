@@ -9,11 +9,27 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import update
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from admin_portal.auth.tokens import void_tokens
 from admin_portal.models import Token, TokenPurpose, User, utcnow
 from admin_portal.validation.identifiers import email_key
+
+
+def email_taken_in_company(
+    session: Session, *, company_id: int, key: str | None, exclude_user_id: int | None = None
+) -> bool:
+    """F0.8: does a person of the company (other than `exclude_user_id`) hold this e-mail key?
+
+    Removed (banked) people count too: their address stays theirs, as the database's unique
+    constraint on (company_id, email_key) also says.
+    """
+    if not key:
+        return False
+    stmt = select(User.id).where(User.company_id == company_id, User.email_key == key)
+    if exclude_user_id is not None:
+        stmt = stmt.where(User.id != exclude_user_id)
+    return session.exec(stmt.limit(1)).first() is not None
 
 
 def void_verification_links(session: Session, *, user_ids: Sequence[int]) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from admin_portal.auth.permissions import Actor
 from admin_portal.auth.tokens import TokenState, consume_token, inspect_token
@@ -27,7 +27,7 @@ from admin_portal.models import (
     utcnow,
 )
 from admin_portal.services.audit import record_admin_action, record_event
-from admin_portal.services.email_address import assign_email
+from admin_portal.services.email_address import assign_email, email_taken_in_company
 from admin_portal.services.errors import ServiceError, ValidationFailed
 from admin_portal.services.link_mail import queue_link_mail
 from admin_portal.services.users import get_user_in_scope
@@ -89,14 +89,9 @@ def _valid_address(session: Session, user: User, email: object) -> str:
         address = normalise_email(email if isinstance(email, str) else "")
     except InvalidInput as problem:
         raise ValidationFailed({"email": problem.key}) from None
-    clash = session.exec(
-        select(User.id).where(
-            User.company_id == user.company_id,
-            User.email_key == email_key(address),
-            User.id != user.id,
-        )
-    ).first()
-    if clash is not None:
+    if email_taken_in_company(
+        session, company_id=user.company_id, key=email_key(address), exclude_user_id=user.id
+    ):
         raise ValidationFailed({"email": "users.email_taken_in_company"})
     return address
 

@@ -37,6 +37,7 @@ from admin_portal.models import (
 )
 from admin_portal.services.audit import record_event
 from admin_portal.services.auth import issue_login_ticket
+from admin_portal.services.email_address import email_taken_in_company
 from admin_portal.services.errors import ServiceError, ValidationFailed
 from admin_portal.validation.errors import InvalidInput
 from admin_portal.validation.identifiers import username_key
@@ -220,13 +221,8 @@ def _new_user(invitation: Invitation, username: str, password: str) -> User:
 
 def _email_in_use(session: Session, invitation: Invitation) -> bool:
     # F0.8: one address per company. Someone may have been added by hand since the invite.
-    return (
-        session.exec(
-            select(User.id).where(
-                User.company_id == invitation.company_id, User.email_key == invitation.email_key
-            )
-        ).first()
-        is not None
+    return email_taken_in_company(
+        session, company_id=invitation.company_id, key=invitation.email_key
     )
 
 

@@ -35,6 +35,7 @@ from admin_portal.models import (
     utcnow,
 )
 from admin_portal.services.audit import record_event
+from admin_portal.services.email_address import email_taken_in_company
 from admin_portal.services.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
 from admin_portal.services.invitation_input import (
     DETAIL_MAX,
@@ -143,9 +144,7 @@ def _check_email(
     if "email" in errors or not clean.email:
         return
     key = email_key(clean.email)
-    if session.exec(
-        select(User.id).where(User.company_id == company.id, User.email_key == key)
-    ).first():
+    if email_taken_in_company(session, company_id=require_id(company), key=key):
         errors["email"] = "invitations.email_is_user"
         return
     pending = session.exec(

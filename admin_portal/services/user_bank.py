@@ -28,6 +28,7 @@ from admin_portal.models import (
     utcnow,
 )
 from admin_portal.services.audit import record_admin_action, record_event
+from admin_portal.services.email_address import email_taken_in_company
 from admin_portal.services.errors import NotFound, ValidationFailed
 from admin_portal.services.welcome_link import queue_welcome_mail
 from admin_portal.validation.email import normalise_email
@@ -74,16 +75,7 @@ class RestorePreview:
 def _email_clash(session: Session, user: User, company_id: int, key: str | None) -> bool:
     """Does another person of the company hold this e-mail key? Banked people count too:
     their address stays theirs (F0.8), and the database constraint says the same."""
-    if not key:
-        return False
-    clash = session.exec(
-        select(User.id).where(
-            User.company_id == company_id,
-            User.email_key == key,
-            User.id != user.id,
-        )
-    ).first()
-    return clash is not None
+    return email_taken_in_company(session, company_id=company_id, key=key, exclude_user_id=user.id)
 
 
 def _conflicts(session: Session, user: User, company_id: int) -> list[Conflict]:

@@ -29,7 +29,7 @@ from admin_portal.models import (
 )
 from admin_portal.services.audit import record_admin_action
 from admin_portal.services.auth import revoke_sessions
-from admin_portal.services.email_address import assign_email
+from admin_portal.services.email_address import assign_email, email_taken_in_company
 from admin_portal.services.errors import NotFound, PermissionDenied, ValidationFailed
 from admin_portal.services.user_input import CleanUser, UserInput, clean_user_input
 from admin_portal.services.username_check import UsernameVerdict, check_username
@@ -87,14 +87,18 @@ def _check_uniqueness(
         )
         if verdict.verdict is not UsernameVerdict.AVAILABLE:
             errors["username"] = verdict.message_key
-    if clean.email and company is not None and "email" not in errors:
-        clash = session.exec(
-            select(User.id).where(
-                User.company_id == company.id, User.email_key == email_key(clean.email)
-            )
-        ).first()
-        if clash is not None and clash != user_id:
-            errors["email"] = "users.email_taken_in_company"
+    if (
+        clean.email
+        and company is not None
+        and "email" not in errors
+        and email_taken_in_company(
+            session,
+            company_id=require_id(company),
+            key=email_key(clean.email),
+            exclude_user_id=user_id,
+        )
+    ):
+        errors["email"] = "users.email_taken_in_company"
 
 
 def _brukare_for(
