@@ -64,7 +64,7 @@ def _action_mail(
 
 
 def set_password_path(raw_token: str) -> str:
-    return f"/satt-losenord?token={raw_token}"
+    return f"{routes.SET_PASSWORD}?token={raw_token}"
 
 
 def welcome_message(*, lang: str, name: str, username: str, raw_token: str) -> Message:
@@ -100,7 +100,7 @@ def reset_password_message(*, lang: str, name: str, username: str, raw_token: st
 
 
 def verify_email_path(raw_token: str) -> str:
-    return f"/verifiera-epost?token={raw_token}"
+    return f"{routes.VERIFY_EMAIL}?token={raw_token}"
 
 
 def verify_email_message(*, lang: str, name: str, email: str, raw_token: str) -> Message:
