@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 _TEST_VAR = Path(tempfile.mkdtemp(prefix="admin-portal-tests-"))
+# Left behind, one per run (and per xdist worker), they filled /tmp over a day of runs.
+atexit.register(shutil.rmtree, _TEST_VAR, ignore_errors=True)
 os.environ.setdefault("ADMIN_PORTAL_ENVIRONMENT", "test")
 os.environ.setdefault("ADMIN_PORTAL_SECRET_KEY", "test-secret-key-not-for-production")
 os.environ.setdefault("ADMIN_PORTAL_DATABASE_URL", f"sqlite:///{_TEST_VAR / 'unused.db'}")
