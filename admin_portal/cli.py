@@ -57,9 +57,10 @@ def seed_demo() -> int:
 
 
 def prepare_database() -> int:
-    """Migrate to head, then build what Alembic does not: SQLite's FTS5 trigram search table.
+    """Migrate to head, then build what Alembic does not: SQLite's FTS5 trigram search
+    table and, on both databases, the name-ordered search rows (models/search_rows_ddl.py).
 
-    On PostgreSQL the migration already made the trigram indexes; this is a no-op there.
+    Each is built once (idempotent): on later runs this only checks that they exist.
     """
     from admin_portal.db import get_engine
     from admin_portal.migrations import upgrade

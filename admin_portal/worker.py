@@ -20,6 +20,7 @@ from admin_portal.db import get_engine, session_scope
 from admin_portal.mail.dispatcher import RateLimiter, dispatch_due, run_forever
 from admin_portal.mail.senders import LocalMailboxSender, Sender, sender_from_settings
 from admin_portal.services import jobs
+from admin_portal.services.search_rows_maintenance import reorder_if_drifted
 from admin_portal.services.user_bank import purge_expired
 
 logger = logging.getLogger("admin_portal.worker")
@@ -58,7 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _dispatch_until_idle(engine, sender, stop)
     else:
         logger.info("worker started; polling every %.1fs", args.poll_seconds)
-        threading.Thread(target=_purge_periodically, args=(engine, stop), daemon=True).start()
+        threading.Thread(target=_maintain_periodically, args=(engine, stop), daemon=True).start()
         # Background jobs (bulk verification, imports) in their own loop: a long job must
         # not hold up mail, and mail waiting on the rate limit must not hold up a job.
         threading.Thread(
@@ -69,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-PURGE_INTERVAL_SECONDS = 3600.0
+MAINTENANCE_INTERVAL_SECONDS = 3600.0
 
 
 def purge_user_bank(engine: Engine) -> int:
@@ -78,7 +79,8 @@ def purge_user_bank(engine: Engine) -> int:
         return purge_expired(session)
 
 
-def _purge_periodically(engine: Engine, stop: threading.Event) -> None:
+def _maintain_periodically(engine: Engine, stop: threading.Event) -> None:
+    """Hourly: the user bank's retention purge, then the search rows' name order."""
     while not stop.is_set():
         try:
             erased = purge_user_bank(engine)
@@ -86,7 +88,11 @@ def _purge_periodically(engine: Engine, stop: threading.Event) -> None:
                 logger.info("user bank purge: %d erased", erased)
         except Exception:
             logger.exception("user bank purge failed; trying again later")
-        stop.wait(PURGE_INTERVAL_SECONDS)
+        try:
+            reorder_if_drifted(engine)
+        except Exception:
+            logger.exception("reordering the search rows failed; trying again later")
+        stop.wait(MAINTENANCE_INTERVAL_SECONDS)
 
 
 def _dispatch_until_idle(engine: Engine, sender: Sender, stop: threading.Event) -> None:

@@ -356,11 +356,15 @@ MIGRATION_ONLY_COLUMNS: Final = frozenset({PG_SEARCH_COLUMN})  # of users only
 
 
 def is_search_structure(name: str | None) -> bool:
-    """True for the indexes, tables and columns declared here rather than on the models."""
+    """True for the indexes, tables and columns declared here (and in search_rows_ddl)
+    rather than on the models."""
+    from admin_portal.models import search_rows_ddl  # it builds on this module
+
     return (
         name in MIGRATION_ONLY_INDEXES
         or name in MIGRATION_ONLY_TABLES
         or name in MIGRATION_ONLY_COLUMNS
+        or name in search_rows_ddl.ALL_TABLES
     )
 
 
@@ -449,7 +453,12 @@ def ensure_search_structures(engine: Engine) -> None:
     migrated schema holds exactly the model's tables. Call this after `alembic upgrade
     head` on a SQLite database that should search fast (the app, the benchmark); without
     it the search is still correct, just a scan.
+
+    Last, on both databases, the name-ordered search rows (models/search_rows_ddl.py),
+    derived from `users` like the FTS5 table.
     """
+    from admin_portal.models.search_rows_ddl import create_search_rows  # builds on this module
+
     with engine.begin() as connection:
         create_btree_indexes(connection, skip=SUPERSEDED_PREFIX_INDEXES)  # 0006 replaced them
         if connection.dialect.name == "postgresql":
@@ -457,4 +466,5 @@ def ensure_search_structures(engine: Engine) -> None:
         elif connection.dialect.name == "sqlite":
             create_sqlite_fts(connection)
         create_search_doc(connection)
+        create_search_rows(connection)
     _FTS_PRESENT.pop(engine, None)

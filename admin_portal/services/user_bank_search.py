@@ -19,6 +19,11 @@ from sqlmodel import Session, col, select
 from admin_portal.auth.permissions import Actor, can_use_user_bank
 from admin_portal.models import Company, RoleAssignment, Unit, User, UserStatus, search_ddl
 from admin_portal.models.search_ddl import sqlite_fts_available
+from admin_portal.models.search_rows_ddl import (
+    search_rows,
+    search_rows_available,
+    search_rows_fts,
+)
 from admin_portal.services.errors import NotFound
 from admin_portal.services.text_match import user_text_condition
 from admin_portal.services.user_search import (
@@ -133,15 +138,8 @@ def _search_by_removal(session: Session, actor: Actor, query: BankQuery) -> Bank
         col(User.organisation_id) == actor.organisation_id,
         col(User.status) == UserStatus.REMOVED,
     ]
-    if isinstance(query.removed_from, date):
-        conditions.append(
-            col(User.removed_at) >= datetime.combine(query.removed_from, time.min, UTC)
-        )
-    if isinstance(query.removed_to, date):
-        conditions.append(
-            col(User.removed_at)
-            < datetime.combine(query.removed_to + timedelta(days=1), time.min, UTC)
-        )
+    window = _removal_window(query)
+    conditions += _in_window(col(User.removed_at), window)
     if isinstance(query.removed_by_id, int) and not isinstance(query.removed_by_id, bool):
         conditions.append(User.removed_by_id == query.removed_by_id)
     if isinstance(query.company_id, int) and not isinstance(query.company_id, bool):
@@ -150,7 +148,7 @@ def _search_by_removal(session: Session, actor: Actor, query: BankQuery) -> Bank
     cleaned = clean_text(raw)
     source: Any = _USERS
     if len(cleaned) >= TRIGRAM_MIN:
-        source, text_conditions = _range_text(session, cleaned, conditions)
+        source, text_conditions = _range_text(session, actor, cleaned, conditions, window)
         conditions += text_conditions
     elif raw.strip():
         conditions.append(user_text_condition(raw.strip().casefold()[:200]))
@@ -218,12 +216,37 @@ _PROBE_ROWS = 1000
 _DENSE_HITS = 125
 
 
-def _range_text(session: Session, text: str, conditions: list[Any]) -> tuple[Any, list[Any]]:
+def _removal_window(query: BankQuery) -> tuple[datetime | None, datetime | None]:
+    """[from, to) of the removal dates asked for; None where open."""
+    start = end = None
+    if isinstance(query.removed_from, date):
+        start = datetime.combine(query.removed_from, time.min, UTC)
+    if isinstance(query.removed_to, date):
+        end = datetime.combine(query.removed_to + timedelta(days=1), time.min, UTC)
+    return start, end
+
+
+def _in_window(column: Any, window: tuple[datetime | None, datetime | None]) -> list[Any]:
+    start, end = window
+    return [
+        *([] if start is None else [column >= start]),
+        *([] if end is None else [column < end]),
+    ]
+
+
+def _range_text(
+    session: Session,
+    actor: Actor,
+    text: str,
+    conditions: list[Any],
+    window: tuple[datetime | None, datetime | None],
+) -> tuple[Any, list[Any]]:
     """(FROM clause, conditions) for users within `conditions` whose document holds `text`.
 
     PostgreSQL's planner combines the range and the trigram GIN index itself. On SQLite
     the FTS5 table and the range index cannot be combined by the planner, so the service
-    picks one of three shapes by what two small reads show (see _FTS_DRIVE_MAX).
+    picks one of three shapes by what two small reads show (see _FTS_DRIVE_MAX); the
+    last, where the name-ordered search rows exist, reads their FTS5 table instead.
     """
     connection = session.connection()
     dialect = connection.dialect.name
@@ -252,6 +275,22 @@ def _range_text(session: Session, text: str, conditions: list[Any]) -> tuple[Any
     ).scalar_one()
     if hits >= _DENSE_HITS:
         return _USERS, [row_test]
+    if search_rows_available(connection):
+        # Many matches, not dense in the range ("andersson"): the search rows' FTS5 table yields them all, and each
+        # is tested on its narrow search row (organisation, status, removal date), which
+        # lie together on disk for a surname. Only those in the range are read from users.
+        rows = search_rows
+        in_range = (
+            sa_select(rows.c.user_id)
+            .select_from(search_rows_fts.join(rows, rows.c.pos == search_rows_fts.c.rowid))
+            .where(
+                fts_match(text, search_rows_fts)[1],
+                rows.c.organisation_id == actor.organisation_id,
+                rows.c.status == UserStatus.REMOVED.value,
+                *_in_window(rows.c.removed_at, window),
+            )
+        )
+        return _USERS, [_USERS.c.id.in_(in_range)]
     # "+id": never a reason to read by id; the range index is walked and each id tested.
     return _USERS, [literal_column("+users.id").in_(sa_select(fts.c.rowid).where(matched))]
 

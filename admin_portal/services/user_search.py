@@ -20,6 +20,11 @@ index) or bunched ("svensson" sorted by name: a walk would read every name befor
   character text instead takes the best of each prefix range's own first page.
 - The count and the density travel in the signed cursor: later pages run one query,
   after a short walk on from the cursor (bunched matches continue right there).
+- A substring sorted by name, where the name-ordered search rows exist
+  (models/search_rows_ddl.py), goes through them instead: on SQLite the matches stream
+  from their FTS5 table in name order, so page and count stop after the rows they need
+  (the tail of rows not yet reordered is read whole and merged); on PostgreSQL the
+  text-index path reads the rows, which lie in name order on disk, instead of `users`.
 
 Scope is applied in every query: the actor's organisation always, and for administrators
 who are not head administrators only their companies and units (sub-units included).
@@ -57,7 +62,15 @@ from sqlmodel import Session
 
 from admin_portal.auth.permissions import Actor
 from admin_portal.config import get_settings
-from admin_portal.models import Company, Unit, User, UserStatus, UserType, search_ddl
+from admin_portal.models import (
+    Company,
+    Unit,
+    User,
+    UserStatus,
+    UserType,
+    search_ddl,
+    search_rows_ddl,
+)
 from admin_portal.services.errors import PermissionDenied
 
 SortKey = Literal["name", "username", "created"]
@@ -454,11 +467,13 @@ def doc_contains(
     return or_(*(doc.like(f"%{_like_escape(v)}%", escape="\\") for v in variants))
 
 
-def fts_match(text: str) -> tuple[Any, ColumnElement[bool]]:
-    """SQLite: (the FTS5 trigram table, its MATCH clause for the substring `text`)."""
-    fts = table(search_ddl.SQLITE_FTS_TABLE, sa_column("rowid"))
+def fts_match(text: str, fts: Any = None) -> tuple[Any, ColumnElement[bool]]:
+    """SQLite: (an FTS5 trigram table, users_search_fts by default, its MATCH clause for
+    the substring `text`)."""
+    if fts is None:
+        fts = table(search_ddl.SQLITE_FTS_TABLE, sa_column("rowid"))
     phrase = '"' + text.replace('"', '""') + '"'
-    return fts, literal_column(search_ddl.SQLITE_FTS_TABLE).op("MATCH")(phrase)
+    return fts, literal_column(fts.name).op("MATCH")(phrase)
 
 
 def _prefix_ranges(prefix: str, *, fold_all: bool) -> list[tuple[str, str]]:
@@ -551,6 +566,15 @@ class _Search:
         self.trigram = len(text) >= TRIGRAM_MIN
         # Are all scope rows matches? Then counting and paging need no text or filter test.
         self.everything_matches = not (q.text or q.user_type or q.email_state)
+        # A substring sorted by name: the name-ordered search rows can serve it (SQLite:
+        # matches stream in name order; PostgreSQL: they lie together on disk).
+        self.name_ordered = (
+            q.sort == "name"
+            and self.trigram
+            and self.numeric is None
+            and search_rows_ddl.search_rows_available(connection)
+        )
+        self.streamed = self.name_ordered and self.dialect == "sqlite"
 
     # ---- predicates
 
@@ -716,6 +740,9 @@ class _Search:
         if self.everything_matches:
             n = self._bounded_count(select(literal_column("1")).where(*self.scope(u)), COUNT_CAP)
             return _Count(min(n, COUNT_CAP), n > COUNT_CAP, small_scope=False, probe_hits=-1)
+        if self.streamed:
+            n = self._bounded_count(self._streamed_matches(), COUNT_CAP)
+            return _Count(min(n, COUNT_CAP), n > COUNT_CAP, small_scope=False, probe_hits=-1)
         probe_hits = self._window_count(PROBE_ROWS)
         if probe_hits and not (self.fts and self.trigram):
             # FTS5 streams matches cheaply; elsewhere dense matches are counted by reading on.
@@ -825,6 +852,8 @@ class _Search:
                 *self.scope(u), *self.filters(u), *self.text_match(u), *self.keyset(u)
             )
             return self._finish(stmt, u)
+        if self.streamed:
+            return self._streamed_page()
         if self.after is None and count.probe_hits >= wanted:
             return self._window_page(PROBE_ROWS)[0]  # the probe saw a full page in these rows
         walked = False
@@ -887,6 +916,8 @@ class _Search:
         return self._finish_keys(merged)
 
     def _matched_page(self, *, counted: bool = False) -> list[Any]:
+        if self.name_ordered:
+            return self._rows_matched_page(counted=counted)
         # The FTS join is driven by the FTS table already ("+rowid"); it needs no fence.
         fence = not (self.fts and self.trigram and self.numeric is None)
         return self._finish(
@@ -896,6 +927,106 @@ class _Search:
             fence=fence,
             counted=counted,
         )
+
+    # ---- the name-ordered search rows (models/search_rows_ddl.py)
+
+    def _rows(self) -> _Columns:
+        rows = search_rows_ddl.search_rows
+        return _Columns(
+            get=lambda n: rows.c["user_id" if n == "id" else n],
+            prefix=f"{search_rows_ddl.ROWS_TABLE}.",
+        )
+
+    def _rows_source(self, source: Any) -> Any:
+        """`source` joined to users when the filters need their columns."""
+        if not (self.q.user_type or self.q.email_state):
+            return source
+        rows = search_rows_ddl.search_rows
+        return source.join(self.users, self.users.c.id == rows.c.user_id)
+
+    def _rows_keys(self) -> list[Any]:
+        rows = search_rows_ddl.search_rows
+        return [rows.c.user_id.label("id"), rows.c.last_name, rows.c.first_name]
+
+    def _streamed_matches(self, *extra: ColumnElement[bool]) -> Select[Any]:
+        """SQLite: the matches in scope, as their FTS5 table yields them (by pos)."""
+        rows = search_rows_ddl.search_rows
+        fts, matched = fts_match(self.q.text, search_rows_ddl.search_rows_fts)
+        source = self._rows_source(fts.join(rows, rows.c.pos == fts.c.rowid))
+        return (
+            select(*self._rows_keys())
+            .select_from(source)
+            .where(matched, *self.scope(self._rows()), *self.filters(self.u), *extra)
+        )
+
+    def _streamed_page(self) -> list[Any]:
+        """SQLite: page_size + 1 matches in name order, reading little more than those.
+
+        The ordered part (pos <= ordered_upto) is in exact name order by pos, so its matches
+        stream from the FTS5 table in that order and the LIMIT stops the read. The tail
+        (rows added or renamed since the last reordering) is read whole, sorted, and merged.
+        """
+        rows = search_rows_ddl.search_rows
+        rc = self._rows()
+        wanted = self.q.page_size + 1
+        upto = search_rows_ddl.ordered_upto(self.session.connection())
+        pos = search_rows_ddl.search_rows_fts.c.rowid
+        bound = []
+        if self.after is not None:
+            # Continue right after the previous page's last row when it is still in place.
+            last, first, user_id = self.after
+            at = self.session.execute(
+                select(rows.c.pos).where(
+                    rows.c.user_id == user_id,
+                    rows.c.last_name == last,
+                    rows.c.first_name == first,
+                    rows.c.pos <= upto,
+                )
+            ).scalar()
+            if at is not None:
+                bound = [pos < at if self.q.descending else pos > at]
+        ordered = self._streamed_matches(pos <= upto, *bound, *self.keyset(rc))
+        ordered = ordered.order_by(pos.desc() if self.q.descending else pos).limit(wanted)
+        tail = self._streamed_matches(pos > upto, *self.keyset(rc))
+        tail = tail.order_by(*self.order_by(rc)).limit(wanted)
+        found = [*self.session.execute(ordered).all(), *self.session.execute(tail).all()]
+        # SQLite orders text by code point, as Python does.
+        found.sort(key=lambda r: (r.last_name, r.first_name, r.id), reverse=self.q.descending)
+        ids = [r.id for r in found[:wanted]]
+        if not ids:
+            return []
+        page = (
+            select(*(self.users.c[n] for n in _COLUMNS))
+            .where(self.users.c.id.in_(ids))
+            .subquery("p")
+        )
+        return self._named(page, _Columns(get=lambda n: page.c[n], prefix="p."))
+
+    def _rows_matched_page(self, *, counted: bool) -> list[Any]:
+        """PostgreSQL: every match's sort key from the search rows' trigram index, the first
+        page_size + 1 in order (counted: each also carries the number of all matches).
+
+        The rows lie in name order on disk, so a common surname's matches are read from a
+        few hundred neighbouring pages rather than one page of `users` each.
+        """
+        rows = search_rows_ddl.search_rows
+        rc = self._rows()
+        keys = self._rows_keys()
+        if counted:
+            keys.append(func.count().over().label("matches"))
+        matching = (
+            select(*keys)
+            .select_from(self._rows_source(rows))
+            .where(
+                *self.scope(rc),
+                *self.filters(self.u),
+                doc_contains(self.dialect, self.q.text, rc.prefix, stored=True),
+                *self.keyset(rc),
+            )
+            .offset(literal_column("0"))  # planned for all matches, through the GIN index
+            .subquery("m")
+        )
+        return self._finish_keys(matching, counted=counted)
 
     def _window(self, budget: int, *, from_cursor: bool) -> tuple[Select[Any], _Columns, bool]:
         """The scope's next `budget` rows in sort order, each tested against text and filters.

@@ -9,12 +9,13 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from admin_portal.auth.permissions import Actor, load_actor
-from admin_portal.models import Role, User, UserStatus
+from admin_portal.models import Role, User, UserStatus, search_rows_ddl
 from admin_portal.models.search_ddl import ensure_search_structures
 from admin_portal.services import user_bank_search
 from admin_portal.services.errors import NotFound
 from admin_portal.services.user_bank_search import BankQuery, list_removers, search_bank
 from tests.support.factories import grant, make_company, make_org, make_user
+from tests.support.statements import recorded_statements
 
 DAY0 = datetime(2031, 1, 10, 12, 0, tzinfo=UTC)
 
@@ -176,7 +177,7 @@ def test_text_within_a_date_range_matches_swedish_letters_in_any_case(
 
 @pytest.mark.parametrize(
     "shape",
-    ["no-fts", "fts-driven", "dense-walk", "id-membership"],
+    ["no-fts", "fts-driven", "dense-walk", "id-membership", "search-rows"],
 )
 @pytest.mark.parametrize("typed", ["borta1", "BORTA2", "åsa", "Öberg", "sa Ö", "orta0", "zzz"])
 def test_every_range_text_shape_finds_the_same_rows(
@@ -188,14 +189,18 @@ def test_every_range_text_shape_finds_the_same_rows(
     typed: str,
 ) -> None:
     """The service picks how a text is combined with a removal range (FTS-driven, a tested
-    walk, ids tested against the FTS matches); each gives the oracle's rows and count."""
+    walk, ids tested against the FTS matches or against the search rows' matches in the
+    range); each gives the oracle's rows and count."""
     person = make_user(session, w.company, username="x.y", first_name="Åsa", last_name="Öberg")
     person.status, person.removed_at, person.removed_by_id = UserStatus.REMOVED, DAY0, w.head.id
     session.add(person)
     session.commit()
     if shape != "no-fts":
         ensure_search_structures(engine)
-    if shape in ("dense-walk", "id-membership"):
+    if shape == "id-membership":  # as before the search rows existed
+        with engine.begin() as conn:
+            search_rows_ddl.drop_search_rows(conn)
+    if shape in ("dense-walk", "id-membership", "search-rows"):
         monkeypatch.setattr(user_bank_search, "_FTS_DRIVE_MAX", 0)
         monkeypatch.setattr(user_bank_search, "_DENSE_HITS", 1 if shape == "dense-walk" else 10**6)
     monkeypatch.setattr(user_bank_search, "_PAGE", 4)
@@ -212,7 +217,11 @@ def test_every_range_text_shape_finds_the_same_rows(
     )
     actor = w.actor(session, w.head)
     query = BankQuery(text=typed, removed_from=date(2031, 1, 1), removed_to=date(2031, 2, 28))
-    first = search_bank(session, actor=actor, query=query)
+    with recorded_statements(engine) as statements:
+        first = search_bank(session, actor=actor, query=query)
     assert first.total == min(len(expected), 6)
     assert first.total_is_lower_bound == (len(expected) > 6)
     assert _all_pages(session, actor, query) == [u.username for u in expected]
+    # "zzz" has no FTS match at all, so even the smallest _FTS_DRIVE_MAX lets it drive.
+    through_rows = shape == "search-rows" and typed != "zzz"
+    assert any("user_search_rows_fts MATCH" in st for st in statements) == through_rows
