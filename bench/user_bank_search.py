@@ -42,7 +42,6 @@ from bench.users_search import (
     load_sqlite,
     measure_postgres,
     measure_sqlite,
-    render,
 )
 
 RESULTS = Path(__file__).resolve().parent / "results" / "user_bank_search.md"
@@ -273,23 +272,8 @@ def write_report(n: int, repeat: int, results: list[dict[str, object]]) -> str:
         "input after 5 warm-up calls, as a head administrator of the larger organisation (70 %).",
         f"Target: p95 ≤ {TARGET_P95_MS:.0f} ms.",
         "",
-        "Shapes:",
-        "",
     ]
-    shapes: list[Shape] = results[0]["shapes"]  # type: ignore[assignment]
-    lines += [f"- **{s.name}**: {s.description}" for s in shapes]
-    for result in results:
-        lines += [
-            "",
-            f"## {result['db']} ({result['size']})",
-            "",
-            render(result["rows"], HEADER),
-            "",
-            "Build:",
-            "",
-        ]  # type: ignore[arg-type]
-        lines += [f"- {k}: {v:.1f} s" for k, v in result["timings"].items()]  # type: ignore[attr-defined]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + users_search.report_sections(results)) + "\n"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1055,23 +1055,27 @@ def write_report(n: int, repeat: int, results: list[dict[str, object]]) -> str:
         f"plus the bounded count), timed {repeat} times per shape with varying input after 5 warm-up",
         f"calls. Target: p95 ≤ {TARGET_P95_MS:.0f} ms.",
         "",
-        "Shapes:",
-        "",
     ]
+    return "\n".join(lines + report_sections(results)) + "\n"
+
+
+def report_sections(results: list[dict[str, object]]) -> list[str]:
+    """The part of a report both benchmarks share: the shapes, then per database its
+    table and how long the build took."""
     shapes: list[Shape] = results[0]["shapes"]  # type: ignore[assignment]
-    lines += [f"- **{s.name}**: {s.description}" for s in shapes]
+    lines = ["Shapes:", "", *(f"- **{s.name}**: {s.description}" for s in shapes)]
     for result in results:
         lines += [
             "",
             f"## {result['db']} ({result['size']})",
             "",
-            render(result["rows"], HEADER),
+            render(result["rows"], HEADER),  # type: ignore[arg-type]
             "",
             "Build:",
             "",
-        ]  # type: ignore[arg-type]
+        ]
         lines += [f"- {k}: {v:.1f} s" for k, v in result["timings"].items()]  # type: ignore[attr-defined]
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def run_cli(

@@ -103,7 +103,7 @@ def _sqlite_values(row: str) -> str:
     return ", ".join([f"{row}.id", *(f"{row}.{c}" for c in _COPIED), sqlite_search_doc(f"{row}.")])
 
 
-_SQLITE_INSERT_COLUMNS: Final = ", ".join(["user_id", *_COPIED, "search_doc"])
+_INSERT_COLUMNS: Final = ", ".join(["user_id", *_COPIED, "search_doc"])
 _SQLITE_NAME_CHANGED: Final = " OR ".join(f"new.{c} IS NOT old.{c}" for c in _NAME_COLUMNS)
 _SQLITE_FTS_TRIGGERS: Final = (
     f"CREATE TRIGGER IF NOT EXISTS {ROWS_TABLE}_fts_ai AFTER INSERT ON {ROWS_TABLE} BEGIN "
@@ -138,7 +138,7 @@ SQLITE_CREATE: Final = (
     "tokenize='trigram case_sensitive 0', columnsize=0)",
     *_SQLITE_FTS_TRIGGERS,
     f"CREATE TRIGGER IF NOT EXISTS {ROWS_TABLE}_users_ai AFTER INSERT ON {USERS_TABLE} BEGIN "
-    f"INSERT INTO {ROWS_TABLE} ({_SQLITE_INSERT_COLUMNS}) VALUES ({_sqlite_values('new')}); END",
+    f"INSERT INTO {ROWS_TABLE} ({_INSERT_COLUMNS}) VALUES ({_sqlite_values('new')}); END",
     f"CREATE TRIGGER IF NOT EXISTS {ROWS_TABLE}_users_ad AFTER DELETE ON {USERS_TABLE} BEGIN "
     f"DELETE FROM {ROWS_TABLE} WHERE user_id = old.id; END",
     # A new name moves the row to the tail: the ordered part stays in exact order.
@@ -146,7 +146,7 @@ SQLITE_CREATE: Final = (
     f"AFTER UPDATE OF {', '.join(_NAME_COLUMNS)} ON {USERS_TABLE} "
     f"WHEN {_SQLITE_NAME_CHANGED} BEGIN "
     f"DELETE FROM {ROWS_TABLE} WHERE user_id = old.id; "
-    f"INSERT INTO {ROWS_TABLE} ({_SQLITE_INSERT_COLUMNS}) VALUES ({_sqlite_values('new')}); END",
+    f"INSERT INTO {ROWS_TABLE} ({_INSERT_COLUMNS}) VALUES ({_sqlite_values('new')}); END",
     f"CREATE TRIGGER IF NOT EXISTS {ROWS_TABLE}_users_au "
     f"AFTER UPDATE OF {', '.join(_IN_PLACE)} ON {USERS_TABLE} "
     f"WHEN NOT ({_SQLITE_NAME_CHANGED}) BEGIN "
@@ -162,7 +162,7 @@ SQLITE_REORDER: Final = (
     *(f"DROP TRIGGER IF EXISTS {name}" for name in _SQLITE_FTS_TRIGGER_NAMES),
     f"INSERT INTO {ROWS_FTS} ({ROWS_FTS}) VALUES ('delete-all')",
     f"DELETE FROM {ROWS_TABLE}",
-    f"INSERT INTO {ROWS_TABLE} (pos, {_SQLITE_INSERT_COLUMNS}) "
+    f"INSERT INTO {ROWS_TABLE} (pos, {_INSERT_COLUMNS}) "
     f"SELECT row_number() OVER (ORDER BY last_name, first_name, id), {_sqlite_values(USERS_TABLE)} "
     f"FROM {USERS_TABLE}",
     f"INSERT INTO {ROWS_FTS} ({ROWS_FTS}) VALUES ('rebuild')",
@@ -186,9 +186,7 @@ def _pg_values(row: str) -> str:
 
 
 _PG_NAME_SAME: Final = " AND ".join(f"NEW.{c} IS NOT DISTINCT FROM OLD.{c}" for c in _NAME_COLUMNS)
-_PG_INSERT: Final = (
-    f"INSERT INTO {ROWS_TABLE} ({_SQLITE_INSERT_COLUMNS}) VALUES ({_pg_values('NEW')});"
-)
+_PG_INSERT: Final = f"INSERT INTO {ROWS_TABLE} ({_INSERT_COLUMNS}) VALUES ({_pg_values('NEW')});"
 
 PG_CREATE: Final = (
     f"CREATE SEQUENCE IF NOT EXISTS {PG_POS_SEQUENCE}",
@@ -227,7 +225,7 @@ PG_CREATE: Final = (
 )
 # Filled in name order before the indexes exist: the table starts out physically ordered.
 PG_FILL: Final = (
-    f"INSERT INTO {ROWS_TABLE} (pos, {_SQLITE_INSERT_COLUMNS}) "
+    f"INSERT INTO {ROWS_TABLE} (pos, {_INSERT_COLUMNS}) "
     f"SELECT nextval('{PG_POS_SEQUENCE}'), s.* FROM (SELECT {_pg_values(USERS_TABLE)} "
     f"FROM {USERS_TABLE} ORDER BY last_name, first_name, id) s"
 )
