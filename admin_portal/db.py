@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 
@@ -36,13 +36,24 @@ def get_engine() -> Engine:
     return make_engine(get_settings().database_url)
 
 
+# Called with the engine and the error after a transaction was rolled back and closed, so a
+# hook may write in a transaction of its own (services/denials.py records refusals this way).
+AFTER_ROLLBACK: list[Callable[[Engine, Exception], None]] = []
+
+
 @contextmanager
 def session_scope(engine: Engine | None = None) -> Iterator[Session]:
     """One transaction: commit on success, roll back on any error."""
-    with Session(engine or get_engine(), expire_on_commit=False) as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+    bind = engine or get_engine()
+    try:
+        with Session(bind, expire_on_commit=False) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+    except Exception as error:
+        for hook in AFTER_ROLLBACK:
+            hook(bind, error)
+        raise

@@ -23,6 +23,7 @@ from admin_portal.auth.permissions import Actor
 from admin_portal.db import session_scope
 from admin_portal.i18n import normalise_language, t
 from admin_portal.services.auth import resolve_session
+from admin_portal.services.denials import Reason, enter, record_denial
 from admin_portal.services.errors import NotFound, PermissionDenied
 from admin_portal.services.spreadsheets import csv_chunks, xlsx_file
 from admin_portal.services.user_export import export_filename, export_rows, start_export
@@ -52,9 +53,15 @@ def _today() -> date:
 
 
 def _admin(request: Request) -> Actor | Response:
-    """The signed-in admin, or the response for anyone else (login, or 403)."""
+    """The signed-in admin, or the response for anyone else (login, or 403), recorded."""
     with session_scope() as session:
         who = resolve_session(session, raw_token=request.cookies.get(session_cookie_name()))
+    endpoint = request.scope.get("endpoint")
+    action = f"api.{getattr(endpoint, '__name__', request.url.path)}"
+    enter(action, who.actor if who else None)
+    if who is None or not who.actor.is_admin:
+        reason = Reason.SIGNED_OUT if who is None else Reason.ROLE
+        record_denial(action=action, actor=who.actor if who else None, reason=reason)
     if who is None:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(routes.login_with_next(target), status_code=303)

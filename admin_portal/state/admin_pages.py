@@ -16,12 +16,12 @@ class AuditLogState(SessionState):
 
     @rx.event
     def load(self):
-        who = self._signed_in()
-        if who is None:
+        actor = self._authorized()
+        if actor is None:
             return
         try:
             with session_scope() as session:
-                events = list_recent_events(session, actor=who.actor)
+                events = list_recent_events(session, actor=actor)
         except ServiceError:
             self.rows = []
             return

@@ -24,6 +24,7 @@ from admin_portal.services.bulk_verification import (
 )
 from admin_portal.services.errors import ServiceError
 from admin_portal.services.jobs import JobProgress, get_job, latest_job
+from admin_portal.state.job_watch import WatchClaim
 
 POLL_SECONDS = 0.5
 WATCH_LIMIT = timedelta(hours=6)  # a watcher never outlives a tab left open overnight
@@ -43,6 +44,9 @@ class BulkVerificationMixin(rx.State, mixin=True):
     bulk_percent: int = 0
     bulk_summary: list[dict[str, str]] = []
     _bulk_request_key: str = ""
+    # One watcher per tab (A.9): a reload or a second click finds it alive and starts none.
+    _bulk_watch_owner: str = ""
+    _bulk_watch_beat: float = 0.0
 
     # Provided by the list state.
     def _fields(self) -> dict[str, str]:
@@ -50,13 +54,13 @@ class BulkVerificationMixin(rx.State, mixin=True):
 
     @rx.event
     def open_bulk_verification(self):
-        who = self._signed_in()  # type: ignore[attr-defined]
-        if who is None or not who.actor.is_admin:
+        actor = self._authorized()  # type: ignore[attr-defined]
+        if actor is None:
             return
         self.bulk_error = ""
         try:
             with session_scope() as session:
-                preview = preview_bulk_verification(session, actor=who.actor, fields=self._fields())
+                preview = preview_bulk_verification(session, actor=actor, fields=self._fields())
         except ServiceError as error:
             self.bulk_error = self._text(error.key)  # type: ignore[attr-defined]
             return
@@ -75,14 +79,14 @@ class BulkVerificationMixin(rx.State, mixin=True):
 
     @rx.event
     def confirm_bulk_verification(self):
-        who = self._signed_in()  # type: ignore[attr-defined]
-        if who is None or not who.actor.is_admin or not self._bulk_request_key:
+        actor = self._authorized()  # type: ignore[attr-defined]
+        if actor is None or not self._bulk_request_key:
             return None
         try:
             with session_scope() as session:
                 progress = start_bulk_verification(
                     session,
-                    actor=who.actor,
+                    actor=actor,
                     fields=self._fields(),
                     request_key=self._bulk_request_key,
                 )
@@ -113,11 +117,11 @@ class BulkVerificationMixin(rx.State, mixin=True):
 
     def _restore_bulk_job(self) -> rx.event.EventSpec | None:
         """On load: a running job keeps showing its progress; a recent result its summary."""
-        who = self._signed_in()  # type: ignore[attr-defined]
-        if who is None or not who.actor.is_admin:
+        actor = self._authorized()  # type: ignore[attr-defined]
+        if actor is None:
             return None
         with session_scope() as session:
-            progress = latest_job(session, actor=who.actor, kind=JobKind.BULK_VERIFICATION)
+            progress = latest_job(session, actor=actor, kind=JobKind.BULK_VERIFICATION)
         if progress is not None and progress.finished:
             ended = progress.finished_at
             if ended is None or utcnow() - ended > SHOW_FINISHED_FOR:
@@ -133,16 +137,27 @@ class BulkVerificationMixin(rx.State, mixin=True):
 
     @rx.event(background=True)
     async def watch_bulk_job(self):
+        claim = WatchClaim(self, "_bulk_watch")
+        async with self:
+            if not claim.claim():
+                return  # this tab already has a live watcher
+        try:
+            await self._watch_bulk_loop(claim)
+        finally:
+            async with self:
+                claim.release()
+
+    async def _watch_bulk_loop(self, claim: WatchClaim) -> None:
         deadline = utcnow() + WATCH_LIMIT
         while utcnow() < deadline:
             async with self:
-                who = self._signed_in()  # type: ignore[attr-defined]
+                actor = self._authorized()  # type: ignore[attr-defined]
                 job_id = self.bulk_job_id
-                if who is None or not job_id:
+                if actor is None or not job_id or not claim.beat():
                     return
                 try:
                     with session_scope() as session:
-                        progress = get_job(session, actor=who.actor, job_id=job_id)
+                        progress = get_job(session, actor=actor, job_id=job_id)
                 except ServiceError:
                     return
                 self._show_job(progress)

@@ -51,8 +51,7 @@ class MinOrganisationState(SessionState):
     credit_form_error: str = ""
 
     def _actor(self) -> Actor | None:
-        who = self._signed_in()
-        return who.actor if who and who.actor.is_admin else None
+        return self._authorized()
 
     def _requested_unit(self) -> str:
         values = parse_qs(self.router.url.query or "").get("enhet")

@@ -8,7 +8,7 @@ import reflex as rx
 
 from admin_portal.db import session_scope
 from admin_portal.services.my_services import list_my_services
-from admin_portal.state.session import SessionState
+from admin_portal.state.session import SIGNED_IN, SessionState
 
 
 class MyServicesState(SessionState):
@@ -17,11 +17,13 @@ class MyServicesState(SessionState):
     @rx.event
     def load(self):
         # Whose services: the session cookie decides, never the client.
-        who = self._signed_in()
-        if who is None:
+        actor = self._authorized(SIGNED_IN)
+        if actor is None:
             self.rows = []
             return self._to_login()
-        self._show(who)
+        who = self._signed_in()
+        if who is not None:
+            self._show(who)
         with session_scope() as session:
-            self.rows = [dataclasses.asdict(s) for s in list_my_services(session, actor=who.actor)]
+            self.rows = [dataclasses.asdict(s) for s in list_my_services(session, actor=actor)]
         return None

@@ -69,8 +69,7 @@ class InviteState(SessionState):
     version: int = 0  # remounts the uncontrolled form with the loaded defaults
 
     def _actor(self) -> Actor | None:
-        who = self._signed_in()
-        return who.actor if who and who.actor.is_admin else None
+        return self._authorized()
 
     @rx.event
     def load(self):

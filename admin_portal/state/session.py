@@ -6,14 +6,54 @@ websocket handshake and is read server-side here.
 
 from __future__ import annotations
 
+import sys
+
 import reflex as rx
 
 from admin_portal import routes
 from admin_portal.auth.cookies import session_token_from_header
+from admin_portal.auth.permissions import Actor
 from admin_portal.db import session_scope
 from admin_portal.i18n import LANGUAGES, t
 from admin_portal.services.auth import SignedIn, end_session, resolve_session
+from admin_portal.services.denials import Reason, enter, record_denial
 from admin_portal.services.organisation import describe_scope
+
+# What an authorized handler needs (SessionState._authorized); the handler table in
+# tests/support/handler_table.py uses the same words.
+SIGNED_IN = "signed_in"
+ADMIN = "admin"
+HEAD_ADMIN = "head_admin"
+SUPPORT = "support"
+
+
+def holds(actor: Actor, need: str) -> bool:
+    """Does the actor hold the role an entrance needs? Scope is the services' to check."""
+    if need == HEAD_ADMIN:
+        return actor.is_head_admin
+    if need == ADMIN:
+        return actor.is_admin
+    if need == SUPPORT:
+        return actor.is_support
+    return need == SIGNED_IN
+
+
+def _entrance_name(state: rx.State) -> str:
+    """ "UsersListState.bulk_remove": the nearest event handler of this state on the stack.
+
+    Found from the call stack so that handlers keep calling their small helpers (`_actor()`,
+    `_admin()`, ...) unchanged; it names the handler, never its arguments.
+    """
+    handlers = type(state).event_handlers
+    name, frame = "", sys._getframe(2)
+    for _ in range(8):
+        if frame is None:
+            break
+        if frame.f_code.co_name in handlers:
+            name = frame.f_code.co_name
+            break
+        frame = frame.f_back
+    return f"{type(state).__name__}.{name or '?'}"
 
 
 def _home_of(who: SignedIn) -> str:
@@ -48,6 +88,27 @@ class SessionState(rx.State):
         with session_scope() as session:
             return resolve_session(session, raw_token=raw)
 
+    def _target_id(self) -> int | None:
+        """The user a page is about, when its URL names one (recorded with a refusal)."""
+        return None
+
+    def _authorized(self, need: str = ADMIN) -> Actor | None:
+        """The caller's actor when they hold `need`, else None after recording the refusal.
+
+        Every authorized handler gets its actor here (directly or through its state's
+        `_actor()`/`_admin()` helper). It also names the entrance, so a service refusing on
+        scope or permission later in the same call is recorded under this handler.
+        """
+        who = self._signed_in()
+        actor = who.actor if who is not None else None
+        action, target = _entrance_name(self), self._target_id()
+        enter(action, actor, target_id=target)
+        if actor is None or not holds(actor, need):
+            reason = Reason.SIGNED_OUT if actor is None else Reason.ROLE
+            record_denial(action=action, actor=actor, reason=reason, target_id=target)
+            return None
+        return actor
+
     def _text(self, key: str, **params: object) -> str:
         return t(key, self.lang, **params)
 
@@ -80,16 +141,20 @@ class SessionState(rx.State):
         self._forget()
         return rx.redirect(routes.login_with_next(self.router.url.path or routes.ADMIN_HOME))
 
-    @rx.event
-    def require_admin(self):
-        """on_load of every admin page: no session -> login; no admin role -> Mitt konto."""
+    def _guard(self, need: str):  # type: ignore[no-untyped-def]
+        """A page guard: no session -> login; without the role -> the caller's home. Both recorded."""
         who = self._signed_in()
+        if who is None or not holds(who.actor, need):
+            self._authorized(need)  # records the refusal under the guard's name
         if who is None:
             return self._to_login()
         self._show(who)
-        if not who.actor.is_admin:
-            return rx.redirect(_home_of(who))
-        return None
+        return None if holds(who.actor, need) else rx.redirect(_home_of(who))
+
+    @rx.event
+    def require_admin(self):
+        """on_load of every admin page: no session -> login; no admin role -> Mitt konto."""
+        return self._guard(ADMIN)
 
     @rx.event
     def go_home(self):
@@ -102,21 +167,11 @@ class SessionState(rx.State):
 
     @rx.event
     def require_head_admin(self):
-        who = self._signed_in()
-        if who is None:
-            return self._to_login()
-        self._show(who)
-        if not who.actor.is_head_admin:
-            return rx.redirect(_home_of(who))
-        return None
+        return self._guard(HEAD_ADMIN)
 
     @rx.event
     def require_signed_in(self):
-        who = self._signed_in()
-        if who is None:
-            return self._to_login()
-        self._show(who)
-        return None
+        return self._guard(SIGNED_IN)
 
     @rx.event
     def log_out(self):

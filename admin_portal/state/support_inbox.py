@@ -9,7 +9,7 @@ import reflex as rx
 from admin_portal.db import session_scope
 from admin_portal.services.errors import NotFound
 from admin_portal.services.support_inbox import list_support_notifications, mark_handled
-from admin_portal.state.session import SessionState
+from admin_portal.state.session import SUPPORT, SessionState
 
 
 class SupportInboxState(SessionState):
@@ -22,8 +22,10 @@ class SupportInboxState(SessionState):
 
     def _reload(self) -> None:
         """Re-check who is asking on every call: a handler may be called without on_load."""
-        who = self._signed_in()
-        actor = who.actor if who else None
+        actor = self._authorized(SUPPORT)
+        if actor is None:
+            self.allowed, self.rows, self.total, self.page, self.pages = False, [], 0, 1, 1
+            return
         try:
             with session_scope() as session:
                 found = list_support_notifications(
@@ -40,6 +42,7 @@ class SupportInboxState(SessionState):
     def on_open(self):
         who = self._signed_in()
         if who is None:
+            self._authorized(SUPPORT)  # records the refusal
             self.allowed, self.rows = False, []
             return self._to_login()
         self._show(who)
@@ -62,12 +65,13 @@ class SupportInboxState(SessionState):
 
     @rx.event
     def handle(self, notification_id: int):
-        who = self._signed_in()
+        actor = self._authorized(SUPPORT)
+        if actor is None:
+            self.allowed, self.rows = False, []
+            return rx.toast.error(self._text("error.not_found"))
         try:
             with session_scope() as session:
-                changed = mark_handled(
-                    session, actor=who.actor if who else None, notification_id=notification_id
-                )
+                changed = mark_handled(session, actor=actor, notification_id=notification_id)
         except NotFound:
             self._reload()
             return rx.toast.error(self._text("error.not_found"))

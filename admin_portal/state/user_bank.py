@@ -20,7 +20,7 @@ from admin_portal.services.user_bank import (
 )
 from admin_portal.services.user_bank_search import BankQuery, list_removers, search_bank
 from admin_portal.services.user_profile import placement_options
-from admin_portal.state.session import SessionState
+from admin_portal.state.session import HEAD_ADMIN, SessionState
 
 
 def _int(value: object) -> int | None:
@@ -66,8 +66,7 @@ class UserBankState(SessionState):
     _next_cursor: str | None = None
 
     def _head_admin(self) -> Actor | None:
-        who = self._signed_in()
-        return who.actor if who and who.actor.is_head_admin else None
+        return self._authorized(HEAD_ADMIN)
 
     def _search(self) -> None:
         actor = self._head_admin()

@@ -52,8 +52,7 @@ class UserFormMixin(rx.State, mixin=True):
     support_email: str = ""
 
     def _actor(self) -> Actor | None:
-        who = self._signed_in()
-        return who.actor if who and who.actor.is_admin else None
+        return self._authorized()  # type: ignore[attr-defined]
 
     def _reset_form_feedback(self) -> None:
         self.errors = _no_errors()

@@ -34,6 +34,7 @@ from admin_portal.services.user_import import (
     preview_import,
     start_apply,
 )
+from admin_portal.state.job_watch import WatchClaim
 from admin_portal.state.session import SessionState
 
 # Summary order: what changes first, then what is skipped, then what is rejected.
@@ -68,13 +69,14 @@ class UserImportState(SessionState):
     _import_id: int | None = None
     _job_id: int | None = None
     _request_key: str = ""
-    _watching: bool = False
+    # One watcher per tab (A.9): a reload or a second click finds it alive and starts none.
+    _watch_owner: str = ""
+    _watch_beat: float = 0.0
 
     # ------------------------------------------------------------------ helpers
 
     def _admin(self) -> Actor | None:
-        who = self._signed_in()
-        return who.actor if who is not None and who.actor.is_admin else None
+        return self._authorized()
 
     def _forget_import(self) -> None:
         self.has_import = False
@@ -282,14 +284,16 @@ class UserImportState(SessionState):
     @rx.event(background=True)
     async def watch_job(self):
         """Poll the job until it is done; the worker does the work, the page only reads."""
+        claim = WatchClaim(self, "_watch")
         async with self:
-            if self._watching:
-                return
-            self._watching = True
+            if not claim.claim():
+                return  # this tab already has a live watcher
         try:
             while True:
                 await asyncio.sleep(POLL_SECONDS)
                 async with self:
+                    if not claim.beat():
+                        return
                     actor = self._admin()
                     if actor is None or not self._refresh(actor):
                         if actor is not None:
@@ -297,7 +301,7 @@ class UserImportState(SessionState):
                         return
         finally:
             async with self:
-                self._watching = False
+                claim.release()
 
     @rx.event
     def start_over(self):

@@ -42,6 +42,9 @@ class UserProfileState(UserFormMixin, SessionState):
     def _user_id(self) -> int | None:
         return routes.user_id_from_path(self.router.url.path)
 
+    def _target_id(self) -> int | None:
+        return self._user_id()
+
     def _exclude_user_id(self) -> int | None:
         return self._user_id()
 

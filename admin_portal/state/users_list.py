@@ -58,12 +58,12 @@ class UsersListState(BulkVerificationMixin, SessionState):
         return query_from_fields(self._fields(), cursor=self._cursor)
 
     def _search(self) -> None:
-        who = self._signed_in()
-        if who is None or not who.actor.is_admin:
+        actor = self._authorized()
+        if actor is None:
             return
         try:
             with session_scope() as session:
-                page = search_users(session, actor=who.actor, query=self._query())
+                page = search_users(session, actor=actor, query=self._query())
         except ServiceError as error:
             self.search_error = self._text(error.key)
             self.rows = []
@@ -88,14 +88,14 @@ class UsersListState(BulkVerificationMixin, SessionState):
 
     @rx.event
     def load(self):
-        who = self._signed_in()
-        if who is None or not who.actor.is_admin:
+        actor = self._authorized()
+        if actor is None:
             return
         query = parse_qs(self.router.url.query or "")
         for key, field in URL_PARAMS.items():
             setattr(self, field, clean_param(field, (query.get(key) or [""])[0]) or DEFAULTS[field])
         with session_scope() as session:
-            placement = placement_options(session, actor=who.actor)
+            placement = placement_options(session, actor=actor)
         self.companies = [{"id": str(c.id), "label": c.label} for c in placement.companies]
         self.units = [{"id": str(u.id), "label": u.label} for u in placement.units]
         self._cursor, self._previous_cursors, self.page_number = None, [], 1
@@ -131,7 +131,7 @@ class UsersListState(BulkVerificationMixin, SessionState):
 
     @rx.event
     def next_page(self):
-        if self._next_cursor is None:
+        if self._authorized() is None or self._next_cursor is None:
             return
         self._previous_cursors = [*self._previous_cursors, self._cursor]
         self._cursor = self._next_cursor
@@ -140,7 +140,7 @@ class UsersListState(BulkVerificationMixin, SessionState):
 
     @rx.event
     def previous_page(self):
-        if not self._previous_cursors:
+        if self._authorized() is None or not self._previous_cursors:
             return
         self._cursor = self._previous_cursors[-1]
         self._previous_cursors = self._previous_cursors[:-1]
@@ -156,11 +156,11 @@ class UsersListState(BulkVerificationMixin, SessionState):
 
     @rx.event
     def open_bulk_remove(self):
-        who = self._signed_in()
-        if who is None or not self.selected_ids:
+        actor = self._authorized()
+        if actor is None or not self.selected_ids:
             return
         with session_scope() as session:
-            self.remove_names = describe_users(session, actor=who.actor, user_ids=self.selected_ids)
+            self.remove_names = describe_users(session, actor=actor, user_ids=self.selected_ids)
         self.remove_error = ""
         self.remove_open = bool(self.remove_names)
 
@@ -170,15 +170,15 @@ class UsersListState(BulkVerificationMixin, SessionState):
 
     @rx.event
     def bulk_remove(self, form: dict):
-        who = self._signed_in()
-        if who is None:
+        actor = self._authorized()
+        if actor is None:
             return None
         reason = form.get("reason", "") if isinstance(form, dict) else ""
         try:
             with session_scope() as session:
                 count = remove_users(
                     session,
-                    actor=who.actor,
+                    actor=actor,
                     user_ids=self.selected_ids,
                     reason=reason if isinstance(reason, str) else "",
                 )

@@ -1,0 +1,229 @@
+"""Every entrance of the portal, classified: the handler inventory of issue 11 (part B).
+
+Any connected client can call any registered Reflex event handler with any arguments, and
+any HTTP route with any request, whether or not a page offers it. So each handler and route
+has exactly one row here; `tests/unit/test_handler_inventory.py` fails on a missing row, on
+a row naming something that no longer exists, and on a `set_<var>` setter without a row, and
+`tests/unit/test_authorization_matrix.py` calls every authorized row as eight personas.
+
+How to classify a new handler or route
+--------------------------------------
+Ask what the worst caller can get from it with forged arguments:
+
+- ``public(...)``: meant for people who are not signed in: logging in and out, the token
+  pages (Glömt lösenord?, Välj lösenord, Verifiera e-post, Inbjudan) and the cookie routes.
+  The service behind it trusts nothing but the credentials or the token it checks.
+- ``ui_only(...)``: changes only the caller's own view (a dialog, a tab, the language, a
+  selection) and reads or writes no row. A handler that calls a service, or that shows
+  rows, is not UI-only, even if a page only uses it to open a dialog.
+- ``authorized(need, scope)``: needs a signed-in caller holding ``need`` (``signed_in``,
+  ``admin``, ``head_admin``, ``support``; the words of `admin_portal/state/session.py`);
+  ``scope`` says what the services check on each object the call names. The handler must
+  get its actor from ``SessionState._authorized(need)`` (or its state's ``_actor()``,
+  ``_admin()``, ``_head_admin()`` helper, which call it) *before* it returns early for any
+  other reason, so that every refused call is recorded as ``authorization_failed``.
+- ``framework=True`` marks what Reflex itself registers (hydrate, on_load, client storage,
+  /ping, /_upload, ...): listed so that an upgrade adding one fails the inventory.
+
+Handlers are keyed ``"<StateClass>.<handler>"`` (state class names are unique in the app);
+routes ``"<path>"`` as Starlette names them. ``pending`` names the issue item whose branch
+makes the row true; the matrix expects that row to fail until it is merged (strict xfail).
+
+Setters: Reflex 0.10 creates ``set_<var>`` handlers only when ``state_auto_setters`` is on;
+it is off by default and the portal leaves it off, so every ``set_*`` below is written by
+hand. ``setvar`` exists on every state: it only calls that state's own ``set_<name>``, so it
+is classified once (``ANY_SETVAR``) and each ``set_*`` it can reach has its own row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+PUBLIC = "public"
+UI_ONLY = "ui_only"
+AUTHORIZED = "authorized"
+
+SIGNED_IN = "signed_in"
+ADMIN = "admin"
+HEAD_ADMIN = "head_admin"
+SUPPORT = "support"
+
+
+@dataclass(frozen=True)
+class Access:
+    kind: str
+    need: str = ""  # for AUTHORIZED: the role the caller must hold
+    scope: str = ""  # for AUTHORIZED: what the services check on each object
+    note: str = ""
+    framework: bool = False
+    pending: str = ""
+
+
+def public(note: str, *, framework: bool = False) -> Access:
+    return Access(PUBLIC, note=note, framework=framework)
+
+
+def ui_only(note: str = "", *, framework: bool = False) -> Access:
+    return Access(UI_ONLY, note=note, framework=framework)
+
+
+def authorized(need: str, scope: str, *, pending: str = "") -> Access:
+    return Access(AUTHORIZED, need=need, scope=scope, pending=pending)
+
+
+ANY_SETVAR = public(
+    "Reflex's setvar: calls the state's own set_<name> handler, each classified below",
+    framework=True,
+)
+
+_USERS_SCOPE = "users placed in the admin's companies/units (head admin: organisation)"
+_TARGET_SCOPE = "the user in the URL must be in scope (services.users scope lookup)"
+
+HANDLERS: dict[str, Access] = {
+    # --- Reflex's own handlers on rx.State and its internal substates
+    "State.hydrate": public("sends the caller's own tab state", framework=True),
+    "State.hydrate_and_load": public("hydrate + on_load of the page", framework=True),
+    "State.set_is_hydrated": ui_only("a flag of the caller's tab", framework=True),
+    "OnLoadInternalState.on_load_internal": public(
+        "queues the page's on_load handlers, each classified here", framework=True
+    ),
+    "OnLoadInternalState.set_is_hydrated": ui_only("a flag of the caller's tab", framework=True),
+    "UpdateVarsInternalState.update_vars_internal": ui_only(
+        "sets client-storage vars only (language, chosen unit): the browser's own values",
+        framework=True,
+    ),
+    "FrontendEventExceptionState.handle_frontend_exception": public(
+        "logs a browser-side error", framework=True
+    ),
+    # --- SessionState: every page state inherits it
+    "SessionState.go_home": public("redirects by the caller's own session"),
+    "SessionState.log_out": public("ends the caller's own session, if any"),
+    "SessionState.mark_loaded": ui_only("marks the page loaded"),
+    "SessionState.set_language": ui_only("the caller's language"),
+    "SessionState.require_signed_in": authorized(SIGNED_IN, "page guard"),
+    "SessionState.require_admin": authorized(ADMIN, "page guard"),
+    "SessionState.require_head_admin": authorized(HEAD_ADMIN, "page guard"),
+    # --- Pages for people who are not signed in
+    "LoginState.on_open": public("login page"),
+    "LoginState.log_in": public("checks the password; throttled per username"),
+    "ForgotPasswordState.on_open": public("Glömt lösenord?"),
+    "ForgotPasswordState.send_link": public("same answer whether or not anyone matched"),
+    "SetPasswordState.on_open": public("token page: describes the link"),
+    "SetPasswordState.save": public("token page: the link is the credential"),
+    "SetPasswordState.send_new_link": public("token page: mails only the link's owner"),
+    "VerifyEmailState.on_open": public("token page: describes the link"),
+    "VerifyEmailState.confirm": public("token page: the link is the credential"),
+    "InvitationState.on_open": public("token page: invitation acceptance"),
+    "InvitationState.accept": public("token page: the link is the credential"),
+    # --- Signed-in people
+    "MyServicesState.load": authorized(SIGNED_IN, "the caller's own orders"),
+    "SupportInboxState.on_open": authorized(SUPPORT, "support notifications"),
+    "SupportInboxState.set_show": authorized(SUPPORT, "support notifications"),
+    "SupportInboxState.go_to_page": authorized(SUPPORT, "support notifications"),
+    "SupportInboxState.handle": authorized(SUPPORT, "one notification by id"),
+    # --- Granskningslogg, /dev/mail
+    "AuditLogState.load": authorized(ADMIN, "the organisation's events (A.5 narrows it)"),
+    "DevMailState.load": authorized(HEAD_ADMIN, "local mailbox", pending="A.2"),
+    # --- Användare
+    "UsersListState.load": authorized(ADMIN, _USERS_SCOPE),
+    "UsersListState.set_text": authorized(ADMIN, _USERS_SCOPE),
+    "UsersListState.set_filter": authorized(ADMIN, _USERS_SCOPE),
+    "UsersListState.clear_filters": authorized(ADMIN, _USERS_SCOPE),
+    "UsersListState.next_page": authorized(ADMIN, _USERS_SCOPE),
+    "UsersListState.previous_page": authorized(ADMIN, _USERS_SCOPE),
+    "UsersListState.toggle_selected": ui_only("the selection; bulk actions re-check each id"),
+    "UsersListState.set_remove_open": ui_only("closes the removal dialog"),
+    "UsersListState.open_bulk_remove": authorized(ADMIN, "names of selected users in scope"),
+    "UsersListState.bulk_remove": authorized(ADMIN, "each selected user in scope"),
+    "UsersListState.open_bulk_verification": authorized(ADMIN, _USERS_SCOPE),
+    "UsersListState.set_bulk_open": ui_only("closes the verification dialog"),
+    "UsersListState.confirm_bulk_verification": authorized(ADMIN, _USERS_SCOPE),
+    "UsersListState.dismiss_bulk_result": ui_only("hides the job summary"),
+    "UsersListState.watch_bulk_job": authorized(ADMIN, "the admin's own job (head: any)"),
+    # --- Lägg till användare
+    "UserNewState.load": authorized(ADMIN, "companies/units in scope"),
+    "UserNewState.check_username": authorized(ADMIN, "username verdict"),
+    "UserNewState.search_brukare": authorized(ADMIN, "brukare in scope"),
+    "UserNewState.choose_brukare": ui_only("only ids the picker offered; submit re-checks"),
+    "UserNewState.unchoose_brukare": ui_only("the picker"),
+    "UserNewState.set_user_type": ui_only("the form (may queue search_brukare)"),
+    "UserNewState.toggle_optional": ui_only("shows optional fields"),
+    "UserNewState.set_invite": ui_only("which button was pressed"),
+    "UserNewState.submit": authorized(ADMIN, "placement in scope"),
+    # --- The profile
+    "UserProfileState.load": authorized(ADMIN, _TARGET_SCOPE),
+    "UserProfileState.save": authorized(ADMIN, _TARGET_SCOPE),
+    "UserProfileState.invite": authorized(ADMIN, _TARGET_SCOPE),
+    "UserProfileState.send_verification": authorized(ADMIN, _TARGET_SCOPE),
+    "UserProfileState.reveal": authorized(ADMIN, _TARGET_SCOPE + " + reveal grant"),
+    "UserProfileState.remove": authorized(ADMIN, _TARGET_SCOPE),
+    "UserProfileState.set_remove_open": ui_only("the removal dialog"),
+    "UserProfileState.check_username": authorized(ADMIN, "username verdict"),
+    "UserProfileState.search_brukare": authorized(ADMIN, "brukare in scope"),
+    "UserProfileState.choose_brukare": ui_only("only ids the picker offered; save re-checks"),
+    "UserProfileState.unchoose_brukare": ui_only("the picker"),
+    "UserProfileState.set_user_type": ui_only("the form (may queue search_brukare)"),
+    # --- Import
+    "UserImportState.load": authorized(ADMIN, "the admin's own latest import"),
+    "UserImportState.upload": authorized(ADMIN, "the admin's own import"),
+    "UserImportState.file_rejected": ui_only("the browser refused the file"),
+    "UserImportState.set_outcome_filter": authorized(ADMIN, "rows of the shown import"),
+    "UserImportState.next_page": authorized(ADMIN, "rows of the shown import"),
+    "UserImportState.previous_page": authorized(ADMIN, "rows of the shown import"),
+    "UserImportState.apply": authorized(ADMIN, "the shown import (owner or head admin)"),
+    "UserImportState.watch_job": authorized(ADMIN, "the admin's own job (head: any)"),
+    "UserImportState.start_over": ui_only("hides the shown import"),
+    # --- Användarbanken
+    "UserBankState.load": authorized(HEAD_ADMIN, "the organisation's user bank"),
+    "UserBankState.search": authorized(HEAD_ADMIN, "the organisation's user bank"),
+    "UserBankState.next_page": authorized(HEAD_ADMIN, "the organisation's user bank"),
+    "UserBankState.select": authorized(HEAD_ADMIN, "a banked user of the organisation"),
+    "UserBankState.set_target_company_id": authorized(HEAD_ADMIN, "restore preview"),
+    "UserBankState.set_target_unit_id": authorized(HEAD_ADMIN, "restore preview"),
+    "UserBankState.restore": authorized(HEAD_ADMIN, "a banked user of the organisation"),
+    "UserBankState.erase": authorized(HEAD_ADMIN, "a banked user of the organisation"),
+    "UserBankState.save_retention": authorized(HEAD_ADMIN, "the organisation's setting"),
+    "UserBankState.close": ui_only("closes the restore panel"),
+    # --- Min organisation
+    "MinOrganisationState.load": authorized(ADMIN, "units in scope"),
+    "MinOrganisationState.switch_unit": authorized(ADMIN, "units in scope (falls back)"),
+    "MinOrganisationState.set_tab": ui_only("Inbjudna / Registrerade"),
+    "MinOrganisationState.resend": authorized(ADMIN, "an invitation in scope"),
+    "MinOrganisationState.revoke": authorized(ADMIN, "an invitation in scope"),
+    "MinOrganisationState.open_credits": authorized(ADMIN, "orders of a person in scope"),
+    "MinOrganisationState.set_credits_open": ui_only("closes the credits dialog"),
+    "MinOrganisationState.submit_credits": authorized(ADMIN, "an order in scope"),
+    # --- Bjud in användare
+    "InviteState.load": authorized(ADMIN, "units and services in scope"),
+    "InviteState.set_role": ui_only("Adminroll only if load() allowed it; submit re-checks"),
+    "InviteState.toggle_service": ui_only("only services load() offered"),
+    "InviteState.toggle_admin_unit": ui_only("only units load() offered"),
+    "InviteState.submit": authorized(ADMIN, "unit, role and services in scope"),
+}
+
+# HTTP routes of the app, Reflex's own included. Keyed by Starlette's path.
+ROUTES: dict[str, Access] = {
+    "/ping": public("liveness", framework=True),
+    "/_health": public("health of the backend's dependencies", framework=True),
+    "/_event": public(
+        "the websocket: every event it carries is a handler row above", framework=True
+    ),
+    "/_upload": public(
+        "POST carries a file to the named handler (UserImportState.upload authorizes); the"
+        " mount serves the upload folder, which the portal never writes to",
+        framework=True,
+    ),
+    "/api/session": public("swaps a one-minute login ticket for the session cookie"),
+    "/api/logout": public("ends the caller's own session and clears the cookie"),
+    "/api/anvandare/export.{fmt}": authorized(ADMIN, _USERS_SCOPE),
+    "/api/anvandare/import/{import_id:int}/rapport.csv": authorized(
+        ADMIN, "the admin's own import (head admin: the organisation's)"
+    ),
+}
+
+
+def access_of(key: str) -> Access | None:
+    """The row of one handler key, ``setvar`` of any state included."""
+    if key.endswith(".setvar"):
+        return ANY_SETVAR
+    return HANDLERS.get(key)
