@@ -168,7 +168,7 @@ class MinOrganisationState(SessionState):
         rows = self.invited if kind == "invited" else self.registered
         self.credits_person = next((r["name"] for r in rows if r["id"] == person_id), "")
         ids = {"invitation_id": person_id} if kind == "invited" else {"user_id": person_id}
-        ids = {k: int(v) if v.isdigit() else None for k, v in ids.items()}
+        ids = {k: int(v) if isinstance(v, str) and v.isdigit() else None for k, v in ids.items()}
         try:
             with session_scope() as session:
                 orders = list_orders(session, actor=actor, **ids)

@@ -110,7 +110,7 @@ class UsersListState(BulkVerificationMixin, SessionState):
 
     @rx.event
     def set_filter(self, field: str, value: str):
-        if field not in (
+        if self._authorized() is None or field not in (
             "company_id",
             "unit_id",
             "user_type",
