@@ -33,7 +33,7 @@ from admin_portal.models import AuditEvent
 from admin_portal.services.denials import AUTHORIZATION_FAILED, DENIED
 from admin_portal.state import bulk_verification, user_import
 from tests.support.entrances import handler_keys
-from tests.support.handler_table import AUTHORIZED, HANDLERS, ROUTES
+from tests.support.handler_table import AUTHORIZED, HANDLERS, ROUTES, UI_ONLY
 from tests.support.personas import (
     ANONYMOUS,
     HOLDERS,
@@ -306,3 +306,20 @@ def test_authorized_route_as_persona(
         return
     assert response.status_code in (303, 403)
     assert refusals and fingerprint(world.engine, skip=("audit_events",)) == before
+
+
+# ---------------------------------------------------------------------- UI-only rows
+
+_UI_ONLY = sorted(
+    key for key, access in HANDLERS.items() if access.kind == UI_ONLY and not access.framework
+)
+
+
+@pytest.mark.parametrize("variant", ["forged", "wrong"])
+@pytest.mark.parametrize("key", _UI_ONLY)
+def test_ui_only_handler_touches_no_row(world: World, key: str, variant: str) -> None:
+    # Called by an anonymous client: it needs no authorization because it reaches no data.
+    before = fingerprint(world.engine)
+    error = _call(key, world, ANONYMOUS, variant, primed=True)
+    assert error is None, f"{key} crashed on {variant} arguments: {error!r}"
+    assert fingerprint(world.engine) == before
