@@ -44,7 +44,9 @@ def _entrance_name(state: rx.State) -> str:
     Found from the call stack so that handlers keep calling their small helpers (`_actor()`,
     `_admin()`, ...) unchanged; it names the handler, never its arguments.
     """
-    handlers = type(state).event_handlers
+    # __class__, not type(): in a background handler `state` is Reflex's StateProxy.
+    cls = state.__class__
+    handlers = cls.event_handlers
     name, frame = "", sys._getframe(2)
     for _ in range(8):
         if frame is None:
@@ -53,7 +55,7 @@ def _entrance_name(state: rx.State) -> str:
             name = frame.f_code.co_name
             break
         frame = frame.f_back
-    return f"{type(state).__name__}.{name or '?'}"
+    return f"{cls.__name__}.{name or '?'}"
 
 
 def _home_of(who: SignedIn) -> str:

@@ -95,3 +95,23 @@ def test_recording_never_turns_a_refusal_into_a_crash(tmp_path) -> None:  # type
     broken = db.make_engine(f"sqlite:///{tmp_path / 'no-tables.db'}")  # no audit table
     record_denial(action="x", actor=None, reason=Reason.ROLE, engine=broken)
     broken.dispose()
+
+
+def test_the_entrance_is_named_through_the_proxy_of_a_background_handler() -> None:
+    # In a background handler `self` is Reflex's StateProxy (a wrapt proxy): type() lies.
+    import reflex as rx
+    import wrapt
+
+    from admin_portal.state.session import _entrance_name
+    from admin_portal.state.users_list import UsersListState
+
+    root = rx.State(_reflex_internal_init=True)
+    proxy = wrapt.ObjectProxy(root.get_substate(UsersListState.get_full_name().split(".")[1:]))
+
+    def helper() -> str:
+        return _entrance_name(proxy)
+
+    def watch_bulk_job() -> str:  # named like the handler that calls the helper
+        return helper()
+
+    assert watch_bulk_job() == "UsersListState.watch_bulk_job"
