@@ -64,7 +64,7 @@ class LoginState(SessionState):
         self.error = ""
         next_path = routes.safe_next(_query_param(self.router.url.query, "next"))
         if second_step:  # a TOTP code (or the enrolment the organisation requires) is due
-            return (await self.get_state(SecondStepState)).begin(second_step, next_path)
+            return (await self.get_state(SecondStepState))._begin(second_step, next_path)
         return go_to_session(ticket, next_path)
 
 

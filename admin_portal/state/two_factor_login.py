@@ -48,7 +48,7 @@ class SecondStepState(SessionState):
         self._pending = self._passed = ""
         self._next = routes.ADMIN_HOME
 
-    def begin(self, step: SecondStep, next_path: str) -> rx.event.EventSpec:
+    def _begin(self, step: SecondStep, next_path: str) -> rx.event.EventSpec:
         """Called by Logga in (never by the browser) once the password was right."""
         self._clear()
         self._pending = step.raw_token
