@@ -17,7 +17,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from admin_portal.db import make_engine
-from admin_portal.models import RecoveryCode, TotpCredential, User
+from admin_portal.models import Organisation, RecoveryCode, TotpCredential, User
 from tests.e2e.conftest import DEMO_PASSWORD, assert_accessible, log_in, wait_until_ready
 
 pytestmark = pytest.mark.e2e
@@ -25,13 +25,30 @@ pytestmark = pytest.mark.e2e
 USERNAME = "omradeschef"
 
 
-def _forget_two_factor(database_url: str) -> None:
+def _forget_two_factor(database_url: str, username: str = USERNAME) -> None:
     engine = make_engine(database_url)
     try:
         with Session(engine) as session:
-            user_id = session.exec(select(User.id).where(User.username == USERNAME)).one()
+            user_id = session.exec(select(User.id).where(User.username == username)).one()
             session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user_id))  # type: ignore[arg-type]
             session.execute(delete(TotpCredential).where(TotpCredential.user_id == user_id))  # type: ignore[arg-type]
+            session.commit()
+    finally:
+        engine.dispose()
+
+
+def _require_for_admins_of(database_url: str, username: str, required: bool) -> None:
+    """Set the organisation's requirement straight in the database (and back afterwards)."""
+    engine = make_engine(database_url)
+    try:
+        with Session(engine) as session:
+            org_id = session.exec(
+                select(User.organisation_id).where(User.username == username)
+            ).one()
+            org = session.get(Organisation, org_id)
+            assert org is not None
+            org.require_admin_two_factor = required
+            session.add(org)
             session.commit()
     finally:
         engine.dispose()
@@ -102,3 +119,35 @@ def test_an_admin_enrols_and_then_signs_in_with_password_and_code(new_page, port
         expect(section.get_by_role("button", name="Aktivera tvåstegsverifiering")).to_be_visible()
     finally:
         _forget_two_factor(portal.database_url)
+
+
+def test_a_required_enrolment_comes_before_the_session(new_page, portal):
+    """The organisation requires two-factor: the right password leads to enrolment first."""
+    try:
+        _require_for_admins_of(portal.database_url, "enhetsadmin", True)
+        page = new_page()
+        log_in(page, "enhetsadmin")
+        expect(page).to_have_url(re.compile(r"/logga-in/tvastegsverifiering/?$"))
+        wait_until_ready(page)
+        expect(page.get_by_text("Din organisation kräver tvåstegsverifiering")).to_be_visible()
+        expect(page.locator("#two-factor-secret")).to_be_visible()
+        assert all(c["name"] != "ap_session" for c in page.context.cookies())
+        page.goto("/anvandare")  # no admin page before the enrolment is done
+        expect(page).to_have_url(re.compile(r"/logga-in/?\?next="))
+
+        log_in(page, "enhetsadmin")
+        expect(page).to_have_url(re.compile(r"/logga-in/tvastegsverifiering/?$"))
+        wait_until_ready(page)
+        secret = page.locator("#two-factor-secret").inner_text().replace(" ", "")
+        page.get_by_label("Sexsiffrig kod från appen").fill(pyotp.TOTP(secret).now())
+        page.get_by_role("button", name="Bekräfta och aktivera").click()
+        expect(page.get_by_role("list", name="Reservkoder").get_by_role("listitem")).to_have_count(
+            10
+        )
+        assert_accessible(page)
+        page.get_by_role("button", name="Jag har sparat koderna – fortsätt").click()
+        expect(page).to_have_url(re.compile(r"/anvandare/?$"))
+        wait_until_ready(page)
+    finally:
+        _require_for_admins_of(portal.database_url, "enhetsadmin", False)
+        _forget_two_factor(portal.database_url, "enhetsadmin")
