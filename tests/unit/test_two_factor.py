@@ -35,6 +35,8 @@ from admin_portal.services.two_factor import (
     start_enrolment,
 )
 from admin_portal.services.two_factor_codes import CodeRefused, check_code, credential_of
+from admin_portal.services.user_bank import erase_user
+from admin_portal.services.users import remove_user
 from tests.support.factories import grant, make_company, make_org, make_unit, make_user
 
 T0 = datetime(2030, 3, 1, 9, 0, 5, tzinfo=UTC)  # 5 s into a 30 s step
@@ -442,3 +444,17 @@ def test_when_required_an_admin_without_two_factor_lacks_it_and_a_standard_user_
     assert not lacks_required_second_factor(session, actor=world.standard)
     enrol(session, world.admin)
     assert not lacks_required_second_factor(session, actor=world.admin)
+
+
+def test_erasing_a_user_from_the_user_bank_erases_their_second_factor(
+    session: Session, world: World, clock: time_machine.Coordinates
+) -> None:
+    enrol(session, world.admin)
+    remove_user(session, actor=world.head, user_id=world.admin.user_id)
+    session.commit()
+
+    erase_user(session, actor=world.head, user_id=world.admin.user_id, typed_username="enhetsadmin")
+    session.commit()
+
+    assert session.exec(select(TotpCredential)).all() == []
+    assert session.exec(select(RecoveryCode)).all() == []
