@@ -18,6 +18,7 @@ from admin_portal.pages import (  # noqa: F401  (each module registers its pages
     organisation_invite,
     set_password,
     support_inbox,
+    two_factor_login,
     user_bank,
     user_import,
     user_new,

@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     reset_password_link_minutes: int = 60
     login_max_failures: int = 5
     login_lockout_minutes: int = 15
+    # Wrong two-factor codes (per account) before the second step locks, and for how long.
+    totp_max_failures: int = Field(default=5, ge=1)
+    totp_lockout_minutes: int = Field(default=15, ge=1)
     mail_max_attempts: int = 8
     mail_requests_per_second: float = 2.0
     # Resend's batch endpoint takes at most 100 mails per call.

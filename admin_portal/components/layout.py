@@ -48,6 +48,8 @@ def sidebar() -> rx.Component:
                 _nav_link(routes.SUPPORT_INBOX, "nav.support_inbox"),
             ),
             _nav_link(routes.MY_SERVICES, "nav.my_services"),
+            # Where admins turn on two-factor sign-in (and head admins require it).
+            _nav_link(routes.MY_ACCOUNT, "nav.my_account"),
             style={"listStyle": "none", "padding": 0, "display": "grid", "gap": "0.75em"},
         ),
         aria_label=tx("nav.main"),

@@ -11,6 +11,8 @@ from admin_portal.i18n import (
     spreadsheet_en,
     spreadsheet_sv,
     sv,
+    two_factor_en,
+    two_factor_sv,
     validation_en,
     validation_sv,
     verification_en,
@@ -21,10 +23,12 @@ SV: dict[str, str] = {**sv.MESSAGES, **validation_sv.MESSAGES, **verification_sv
 SV.update(spreadsheet_sv.MESSAGES)
 SV.update(organisation_sv.MESSAGES)
 SV.update(acceptance_sv.MESSAGES)
+SV.update(two_factor_sv.MESSAGES)
 EN: dict[str, str] = {**en.MESSAGES, **validation_en.MESSAGES, **verification_en.MESSAGES}
 EN.update(spreadsheet_en.MESSAGES)
 EN.update(organisation_en.MESSAGES)
 EN.update(acceptance_en.MESSAGES)
+EN.update(two_factor_en.MESSAGES)
 
 LANGUAGES = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"

@@ -26,6 +26,7 @@ from admin_portal.mail.outbox import enqueue_message
 from admin_portal.models import LoginSession, LoginThrottle, TokenPurpose, User, UserStatus, utcnow
 from admin_portal.services.audit import record_event
 from admin_portal.services.errors import ServiceError, ValidationFailed
+from admin_portal.services.two_factor import lacks_required_second_factor
 from admin_portal.services.welcome_link import queue_welcome_mail
 from admin_portal.validation.identifiers import email_key, username_key
 
@@ -163,6 +164,8 @@ def resolve_session(session: Session, *, raw_token: str | None) -> SignedIn | No
     user = session.get(User, login.user_id)
     if actor is None or user is None:
         return None
+    if lacks_required_second_factor(session, actor=actor):
+        return None  # the organisation requires two-factor: sign in again and enrol first
     return SignedIn(actor=actor, username=user.username, email=user.email)
 
 

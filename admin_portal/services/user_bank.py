@@ -30,6 +30,7 @@ from admin_portal.models import (
 from admin_portal.services.audit import record_admin_action, record_event
 from admin_portal.services.email_address import email_taken_in_company
 from admin_portal.services.errors import NotFound, ValidationFailed
+from admin_portal.services.two_factor_codes import remove_second_factor
 from admin_portal.services.welcome_link import queue_welcome_mail
 from admin_portal.validation.email import normalise_email
 from admin_portal.validation.errors import InvalidInput
@@ -206,6 +207,7 @@ def _erase(session: Session, user: User) -> None:
         )
     )
     session.execute(delete(RoleAssignment).where(col(RoleAssignment.user_id) == uid))
+    remove_second_factor(session, user_id=uid)  # the TOTP secret and recovery codes go too
     # Nothing blanked may still go out: a pending row is cancelled as well.
     cancel_pending_for_user(session, user_id=uid)
     session.execute(
