@@ -8,6 +8,7 @@ from admin_portal import routes
 from admin_portal.components.i18n import tx
 from admin_portal.components.layout import logout_button, plain_page
 from admin_portal.components.password_change import password_change_section
+from admin_portal.components.session_watch import session_watch
 from admin_portal.pages.loading import on_load
 from admin_portal.state.password_change import PasswordChangeState
 from admin_portal.state.session import SessionState
@@ -39,4 +40,5 @@ def my_account_page() -> rx.Component:
         ),
         password_change_section(),
         logout_button(),
+        session_watch(),
     )

@@ -211,24 +211,20 @@ def resolve_session(
     return SignedIn(actor=actor, username=user.username, email=user.email)
 
 
-def session_end_reason(
-    session: Session, *, raw_token: str | None, now: datetime | None = None
-) -> str | None:
-    """Why a cookie no longer signs anyone in: "idle", "ended" (revoked, expired, unknown)
-    or None when there is no cookie at all. Only the login page's message depends on it.
+def session_status(session: Session, *, raw_token: str | None, now: datetime | None = None) -> str:
+    """What a session cookie stands for, without counting as use (the idle time does not slide).
+
+    Returns "none" (no cookie), "live", "idle" (unused longer than the idle timeout) or
+    "ended" (revoked, expired or unknown). Pages use it to say why someone was signed out
+    and to notice an ended session while the person is away from the keyboard.
     """
     if not raw_token:
-        return None
+        return "none"
     now = now or utcnow()
     login = _find_login(session, raw_token)
-    if (
-        login is not None
-        and login.revoked_at is None
-        and login.expires_at > now
-        and now - login.last_seen_at > _idle_limit()
-    ):
-        return "idle"
-    return "ended"
+    if login is None or login.revoked_at is not None or login.expires_at <= now:
+        return "ended"
+    return "idle" if now - login.last_seen_at > _idle_limit() else "live"
 
 
 def end_session(session: Session, *, raw_token: str | None) -> None:

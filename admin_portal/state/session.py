@@ -15,7 +15,7 @@ from admin_portal import routes
 from admin_portal.auth.cookies import session_token_from_header
 from admin_portal.db import session_scope
 from admin_portal.i18n import LANGUAGES, t
-from admin_portal.services.auth import SignedIn, end_session, resolve_session, session_end_reason
+from admin_portal.services.auth import SignedIn, end_session, resolve_session, session_status
 from admin_portal.services.organisation import describe_scope
 
 
@@ -117,16 +117,15 @@ class SessionState(rx.State):
     def _to_login(self) -> rx.event.EventSpec:
         """No valid session: to Logga in. If one has just ended, with a wiped, fresh tab."""
         path = self.router.url.path or routes.ADMIN_HOME
-        raw = session_token_from_header(self.router.headers.cookie)
-        reason = None
-        if raw:
-            with session_scope() as session:
-                reason = session_end_reason(session, raw_token=raw)
-        if not self.signed_in and reason is None:
+        with session_scope() as session:
+            status = session_status(
+                session, raw_token=session_token_from_header(self.router.headers.cookie)
+            )
+        if not self.signed_in and status == "none":
             self._forget()
             return rx.redirect(routes.login_with_next(path))
         # An expired, revoked or idle session: nothing of that person stays in this tab.
-        query = {"next": path, **({"idle": "1"} if reason == "idle" else {})}
+        query = {"next": path, **({"idle": "1"} if status == "idle" else {})}
         self._wipe_tab()
         return _in_a_fresh_tab(f"{routes.LOGIN}?{urlencode(query)}")
 
@@ -184,6 +183,18 @@ class SessionState(rx.State):
             await self.get_state(state_cls)
         self._wipe_tab()
         return _in_a_fresh_tab(routes.API_LOGOUT)
+
+    @rx.event
+    def check_session(self):
+        """UI-only, called by a timer in the page: a session that ended while the tab sat
+        idle sends the tab to Logga in. Checking does not count as use."""
+        if not self.signed_in:
+            return None
+        with session_scope() as session:
+            status = session_status(
+                session, raw_token=session_token_from_header(self.router.headers.cookie)
+            )
+        return None if status == "live" else self._to_login()
 
     @rx.event
     def mark_loaded(self):

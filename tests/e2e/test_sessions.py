@@ -130,3 +130,23 @@ def test_changing_the_password_on_mitt_konto_ends_the_other_sessions(new_page, p
     log_in(elsewhere, "bodil.byter", NEW_PASSWORD)
     expect(elsewhere).to_have_url(re.compile(r"/mitt-konto/?$"))
     wait_until_ready(elsewhere)
+
+
+def test_a_tab_left_untouched_notices_its_session_ended(new_page, portal: Portal):
+    add_person(portal, "tove.tyst", first="Tove", last="Tystnadsson", password=OLD_PASSWORD)
+    page = new_page()
+    log_in(page, "tove.tyst", OLD_PASSWORD)
+    expect(page).to_have_url(re.compile(r"/mitt-konto/?$"))
+    wait_until_ready(page)
+    assert page.evaluate("typeof window.__adminPortalSessionWatch") == "number"  # the timer runs
+
+    page.evaluate("document.getElementById('session-watch').click()")  # a tick while alive
+    page.wait_for_timeout(500)
+    expect(page).to_have_url(re.compile(r"/mitt-konto/?$"))
+
+    make_sessions_idle(portal, "tove.tyst", since=utcnow() - timedelta(minutes=31))
+    page.evaluate("document.getElementById('session-watch').click()")  # the timer's next tick
+    expect(page).to_have_url(re.compile(r"/logga-in/?\?.*idle=1"))
+    wait_until_ready(page)
+    expect(page.get_by_text("Du har loggats ut efter en stunds inaktivitet")).to_be_visible()
+    assert "Tystnadsson" not in page.content()

@@ -24,10 +24,11 @@ from admin_portal.models import (
 from admin_portal.services.auth import (
     InvalidCredentials,
     authenticate,
+    end_session,
     issue_login_ticket,
     redeem_login_ticket,
     resolve_session,
-    session_end_reason,
+    session_status,
     set_password_with_link,
 )
 from admin_portal.services.errors import ValidationFailed
@@ -85,13 +86,13 @@ def test_a_session_unused_longer_than_the_idle_timeout_ends(session: Session, an
     with time_machine.travel(T0, tick=False) as traveller:
         raw = _sign_in(session, anna)
         traveller.shift(timedelta(minutes=idle))
-        assert session_end_reason(session, raw_token=raw) is not None  # asks, does not use
+        assert session_status(session, raw_token=raw) == "live"
         assert _live(session, raw) == [True]
         session.commit()
 
         traveller.shift(timedelta(minutes=idle, seconds=1))
         assert _live(session, raw) == [False]
-        assert session_end_reason(session, raw_token=raw) == "idle"
+        assert session_status(session, raw_token=raw) == "idle"
 
 
 def test_use_slides_the_idle_timeout(session: Session, anna: User) -> None:
@@ -128,8 +129,23 @@ def test_the_idle_timeout_is_configurable(
 
 
 def test_a_revoked_or_unknown_session_is_ended_not_idle(session: Session, anna: User) -> None:
-    assert session_end_reason(session, raw_token=None) is None
-    assert session_end_reason(session, raw_token="no-such-session") == "ended"
+    assert session_status(session, raw_token=None) == "none"
+    assert session_status(session, raw_token="no-such-session") == "ended"
+    raw = _sign_in(session, anna)
+    end_session(session, raw_token=raw)
+    assert session_status(session, raw_token=raw) == "ended"
+
+
+def test_the_pages_status_check_does_not_count_as_use(session: Session, anna: User) -> None:
+    with time_machine.travel(T0, tick=False) as traveller:
+        raw = _sign_in(session, anna)
+        for _ in range(3):  # the page's timer asks every minute; nobody touches anything
+            traveller.shift(timedelta(minutes=10))
+            assert session_status(session, raw_token=raw) == "live"
+            session.commit()
+        traveller.shift(timedelta(minutes=1))
+        assert session_status(session, raw_token=raw) == "idle"
+        assert _live(session, raw) == [False]
 
 
 # -- Byt lösenord ------------------------------------------------------------------------------
