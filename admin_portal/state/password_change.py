@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import reflex as rx
 
 from admin_portal.auth.cookies import session_token_from_header
+from admin_portal.auth.permissions import Actor
 from admin_portal.db import session_scope
 from admin_portal.services.errors import NotFound, ValidationFailed
 from admin_portal.services.password_change import change_password
@@ -16,6 +19,20 @@ _FIELDS = ("current", "password", "repeat")
 def _text_of(form: object, name: str) -> str:
     value = form.get(name, "") if isinstance(form, dict) else ""
     return value if isinstance(value, str) else ""
+
+
+def _change_in_one_transaction(
+    actor: Actor, current: str, new: str, repeat: str, raw_session_token: str | None
+) -> None:
+    with session_scope() as session:
+        change_password(
+            session,
+            actor=actor,
+            current_password=current,
+            new_password=new,
+            repeat=repeat,
+            raw_session_token=raw_session_token,
+        )
 
 
 class PasswordChangeState(SessionState):
@@ -33,7 +50,7 @@ class PasswordChangeState(SessionState):
         self.done = False
 
     @rx.event
-    def change(self, form: dict):
+    async def change(self, form: dict):
         """Authorised: the signed-in person, for their own account only (no id is taken)."""
         self.current_error = self.password_error = self.repeat_error = ""
         self.done = False
@@ -41,15 +58,15 @@ class PasswordChangeState(SessionState):
         if who is None:
             return self._to_login()
         try:
-            with session_scope() as session:
-                change_password(
-                    session,
-                    actor=who.actor,
-                    current_password=_text_of(form, "current"),
-                    new_password=_text_of(form, "password"),
-                    repeat=_text_of(form, "repeat"),
-                    raw_session_token=session_token_from_header(self.router.headers.cookie),
-                )
+            # Two argon2 computations: off the event loop, so other tabs are not held up.
+            await asyncio.to_thread(
+                _change_in_one_transaction,
+                who.actor,
+                _text_of(form, "current"),
+                _text_of(form, "password"),
+                _text_of(form, "repeat"),
+                session_token_from_header(self.router.headers.cookie),
+            )
         except ValidationFailed as failure:
             for field in _FIELDS:
                 key = failure.errors.get(field, "")

@@ -16,18 +16,21 @@ import pytest
 import reflex as rx
 import time_machine
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from admin_portal.auth.permissions import load_actor
-from admin_portal.models import Role, User
+from admin_portal.models import LoginSession, Role, User
 from admin_portal.services.auth import issue_login_ticket, redeem_login_ticket
+from admin_portal.state import password_change as password_module
 from admin_portal.state import session as session_module
 from admin_portal.state import user_profile as profile_module
+from admin_portal.state.password_change import PasswordChangeState
 from admin_portal.state.session import SessionState
 from admin_portal.state.user_profile import UserProfileState
 from admin_portal.state.users_list import UsersListState
 from tests.support.factories import grant, make_company, make_org, make_user
 
+PASSWORD = "en lång demofras för test"
 NATIONAL_ID = "198501011236"
 SHOWN = "19850101-1236"
 T0 = datetime(2030, 3, 1, 9, 0, tzinfo=UTC)
@@ -39,7 +42,7 @@ pytestmark = pytest.mark.usefixtures("cheap_argon2")
 def world(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> dict:
     with Session(engine, expire_on_commit=False) as session:
         company = make_company(session, make_org(session))
-        head = make_user(session, company, username="huvud", password="en lång demofras för test")
+        head = make_user(session, company, username="huvud", password=PASSWORD)
         grant(session, head, Role.HEAD_ADMIN)
         person = make_user(session, company, username="person", first_name="Per")
         person.national_id = NATIONAL_ID
@@ -55,6 +58,7 @@ def world(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> dict:
 
     monkeypatch.setattr(session_module, "session_scope", scope)
     monkeypatch.setattr(profile_module, "session_scope", scope)
+    monkeypatch.setattr(password_module, "session_scope", scope)
     return {"head": head, "person": person, "actor": actor, "engine": engine}
 
 
@@ -163,3 +167,58 @@ def test_a_visitor_without_a_session_is_simply_sent_to_login(world: dict) -> Non
     event = SessionState.require_admin.fn(_sub(root, UserProfileState))
     script = _script_of(event)
     assert "sessionStorage" not in script and "idle" not in script
+
+
+def _signed_in_sessions(engine: Engine, user_id: int, count: int) -> list[str]:
+    raws = []
+    with Session(engine, expire_on_commit=False) as session:
+        user = session.get(User, user_id)
+        assert user is not None
+        for _ in range(count):
+            raw = redeem_login_ticket(session, ticket=issue_login_ticket(session, user=user))
+            assert raw is not None
+            raws.append(raw)
+        session.commit()
+    return raws
+
+
+def _live_count(engine: Engine, user_id: int) -> int:
+    with Session(engine) as session:
+        return len(
+            session.exec(
+                select(LoginSession).where(
+                    LoginSession.user_id == user_id, col(LoginSession.revoked_at).is_(None)
+                )
+            ).all()
+        )
+
+
+def test_byt_losenord_changes_only_the_callers_own_password(
+    world: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine, head_id = world["engine"], world["head"].id
+    here, _elsewhere = _signed_in_sessions(engine, head_id, 2)
+    _with_cookie(monkeypatch, here)
+    monkeypatch.setattr(password_module, "session_token_from_header", lambda header: here)
+    state = _sub(_root(), PasswordChangeState)
+
+    # Extra, forged fields (another user's id) are ignored: only the form's three texts count.
+    wrong = {"current": "fel fel fel fel fel", "password": "x", "user_id": world["person"].id}
+    asyncio.run(PasswordChangeState.change.fn(state, wrong))
+    assert state.current_error == "Det nuvarande lösenordet stämmer inte."
+    assert _live_count(engine, head_id) == 2
+
+    new = "cyklar över isen i februari"
+    form = {"current": PASSWORD, "password": new, "repeat": new}
+    asyncio.run(PasswordChangeState.change.fn(state, form))
+    assert state.done and state.current_error == ""
+    assert _live_count(engine, head_id) == 1  # this session only
+    stored = _stored_bytes(state._get_root_state())
+    assert new.encode() not in stored and PASSWORD.encode() not in stored
+
+
+def test_byt_losenord_without_a_session_changes_nothing(world: dict) -> None:
+    state = _sub(_root(), PasswordChangeState)
+    form = {"current": PASSWORD, "password": "cyklar över isen", "repeat": "cyklar över isen"}
+    event = asyncio.run(PasswordChangeState.change.fn(state, form))
+    assert "logga-in" in _script_of(event) and not state.done

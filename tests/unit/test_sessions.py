@@ -14,6 +14,7 @@ from admin_portal.auth.tokens import TokenState, inspect_token, issue_token
 from admin_portal.config import get_settings
 from admin_portal.models import (
     AuditEvent,
+    Company,
     LoginSession,
     LoginThrottle,
     OutboxMessage,
@@ -325,10 +326,10 @@ def _head_admin(session: Session, anna: User) -> User:
     return head
 
 
-def _company(session: Session, user: User):  # type: ignore[no-untyped-def]
-    from admin_portal.models import Company
-
-    return session.get(Company, user.company_id)
+def _company(session: Session, user: User) -> Company:
+    company = session.get(Company, user.company_id)
+    assert company is not None
+    return company
 
 
 def test_removal_to_the_user_bank_ends_every_session(session: Session, anna: User) -> None:
