@@ -66,6 +66,10 @@ def test_a_personnummer_travels_only_in_the_answer_to_an_authorised_visa(new_pag
     page.goto(f"/anvandare/{unseen}")
     wait_until_ready(page)
     expect(page.locator("#national-id-value")).to_have_text("19720808-****")
+    # A mail about this person (checked below with every other mail of the session).
+    page.locator("#verification-email").fill("olof.oppnad@demo-omsorg.example")
+    page.get_by_role("button", name="Skicka verifieringsmeddelande").click()
+    portal.fake_resend.wait_for_mail("olof.oppnad@demo-omsorg.example")
 
     page.goto(f"/anvandare/{shown}")
     wait_until_ready(page)
