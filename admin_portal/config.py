@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     resend_api_key: str = ""
     resend_api_url: str = "https://api.resend.com"
     session_hours: int = 12
+    # A session unused this long ends (ASVS 3.3.2); activity slides it.
+    idle_timeout_minutes: int = Field(default=30, ge=1)
     set_password_link_hours: int = 72
     reset_password_link_minutes: int = 60
     login_max_failures: int = 5

@@ -7,6 +7,7 @@ import reflex as rx
 from admin_portal import routes
 from admin_portal.components.i18n import tx
 from admin_portal.components.language_switch import language_switch
+from admin_portal.components.session_watch import session_watch
 from admin_portal.state.session import SessionState
 
 NAV_ITEMS = [
@@ -139,6 +140,7 @@ def admin_page(title_key: str, *children: rx.Component) -> rx.Component:
                 *children,
                 style={"padding": "1.5em"},
             ),
+            session_watch(),
             width="100%",
         ),
         spacing="0",

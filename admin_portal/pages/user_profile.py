@@ -18,6 +18,7 @@ from admin_portal.components.user_fields import (
     username_field,
 )
 from admin_portal.pages.loading import on_load
+from admin_portal.state.revealed_national_id import REVEALED_NATIONAL_ID
 from admin_portal.state.session import SessionState
 from admin_portal.state.user_profile import UserProfileState as S
 
@@ -42,12 +43,13 @@ def _values() -> dict:
 
 
 def national_id_block() -> rx.Component:
+    revealed = REVEALED_NATIONAL_ID.value
     return rx.hstack(
         rx.text(tx("profile.national_id_masked"), ": ", weight="medium"),
         rx.text(
             rx.cond(
-                S.revealed_national_id != "",
-                S.revealed_national_id,
+                revealed != "",
+                revealed,
                 rx.cond(
                     S.profile["national_id_masked"] != "",
                     S.profile["national_id_masked"],
@@ -55,11 +57,13 @@ def national_id_block() -> rx.Component:
                 ),
             ),
             id="national-id-value",
+            # Leaving the profile drops the number from the browser's memory too.
+            on_unmount=REVEALED_NATIONAL_ID.set_value(""),
         ),
         rx.cond(
             S.profile["can_reveal_national_id"]
             & (S.profile["national_id_masked"] != "")
-            & (S.revealed_national_id == ""),
+            & (revealed == ""),
             rx.button(
                 tx("profile.reveal"), type="button", size="1", variant="soft", on_click=S.reveal
             ),

@@ -43,8 +43,13 @@ class LoginState(SessionState):
     @rx.event
     def on_open(self):
         self.error = ""
+        query = self.router.url.query
         self.notice = (
-            self._text("login.expired") if _query_param(self.router.url.query, "expired") else ""
+            self._text("login.expired")
+            if _query_param(query, "expired")
+            else self._text("login.idle_ended")
+            if _query_param(query, "idle")
+            else ""
         )
 
     @rx.event

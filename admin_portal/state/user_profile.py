@@ -22,6 +22,7 @@ from admin_portal.services.users import (
     send_invitation,
     update_user,
 )
+from admin_portal.state.revealed_national_id import REVEALED_NATIONAL_ID, hide_national_id
 from admin_portal.state.session import SessionState
 from admin_portal.state.user_form import UserFormMixin
 
@@ -33,7 +34,6 @@ class UserProfileState(UserFormMixin, SessionState):
     companies: list[dict[str, str]] = []
     units: list[dict[str, str]] = []
     mail_history: list[dict[str, str]] = []
-    revealed_national_id: str = ""
     notice: str = ""
     remove_open: bool = False
     verification_error: str = ""
@@ -82,11 +82,12 @@ class UserProfileState(UserFormMixin, SessionState):
     @rx.event
     def load(self):
         self._reset_form_feedback()
-        self.revealed_national_id = self.notice = self.username_message = ""
+        self.notice = self.username_message = ""
         self.verification_error = ""
         self.remove_open = False
         self.brukare_options, self.brukare_query = [], ""
         self._reload()
+        return hide_national_id()
 
     @rx.event
     def save(self, form: dict):
@@ -104,9 +105,10 @@ class UserProfileState(UserFormMixin, SessionState):
         except NotFound:
             self.found = False
             return
-        self.username_message = self.revealed_national_id = ""  # masked again after saving
+        self.username_message = ""
         self._reload()
         self.notice = self._text("profile.saved")
+        return hide_national_id()  # masked again after saving
 
     @rx.event
     def invite(self):
@@ -153,16 +155,21 @@ class UserProfileState(UserFormMixin, SessionState):
 
     @rx.event
     def reveal(self):
+        """Visa: the number goes to this tab in the answering frame and nowhere else.
+
+        It is never assigned to a state var, so no delta, hydrate or pickled state in the
+        state store (disk or Redis) ever holds it; the page keeps it in React state only.
+        """
         actor, user_id = self._actor(), self._user_id()
         if actor is None or user_id is None:
-            return
+            return None
         try:
             with session_scope() as session:
-                self.revealed_national_id = _formatted(
-                    reveal_national_id(session, actor=actor, user_id=user_id)
-                )
+                number = reveal_national_id(session, actor=actor, user_id=user_id)
         except (PermissionDenied, NotFound):
             self.notice = self._text("profile.reveal_denied")
+            return None
+        return REVEALED_NATIONAL_ID.push(_formatted(number))
 
     @rx.event
     def set_remove_open(self, is_open: bool):
