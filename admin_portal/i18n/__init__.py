@@ -8,6 +8,8 @@ from admin_portal.i18n import (
     en,
     organisation_en,
     organisation_sv,
+    scope_en,
+    scope_sv,
     spreadsheet_en,
     spreadsheet_sv,
     sv,
@@ -21,10 +23,12 @@ SV: dict[str, str] = {**sv.MESSAGES, **validation_sv.MESSAGES, **verification_sv
 SV.update(spreadsheet_sv.MESSAGES)
 SV.update(organisation_sv.MESSAGES)
 SV.update(acceptance_sv.MESSAGES)
+SV.update(scope_sv.MESSAGES)
 EN: dict[str, str] = {**en.MESSAGES, **validation_en.MESSAGES, **verification_en.MESSAGES}
 EN.update(spreadsheet_en.MESSAGES)
 EN.update(organisation_en.MESSAGES)
 EN.update(acceptance_en.MESSAGES)
+EN.update(scope_en.MESSAGES)
 
 LANGUAGES = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"
