@@ -8,6 +8,8 @@ from admin_portal.i18n import (
     en,
     organisation_en,
     organisation_sv,
+    scope_en,
+    scope_sv,
     sessions_en,
     sessions_sv,
     spreadsheet_en,
@@ -27,12 +29,14 @@ SV.update(organisation_sv.MESSAGES)
 SV.update(acceptance_sv.MESSAGES)
 SV.update(two_factor_sv.MESSAGES)
 SV.update(sessions_sv.MESSAGES)
+SV.update(scope_sv.MESSAGES)
 EN: dict[str, str] = {**en.MESSAGES, **validation_en.MESSAGES, **verification_en.MESSAGES}
 EN.update(spreadsheet_en.MESSAGES)
 EN.update(organisation_en.MESSAGES)
 EN.update(acceptance_en.MESSAGES)
 EN.update(two_factor_en.MESSAGES)
 EN.update(sessions_en.MESSAGES)
+EN.update(scope_en.MESSAGES)
 
 LANGUAGES = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"

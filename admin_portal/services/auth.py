@@ -374,8 +374,8 @@ def request_new_welcome_link(session: Session, *, raw_token: str) -> None:
     if state is not TokenState.EXPIRED or token is None:
         return
     user = session.get(User, token.user_id)
-    if user is None or user.status != UserStatus.ACTIVE or not user.email:
-        return
+    if user is None or user.status != UserStatus.ACTIVE or not user.email or user.password_hash:
+        return  # an account with a password uses "Glömt lösenord?" instead
     queue_welcome_mail(session, user=user)
     record_event(
         session,

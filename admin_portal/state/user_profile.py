@@ -38,6 +38,7 @@ class UserProfileState(UserFormMixin, SessionState):
     remove_open: bool = False
     verification_error: str = ""
     verification_version: int = 0  # remounts the verification form after a send
+    invitation_error: str = ""
 
     def _user_id(self) -> int | None:
         return routes.user_id_from_path(self.router.url.path)
@@ -83,7 +84,7 @@ class UserProfileState(UserFormMixin, SessionState):
     def load(self):
         self._reset_form_feedback()
         self.notice = self.username_message = ""
-        self.verification_error = ""
+        self.verification_error = self.invitation_error = ""
         self.remove_open = False
         self.brukare_options, self.brukare_query = [], ""
         self._reload()
@@ -105,6 +106,9 @@ class UserProfileState(UserFormMixin, SessionState):
         except NotFound:
             self.found = False
             return
+        except PermissionDenied as denied:  # an admin out of reach (the page offered no Spara)
+            self.form_error = self._text(denied.key)
+            return
         self.username_message = ""
         self._reload()
         self.notice = self._text("profile.saved")
@@ -116,6 +120,7 @@ class UserProfileState(UserFormMixin, SessionState):
         if actor is None or user_id is None:
             return
         self._reset_form_feedback()
+        self.invitation_error = ""
         try:
             with session_scope() as session:
                 send_invitation(session, actor=actor, user_id=user_id)
@@ -124,6 +129,10 @@ class UserProfileState(UserFormMixin, SessionState):
             return
         except NotFound:
             self.found = False
+            return
+        except ServiceError as error:  # has a password already, or an admin out of reach
+            self.invitation_error = self._text(error.key)
+            self._reload()
             return
         self._reload()
         self.notice = self._text("profile.invitation_sent", email=self.profile.get("email", ""))
@@ -195,6 +204,10 @@ class UserProfileState(UserFormMixin, SessionState):
             return None
         except NotFound:
             self.found = False
+            return None
+        except PermissionDenied as denied:
+            self.remove_open = False
+            self.form_error = self._text(denied.key)
             return None
         name = f"{self.profile.get('first_name', '')} {self.profile.get('last_name', '')}"
         self.remove_open = False
