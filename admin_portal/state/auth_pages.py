@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import json
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import parse_qs
 
 import reflex as rx
 
@@ -22,6 +21,7 @@ from admin_portal.services.auth import (
 )
 from admin_portal.services.errors import ServiceError, ValidationFailed
 from admin_portal.state.session import SessionState
+from admin_portal.state.session_handoff import start_session_script
 
 
 def _query_param(query: str, name: str) -> str:
@@ -60,9 +60,8 @@ class LoginState(SessionState):
             return None
         self.error = ""
         next_path = routes.safe_next(_query_param(self.router.url.query, "next"))
-        target = f"{routes.API_SESSION}?{urlencode({'ticket': ticket, 'next': next_path})}"
         # A full navigation: the cookie is set by an HTTP response, never by JavaScript.
-        return rx.call_script(f"window.location.assign({json.dumps(target)})")
+        return rx.call_script(start_session_script(ticket, next_path))
 
 
 class ForgotPasswordState(SessionState):
