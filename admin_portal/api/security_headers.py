@@ -74,7 +74,7 @@ def content_security_policy(*, script_hashes: Iterable[str], public_base_url: st
         "script-src": ["'self'", "'unsafe-eval'", *script_hashes],
         "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": ["'self'", "data:"],
-        "font-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
         "connect-src": ["'self'", *websocket_origins(public_base_url)],
         "object-src": ["'none'"],
         "frame-src": ["'none'"],
@@ -123,8 +123,10 @@ class SecurityHeaders:
                 public_base_url=settings.public_base_url,
             ),
             "x-frame-options": "DENY",
-            # Links in mails carry tokens: no Referer may take a URL anywhere.
-            "referrer-policy": "no-referrer",
+            # Links in mails carry tokens: no Referer may take a URL to another site. Not
+            # "no-referrer": Chromium then sends `Origin: null` on our own form POSTs,
+            # which the session route (rightly) refuses.
+            "referrer-policy": "same-origin",
             "x-content-type-options": "nosniff",
             "cross-origin-opener-policy": "same-origin",
             "cross-origin-resource-policy": "same-origin",

@@ -28,7 +28,7 @@ from admin_portal.config import get_settings
 INLINE = "window.__context = {};"
 EXPECTED = {
     "x-frame-options": "DENY",
-    "referrer-policy": "no-referrer",
+    "referrer-policy": "same-origin",
     "x-content-type-options": "nosniff",
 }
 
