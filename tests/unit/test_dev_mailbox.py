@@ -167,3 +167,16 @@ def test_the_handler_shows_a_unit_admin_nothing(
     assert messages == []
     _, messages = handler(world["head"])
     assert [m["to_address"] for m in messages] == ["mine@example.se"]
+
+
+def test_the_handler_with_a_resend_key_shows_even_a_head_admin_nothing(
+    session: Session,
+    world: dict[str, Actor | None],
+    handler: Callable[[Actor | None], tuple],
+    configure: Callable[..., None],
+) -> None:
+    # The page is not even built with a key, but the handler stays callable by any client.
+    session.commit()
+    configure(resend_api_key="re_live_key")
+    _, messages = handler(world["head"])
+    assert messages == []
