@@ -6,6 +6,8 @@ from admin_portal.i18n import (
     acceptance_en,
     acceptance_sv,
     en,
+    infra_en,
+    infra_sv,
     organisation_en,
     organisation_sv,
     scope_en,
@@ -30,6 +32,7 @@ SV.update(acceptance_sv.MESSAGES)
 SV.update(two_factor_sv.MESSAGES)
 SV.update(sessions_sv.MESSAGES)
 SV.update(scope_sv.MESSAGES)
+SV.update(infra_sv.MESSAGES)
 EN: dict[str, str] = {**en.MESSAGES, **validation_en.MESSAGES, **verification_en.MESSAGES}
 EN.update(spreadsheet_en.MESSAGES)
 EN.update(organisation_en.MESSAGES)
@@ -37,6 +40,7 @@ EN.update(acceptance_en.MESSAGES)
 EN.update(two_factor_en.MESSAGES)
 EN.update(sessions_en.MESSAGES)
 EN.update(scope_en.MESSAGES)
+EN.update(infra_en.MESSAGES)
 
 LANGUAGES = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"

@@ -34,12 +34,18 @@ class DevMailState(SessionState):
 
     @rx.event
     def load(self):
+        """Authorized: a signed-in head admin, and only where the local mailbox exists."""
+        who = self._signed_in()
+        if who is None:
+            self.messages = []
+            return self._to_login()
         try:
             with session_scope() as session:
-                mail = list_local_mail(session)
+                mail = list_local_mail(session, actor=who.actor)
         except ServiceError:
             self.available = False
             self.messages = []
-            return
+            return None
         self.available = True
         self.messages = [row.__dict__ for row in mail]
+        return None
