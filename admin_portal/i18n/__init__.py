@@ -5,6 +5,8 @@ from __future__ import annotations
 from admin_portal.i18n import (
     acceptance_en,
     acceptance_sv,
+    audit_en,
+    audit_sv,
     en,
     organisation_en,
     organisation_sv,
@@ -21,10 +23,12 @@ SV: dict[str, str] = {**sv.MESSAGES, **validation_sv.MESSAGES, **verification_sv
 SV.update(spreadsheet_sv.MESSAGES)
 SV.update(organisation_sv.MESSAGES)
 SV.update(acceptance_sv.MESSAGES)
+SV.update(audit_sv.MESSAGES)
 EN: dict[str, str] = {**en.MESSAGES, **validation_en.MESSAGES, **verification_en.MESSAGES}
 EN.update(spreadsheet_en.MESSAGES)
 EN.update(organisation_en.MESSAGES)
 EN.update(acceptance_en.MESSAGES)
+EN.update(audit_en.MESSAGES)
 
 LANGUAGES = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"
