@@ -20,6 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, or_
+from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -188,7 +189,7 @@ def list_audit_events(
         )
     # Columns, not entities: a page is read-only, and loading whole users costs most of it.
     found = session.execute(
-        select(
+        sa_select(
             col(AuditEvent.id),
             col(AuditEvent.created_at),
             col(AuditEvent.action),
@@ -225,14 +226,14 @@ def _in_scope(session: Session, actor: Actor, whom: Any) -> Any:
     about 50 / density rows. The probe reads at most `_SPARSE_EVENTS` index entries, so
     both ways stay bounded.
     """
-    placed = []
+    placed: list[tuple[str, list[int]]] = []
     if actor.company_ids:
-        placed.append((col(User.company_id), sorted(actor.company_ids)))
+        placed.append(("company_id", sorted(actor.company_ids)))
     if actor.unit_ids:
-        placed.append((col(User.unit_id), sorted(actor.unit_ids)))
-    people = select(col(User.id)).where(
+        placed.append(("unit_id", sorted(actor.unit_ids)))
+    people = sa_select(col(User.id)).where(
         col(User.organisation_id) == actor.organisation_id,
-        or_(*[column.in_(ids) for column, ids in placed]),
+        or_(*[getattr(User, name).in_(ids) for name, ids in placed]),
     )
     mine = col(AuditEvent.actor_user_id) == actor.user_id
     by_index = or_(mine, col(AuditEvent.target_user_id).in_(people))
@@ -244,7 +245,7 @@ def _in_scope(session: Session, actor: Actor, whom: Any) -> Any:
     if session.execute(select(func.count()).select_from(probe)).scalar_one() < _SPARSE_EVENTS:
         return by_index
     # Conditions on the joined person cannot drive an index: the time index does.
-    whom_placed = [getattr(whom, column.key).in_(ids) for column, ids in placed]
+    whom_placed = [getattr(whom, name).in_(ids) for name, ids in placed]
     return or_(mine, *whom_placed)
 
 
