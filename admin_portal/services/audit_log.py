@@ -83,8 +83,11 @@ def parse_filters(session: Session, *, actor: Actor, raw: object) -> AuditFilter
         raw: A mapping of `FILTER_FIELDS` to strings (anything else counts as invalid).
 
     Raises:
+        PermissionDenied: the actor administers nothing (no username lookups for them).
         ValidationFailed: field -> message key, for every bad field at once.
     """
+    if not actor.is_admin:
+        raise PermissionDenied()
     values = raw if isinstance(raw, Mapping) else {}
     errors: dict[str, str] = {}
 

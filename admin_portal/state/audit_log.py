@@ -82,6 +82,9 @@ class AuditLogState(SessionState):
         except ValidationFailed as failure:
             errors = failure.errors
             self._filters = None
+        except ServiceError as error:  # not an admin: nothing to show, nothing looked up
+            self._filters = None
+            self.load_error = self._text(error.key)
         for field in FILTER_FIELDS:
             setattr(self, f"{field}_error", self._text(errors[field]) if field in errors else "")
         return self._filters is not None

@@ -160,6 +160,8 @@ def test_people_who_administer_nothing_are_refused(session: Session, world: dict
     assert plain is not None
     with pytest.raises(PermissionDenied):
         list_audit_events(session, actor=plain)
+    with pytest.raises(PermissionDenied):
+        parse_filters(session, actor=plain, raw={"actor": "enhetsadmin"})
 
 
 def test_pages_are_newest_first_without_gaps_or_repeats(session: Session, world: dict) -> None:

@@ -48,6 +48,7 @@ def world(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> dict:
         actors = {
             "unit": load_actor(session, unit_admin.id or 0),
             "head": head_actor,
+            "standard": load_actor(session, inside.id or 0),
         }
 
     @contextmanager
@@ -166,3 +167,15 @@ def test_clearing_filters_starts_over(world: dict, monkeypatch: pytest.MonkeyPat
     assert len(state.rows) == 1
     AuditLogState.clear_filters.fn(state)
     assert state.filter_person == "" and len(state.rows) == 50
+
+
+def test_a_standard_user_gets_nothing_and_cannot_probe_usernames(
+    world: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    state = _state(monkeypatch, world["actors"]["standard"])
+    AuditLogState.load.fn(state)
+    AuditLogState.apply_filters.fn(state, {"actor": "huvud", "person": "finns.inte"})
+    AuditLogState.next_page.fn(state)
+    assert state.rows == []
+    assert state.actor_error == state.person_error == ""  # no answer about either name
+    assert state.load_error != ""
