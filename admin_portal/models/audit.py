@@ -18,6 +18,7 @@ class AuditEvent(SQLModel, table=True):
         Index("ix_audit_org_time", "organisation_id", "created_at", "id"),
         Index("ix_audit_org_target_time", "organisation_id", "target_user_id", "created_at", "id"),
         Index("ix_audit_org_actor_time", "organisation_id", "actor_user_id", "created_at", "id"),
+        Index("ix_audit_org_action_time", "organisation_id", "action", "created_at", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

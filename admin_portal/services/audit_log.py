@@ -168,8 +168,6 @@ def list_audit_events(
     page_size = max(1, min(page_size, 200))
     who, whom = aliased(User), aliased(User)
     conditions: list[Any] = [col(AuditEvent.organisation_id) == actor.organisation_id]
-    if not actor.is_head_admin:
-        conditions.append(_in_scope(session, actor, whom))
     if filters.actor_user_id is not None:
         conditions.append(col(AuditEvent.actor_user_id) == filters.actor_user_id)
     if filters.person_user_id is not None:
@@ -180,6 +178,8 @@ def list_audit_events(
         conditions.append(col(AuditEvent.created_at) >= filters.since)
     if filters.until:
         conditions.append(col(AuditEvent.created_at) < filters.until)
+    if not actor.is_head_admin:
+        conditions.append(_in_scope(session, actor, whom, conditions))
     after = _decode_cursor(cursor)
     if after is not None:
         at, last_id = after
@@ -219,15 +219,15 @@ def list_audit_events(
     return AuditPage(rows=[_row(item) for item in page], next_cursor=next_cursor)
 
 
-def _in_scope(session: Session, actor: Actor, whom: Any) -> Any:
+def _in_scope(session: Session, actor: Actor, whom: Any, filtered: list[Any]) -> Any:
     """Own actions, or events about a person placed in one of the actor's companies/units.
 
     Two shapes of the same condition, chosen by a bounded probe, because the cheap plan
     depends on how many events the scope holds. Few (a small unit in a big organisation):
     gather them through the target index and sort them. Many (a company admin): walk the
     organisation's log newest first and keep the matching rows, which finds a page after
-    about 50 / density rows. The probe reads at most `_SPARSE_EVENTS` index entries, so
-    both ways stay bounded.
+    about 50 / density rows. The probe counts, with the page's other filters
+    (`filtered`), at most `_SPARSE_EVENTS` events, so both ways stay bounded.
     """
     placed: list[tuple[str, list[int]]] = []
     if actor.company_ids:
@@ -240,11 +240,7 @@ def _in_scope(session: Session, actor: Actor, whom: Any) -> Any:
     )
     mine = col(AuditEvent.actor_user_id) == actor.user_id
     by_index = or_(mine, col(AuditEvent.target_user_id).in_(people))
-    probe = (
-        select(col(AuditEvent.id))
-        .where(col(AuditEvent.organisation_id) == actor.organisation_id, by_index)
-        .limit(_SPARSE_EVENTS)
-    ).subquery()
+    probe = (select(col(AuditEvent.id)).where(*filtered, by_index).limit(_SPARSE_EVENTS)).subquery()
     if session.execute(select(func.count()).select_from(probe)).scalar_one() < _SPARSE_EVENTS:
         return by_index
     # Conditions on the joined person cannot drive an index: the time index does.

@@ -2,7 +2,8 @@
 
 - audit_events.target_user_id: the person an event is about, so the Granskningslogg can be
   scoped to an admin's people and filtered by person; backfilled from target_id.
-- Indexes for newest-first keyset pages per organisation, per target and per actor.
+- Indexes for newest-first keyset pages per organisation, per target, per actor and per
+  action.
 - outbox_messages.link_expires_at: when the link in a mail body dies. Mail already handed to
   Resend has its bodies blanked here; older unsent link mail is treated as expired (its
   lifetime was not recorded), so the worker blanks it once it is no longer waiting to go.
@@ -30,6 +31,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('target_user_id', sa.Integer(), nullable=True))
         batch_op.drop_index(batch_op.f('ix_audit_org_time'))
         batch_op.create_index('ix_audit_org_time', ['organisation_id', 'created_at', 'id'], unique=False)
+        batch_op.create_index('ix_audit_org_action_time', ['organisation_id', 'action', 'created_at', 'id'], unique=False)
         batch_op.create_index('ix_audit_org_actor_time', ['organisation_id', 'actor_user_id', 'created_at', 'id'], unique=False)
         batch_op.create_index('ix_audit_org_target_time', ['organisation_id', 'target_user_id', 'created_at', 'id'], unique=False)
 
@@ -76,6 +78,7 @@ def downgrade() -> None:
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
         batch_op.drop_index('ix_audit_org_target_time')
         batch_op.drop_index('ix_audit_org_actor_time')
+        batch_op.drop_index('ix_audit_org_action_time')
         batch_op.drop_index('ix_audit_org_time')
         batch_op.create_index(batch_op.f('ix_audit_org_time'), ['organisation_id', 'created_at'], unique=False)
         batch_op.drop_column('target_user_id')
