@@ -179,7 +179,7 @@ def list_audit_events(
     if filters.until:
         conditions.append(col(AuditEvent.created_at) < filters.until)
     if not actor.is_head_admin:
-        conditions.append(_in_scope(session, actor, whom, conditions))
+        conditions.append(_in_scope(session, actor, whom))
     after = _decode_cursor(cursor)
     if after is not None:
         at, last_id = after
@@ -219,15 +219,16 @@ def list_audit_events(
     return AuditPage(rows=[_row(item) for item in page], next_cursor=next_cursor)
 
 
-def _in_scope(session: Session, actor: Actor, whom: Any, filtered: list[Any]) -> Any:
+def _in_scope(session: Session, actor: Actor, whom: Any) -> Any:
     """Own actions, or events about a person placed in one of the actor's companies/units.
 
     Two shapes of the same condition, chosen by a bounded probe, because the cheap plan
     depends on how many events the scope holds. Few (a small unit in a big organisation):
     gather them through the target index and sort them. Many (a company admin): walk the
     organisation's log newest first and keep the matching rows, which finds a page after
-    about 50 / density rows. The probe counts, with the page's other filters
-    (`filtered`), at most `_SPARSE_EVENTS` events, so both ways stay bounded.
+    about 50 / density rows, on whichever index fits the other filters (time, action,
+    actor, person). The probe counts at most `_SPARSE_EVENTS` events of the scope, without
+    the other filters: those would make it read every candidate row to test them.
     """
     placed: list[tuple[str, list[int]]] = []
     if actor.company_ids:
@@ -240,10 +241,14 @@ def _in_scope(session: Session, actor: Actor, whom: Any, filtered: list[Any]) ->
     )
     mine = col(AuditEvent.actor_user_id) == actor.user_id
     by_index = or_(mine, col(AuditEvent.target_user_id).in_(people))
-    probe = (select(col(AuditEvent.id)).where(*filtered, by_index).limit(_SPARSE_EVENTS)).subquery()
+    probe = (
+        select(col(AuditEvent.id))
+        .where(col(AuditEvent.organisation_id) == actor.organisation_id, by_index)
+        .limit(_SPARSE_EVENTS)
+    ).subquery()
     if session.execute(select(func.count()).select_from(probe)).scalar_one() < _SPARSE_EVENTS:
         return by_index
-    # Conditions on the joined person cannot drive an index: the time index does.
+    # Conditions on the joined person cannot drive an index: the time (or filter) index does.
     whom_placed = [getattr(whom, name).in_(ids) for name, ids in placed]
     return or_(mine, *whom_placed)
 
