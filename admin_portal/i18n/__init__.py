@@ -5,6 +5,8 @@ from __future__ import annotations
 from admin_portal.i18n import (
     acceptance_en,
     acceptance_sv,
+    audit_en,
+    audit_sv,
     en,
     infra_en,
     infra_sv,
@@ -33,6 +35,7 @@ SV.update(two_factor_sv.MESSAGES)
 SV.update(sessions_sv.MESSAGES)
 SV.update(scope_sv.MESSAGES)
 SV.update(infra_sv.MESSAGES)
+SV.update(audit_sv.MESSAGES)
 EN: dict[str, str] = {**en.MESSAGES, **validation_en.MESSAGES, **verification_en.MESSAGES}
 EN.update(spreadsheet_en.MESSAGES)
 EN.update(organisation_en.MESSAGES)
@@ -41,6 +44,7 @@ EN.update(two_factor_en.MESSAGES)
 EN.update(sessions_en.MESSAGES)
 EN.update(scope_en.MESSAGES)
 EN.update(infra_en.MESSAGES)
+EN.update(audit_en.MESSAGES)
 
 LANGUAGES = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"

@@ -296,6 +296,7 @@ def request_password_reset(session: Session, *, identifier: str) -> None:
             to_address=user.email,
             organisation_id=user.organisation_id,
             user_id=user.id,
+            link_expires_at=utcnow() + lifetime,
         )
         record_event(
             session,

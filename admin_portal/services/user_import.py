@@ -733,6 +733,7 @@ def _record(session: Session, actor: Actor | None, rows: list[_Pending], now: da
                     "action": "email_imported",
                     "target_type": "user",
                     "target_id": str(user_id),
+                    "target_user_id": user_id,
                     "outcome": "ok",
                     "created_at": now,
                 }

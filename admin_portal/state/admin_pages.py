@@ -1,31 +1,13 @@
-"""States of the small pages: Granskningslogg and /dev/mail."""
+"""State of the small /dev/mail page (Granskningslogg has its own module: state.audit_log)."""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from admin_portal.db import session_scope
-from admin_portal.services.audit import list_recent_events
 from admin_portal.services.dev_mailbox import list_local_mail
 from admin_portal.services.errors import ServiceError
 from admin_portal.state.session import SessionState
-
-
-class AuditLogState(SessionState):
-    rows: list[dict[str, str]] = []
-
-    @rx.event
-    def load(self):
-        who = self._signed_in()
-        if who is None:
-            return
-        try:
-            with session_scope() as session:
-                events = list_recent_events(session, actor=who.actor)
-        except ServiceError:
-            self.rows = []
-            return
-        self.rows = [event.__dict__ for event in events]
 
 
 class DevMailState(SessionState):
