@@ -66,4 +66,13 @@ MESSAGES: dict[str, str] = {
     "audit.action.credits_added": "Added credits",
     "audit.action.retention_changed": "Changed the user bank's retention period",
     "audit.action.support_notification_handled": "Handled support case",
+    "audit.action.password_changed": "Changed password",
+    "audit.action.two_factor_enabled": "Turned on two-step verification",
+    "audit.action.two_factor_disabled": "Turned off two-step verification",
+    "audit.action.two_factor_failed": "Entered a wrong two-step verification code",
+    "audit.action.two_factor_verified": "Signed in with two-step verification",
+    "audit.action.two_factor_recovery_code_used": "Used a recovery code",
+    "audit.action.two_factor_recovery_codes_renewed": "Created new recovery codes",
+    "audit.action.two_factor_requirement_changed": "Changed the two-step verification requirement",
+    "audit.action.authorization_failed": "Was refused access",
 }

@@ -66,4 +66,13 @@ MESSAGES: dict[str, str] = {
     "audit.action.credits_added": "Lade till krediter",
     "audit.action.retention_changed": "Ändrade lagringstid för användarbanken",
     "audit.action.support_notification_handled": "Hanterade kundtjänstärende",
+    "audit.action.password_changed": "Bytte lösenord",
+    "audit.action.two_factor_enabled": "Aktiverade tvåstegsverifiering",
+    "audit.action.two_factor_disabled": "Stängde av tvåstegsverifiering",
+    "audit.action.two_factor_failed": "Angav fel kod för tvåstegsverifiering",
+    "audit.action.two_factor_verified": "Verifierade inloggning med tvåstegsverifiering",
+    "audit.action.two_factor_recovery_code_used": "Använde en reservkod",
+    "audit.action.two_factor_recovery_codes_renewed": "Skapade nya reservkoder",
+    "audit.action.two_factor_requirement_changed": "Ändrade kravet på tvåstegsverifiering",
+    "audit.action.authorization_failed": "Nekades behörighet",
 }

@@ -41,6 +41,14 @@ AUDIT_ACTIONS: tuple[str, ...] = (
     "credits_added",
     "retention_changed",
     "support_notification_handled",
+    "password_changed",
+    "two_factor_enabled",
+    "two_factor_disabled",
+    "two_factor_failed",
+    "two_factor_verified",
+    "two_factor_recovery_code_used",
+    "two_factor_recovery_codes_renewed",
+    "two_factor_requirement_changed",
 )
 
 # Details are short "key=value" notes. These shapes must never be stored, whatever a caller

@@ -431,6 +431,11 @@ _REVIEWED_DETAIL_VALUES = {
     "user_id",
     "invitation.role",
     "days",  # retention days, an int
+    "ended",  # other sessions ended by a password change, an int
+    '<non-literal "on" if required else "off" in two_factor.py>',
+    '<non-literal "recovery code" if method == "recovery" else None in two_factor_login.py>',
+    # password_change._audit passes on its one caller's f-string, reviewed above ("ended").
+    "<non-literal detail in password_change.py>",
 }
 
 

@@ -105,7 +105,7 @@ def test_a_retry_after_a_failed_send_still_sends_the_whole_body(engine: Engine) 
 
 
 def test_the_local_mailbox_keeps_a_link_until_it_expires(engine: Engine) -> None:
-    row_id, _, _ = _welcome(engine)
+    row_id, _, admin_id = _welcome(engine)
     dispatch_due(engine, LocalMailboxSender())
     row = _row(engine, row_id)
     assert row.status == OutboxStatus.LOCAL
@@ -115,13 +115,13 @@ def test_the_local_mailbox_keeps_a_link_until_it_expires(engine: Engine) -> None
     with Session(engine) as session:
         assert blank_expired_bodies(session, now=expires - timedelta(seconds=1)) == 0
         session.commit()
-        [shown] = list_local_mail(session)
+        [shown] = list_local_mail(session, actor=load_actor(session, admin_id))
     assert shown.links and TOKEN.search(shown.links[0])
 
     with Session(engine) as session:
         assert blank_expired_bodies(session, now=expires + timedelta(seconds=1)) == 1
         session.commit()
-        [shown] = list_local_mail(session)
+        [shown] = list_local_mail(session, actor=load_actor(session, admin_id))
         assert blank_expired_bodies(session, now=expires + timedelta(days=1)) == 0  # idempotent
     assert shown.links == []
     assert TOKEN.search(shown.text_body) is None
