@@ -3,6 +3,7 @@
 import reflex as rx
 from starlette.applications import Starlette
 
+from admin_portal.api.security_headers import security_headers
 from admin_portal.api.session_routes import session_routes
 from admin_portal.api.spreadsheet_routes import spreadsheet_routes
 from admin_portal.pages import (  # noqa: F401  (each module registers its pages)
@@ -18,6 +19,7 @@ from admin_portal.pages import (  # noqa: F401  (each module registers its pages
     organisation_invite,
     set_password,
     support_inbox,
+    two_factor_login,
     user_bank,
     user_import,
     user_new,
@@ -30,5 +32,6 @@ app = rx.App(
     html_lang="sv",
     # Plain toasts: the "rich" colours fail WCAG contrast for small text.
     toaster=rx.toast.provider(rich_colors=False, close_button=True, position="top-center"),
-    api_transformer=Starlette(routes=[*session_routes, *spreadsheet_routes]),
+    # Our routes first; then the security headers wrap everything (pages, assets, routes).
+    api_transformer=[Starlette(routes=[*session_routes, *spreadsheet_routes]), security_headers],
 )

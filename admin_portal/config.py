@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -18,7 +21,9 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="ADMIN_PORTAL_", env_file=".env", extra="ignore")
 
-    environment: str = Field(default="development", description="development | test | production")
+    # A closed set: a typo such as "prod" must refuse to start, not quietly run as a
+    # non-production deployment (which would open /dev/mail and drop HSTS).
+    environment: Literal["development", "test", "production"] = "development"
     database_url: str = Field(default=f"sqlite:///{VAR_DIR / 'admin_portal.db'}")
     public_base_url: str = "http://localhost:3000"
     secret_key: str = ""
@@ -28,10 +33,15 @@ class Settings(BaseSettings):
     resend_api_key: str = ""
     resend_api_url: str = "https://api.resend.com"
     session_hours: int = 12
+    # A session unused this long ends (ASVS 3.3.2); activity slides it.
+    idle_timeout_minutes: int = Field(default=30, ge=1)
     set_password_link_hours: int = 72
     reset_password_link_minutes: int = 60
     login_max_failures: int = 5
     login_lockout_minutes: int = 15
+    # Wrong two-factor codes (per account) before the second step locks, and for how long.
+    totp_max_failures: int = Field(default=5, ge=1)
+    totp_lockout_minutes: int = Field(default=15, ge=1)
     mail_max_attempts: int = 8
     mail_requests_per_second: float = 2.0
     # Resend's batch endpoint takes at most 100 mails per call.
@@ -44,6 +54,10 @@ class Settings(BaseSettings):
     # Uploaded import files are refused above these limits, before any parsing.
     import_max_bytes: int = 20 * 1024 * 1024
     import_max_rows: int = 200_000
+    # Prefixes every idempotency key sent to Resend, so two deployments that share a Resend
+    # account (outbox ids restart at 1 in every database) never answer each other's mail.
+    # Empty: derived from the secret key (see `idempotency_prefix`).
+    deployment_id: str = Field(default="", max_length=40, pattern=r"^[A-Za-z0-9._-]*$")
 
     @model_validator(mode="after")
     def _secret_key_present(self) -> Settings:
@@ -64,6 +78,24 @@ class Settings(BaseSettings):
     @property
     def mail_via_resend(self) -> bool:
         return bool(self.resend_api_key)
+
+    @property
+    def local_mailbox_enabled(self) -> bool:
+        """/dev/mail exists only outside production and only when no mail leaves the machine."""
+        return not self.is_production and not self.mail_via_resend
+
+    @property
+    def idempotency_prefix(self) -> str:
+        """The per-deployment prefix of Resend idempotency keys.
+
+        ADMIN_PORTAL_DEPLOYMENT_ID when set; otherwise a keyed hash of the secret key: stable
+        for as long as the key (which production must set), different on every deployment,
+        and revealing nothing about the key to Resend.
+        """
+        if self.deployment_id:
+            return self.deployment_id
+        digest = hmac.new(self.secret_key.encode(), b"resend-idempotency", hashlib.sha256)
+        return "ap" + digest.hexdigest()[:16]
 
     def link(self, path: str) -> str:
         """Absolute URL for mails: always from PUBLIC_BASE_URL, never from request headers."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 LOGIN = "/logga-in"
+# The login's second step (TOTP code, or the enrolment an organisation requires).
+LOGIN_SECOND_STEP = "/logga-in/tvastegsverifiering"
 FORGOT_PASSWORD = "/glomt-losenord"
 SET_PASSWORD = "/satt-losenord"
 VERIFY_EMAIL = "/verifiera-epost"

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 from admin_portal.config import get_settings
 from admin_portal.db import get_engine, session_scope
 from admin_portal.mail.dispatcher import RateLimiter, dispatch_due, run_forever
+from admin_portal.mail.outbox import blank_expired_bodies
 from admin_portal.mail.senders import LocalMailboxSender, Sender, sender_from_settings
 from admin_portal.services import jobs
 from admin_portal.services.search_rows_maintenance import reorder_if_drifted
@@ -53,10 +54,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     engine = get_engine()
     if args.purge_once:
         logger.info("user bank purge: %d erased", purge_user_bank(engine))
+        logger.info("outbox: %d expired mail bodies blanked", blank_expired_mail(engine))
         return 0
     if args.once:
         jobs.run_until_idle(engine)  # jobs queue mail: run them before dispatching
         _dispatch_until_idle(engine, sender, stop)
+        blank_expired_mail(engine)
     else:
         logger.info("worker started; polling every %.1fs", args.poll_seconds)
         threading.Thread(target=_maintain_periodically, args=(engine, stop), daemon=True).start()
@@ -79,9 +82,25 @@ def purge_user_bank(engine: Engine) -> int:
         return purge_expired(session)
 
 
+def blank_expired_mail(engine: Engine) -> int:
+    """Blank outbox bodies whose link has expired (mail.outbox). Idempotent.
+
+    Hourly is soon enough: an expired link no longer works, the body is only the last
+    place its (dead) token is written down.
+    """
+    with session_scope(engine) as session:
+        return blank_expired_bodies(session)
+
+
 def _maintain_periodically(engine: Engine, stop: threading.Event) -> None:
-    """Hourly: the user bank's retention purge, then the search rows' name order."""
+    """Hourly: the retention purges (user bank, expired mail bodies), then the name order."""
     while not stop.is_set():
+        try:
+            blanked = blank_expired_mail(engine)
+            if blanked:
+                logger.info("outbox: %d expired mail bodies blanked", blanked)
+        except Exception:
+            logger.exception("blanking expired mail failed; trying again later")
         try:
             erased = purge_user_bank(engine)
             if erased:

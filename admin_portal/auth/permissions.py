@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from admin_portal.models import Company, Role, RoleAssignment, Unit, User, UserStatus
@@ -97,6 +99,88 @@ def can_manage_user(actor: Actor, user: User) -> bool:
     return user.company_id in actor.company_ids or (
         user.unit_id is not None and user.unit_id in actor.unit_ids
     )
+
+
+@dataclass(frozen=True)
+class TargetGrant:
+    """One grant held by the person an admin wants to change, with its unit's place in the tree."""
+
+    role: str
+    company_id: int | None = None
+    unit_id: int | None = None
+    unit_company_id: int | None = None  # the company of `unit_id`
+    unit_parent_id: int | None = None  # the unit directly above `unit_id`
+
+
+def _grant_strictly_inside(actor: Actor, grant: TargetGrant) -> bool:
+    """Does this grant lie strictly inside the actor's scope (never equal to it, never wider)?
+
+    Head-admin grants are the whole organisation and support grants are platform-wide: no
+    admin scope holds them. A company grant could only lie inside the organisation level.
+    A unit grant lies inside a company the actor administers, or below (not at) one of the
+    actor's own units: `unit_ids` is closed downwards, so "the parent is in scope" says
+    exactly that.
+    """
+    if grant.role != Role.ADMIN or grant.unit_id is None:
+        return False
+    return grant.unit_company_id in actor.company_ids or (
+        grant.unit_parent_id is not None and grant.unit_parent_id in actor.unit_ids
+    )
+
+
+def grants_within_reach(
+    actor: Actor, *, target_user_id: int | None, grants: Iterable[TargetGrant]
+) -> bool:
+    """Finding A.1: may the actor change a person holding these grants?
+
+    Only head administrators act on a head administrator (or on support staff). Another
+    admin is within reach only when every grant they hold lies strictly inside the actor's
+    own scope; a person without grants always is. One's own account is always within reach
+    (what an admin may do to themselves is decided where it matters, e.g. no self-removal).
+    """
+    if not actor.is_admin:
+        return False
+    if actor.is_head_admin or target_user_id == actor.user_id:
+        return True
+    return all(_grant_strictly_inside(actor, grant) for grant in grants)
+
+
+def can_act_on_user(actor: Actor, target: User, target_grants: Iterable[TargetGrant]) -> bool:
+    """The scope check for every write on a user: placed in scope AND holding nothing wider.
+
+    Reads (profile, lists) keep `can_manage_user`: a unit admin still sees the admin of two
+    units placed in their unit, but may not change them.
+    """
+    return can_manage_user(actor, target) and grants_within_reach(
+        actor, target_user_id=target.id, grants=target_grants
+    )
+
+
+GRANTS_CHUNK = 500  # user ids per IN (...): well below every database's parameter limit
+
+
+def grants_of(session: Session, user_ids: Collection[int]) -> dict[int, list[TargetGrant]]:
+    """Every grant of these users, one query per chunk of ids (an id without grants maps to [])."""
+    found: dict[int, list[TargetGrant]] = {uid: [] for uid in user_ids}
+    ids = sorted(found)
+    for start in range(0, len(ids), GRANTS_CHUNK):
+        rows = session.execute(
+            sa_select(
+                col(RoleAssignment.user_id),
+                col(RoleAssignment.role),
+                col(RoleAssignment.company_id),
+                col(RoleAssignment.unit_id),
+                col(Unit.company_id),
+                col(Unit.parent_id),
+            )
+            .outerjoin(Unit, col(Unit.id) == col(RoleAssignment.unit_id))
+            .where(col(RoleAssignment.user_id).in_(ids[start : start + GRANTS_CHUNK]))
+        ).all()
+        for user_id, role, company_id, unit_id, unit_company_id, parent_id in rows:
+            found[user_id].append(
+                TargetGrant(role, company_id, unit_id, unit_company_id, parent_id)
+            )
+    return found
 
 
 def can_access_company(actor: Actor, company: Company) -> bool:

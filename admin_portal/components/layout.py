@@ -7,6 +7,7 @@ import reflex as rx
 from admin_portal import routes
 from admin_portal.components.i18n import tx
 from admin_portal.components.language_switch import language_switch
+from admin_portal.components.session_watch import session_watch
 from admin_portal.state.session import SessionState
 
 NAV_ITEMS = [
@@ -48,6 +49,8 @@ def sidebar() -> rx.Component:
                 _nav_link(routes.SUPPORT_INBOX, "nav.support_inbox"),
             ),
             _nav_link(routes.MY_SERVICES, "nav.my_services"),
+            # Where admins turn on two-factor sign-in (and head admins require it).
+            _nav_link(routes.MY_ACCOUNT, "nav.my_account"),
             style={"listStyle": "none", "padding": 0, "display": "grid", "gap": "0.75em"},
         ),
         aria_label=tx("nav.main"),
@@ -137,6 +140,7 @@ def admin_page(title_key: str, *children: rx.Component) -> rx.Component:
                 *children,
                 style={"padding": "1.5em"},
             ),
+            session_watch(),
             width="100%",
         ),
         spacing="0",

@@ -5,12 +5,22 @@ from __future__ import annotations
 from admin_portal.i18n import (
     acceptance_en,
     acceptance_sv,
+    audit_en,
+    audit_sv,
     en,
+    infra_en,
+    infra_sv,
     organisation_en,
     organisation_sv,
+    scope_en,
+    scope_sv,
+    sessions_en,
+    sessions_sv,
     spreadsheet_en,
     spreadsheet_sv,
     sv,
+    two_factor_en,
+    two_factor_sv,
     validation_en,
     validation_sv,
     verification_en,
@@ -21,10 +31,20 @@ SV: dict[str, str] = {**sv.MESSAGES, **validation_sv.MESSAGES, **verification_sv
 SV.update(spreadsheet_sv.MESSAGES)
 SV.update(organisation_sv.MESSAGES)
 SV.update(acceptance_sv.MESSAGES)
+SV.update(two_factor_sv.MESSAGES)
+SV.update(sessions_sv.MESSAGES)
+SV.update(scope_sv.MESSAGES)
+SV.update(infra_sv.MESSAGES)
+SV.update(audit_sv.MESSAGES)
 EN: dict[str, str] = {**en.MESSAGES, **validation_en.MESSAGES, **verification_en.MESSAGES}
 EN.update(spreadsheet_en.MESSAGES)
 EN.update(organisation_en.MESSAGES)
 EN.update(acceptance_en.MESSAGES)
+EN.update(two_factor_en.MESSAGES)
+EN.update(sessions_en.MESSAGES)
+EN.update(scope_en.MESSAGES)
+EN.update(infra_en.MESSAGES)
+EN.update(audit_en.MESSAGES)
 
 LANGUAGES = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"

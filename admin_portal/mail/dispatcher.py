@@ -11,6 +11,8 @@ Why this shape:
 - A row stuck in SENDING longer than the lease belongs to a dispatcher that died between
   the send and the mark-sent. It is claimed again, with its whole batch, and resent with the
   *same* key.
+- A row Resend accepted has its bodies blanked in the same UPDATE that marks it SENT
+  (see mail.outbox): the raw token of its link exists nowhere else.
 - Every outcome UPDATE is guarded by our `claimed_at`: if our lease expired and another
   dispatcher took the row over, we leave its state alone.
 """
@@ -34,6 +36,7 @@ from sqlmodel import Session, col
 
 from admin_portal.config import get_settings
 from admin_portal.db import get_engine
+from admin_portal.mail.outbox import redacted_body_values
 from admin_portal.mail.senders import (
     MAX_BATCH_SIZE,
     OutgoingMail,
@@ -586,13 +589,19 @@ class _Run:
 
     def _delivered(self, result: SendResult) -> dict[str, object]:
         local = result.status == OutboxStatus.LOCAL
-        return {
+        values: dict[str, object] = {
             "status": OutboxStatus.LOCAL if local else OutboxStatus.SENT,
             "claimed_at": None,
             "provider_message_id": result.provider_message_id,
             "sent_at": None if local else self.clock(),
             "last_error": None,
         }
+        if not local:
+            # Handed to Resend: a SENT row is never sent again, so its working link need
+            # not stay here in plain text. Until now the body stayed whole, so a retry or a
+            # resend after a crash carried the same payload under the same key.
+            values.update(redacted_body_values())
+        return values
 
     @staticmethod
     def _dead(error: str) -> dict[str, object]:

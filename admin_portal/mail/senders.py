@@ -131,15 +131,24 @@ class ResendSender:
         mail_from: The From header, e.g. ``"Admin Portal <no-reply@example.com>"``.
         timeout_seconds: Per-request HTTP timeout; keeps a hung call well inside the
             dispatcher's claim lease.
+        key_prefix: Put before every idempotency key (the deployment's id): Resend keeps
+            keys per account, and another deployment's outbox has the same row ids.
     """
 
     makes_requests = True
 
     def __init__(
-        self, *, api_key: str, api_url: str, mail_from: str, timeout_seconds: int = 20
+        self,
+        *,
+        api_key: str,
+        api_url: str,
+        mail_from: str,
+        timeout_seconds: int = 20,
+        key_prefix: str = "",
     ) -> None:
         if not api_key:
             raise ValueError("ResendSender needs an API key; use LocalMailboxSender without one")
+        self._key_prefix = f"{key_prefix}-" if key_prefix else ""
         self._api_key = api_key
         self._api_url = api_url.rstrip("/")
         self._mail_from = mail_from
@@ -156,7 +165,9 @@ class ResendSender:
                 idempotent request still in flight.
             PermanentSendError: Any other 4xx.
         """
-        options: resend.Emails.SendOptions = {"idempotency_key": mail.idempotency_key}
+        options: resend.Emails.SendOptions = {
+            "idempotency_key": self._key_prefix + mail.idempotency_key
+        }
         response = self._call(lambda: resend.Emails.send(self._params(mail), options=options))
         message_id = response.get("id") if isinstance(response, Mapping) else None
         if not message_id:
@@ -185,7 +196,7 @@ class ResendSender:
         if not 1 <= len(mails) <= MAX_BATCH_SIZE:
             raise ValueError(f"a batch holds 1 to {MAX_BATCH_SIZE} mails, not {len(mails)}")
         params = [self._params(mail) for mail in mails]
-        options: resend.Batch.SendOptions = {"idempotency_key": idempotency_key}
+        options: resend.Batch.SendOptions = {"idempotency_key": self._key_prefix + idempotency_key}
         response = self._call(lambda: resend.Batch.send(params, options=options))
         data = response.get("data") if isinstance(response, Mapping) else None
         ids = [item.get("id") if isinstance(item, Mapping) else None for item in data or []]
@@ -339,6 +350,7 @@ def sender_from_settings(settings: Settings | None = None) -> Sender:
             api_key=settings.resend_api_key,
             api_url=settings.resend_api_url,
             mail_from=settings.mail_from,
+            key_prefix=settings.idempotency_prefix,
         )
     return LocalMailboxSender()
 

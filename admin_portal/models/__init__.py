@@ -18,6 +18,7 @@ from admin_portal.models.jobs import BackgroundJob, JobKind, JobStatus
 from admin_portal.models.outbox import OutboxMessage, OutboxStatus
 from admin_portal.models.security import LoginSession, LoginThrottle, Token, TokenPurpose
 from admin_portal.models.tenancy import Company, Organisation, Unit
+from admin_portal.models.two_factor import RecoveryCode, TotpCredential
 from admin_portal.models.user import Language, Role, RoleAssignment, User, UserStatus, UserType
 from admin_portal.models.user_import import (
     APPLYING_OUTCOMES,
@@ -54,10 +55,12 @@ __all__ = [
     "Organisation",
     "OutboxMessage",
     "OutboxStatus",
+    "RecoveryCode",
     "Role",
     "RoleAssignment",
     "Token",
     "TokenPurpose",
+    "TotpCredential",
     "Unit",
     "User",
     "UserStatus",

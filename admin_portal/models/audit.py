@@ -12,7 +12,14 @@ from admin_portal.models.base import utcnow
 
 class AuditEvent(SQLModel, table=True):
     __tablename__ = "audit_events"
-    __table_args__ = (Index("ix_audit_org_time", "organisation_id", "created_at"),)
+    __table_args__ = (
+        # Granskningslogg pages newest first by (created_at, id) within one organisation, and
+        # filters by the person acted on or the person acting, each in the same order.
+        Index("ix_audit_org_time", "organisation_id", "created_at", "id"),
+        Index("ix_audit_org_target_time", "organisation_id", "target_user_id", "created_at", "id"),
+        Index("ix_audit_org_actor_time", "organisation_id", "actor_user_id", "created_at", "id"),
+        Index("ix_audit_org_action_time", "organisation_id", "action", "created_at", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     organisation_id: int | None = Field(default=None, foreign_key="organisations.id")
@@ -20,6 +27,9 @@ class AuditEvent(SQLModel, table=True):
     action: str = Field(max_length=60)
     target_type: str | None = Field(default=None, max_length=40)
     target_id: str | None = Field(default=None, max_length=60)
+    # The person the event is about, when it is about a person: what scopes the log for admins
+    # who are not head administrators. No foreign key: an erased user's events stay.
+    target_user_id: int | None = None
     outcome: str = Field(default="ok", max_length=20)
     detail: str | None = Field(default=None, max_length=1000)
     created_at: datetime = Field(default_factory=utcnow)

@@ -28,6 +28,8 @@ class OutboxMessage(SQLModel, table=True):
         Index("ix_outbox_user_kind_created", "user_id", "kind", "created_at"),
         # Rows claimed together are resent together, under the same batch idempotency key.
         Index("ix_outbox_batch_key", "batch_key"),
+        # The worker blanks the bodies of mail whose link has expired (see mail.outbox).
+        Index("ix_outbox_link_expires", "link_expires_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -48,6 +50,9 @@ class OutboxMessage(SQLModel, table=True):
     # Set when the row is claimed into a Resend batch call (see mail.dispatcher).
     batch_key: str | None = Field(default=None, max_length=100)
     created_at: datetime = Field(default_factory=utcnow)
+    # When the link in the body stops working; None once the body is blanked, or when the
+    # mail carries no secret link. The body is the only place the raw token ever exists.
+    link_expires_at: datetime | None = None
     sent_at: datetime | None = None
 
     @property

@@ -27,6 +27,10 @@ class TokenPurpose(StrEnum):
     RESET_PASSWORD = "reset_password"  # "Glömt lösenord?"
     LOGIN_TICKET = "login_ticket"  # swapped for the session cookie right after login
     VERIFY_EMAIL = "verify_email"
+    # Password verified, the two-factor code (or the forced enrolment) still due.
+    SECOND_FACTOR = "second_factor"
+    # Enrolled during login: the recovery codes are on screen, the session not yet issued.
+    SECOND_FACTOR_PASSED = "second_factor_passed"
 
 
 class Token(SQLModel, table=True):

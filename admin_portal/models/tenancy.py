@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import false
 from sqlmodel import Field, SQLModel
 
 from admin_portal.models.base import utcnow
@@ -15,6 +16,10 @@ class Organisation(SQLModel, table=True):
     name: str = Field(max_length=200)
     # How long removed users stay in the user bank before they are purged.
     user_bank_retention_days: int = Field(default=365)
+    # Head admins may require two-factor sign-in (TOTP) of every administrator.
+    require_admin_two_factor: bool = Field(
+        default=False, sa_column_kwargs={"server_default": false()}
+    )
     created_at: datetime = Field(default_factory=utcnow)
 
 

@@ -34,6 +34,9 @@ class ImportOutcome(StrEnum):
     EMAIL_TAKEN = "email_taken"  # used by another person in the company
     UNKNOWN_USERNAME = "unknown_username"
     OUT_OF_SCOPE = "out_of_scope"
+    # An admin the importing admin may not change (finding A.1): a head admin, a peer, or
+    # anyone holding a grant not strictly inside the importer's scope.
+    ADMIN_OUT_OF_REACH = "admin_out_of_reach"
 
 
 # Outcomes that change a user when the import is applied.

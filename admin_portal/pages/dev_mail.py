@@ -1,4 +1,9 @@
-"""/dev/mail: the local mailbox, outside production only."""
+"""/dev/mail: the local mailbox of a development or test deployment without a Resend key.
+
+The page is registered only where the mailbox exists (not in production, no Resend key),
+so elsewhere the path is simply not found; the service refuses on its own as well, and
+only a signed-in head administrator gets past `require_head_admin` and the service.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,10 @@ import reflex as rx
 
 from admin_portal import routes
 from admin_portal.components.i18n import tx
+from admin_portal.config import get_settings
 from admin_portal.pages.loading import on_load
 from admin_portal.state.admin_pages import DevMailState
+from admin_portal.state.session import SessionState
 
 
 def _message(mail: rx.Var) -> rx.Component:
@@ -43,15 +50,31 @@ def _message(mail: rx.Var) -> rx.Component:
     )
 
 
-@rx.page(route=routes.DEV_MAIL, title="Utkorg – Adminportalen", on_load=on_load(DevMailState.load))
 def dev_mail_page() -> rx.Component:
     return rx.el.main(
         rx.heading(tx("dev_mail.title"), as_="h1", size="6"),
-        rx.text(tx("dev_mail.intro")),
         rx.cond(
-            DevMailState.messages.length() == 0,
-            rx.text(tx("dev_mail.empty")),
-            rx.vstack(rx.foreach(DevMailState.messages, _message), width="100%"),
+            DevMailState.available,
+            rx.fragment(
+                rx.text(tx("dev_mail.intro")),
+                rx.text(tx("dev_mail.scope")),
+                rx.cond(
+                    DevMailState.messages.length() == 0,
+                    rx.text(tx("dev_mail.empty")),
+                    rx.vstack(rx.foreach(DevMailState.messages, _message), width="100%"),
+                ),
+            ),
+            rx.text(tx("dev_mail.unavailable")),
         ),
         style={"padding": "1.5em", "maxWidth": "900px", "margin": "0 auto"},
     )
+
+
+# Decided when the app is built: a production build, or one that sends through Resend,
+# has no /dev/mail page at all.
+if get_settings().local_mailbox_enabled:
+    rx.page(
+        route=routes.DEV_MAIL,
+        title="Utkorg – Adminportalen",
+        on_load=on_load(SessionState.require_head_admin, DevMailState.load),
+    )(dev_mail_page)

@@ -7,8 +7,14 @@ import reflex as rx
 from admin_portal import routes
 from admin_portal.components.i18n import tx
 from admin_portal.components.layout import logout_button, plain_page
+from admin_portal.components.password_change import password_change_section
+from admin_portal.components.session_watch import session_watch
+from admin_portal.components.two_factor import organisation_security_section, two_factor_section
 from admin_portal.pages.loading import on_load
+from admin_portal.state.organisation_security import OrganisationSecurityState
+from admin_portal.state.password_change import PasswordChangeState
 from admin_portal.state.session import SessionState
+from admin_portal.state.two_factor import TwoFactorState
 
 
 def _row(label_key: str, value: rx.Var) -> rx.Component:
@@ -18,7 +24,12 @@ def _row(label_key: str, value: rx.Var) -> rx.Component:
 @rx.page(
     route=routes.MY_ACCOUNT,
     title="Mitt konto – Adminportalen",
-    on_load=on_load(SessionState.require_signed_in),
+    on_load=on_load(
+        SessionState.require_signed_in,
+        PasswordChangeState.on_open,
+        TwoFactorState.load,
+        OrganisationSecurityState.load,
+    ),
 )
 def my_account_page() -> rx.Component:
     return plain_page(
@@ -35,5 +46,9 @@ def my_account_page() -> rx.Component:
             rx.link(tx("nav.users"), href=routes.USERS),
             rx.text(tx("my_account.no_admin"), size="2", color_scheme="gray"),
         ),
+        password_change_section(),
+        two_factor_section(),
+        organisation_security_section(),
         logout_button(),
+        session_watch(),
     )

@@ -18,6 +18,7 @@ from admin_portal.components.user_fields import (
     username_field,
 )
 from admin_portal.pages.loading import on_load
+from admin_portal.state.revealed_national_id import REVEALED_NATIONAL_ID
 from admin_portal.state.session import SessionState
 from admin_portal.state.user_profile import UserProfileState as S
 
@@ -42,12 +43,13 @@ def _values() -> dict:
 
 
 def national_id_block() -> rx.Component:
+    revealed = REVEALED_NATIONAL_ID.value
     return rx.hstack(
         rx.text(tx("profile.national_id_masked"), ": ", weight="medium"),
         rx.text(
             rx.cond(
-                S.revealed_national_id != "",
-                S.revealed_national_id,
+                revealed != "",
+                revealed,
                 rx.cond(
                     S.profile["national_id_masked"] != "",
                     S.profile["national_id_masked"],
@@ -55,11 +57,13 @@ def national_id_block() -> rx.Component:
                 ),
             ),
             id="national-id-value",
+            # Leaving the profile drops the number from the browser's memory too.
+            on_unmount=REVEALED_NATIONAL_ID.set_value(""),
         ),
         rx.cond(
             S.profile["can_reveal_national_id"]
             & (S.profile["national_id_masked"] != "")
-            & (S.revealed_national_id == ""),
+            & (revealed == ""),
             rx.button(
                 tx("profile.reveal"), type="button", size="1", variant="soft", on_click=S.reveal
             ),
@@ -68,24 +72,49 @@ def national_id_block() -> rx.Component:
     )
 
 
+def _may_change() -> rx.Var:
+    return S.profile["may_change"].to(bool)
+
+
 def invitation_block() -> rx.Component:
+    """F0.6: the welcome link, only for an account without a password (finding A.1)."""
     return rx.vstack(
         rx.cond(
-            S.profile["invitation_pending_until"] != "",
-            rx.text(
-                tx("profile.invitation_pending", until=S.profile["invitation_pending_until"]),
-                size="2",
+            S.profile["has_password"].to(bool),
+            rx.text(tx("profile.has_password"), size="2", id="invitation-has-password"),
+            rx.fragment(
+                rx.cond(
+                    S.profile["invitation_pending_until"] != "",
+                    rx.text(
+                        tx(
+                            "profile.invitation_pending",
+                            until=S.profile["invitation_pending_until"],
+                        ),
+                        size="2",
+                    ),
+                ),
+                rx.cond(
+                    _may_change(),
+                    rx.button(
+                        rx.cond(
+                            S.profile["invitation_pending_until"] != "",
+                            tx("profile.resend_invitation"),
+                            tx("profile.send_invitation"),
+                        ),
+                        type="button",
+                        variant="outline",
+                        on_click=S.invite,
+                        aria_describedby="invitation-error",
+                    ),
+                ),
             ),
         ),
-        rx.button(
-            rx.cond(
-                S.profile["invitation_pending_until"] != "",
-                tx("profile.resend_invitation"),
-                tx("profile.send_invitation"),
-            ),
-            type="button",
-            variant="outline",
-            on_click=S.invite,
+        rx.text(
+            S.invitation_error,
+            id="invitation-error",
+            color_scheme="red",
+            size="2",
+            role=rx.cond(S.invitation_error != "", "alert", "none"),
         ),
         align="start",
     )
@@ -109,7 +138,7 @@ def login_connection_block() -> rx.Component:
             rx.text(tx("verification.bounced_notice"), size="2"),
         ),
         rx.cond(
-            ~S.profile["email_verified"].to(bool),
+            ~S.profile["email_verified"].to(bool) & _may_change(),
             rx.form(
                 rx.vstack(
                     text_field(
@@ -138,13 +167,19 @@ def login_connection_block() -> rx.Component:
     )
 
 
+def _outside_note(key: str, count: rx.Var) -> rx.Component:
+    """Linked people outside the viewer's scope: how many, never who (A.9)."""
+    return rx.cond(count.to(int) > 0, rx.text(tx(key, count=count), size="2"))
+
+
 def links_block() -> rx.Component:
+    outside = S.profile["assistants_outside"]
     return rx.cond(
         S.profile["user_type"] == "brukare",
         rx.box(
             rx.heading(tx("profile.linked_assistants"), as_="h2", size="4"),
             rx.cond(
-                S.profile["assistants"].to(list).length() == 0,
+                (S.profile["assistants"].to(list).length() == 0) & (outside.to(int) == 0),
                 rx.text(tx("profile.no_links"), size="2"),
                 rx.el.ul(
                     rx.foreach(
@@ -153,6 +188,7 @@ def links_block() -> rx.Component:
                     )
                 ),
             ),
+            _outside_note("profile.assistants_outside", outside),
         ),
     )
 
@@ -195,6 +231,10 @@ def mail_history() -> rx.Component:
 
 def remove_dialog() -> rx.Component:
     name = S.profile["first_name"].to(str) + " " + S.profile["last_name"].to(str)
+    return rx.cond(_may_change(), _remove_dialog(name))
+
+
+def _remove_dialog(name: rx.Var) -> rx.Component:
     return rx.alert_dialog.root(
         rx.alert_dialog.trigger(
             rx.button(tx("profile.remove"), color_scheme="red", variant="soft", type="button")
@@ -213,13 +253,32 @@ def profile_form() -> rx.Component:
     values = _values()
     return rx.form(
         rx.vstack(
-            name_fields(S, values),
-            username_field(S, values),
-            type_and_placement(S, values),
-            brukare_picker(S),
+            # An admin out of reach is shown, not editable: the service would refuse anyway.
+            rx.el.fieldset(
+                rx.vstack(
+                    name_fields(S, values),
+                    username_field(S, values),
+                    type_and_placement(S, values),
+                    brukare_picker(S),
+                    rx.cond(
+                        S.user_type == "assistant",
+                        _outside_note("profile.brukare_outside", S.profile["brukare_outside"]),
+                    ),
+                    spacing="4",
+                    width="100%",
+                ),
+                disabled=~_may_change(),
+                style={"border": "none", "padding": 0, "margin": 0, "minWidth": 0},
+                width="100%",
+            ),
             national_id_block(),
-            optional_fields(S, values),
-            rx.button(tx("profile.save"), type="submit", size="3"),
+            rx.el.fieldset(
+                optional_fields(S, values),
+                disabled=~_may_change(),
+                style={"border": "none", "padding": 0, "margin": 0, "minWidth": 0},
+                width="100%",
+            ),
+            rx.cond(_may_change(), rx.button(tx("profile.save"), type="submit", size="3")),
             spacing="4",
             width="100%",
         ),
@@ -251,6 +310,10 @@ def user_profile_page() -> rx.Component:
                 ),
                 rx.cond(
                     S.notice != "", rx.callout(S.notice, icon="info", role="status", width="100%")
+                ),
+                rx.cond(
+                    ~_may_change(),
+                    rx.callout(tx("profile.out_of_reach"), icon="lock", id="profile-out-of-reach"),
                 ),
                 form_error(S),
                 profile_form(),

@@ -196,10 +196,20 @@ def _email_cell(row: rx.Var) -> rx.Component:
 def _row(row: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.cell(
-            rx.checkbox(
-                checked=S.selected_ids.contains(row["id"]),
-                on_change=lambda checked: S.toggle_selected(row["id"], checked),
-                aria_label=tx("users.select_row", name=row["full_name"]),
+            rx.cond(
+                row["may_change"].to(bool),
+                rx.checkbox(
+                    checked=S.selected_ids.contains(row["id"]),
+                    on_change=lambda checked: S.toggle_selected(row["id"], checked),
+                    aria_label=tx("users.select_row", name=row["full_name"]),
+                ),
+                # An admin the viewer may not change: nothing to select (finding A.1).
+                rx.icon(
+                    "lock",
+                    size=14,
+                    aria_label=tx("users.row_out_of_reach", name=row["full_name"]),
+                    role="img",
+                ),
             )
         ),
         rx.table.row_header_cell(

@@ -2,14 +2,69 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
 
-from sqlalchemy.orm import aliased
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from admin_portal.auth.permissions import Actor
-from admin_portal.models import AuditEvent, User
-from admin_portal.services.errors import PermissionDenied
+from admin_portal.models import AuditEvent
+
+# Every action the portal records, in the Granskningslogg's filter order. Each has the
+# message keys `audit.action.<action>` in both languages (tests/unit/test_audit_log.py checks
+# that every `action=` in the code is listed here).
+AUDIT_ACTIONS: tuple[str, ...] = (
+    "login",
+    "logout",
+    "password_reset_requested",
+    "password_set",
+    "welcome_link_renewed",
+    "user_created",
+    "user_updated",
+    "user_removed",
+    "user_restored",
+    "user_erased",
+    "user_purged",
+    "national_id_revealed",
+    "invitation_sent",
+    "email_changed",
+    "verification_sent",
+    "email_verified",
+    "bulk_verification_started",
+    "users_exported",
+    "user_import_previewed",
+    "user_import_applied",
+    "email_imported",
+    "invitation_created",
+    "invitation_resent",
+    "invitation_revoked",
+    "invitation_accepted",
+    "credits_added",
+    "retention_changed",
+    "support_notification_handled",
+    "password_changed",
+    "two_factor_enabled",
+    "two_factor_disabled",
+    "two_factor_failed",
+    "two_factor_verified",
+    "two_factor_recovery_code_used",
+    "two_factor_recovery_codes_renewed",
+    "two_factor_requirement_changed",
+)
+
+# Details are short "key=value" notes. These shapes must never be stored, whatever a caller
+# passes: a personnummer or samordningsnummer (10 or 12 digits, with or without a
+# separator) and anything as long as a token or a key.
+_NATIONAL_ID = re.compile(r"(?<!\d)(?:\d{2})?\d{6}[-+ ]?\d{4}(?!\d)")
+_SECRET_LIKE = re.compile(r"[A-Za-z0-9_\-]{24,}")
+_REDACTED = "[redacted]"
+
+
+def scrub_detail(detail: str | None) -> str | None:
+    """The detail as stored: no personnummer-shaped digits, nothing token-shaped, ≤ 1000 chars."""
+    if not detail:
+        return None
+    cleaned = _SECRET_LIKE.sub(_REDACTED, _NATIONAL_ID.sub(_REDACTED, detail))
+    return cleaned[:1000]
 
 
 def record_event(
@@ -23,51 +78,36 @@ def record_event(
     outcome: str = "ok",
     detail: str | None = None,
 ) -> AuditEvent:
+    """Add one audit event to the caller's transaction.
+
+    Args:
+        target_type: "user" makes the event one about that person: it is then shown to
+            every admin whose scope holds the person (see services.audit_log).
+        detail: A short note of ids and codes; personnummer- and token-shaped text in it is
+            replaced by "[redacted]" before it is stored.
+    """
     event = AuditEvent(
         organisation_id=organisation_id,
         actor_user_id=actor_user_id,
         action=action,
         target_type=target_type,
         target_id=None if target_id is None else str(target_id),
+        target_user_id=target_user_id_of(target_type, target_id),
         outcome=outcome,
-        detail=detail[:1000] if detail else None,
+        detail=scrub_detail(detail),
     )
     session.add(event)
     return event
 
 
-@dataclass(frozen=True)
-class AuditRow:
-    created_at: str
-    actor: str
-    action: str
-    target: str
-    outcome: str
-
-
-def list_recent_events(session: Session, *, actor: Actor, limit: int = 100) -> list[AuditRow]:
-    """The organisation's latest events, for its administrators. One query, actor names joined."""
-    if not actor.is_admin:
-        raise PermissionDenied()
-    limit = max(1, min(limit, 500))
-    who = aliased(User)
-    rows = session.exec(
-        select(AuditEvent, who.username)
-        .join(who, col(who.id) == AuditEvent.actor_user_id, isouter=True)
-        .where(AuditEvent.organisation_id == actor.organisation_id)
-        .order_by(col(AuditEvent.created_at).desc(), col(AuditEvent.id).desc())
-        .limit(limit)
-    ).all()
-    return [
-        AuditRow(
-            created_at=event.created_at.strftime("%Y-%m-%d %H:%M:%S"),
-            actor=username or "–",
-            action=event.action,
-            target=f"{event.target_type} {event.target_id}" if event.target_type else "–",
-            outcome=event.outcome,
-        )
-        for event, username in rows
-    ]
+def target_user_id_of(target_type: str | None, target_id: int | str | None) -> int | None:
+    """The person an event is about: its target when the target is a user, else None."""
+    if target_type != "user" or target_id is None or isinstance(target_id, bool):
+        return None
+    if isinstance(target_id, int):
+        return target_id
+    text = str(target_id)
+    return int(text) if text.isdigit() and len(text) <= 18 else None
 
 
 def record_admin_action(
@@ -79,7 +119,7 @@ def record_admin_action(
         action=action,
         organisation_id=actor.organisation_id,
         actor_user_id=actor.user_id,
-        target_type="user",
+        target_type="user" if user_id is not None else None,
         target_id=user_id,
         outcome=outcome,
     )

@@ -26,6 +26,7 @@ from admin_portal.mail.outbox import enqueue_message
 from admin_portal.models import LoginSession, LoginThrottle, TokenPurpose, User, UserStatus, utcnow
 from admin_portal.services.audit import record_event
 from admin_portal.services.errors import ServiceError, ValidationFailed
+from admin_portal.services.two_factor import lacks_required_second_factor
 from admin_portal.services.welcome_link import queue_welcome_mail
 from admin_portal.validation.identifiers import email_key, username_key
 
@@ -82,6 +83,26 @@ def authenticate(
     if user.password_hash and needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user
+
+
+def login_locked(session: Session, *, username: str, now: datetime | None = None) -> bool:
+    """Whether failed password attempts have locked this username for now."""
+    throttle = session.get(LoginThrottle, username_key(username)[:_THROTTLE_KEY_MAX])
+    return bool(throttle and throttle.locked_until and throttle.locked_until > (now or utcnow()))
+
+
+def record_password_failure(
+    session: Session, *, username: str, now: datetime | None = None
+) -> None:
+    """A wrong password typed anywhere (not only on Logga in) counts towards the lock."""
+    _record_failure(session, username_key(username), now or utcnow())
+
+
+def clear_password_failures(session: Session, *, username: str) -> None:
+    """The right password was proven: earlier failures no longer count."""
+    throttle = session.get(LoginThrottle, username_key(username)[:_THROTTLE_KEY_MAX])
+    if throttle is not None:
+        session.delete(throttle)
 
 
 def _record_failure(session: Session, key: str, now: datetime) -> None:
@@ -150,29 +171,68 @@ class SignedIn:
     email: str | None
 
 
-def resolve_session(session: Session, *, raw_token: str | None) -> SignedIn | None:
-    """The signed-in person for a session cookie value, or None if missing/expired/revoked."""
+# Activity slides the idle timeout, but writing last_seen_at on every page load and
+# click would cost a write per request: once a minute is precise enough.
+LAST_SEEN_RESOLUTION = timedelta(minutes=1)
+
+
+def _idle_limit() -> timedelta:
+    return timedelta(minutes=get_settings().idle_timeout_minutes)
+
+
+def _find_login(session: Session, raw_token: str | None) -> LoginSession | None:
     if not raw_token or len(raw_token) > 200:
         return None
-    login = session.exec(
+    return session.exec(
         select(LoginSession).where(LoginSession.token_hash == hash_secret(raw_token))
     ).first()
-    if login is None or login.revoked_at is not None or login.expires_at <= utcnow():
+
+
+def resolve_session(
+    session: Session, *, raw_token: str | None, now: datetime | None = None
+) -> SignedIn | None:
+    """The signed-in person for a session cookie value, or None if missing/expired/revoked/idle.
+
+    A session unused for longer than the idle timeout is refused; any other call counts as
+    use and slides the timeout (last_seen_at is written at most once a minute).
+    """
+    now = now or utcnow()
+    login = _find_login(session, raw_token)
+    if login is None or login.revoked_at is not None or login.expires_at <= now:
+        return None
+    if now - login.last_seen_at > _idle_limit():
         return None
     actor = load_actor(session, login.user_id)
     user = session.get(User, login.user_id)
     if actor is None or user is None:
         return None
+    if lacks_required_second_factor(session, actor=actor):
+        return None  # the organisation requires two-factor: sign in again and enrol first
+    if now - login.last_seen_at >= LAST_SEEN_RESOLUTION:
+        login.last_seen_at = now
+        session.add(login)
     return SignedIn(actor=actor, username=user.username, email=user.email)
+
+
+def session_status(session: Session, *, raw_token: str | None, now: datetime | None = None) -> str:
+    """What a session cookie stands for, without counting as use (the idle time does not slide).
+
+    Returns "none" (no cookie), "live", "idle" (unused longer than the idle timeout) or
+    "ended" (revoked, expired or unknown). Pages use it to say why someone was signed out
+    and to notice an ended session while the person is away from the keyboard.
+    """
+    if not raw_token:
+        return "none"
+    now = now or utcnow()
+    login = _find_login(session, raw_token)
+    if login is None or login.revoked_at is not None or login.expires_at <= now:
+        return "ended"
+    return "idle" if now - login.last_seen_at > _idle_limit() else "live"
 
 
 def end_session(session: Session, *, raw_token: str | None) -> None:
     """Logout: the session is revoked server-side, so a copied cookie stops working too."""
-    if not raw_token:
-        return
-    login = session.exec(
-        select(LoginSession).where(LoginSession.token_hash == hash_secret(raw_token))
-    ).first()
+    login = _find_login(session, raw_token)
     if login is None or login.revoked_at is not None:
         return
     login.revoked_at = utcnow()
@@ -187,12 +247,14 @@ def end_session(session: Session, *, raw_token: str | None) -> None:
     )
 
 
-def revoke_sessions(session: Session, *, user_id: int) -> int:
-    result = session.execute(
-        update(LoginSession)
-        .where(col(LoginSession.user_id) == user_id, col(LoginSession.revoked_at).is_(None))
-        .values(revoked_at=utcnow())
+def revoke_sessions(session: Session, *, user_id: int, keep_raw_token: str | None = None) -> int:
+    """End every session of the user; with keep_raw_token, all but that one (the caller's)."""
+    query = update(LoginSession).where(
+        col(LoginSession.user_id) == user_id, col(LoginSession.revoked_at).is_(None)
     )
+    if keep_raw_token:
+        query = query.where(col(LoginSession.token_hash) != hash_secret(keep_raw_token))
+    result = session.execute(query.values(revoked_at=utcnow()))
     return result.rowcount or 0  # type: ignore[attr-defined]
 
 
@@ -234,6 +296,7 @@ def request_password_reset(session: Session, *, identifier: str) -> None:
             to_address=user.email,
             organisation_id=user.organisation_id,
             user_id=user.id,
+            link_expires_at=utcnow() + lifetime,
         )
         record_event(
             session,
@@ -312,8 +375,8 @@ def request_new_welcome_link(session: Session, *, raw_token: str) -> None:
     if state is not TokenState.EXPIRED or token is None:
         return
     user = session.get(User, token.user_id)
-    if user is None or user.status != UserStatus.ACTIVE or not user.email:
-        return
+    if user is None or user.status != UserStatus.ACTIVE or not user.email or user.password_hash:
+        return  # an account with a password uses "Glömt lösenord?" instead
     queue_welcome_mail(session, user=user)
     record_event(
         session,

@@ -7,7 +7,9 @@ with a reason, first matching reason wins:
 - no_email: no address saved;
 - already_verified: the login connection is already active;
 - bounced: a mail to the current address was permanently rejected;
-- recently_sent: a verification mail went out within `verification_resend_hours`.
+- recently_sent: a verification mail went out within `verification_resend_hours`;
+- admin_out_of_reach: an admin the actor may not change (finding A.1, the rule of
+  services.users.get_user_for_write), checked last, only for people who would get a mail.
 
 The preview counts; the job (services.jobs) sends in chunks of CHUNK users in id order, each
 chunk in one transaction with the job's cursor, through the outbox. The same request key
@@ -32,6 +34,7 @@ from admin_portal.models import (
     JobKind,
     OutboxMessage,
     OutboxStatus,
+    RoleAssignment,
     Token,
     TokenPurpose,
     User,
@@ -43,9 +46,11 @@ from admin_portal.services.email_verification import queue_verification_mail
 from admin_portal.services.errors import PermissionDenied
 from admin_portal.services.user_list_params import DEFAULTS, clean_param, query_from_fields
 from admin_portal.services.user_search import select_matching_users
+from admin_portal.services.users import users_out_of_reach
 
 SEND = "send"
-SKIP_REASONS = ("no_email", "already_verified", "bounced", "recently_sent")
+OUT_OF_REACH = "admin_out_of_reach"
+SKIP_REASONS = ("no_email", "already_verified", "bounced", "recently_sent", OUT_OF_REACH)
 CHUNK = 500
 # The list's view minus what does not change who matches (sorting, paging).
 _SELECTION_FIELDS = ("text", "company_id", "unit_id", "user_type", "email_state", "status")
@@ -119,6 +124,18 @@ def preview_bulk_verification(
         .group_by(reason)
     ).all()
     by_reason = {str(r): int(n) for r, n in counted}
+    # Only grant holders can be out of reach: admins are few, so their ids are read.
+    admins = session.execute(
+        select(users.c.id)
+        .select_from(matches.join(users, users.c.id == matches.c.id))
+        .where(
+            _reason(_window_start()) == SEND,
+            users.c.id.in_(select(col(RoleAssignment.user_id))),
+        )
+    ).scalars()
+    out = len(users_out_of_reach(session, actor=actor, user_ids=[int(i) for i in admins]))
+    by_reason[SEND] = by_reason.get(SEND, 0) - out
+    by_reason[OUT_OF_REACH] = out
     return BulkPreview(
         will_send=by_reason.get(SEND, 0),
         skipped={r: by_reason.get(r, 0) for r in SKIP_REASONS},
@@ -178,9 +195,13 @@ def run_step(session: Session, job: BackgroundJob) -> bool:
     ).all()
     if not rows:
         return True
-    to_send = [int(user_id) for user_id, reason in rows if reason == SEND]
+    out = users_out_of_reach(
+        session, actor=actor, user_ids=[int(u) for u, reason in rows if reason == SEND]
+    )
+    reasons = [(int(u), OUT_OF_REACH if int(u) in out else str(r)) for u, r in rows]
+    to_send = [user_id for user_id, reason in reasons if reason == SEND]
     skipped: dict[str, int] = {}
-    for _, reason in rows:
+    for _, reason in reasons:
         if reason != SEND:
             skipped[reason] = skipped.get(reason, 0) + 1
     _send(session, to_send)

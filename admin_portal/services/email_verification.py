@@ -30,7 +30,7 @@ from admin_portal.services.audit import record_admin_action, record_event
 from admin_portal.services.email_address import assign_email, email_taken_in_company
 from admin_portal.services.errors import ServiceError, ValidationFailed
 from admin_portal.services.link_mail import queue_link_mail
-from admin_portal.services.users import get_user_in_scope
+from admin_portal.services.users import get_user_for_write
 from admin_portal.validation.email import normalise_email
 from admin_portal.validation.errors import InvalidInput
 from admin_portal.validation.identifiers import email_key
@@ -66,10 +66,12 @@ def send_verification(
 
     Raises:
         NotFound: the user is not in the actor's scope.
+        PermissionDenied: an admin out of the actor's reach (services.users.get_user_for_write):
+            a new address would hand their account to whoever reads that mailbox.
         ValidationFailed: a bad or taken address ("email"), or no address at all.
         ServiceError: the address is already verified (nothing to send).
     """
-    user = get_user_in_scope(session, actor=actor, user_id=user_id)
+    user = get_user_for_write(session, actor=actor, user_id=user_id)
     if email is not None and (not isinstance(email, str) or email.strip()):
         address = _valid_address(session, user, email)
         if assign_email(session, user=user, email=address):

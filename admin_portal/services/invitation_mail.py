@@ -14,7 +14,7 @@ from sqlmodel import Session, col
 from admin_portal.auth.tokens import hash_secret, new_secret
 from admin_portal.config import get_settings
 from admin_portal.mail.messages import invitation_message, support_case_message
-from admin_portal.mail.outbox import enqueue_message
+from admin_portal.mail.outbox import enqueue_message, redacted_body_values
 from admin_portal.models import (
     Invitation,
     InvitationStatus,
@@ -53,6 +53,7 @@ def issue_invitation_link(
         to_address=invitation.email,
         organisation_id=invitation.organisation_id,
         user_id=None,  # the person is not a user until they accept
+        link_expires_at=invitation.expires_at,
     )
     invitation.outbox_message_id = row.id
     session.add(invitation)
@@ -67,7 +68,8 @@ def cancel_pending_invitation_mail(session: Session, *, invitation: Invitation) 
             col(OutboxMessage.id) == invitation.outbox_message_id,
             col(OutboxMessage.status) == OutboxStatus.PENDING,
         )
-        .values(status=OutboxStatus.CANCELLED)
+        # Its link was rotated away: nothing in it needs keeping.
+        .values(status=OutboxStatus.CANCELLED, **redacted_body_values())
     )
 
 

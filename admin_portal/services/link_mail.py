@@ -15,7 +15,7 @@ from sqlmodel import Session
 from admin_portal.auth.tokens import issue_token
 from admin_portal.mail.messages import Message
 from admin_portal.mail.outbox import enqueue_message
-from admin_portal.models import OutboxMessage, User, require_id
+from admin_portal.models import OutboxMessage, User, require_id, utcnow
 
 
 def queue_link_mail(
@@ -48,4 +48,6 @@ def queue_link_mail(
         to_address=user.email,
         organisation_id=user.organisation_id,
         user_id=user.id,
+        # The token is issued just above with the same lifetime: the body dies with it.
+        link_expires_at=utcnow() + lifetime,
     )

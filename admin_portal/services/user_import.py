@@ -49,6 +49,7 @@ from admin_portal.services.audit import record_event
 from admin_portal.services.email_address import assign_email, void_verification_links
 from admin_portal.services.errors import NotFound, PermissionDenied, ServiceError
 from admin_portal.services.spreadsheets import IMPORT_COLUMNS, SpreadsheetError, read_sheet
+from admin_portal.services.users import users_out_of_reach
 from admin_portal.validation.email import normalise_email
 from admin_portal.validation.errors import InvalidInput
 from admin_portal.validation.identifiers import email_key, username_key
@@ -67,6 +68,7 @@ _SKIPPED_AT_APPLY = frozenset(
         ImportOutcome.CONNECTION_ACTIVE,
         ImportOutcome.UNKNOWN_USERNAME,
         ImportOutcome.OUT_OF_SCOPE,
+        ImportOutcome.ADMIN_OUT_OF_REACH,
     }
 )
 APPLIED = "applied"  # summary/report key for a row whose address was set
@@ -334,7 +336,9 @@ class _Row:
     key: str = ""  # the e-mail key of a valid address
 
 
-def _decide(rows: list[_Row], actor: Actor, people: dict[str, _Person]) -> list[_Row]:
+def _decide(
+    rows: list[_Row], actor: Actor, people: dict[str, _Person], out_of_reach: set[int]
+) -> list[_Row]:
     """Every row's outcome but the two that need the whole file (duplicates) or the
     database (taken addresses); returns the rows still waiting for those."""
     username_counts = Counter(username_key(r.username) for r in rows if r.username)
@@ -347,6 +351,8 @@ def _decide(rows: list[_Row], actor: Actor, people: dict[str, _Person]) -> list[
             row.outcome = ImportOutcome.UNKNOWN_USERNAME
         elif not _in_scope(actor, person.company_id, person.unit_id):
             row.outcome = ImportOutcome.OUT_OF_SCOPE
+        elif person.id in out_of_reach:
+            row.outcome = ImportOutcome.ADMIN_OUT_OF_REACH  # finding A.1: an admin above
         elif username_counts[ukey] > 1:
             # Two rows for one person: which address is meant is unclear, so neither is used.
             row.outcome = ImportOutcome.DUPLICATE_IN_FILE
@@ -392,7 +398,10 @@ def preview_import(session: Session, *, actor: Actor, filename: str, data: bytes
     people = _people_by_username(
         session, actor.organisation_id, (username_key(r.username) for r in rows if r.username)
     )
-    waiting = _decide(rows, actor, people)
+    out_of_reach = users_out_of_reach(
+        session, actor=actor, user_ids=[p.id for p in people.values()]
+    )
+    waiting = _decide(rows, actor, people, out_of_reach)
     # One address for two people of one company: neither row can be right.
     pair_counts = Counter((r.person.company_id, r.key) for r in waiting if r.person)
     free = []
@@ -608,12 +617,15 @@ def _recheck(
     user: User | None,
     key: str,
     holders: dict[tuple[int, str], int],
+    out_of_reach: set[int],
 ) -> str | None:
     """Why the row can no longer be applied, or None when it can."""
     if user is None or user.status != UserStatus.ACTIVE or user.organisation_id != organisation_id:
         return ImportOutcome.UNKNOWN_USERNAME
     if actor is None or not _in_scope(actor, user.company_id, user.unit_id):
         return ImportOutcome.OUT_OF_SCOPE
+    if user.id in out_of_reach:
+        return ImportOutcome.ADMIN_OUT_OF_REACH
     if user.email_key == key:
         return ImportOutcome.UNCHANGED
     if user.email_verified_at is not None:
@@ -645,11 +657,15 @@ def _apply_rows(
         session,
         ((users[r.user_id].company_id, r.key) for r in rows if r.user_id in users and r.key),
     )
+    # Grants may have changed since the preview: who is out of reach is decided again now.
+    out_of_reach = (
+        set() if actor is None else users_out_of_reach(session, actor=actor, user_ids=user_ids)
+    )
     ready: list[tuple[_Pending, User]] = []
     for row in rows:
         if row.verdict is None:
             user = users.get(row.user_id)
-            row.verdict = _recheck(actor, organisation_id, user, row.key, holders)
+            row.verdict = _recheck(actor, organisation_id, user, row.key, holders, out_of_reach)
             if row.verdict is None and user is not None:
                 ready.append((row, user))
                 # Claimed: a later row of the chunk cannot take the same address.
@@ -717,6 +733,7 @@ def _record(session: Session, actor: Actor | None, rows: list[_Pending], now: da
                     "action": "email_imported",
                     "target_type": "user",
                     "target_id": str(user_id),
+                    "target_user_id": user_id,
                     "outcome": "ok",
                     "created_at": now,
                 }

@@ -9,7 +9,13 @@ from sqlalchemy import or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from admin_portal.auth.permissions import Actor, can_reveal_national_id
+from admin_portal.auth.permissions import (
+    Actor,
+    can_act_on_user,
+    can_manage_user,
+    can_reveal_national_id,
+    grants_of,
+)
 from admin_portal.models import (
     CareLink,
     Company,
@@ -122,8 +128,16 @@ class UserProfile:
     can_reveal_national_id: bool
     language: str
     notes: str
-    brukare: list[Option]  # for an assistant: the brukare they assist
-    assistants: list[Option]  # for a brukare: their assistants
+    brukare: list[Option]  # for an assistant: the brukare they assist (in the viewer's scope)
+    assistants: list[Option]  # for a brukare: their assistants (in the viewer's scope)
+    # Linked people outside the viewer's scope: counted, never named nor linked (A.9).
+    brukare_outside: int
+    assistants_outside: int
+    # False for an admin the viewer may see but not change (finding A.1): the page then
+    # offers no Spara, invitation, verification or Ta bort.
+    may_change: bool
+    # A set-password link goes only to an account without a password.
+    has_password: bool
     mail_history: list[MailRow]
     invitation_pending_until: str  # "" when no live set-password link
 
@@ -149,6 +163,10 @@ def get_user_profile(session: Session, *, actor: Actor, user_id: object) -> User
         .where(CareLink.brukare_id == user.id)
         .order_by(other.last_name)
     ).all()
+    seen_brukare = [p for p in brukare if can_manage_user(actor, p)]
+    seen_assistants = [p for p in assistants if can_manage_user(actor, p)]
+    uid = user.id or 0
+    may_change = can_act_on_user(actor, user, grants_of(session, [uid])[uid])
     mails = session.exec(
         select(OutboxMessage)
         .where(OutboxMessage.user_id == user.id)
@@ -186,8 +204,12 @@ def get_user_profile(session: Session, *, actor: Actor, user_id: object) -> User
         can_reveal_national_id=can_reveal_national_id(actor, user),
         language=user.language,
         notes=user.notes or "",
-        brukare=[option(p) for p in brukare],
-        assistants=[option(p) for p in assistants],
+        brukare=[option(p) for p in seen_brukare],
+        assistants=[option(p) for p in seen_assistants],
+        brukare_outside=len(brukare) - len(seen_brukare),
+        assistants_outside=len(assistants) - len(seen_assistants),
+        may_change=may_change,
+        has_password=bool(user.password_hash),
         mail_history=[
             MailRow(
                 created_at=_fmt(m.created_at),

@@ -60,7 +60,7 @@ from sqlalchemy import column as sa_column
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlmodel import Session
 
-from admin_portal.auth.permissions import Actor
+from admin_portal.auth.permissions import Actor, can_use_user_bank
 from admin_portal.config import get_settings
 from admin_portal.models import (
     Company,
@@ -186,7 +186,7 @@ def search_users(session: Session, *, actor: Actor, query: UserQuery) -> UserPag
     if not actor.is_admin:
         raise PermissionDenied()
     q = query.clean()
-    if _INVALID in (q.company_id, q.unit_id):
+    if _INVALID in (q.company_id, q.unit_id) or not _may_list(actor, q):
         return EMPTY_PAGE  # a forged or outside id: nothing to show, and nothing revealed
     search = _Search(session, actor, q)
     count = search.count()
@@ -228,9 +228,18 @@ def select_matching_users(
     if not actor.is_admin:
         raise PermissionDenied()
     q = query.clean()
-    if _INVALID in (q.company_id, q.unit_id):
+    if _INVALID in (q.company_id, q.unit_id) or not _may_list(actor, q):
         return None
     return _Search(session, actor, q)._matches()
+
+
+def _may_list(actor: Actor, q: UserQuery) -> bool:
+    """Removed users are the user bank's: only head administrators list them (F0.4).
+
+    Anyone else asking for them (a forged filter, an old bookmark, an export link) gets
+    nothing, as for a company outside their scope.
+    """
+    return q.status != UserStatus.REMOVED.value or can_use_user_bank(actor)
 
 
 # --------------------------------------------------------------------------- input

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from sqlalchemy import delete
+from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from admin_portal.auth.permissions import (
     Actor,
+    TargetGrant,
+    can_act_on_user,
     can_create_administrators,
     can_manage_user,
     can_reveal_national_id,
     can_use_company_unit,
+    grants_of,
+    grants_within_reach,
 )
 from admin_portal.auth.tokens import void_tokens
 from admin_portal.mail.outbox import cancel_pending_for_user
@@ -51,6 +56,65 @@ def get_user_in_scope(
     if active_only and user.status != UserStatus.ACTIVE:
         raise NotFound()
     return user
+
+
+OUT_OF_REACH = "users.admin_out_of_reach"
+
+
+def get_user_for_write(
+    session: Session, *, actor: Actor, user_id: object, active_only: bool = True
+) -> User:
+    """The user if the actor may change them: the scope lookup for every write (finding A.1).
+
+    The target's grants come in the same query as the row. Reads keep `get_user_in_scope`.
+
+    Raises:
+        NotFound: unknown, another organisation's, placed outside the scope (existence is
+            not revealed), or not active when `active_only`.
+        PermissionDenied: ``users.admin_out_of_reach``: an admin the actor may see but not
+            change (a head admin, a peer, or anyone holding a grant not strictly inside).
+    """
+    if not actor.is_admin or isinstance(user_id, bool) or not isinstance(user_id, int):
+        raise NotFound()
+    rows = session.execute(
+        sa_select(
+            User,
+            col(RoleAssignment.role),
+            col(RoleAssignment.company_id),
+            col(RoleAssignment.unit_id),
+            col(Unit.company_id),
+            col(Unit.parent_id),
+        )
+        .outerjoin(RoleAssignment, col(RoleAssignment.user_id) == col(User.id))
+        .outerjoin(Unit, col(Unit.id) == col(RoleAssignment.unit_id))
+        .where(col(User.id) == user_id)
+    ).all()
+    user = rows[0][0] if rows else None
+    if user is None or not can_manage_user(actor, user):
+        raise NotFound()
+    if active_only and user.status != UserStatus.ACTIVE:
+        raise NotFound()
+    grants = [
+        TargetGrant(role, company_id, unit_id, unit_company_id, parent_id)
+        for _, role, company_id, unit_id, unit_company_id, parent_id in rows
+        if role is not None
+    ]
+    if not can_act_on_user(actor, user, grants):
+        raise PermissionDenied(OUT_OF_REACH)
+    return user
+
+
+def users_out_of_reach(session: Session, *, actor: Actor, user_ids: object) -> set[int]:
+    """Which of these users the actor may see but not change (for the UI to offer less)."""
+    if not actor.is_admin or not isinstance(user_ids, list | tuple | set | frozenset):
+        return set()
+    ids = {i for i in user_ids if isinstance(i, int) and not isinstance(i, bool)}
+    grants = grants_of(session, ids)
+    return {
+        uid
+        for uid, held in grants.items()
+        if not grants_within_reach(actor, target_user_id=uid, grants=held)
+    }
 
 
 def _placement(
@@ -102,10 +166,15 @@ def _check_uniqueness(
 
 
 def _brukare_for(
-    session: Session, actor: Actor, clean: CleanUser, errors: dict[str, str]
+    session: Session, actor: Actor, clean: CleanUser, errors: dict[str, str], *, kept: int = 0
 ) -> list[User]:
-    """F0.2: an assistant needs at least one brukare of the same organisation, in scope."""
+    """F0.2: an assistant needs at least one brukare of the same organisation, in scope.
+
+    `kept` links to brukare outside the actor's scope stay as they are and count too.
+    """
     if clean.user_type != UserType.ASSISTANT:
+        return []
+    if not clean.brukare_ids and kept:
         return []
     if not clean.brukare_ids:
         errors["brukare_ids"] = "users.assistant_needs_brukare"
@@ -125,15 +194,27 @@ def _brukare_for(
 
 
 def _validate(
-    session: Session, actor: Actor, data: UserInput, *, user_id: int | None = None
+    session: Session,
+    actor: Actor,
+    data: UserInput,
+    *,
+    user_id: int | None = None,
+    current_type: str | None = None,
+    kept_links: int = 0,
 ) -> tuple[CleanUser, Company, Unit | None, list[User]]:
     errors: dict[str, str] = {}
     clean = clean_user_input(data, errors)
-    if clean.user_type == UserType.ADMINISTRATOR and not can_create_administrators(actor):
+    # Keeping an administrator an administrator makes no one an admin: an actor who may
+    # change this admin at all (get_user_for_write) may save their profile.
+    if (
+        clean.user_type == UserType.ADMINISTRATOR
+        and current_type != UserType.ADMINISTRATOR
+        and not can_create_administrators(actor)
+    ):
         errors["user_type"] = "users.only_head_admin_creates_admins"
     company, unit = _placement(session, actor, clean, errors)
     _check_uniqueness(session, actor, clean, company, errors, user_id=user_id)
-    brukare = _brukare_for(session, actor, clean, errors)
+    brukare = _brukare_for(session, actor, clean, errors, kept=kept_links)
     if errors or company is None:
         raise ValidationFailed(errors)
     return clean, company, unit, brukare
@@ -153,9 +234,28 @@ def _apply(
     user.updated_at = utcnow()
 
 
-def _replace_links(session: Session, user: User, brukare: list[User]) -> None:
+def _links_outside_scope(session: Session, actor: Actor, user: User) -> list[int]:
+    """The assistant's brukare outside the actor's scope: the profile does not show them
+    (A.9), so saving it must not undo those links either."""
+    if user.user_type != UserType.ASSISTANT:
+        return []
+    linked = session.exec(
+        select(User)
+        .join(CareLink, col(CareLink.brukare_id) == User.id)
+        .where(CareLink.assistant_id == user.id)
+    ).all()
+    return [require_id(p) for p in linked if not can_manage_user(actor, p)]
+
+
+def _replace_links(
+    session: Session, user: User, brukare: list[User], *, keep: list[int] | None = None
+) -> None:
     user_id = require_id(user)
-    session.execute(delete(CareLink).where(col(CareLink.assistant_id) == user_id))
+    session.execute(
+        delete(CareLink).where(
+            col(CareLink.assistant_id) == user_id, col(CareLink.brukare_id).not_in(keep or [])
+        )
+    )
     for person in brukare:
         session.add(
             CareLink(
@@ -244,9 +344,19 @@ def _sync_admin_grant(
 
 def update_user(session: Session, *, actor: Actor, user_id: object, data: UserInput) -> None:
     """F0.5: every field is editable later on the profile page, with the same validation."""
-    user = get_user_in_scope(session, actor=actor, user_id=user_id)
+    user = get_user_for_write(session, actor=actor, user_id=user_id)
     uid = require_id(user)
-    clean, company, unit, brukare = _validate(session, actor, data, user_id=uid)
+    outside = _links_outside_scope(session, actor, user)
+    clean, company, unit, brukare = _validate(
+        session,
+        actor,
+        data,
+        user_id=uid,
+        current_type=user.user_type,
+        kept_links=len(outside),
+    )
+    if clean.user_type != UserType.ASSISTANT:
+        outside = []  # no longer an assistant: every link goes, as before
     if (
         user.user_type == UserType.ADMINISTRATOR
         and clean.user_type != user.user_type
@@ -257,7 +367,7 @@ def update_user(session: Session, *, actor: Actor, user_id: object, data: UserIn
     _apply(session, user, clean, company, unit)
     session.add(user)
     _flush_or_explain(session, actor, data, uid)
-    _replace_links(session, user, brukare)
+    _replace_links(session, user, brukare, keep=outside)
     _sync_admin_grant(session, user, was_admin, company, unit)
     record_admin_action(session, actor=actor, action="user_updated", user_id=uid)
 
@@ -265,14 +375,22 @@ def update_user(session: Session, *, actor: Actor, user_id: object, data: UserIn
 def _queue_invitation(session: Session, actor: Actor, user: User) -> None:
     if not user.email:
         raise ValidationFailed({"email": "users.email_required_for_invitation"})
+    # Raises users.welcome_has_password for an account with a password: a link sent by an
+    # admin must never replace a password the person chose ("Glömt lösenord?" is theirs).
     # Voids the earlier unused link: "Skicka ny inbjudan" leaves exactly one live link.
     queue_welcome_mail(session, user=user)
     record_admin_action(session, actor=actor, action="invitation_sent", user_id=user.id)
 
 
 def send_invitation(session: Session, *, actor: Actor, user_id: object) -> None:
-    """F0.6 later from the profile: a welcome mail with a fresh single-use link."""
-    user = get_user_in_scope(session, actor=actor, user_id=user_id)
+    """F0.6 later from the profile: a welcome mail with a fresh single-use link.
+
+    Raises:
+        NotFound / PermissionDenied: see `get_user_for_write`.
+        ValidationFailed: no e-mail address.
+        ServiceError: ``users.welcome_has_password``: the account already has a password.
+    """
+    user = get_user_for_write(session, actor=actor, user_id=user_id)
     _queue_invitation(session, actor, user)
 
 
@@ -291,10 +409,8 @@ def reveal_national_id(session: Session, *, actor: Actor, user_id: object) -> st
 
 def remove_user(session: Session, *, actor: Actor, user_id: object, reason: str = "") -> None:
     """F0.4: to the user bank. Profile, links and history stay; sessions and unused links die."""
-    user = get_user_in_scope(session, actor=actor, user_id=user_id)
+    user = _removable(session, actor, user_id)
     uid = require_id(user)
-    if uid == actor.user_id:
-        raise ValidationFailed({"remove": "users.cannot_remove_self"})
     user.status = UserStatus.REMOVED
     user.removed_at = utcnow()
     user.removed_by_id = actor.user_id
@@ -312,11 +428,32 @@ def remove_user(session: Session, *, actor: Actor, user_id: object, reason: str 
 BULK_REMOVE_MAX = 100
 
 
+def _removable(session: Session, actor: Actor, user_id: object) -> User:
+    user = get_user_for_write(session, actor=actor, user_id=user_id)
+    if user.id == actor.user_id:
+        raise ValidationFailed({"remove": "users.cannot_remove_self"})
+    return user
+
+
 def remove_users(session: Session, *, actor: Actor, user_ids: object, reason: str = "") -> int:
-    """Bulk removal from the list: all in one transaction, or none if any id is out of scope."""
+    """Bulk removal from the list: all in one transaction, or none if any id is refused.
+
+    Every id is checked before the first removal, so a refusal leaves even the caller's
+    session untouched.
+
+    Raises:
+        NotFound: an id is unknown or out of scope.
+        PermissionDenied: ``users.bulk_remove_out_of_reach``: an admin the actor may not change.
+        ValidationFailed: a malformed list, or the actor's own id.
+    """
     if not isinstance(user_ids, list | tuple) or not user_ids or len(user_ids) > BULK_REMOVE_MAX:
         raise ValidationFailed({"remove": "users.bulk_remove_invalid"})
     unique = list(dict.fromkeys(user_ids))
+    for user_id in unique:
+        try:
+            _removable(session, actor, user_id)
+        except PermissionDenied:
+            raise PermissionDenied("users.bulk_remove_out_of_reach") from None
     for user_id in unique:
         remove_user(session, actor=actor, user_id=user_id, reason=reason)
     return len(unique)

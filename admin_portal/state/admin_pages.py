@@ -1,31 +1,13 @@
-"""States of the small pages: Granskningslogg and /dev/mail."""
+"""State of the small /dev/mail page (Granskningslogg has its own module: state.audit_log)."""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from admin_portal.db import session_scope
-from admin_portal.services.audit import list_recent_events
 from admin_portal.services.dev_mailbox import list_local_mail
 from admin_portal.services.errors import ServiceError
 from admin_portal.state.session import SessionState
-
-
-class AuditLogState(SessionState):
-    rows: list[dict[str, str]] = []
-
-    @rx.event
-    def load(self):
-        actor = self._authorized()
-        if actor is None:
-            return
-        try:
-            with session_scope() as session:
-                events = list_recent_events(session, actor=actor)
-        except ServiceError:
-            self.rows = []
-            return
-        self.rows = [event.__dict__ for event in events]
 
 
 class DevMailState(SessionState):
@@ -34,12 +16,18 @@ class DevMailState(SessionState):
 
     @rx.event
     def load(self):
+        """Authorized: a signed-in head admin, and only where the local mailbox exists."""
+        who = self._signed_in()
+        if who is None:
+            self.messages = []
+            return self._to_login()
         try:
             with session_scope() as session:
-                mail = list_local_mail(session)
+                mail = list_local_mail(session, actor=who.actor)
         except ServiceError:
             self.available = False
             self.messages = []
-            return
+            return None
         self.available = True
         self.messages = [row.__dict__ for row in mail]
+        return None

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import json
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import parse_qs
 
 import reflex as rx
 
@@ -21,7 +20,10 @@ from admin_portal.services.auth import (
     set_password_with_link,
 )
 from admin_portal.services.errors import ServiceError, ValidationFailed
+from admin_portal.services.two_factor_login import begin_second_step
+from admin_portal.state.login_redirect import go_to_session
 from admin_portal.state.session import SessionState
+from admin_portal.state.two_factor_login import SecondStepState
 
 
 def _query_param(query: str, name: str) -> str:
@@ -41,12 +43,17 @@ class LoginState(SessionState):
     @rx.event
     def on_open(self):
         self.error = ""
+        query = self.router.url.query
         self.notice = (
-            self._text("login.expired") if _query_param(self.router.url.query, "expired") else ""
+            self._text("login.expired")
+            if _query_param(query, "expired")
+            else self._text("login.idle_ended")
+            if _query_param(query, "idle")
+            else ""
         )
 
     @rx.event
-    def log_in(self, form: dict):
+    async def log_in(self, form: dict):
         username, password = _form_text(form, "username"), _form_text(form, "password")
         if not username.strip() or not password:
             self.error = self._text("login.required")
@@ -54,15 +61,16 @@ class LoginState(SessionState):
         try:
             with session_scope() as session:
                 user = authenticate(session, username=username, password=password)
-                ticket = issue_login_ticket(session, user=user)
+                second_step = begin_second_step(session, user=user)
+                ticket = "" if second_step else issue_login_ticket(session, user=user)
         except InvalidCredentials:
             self.error = self._text("login.failed")
             return None
         self.error = ""
         next_path = routes.safe_next(_query_param(self.router.url.query, "next"))
-        target = f"{routes.API_SESSION}?{urlencode({'ticket': ticket, 'next': next_path})}"
-        # A full navigation: the cookie is set by an HTTP response, never by JavaScript.
-        return rx.call_script(f"window.location.assign({json.dumps(target)})")
+        if second_step:  # a TOTP code (or the enrolment the organisation requires) is due
+            return (await self.get_state(SecondStepState))._begin(second_step, next_path)
+        return go_to_session(ticket, next_path)
 
 
 class ForgotPasswordState(SessionState):

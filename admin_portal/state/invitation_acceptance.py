@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import json
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import parse_qs
 
 import reflex as rx
 
@@ -16,6 +15,7 @@ from admin_portal.services.invitation_acceptance import (
     describe_invitation,
 )
 from admin_portal.state.session import SessionState
+from admin_portal.state.session_handoff import start_session_script
 
 _FIELDS = ("username", "password", "repeat")
 
@@ -95,6 +95,5 @@ class InvitationState(SessionState):
                 self.page_error = self._text(error.key)
             return None
         self.accepted = True
-        target = f"{routes.API_SESSION}?{urlencode({'ticket': accepted.login_ticket, 'next': routes.MY_SERVICES})}"
         # Like the login page: a full navigation, so the HttpOnly cookie is set by the server.
-        return rx.call_script(f"window.location.assign({json.dumps(target)})")
+        return rx.call_script(start_session_script(accepted.login_ticket, routes.MY_SERVICES))

@@ -6,7 +6,9 @@ websocket handshake and is read server-side here.
 
 from __future__ import annotations
 
+import json
 import sys
+from urllib.parse import urlencode
 
 import reflex as rx
 
@@ -15,7 +17,7 @@ from admin_portal.auth.cookies import session_token_from_header
 from admin_portal.auth.permissions import Actor
 from admin_portal.db import session_scope
 from admin_portal.i18n import LANGUAGES, t
-from admin_portal.services.auth import SignedIn, end_session, resolve_session
+from admin_portal.services.auth import SignedIn, end_session, resolve_session, session_status
 from admin_portal.services.denials import Reason, enter, record_denial
 from admin_portal.services.organisation import describe_scope
 
@@ -56,6 +58,29 @@ def _entrance_name(state: rx.State) -> str:
             break
         frame = frame.f_back
     return f"{cls.__name__}.{name or '?'}"
+
+
+def _in_a_fresh_tab(target: str) -> rx.event.EventSpec:
+    """Navigate fully to `target` under a new Reflex client token.
+
+    Reflex keys a tab's server-side state by a token it keeps in sessionStorage; without
+    it the next page load makes a new one, so nothing the old token's state held can be
+    hydrated into this tab again (a full navigation, not a client-side one, also drops
+    everything the page held in memory).
+    """
+    return rx.call_script(
+        f"window.sessionStorage.clear(); window.location.replace({json.dumps(target)})"
+    )
+
+
+def _all_state_classes(root: type[rx.State]) -> list[type[rx.State]]:
+    found: list[type[rx.State]] = []
+    pending = list(root.get_substates())
+    while pending:
+        cls = pending.pop()
+        found.append(cls)
+        pending.extend(cls.get_substates())
+    return found
 
 
 def _home_of(who: SignedIn) -> str:
@@ -139,9 +164,32 @@ class SessionState(rx.State):
         self.is_admin = self.is_head_admin = self.is_support = False
         self.scope_names = []
 
-    def _to_login(self) -> rx.event.EventSpec:
+    def _wipe_tab(self) -> None:
+        """Every var of every loaded substate of this tab back to its default.
+
+        The reset substates are written back to the state store like any change, so the
+        old token's stored state no longer holds the previous person's data either. Only
+        the language choice (the browser's, not the person's) survives.
+        """
+        lang = self.lang
+        self._get_root_state().reset()
         self._forget()
-        return rx.redirect(routes.login_with_next(self.router.url.path or routes.ADMIN_HOME))
+        self.lang = lang
+
+    def _to_login(self) -> rx.event.EventSpec:
+        """No valid session: to Logga in. If one has just ended, with a wiped, fresh tab."""
+        path = self.router.url.path or routes.ADMIN_HOME
+        with session_scope() as session:
+            status = session_status(
+                session, raw_token=session_token_from_header(self.router.headers.cookie)
+            )
+        if not self.signed_in and status == "none":
+            self._forget()
+            return rx.redirect(routes.login_with_next(path))
+        # An expired, revoked or idle session: nothing of that person stays in this tab.
+        query = {"next": path, **({"idle": "1"} if status == "idle" else {})}
+        self._wipe_tab()
+        return _in_a_fresh_tab(f"{routes.LOGIN}?{urlencode(query)}")
 
     def _guard(self, need: str):  # type: ignore[no-untyped-def]
         """A page guard: no session -> login; without the role -> the caller's home. Both recorded."""
@@ -176,13 +224,33 @@ class SessionState(rx.State):
         return self._guard(SIGNED_IN)
 
     @rx.event
-    def log_out(self):
-        """Revoke the session now; the navigation then lets the server clear the HttpOnly cookie."""
+    async def log_out(self):
+        """Revoke the session, wipe this tab's whole state tree and give the tab a new token.
+
+        The navigation to /api/logout then lets the server clear the HttpOnly cookie; the
+        page it ends on starts under a fresh client token with empty state.
+        """
         raw = session_token_from_header(self.router.headers.cookie)
         with session_scope() as session:
             end_session(session, raw_token=raw)
-        self._forget()
-        return rx.call_script(f"window.location.assign('{routes.API_LOGOUT}')")
+        # A Redis state manager loads only the substates an event needs: load them all, so
+        # the reset reaches every one of them (the disk manager has them loaded already).
+        for state_cls in _all_state_classes(type(self._get_root_state())):
+            await self.get_state(state_cls)
+        self._wipe_tab()
+        return _in_a_fresh_tab(routes.API_LOGOUT)
+
+    @rx.event
+    def check_session(self):
+        """UI-only, called by a timer in the page: a session that ended while the tab sat
+        idle sends the tab to Logga in. Checking does not count as use."""
+        if not self.signed_in:
+            return None
+        with session_scope() as session:
+            status = session_status(
+                session, raw_token=session_token_from_header(self.router.headers.cookie)
+            )
+        return None if status == "live" else self._to_login()
 
     @rx.event
     def mark_loaded(self):

@@ -22,6 +22,7 @@ from admin_portal.services.users import (
     send_invitation,
     update_user,
 )
+from admin_portal.state.revealed_national_id import REVEALED_NATIONAL_ID, hide_national_id
 from admin_portal.state.session import SessionState
 from admin_portal.state.user_form import UserFormMixin
 
@@ -33,11 +34,11 @@ class UserProfileState(UserFormMixin, SessionState):
     companies: list[dict[str, str]] = []
     units: list[dict[str, str]] = []
     mail_history: list[dict[str, str]] = []
-    revealed_national_id: str = ""
     notice: str = ""
     remove_open: bool = False
     verification_error: str = ""
     verification_version: int = 0  # remounts the verification form after a send
+    invitation_error: str = ""
 
     def _user_id(self) -> int | None:
         return routes.user_id_from_path(self.router.url.path)
@@ -85,11 +86,12 @@ class UserProfileState(UserFormMixin, SessionState):
     @rx.event
     def load(self):
         self._reset_form_feedback()
-        self.revealed_national_id = self.notice = self.username_message = ""
-        self.verification_error = ""
+        self.notice = self.username_message = ""
+        self.verification_error = self.invitation_error = ""
         self.remove_open = False
         self.brukare_options, self.brukare_query = [], ""
         self._reload()
+        return hide_national_id()
 
     @rx.event
     def save(self, form: dict):
@@ -107,9 +109,13 @@ class UserProfileState(UserFormMixin, SessionState):
         except NotFound:
             self.found = False
             return
-        self.username_message = self.revealed_national_id = ""  # masked again after saving
+        except PermissionDenied as denied:  # an admin out of reach (the page offered no Spara)
+            self.form_error = self._text(denied.key)
+            return
+        self.username_message = ""
         self._reload()
         self.notice = self._text("profile.saved")
+        return hide_national_id()  # masked again after saving
 
     @rx.event
     def invite(self):
@@ -117,6 +123,7 @@ class UserProfileState(UserFormMixin, SessionState):
         if actor is None or user_id is None:
             return
         self._reset_form_feedback()
+        self.invitation_error = ""
         try:
             with session_scope() as session:
                 send_invitation(session, actor=actor, user_id=user_id)
@@ -125,6 +132,10 @@ class UserProfileState(UserFormMixin, SessionState):
             return
         except NotFound:
             self.found = False
+            return
+        except ServiceError as error:  # has a password already, or an admin out of reach
+            self.invitation_error = self._text(error.key)
+            self._reload()
             return
         self._reload()
         self.notice = self._text("profile.invitation_sent", email=self.profile.get("email", ""))
@@ -156,16 +167,21 @@ class UserProfileState(UserFormMixin, SessionState):
 
     @rx.event
     def reveal(self):
+        """Visa: the number goes to this tab in the answering frame and nowhere else.
+
+        It is never assigned to a state var, so no delta, hydrate or pickled state in the
+        state store (disk or Redis) ever holds it; the page keeps it in React state only.
+        """
         actor, user_id = self._actor(), self._user_id()
         if actor is None or user_id is None:
-            return
+            return None
         try:
             with session_scope() as session:
-                self.revealed_national_id = _formatted(
-                    reveal_national_id(session, actor=actor, user_id=user_id)
-                )
+                number = reveal_national_id(session, actor=actor, user_id=user_id)
         except (PermissionDenied, NotFound):
             self.notice = self._text("profile.reveal_denied")
+            return None
+        return REVEALED_NATIONAL_ID.push(_formatted(number))
 
     @rx.event
     def set_remove_open(self, is_open: bool):
@@ -191,6 +207,10 @@ class UserProfileState(UserFormMixin, SessionState):
             return None
         except NotFound:
             self.found = False
+            return None
+        except PermissionDenied as denied:
+            self.remove_open = False
+            self.form_error = self._text(denied.key)
             return None
         name = f"{self.profile.get('first_name', '')} {self.profile.get('last_name', '')}"
         self.remove_open = False

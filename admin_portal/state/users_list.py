@@ -20,7 +20,7 @@ from admin_portal.services.user_list_params import (
 )
 from admin_portal.services.user_profile import placement_options
 from admin_portal.services.user_search import UserQuery, search_users
-from admin_portal.services.users import describe_users, remove_users
+from admin_portal.services.users import describe_users, remove_users, users_out_of_reach
 from admin_portal.state.bulk_verification import BulkVerificationMixin
 from admin_portal.state.session import SessionState
 
@@ -69,10 +69,22 @@ class UsersListState(BulkVerificationMixin, SessionState):
             self.rows = []
             return
         self.search_error = ""
-        self.rows = [dataclasses.asdict(row) for row in page.rows]
+        with session_scope() as session:
+            # Admins the viewer may see but not change get no checkbox (finding A.1).
+            locked = users_out_of_reach(
+                session, actor=who.actor, user_ids=[row.id for row in page.rows]
+            )
+        self.rows = [
+            {**dataclasses.asdict(row), "may_change": row.id not in locked} for row in page.rows
+        ]
         self.total, self.total_is_lower_bound = page.total, page.total_is_lower_bound
         self._next_cursor = page.next_cursor
         self.has_next = page.next_cursor is not None
+
+    def _only_head_admins_list_removed(self, is_head_admin: bool) -> None:
+        """The service shows others no removed users; the page does not pretend to filter."""
+        if self.status == "removed" and not is_head_admin:
+            self.status = DEFAULTS["status"]
 
     def _url_script(self) -> rx.event.EventSpec:
         params = params_from_fields(self._fields())
@@ -94,6 +106,7 @@ class UsersListState(BulkVerificationMixin, SessionState):
         query = parse_qs(self.router.url.query or "")
         for key, field in URL_PARAMS.items():
             setattr(self, field, clean_param(field, (query.get(key) or [""])[0]) or DEFAULTS[field])
+        self._only_head_admins_list_removed(who.actor.is_head_admin)
         with session_scope() as session:
             placement = placement_options(session, actor=actor)
         self.companies = [{"id": str(c.id), "label": c.label} for c in placement.companies]
@@ -121,6 +134,8 @@ class UsersListState(BulkVerificationMixin, SessionState):
         ):
             return None
         setattr(self, field, clean_param(field, value))
+        who = self._signed_in()
+        self._only_head_admins_list_removed(who is not None and who.actor.is_head_admin)
         return self._restart()
 
     @rx.event

@@ -117,6 +117,8 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
         ADMIN_PORTAL_MAIL_REQUESTS_PER_SECOND="20",
         PORT=str(app_port),
         PYTHONUNBUFFERED="1",
+        # The server-side state store lives beside the log, so tests can read what it keeps.
+        REFLEX_STATES_WORKDIR=str(workdir / "states"),
     )
     resend_log, app_log = workdir / "fake_resend.log", workdir / "portal.log"
     fake = subprocess.Popen(  # noqa: S603

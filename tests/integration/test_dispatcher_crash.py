@@ -19,6 +19,7 @@ from admin_portal.mail.outbox import enqueue_message
 from admin_portal.mail.senders import OutgoingMail, SendResult, sender_from_settings
 from admin_portal.models import OutboxMessage, OutboxStatus
 from tests.support.fake_resend import FakeResend
+from tests.support.resend_keys import sent_key
 
 T0 = datetime(2030, 1, 1, 12, 0, 0, tzinfo=UTC)
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -74,7 +75,7 @@ def test_a_dispatcher_killed_after_sending_is_recovered_with_the_same_key(
     assert within_lease.claimed == 0
     assert recovered.sent == 1
     keys = [r.idempotency_key for r in fake_resend.send_requests]
-    assert keys == [f"admin-portal-outbox-{row_id}"] * 2
+    assert keys == [sent_key(f"admin-portal-outbox-{row_id}")] * 2
     [mail] = fake_resend.delivered
     row = _row(engine, row_id)
     assert (row.status, row.provider_message_id, row.attempts) == (OutboxStatus.SENT, mail["id"], 2)
@@ -116,7 +117,7 @@ def test_a_worker_process_killed_mid_send_is_recovered_without_a_duplicate(
     assert stranded.status == OutboxStatus.SENDING
     assert recovered.sent == 1
     keys = [r.idempotency_key for r in fake_resend.send_requests]
-    assert keys == [f"admin-portal-outbox-{row_id}"] * 2
+    assert keys == [sent_key(f"admin-portal-outbox-{row_id}")] * 2
     [mail] = fake_resend.delivered
     assert _row(engine, row_id).provider_message_id == mail["id"]
 

@@ -34,6 +34,7 @@ from admin_portal.migrations import upgrade
 from admin_portal.models import OutboxMessage, OutboxStatus, User
 from tests.support.factories import make_company, make_org, make_user
 from tests.support.fake_resend import TEST_API_KEY, FakeResend, fetch_batches
+from tests.support.resend_keys import sent_key
 
 T0 = datetime(2030, 1, 1, 12, 0, 0, tzinfo=UTC)
 AFTER_LEASE = T0 + DEFAULT_LEASE + timedelta(seconds=1)
@@ -82,9 +83,9 @@ def test_250_recipients_are_sent_in_exactly_three_batch_calls_with_stable_keys(
     assert [b["size"] for b in batches] == [100, 100, 50]
     assert [b["status"] for b in batches] == [200, 200, 200]
     assert [b["idempotency_key"] for b in batches] == [
-        batch_key_for(ids[:100]),
-        batch_key_for(ids[100:200]),
-        batch_key_for(ids[200:]),
+        sent_key(batch_key_for(ids[:100])),
+        sent_key(batch_key_for(ids[100:200])),
+        sent_key(batch_key_for(ids[200:])),
     ]
     assert [r.path for r in fake_resend.send_requests] == ["/emails/batch"] * 3
     assert fake_resend.send_requests[0].headers["Authorization"] == f"Bearer {TEST_API_KEY}"
@@ -175,8 +176,8 @@ def test_a_batch_stranded_by_a_crash_is_resent_with_the_same_key_and_delivered_o
     }
     assert (within_lease.claimed, recovered.sent) == (0, 3)
     assert [(b.idempotency_key, b.replayed) for b in fake_resend.batches] == [
-        (batch_key_for(ids), False),
-        (batch_key_for(ids), True),
+        (sent_key(batch_key_for(ids)), False),
+        (sent_key(batch_key_for(ids)), True),
     ]
     assert len(fake_resend.delivered) == 3
     delivered_ids = {m["id"] for m in fake_resend.delivered}
@@ -207,11 +208,13 @@ def test_rows_marked_as_stranded_are_recovered_as_the_same_batch(
 
     assert report.sent == 3
     assert [(b.idempotency_key, b.size, b.replayed) for b in fake_resend.batches] == [
-        (key, 2, False),
-        (key, 2, True),
+        (sent_key(key), 2, False),
+        (sent_key(key), 2, True),
     ]
     # The newcomer went alone: it could not join the stranded batch.
-    assert fake_resend.send_requests[-1].idempotency_key == f"admin-portal-outbox-{newcomer[0]}"
+    assert fake_resend.send_requests[-1].idempotency_key == sent_key(
+        f"admin-portal-outbox-{newcomer[0]}"
+    )
     assert len(fake_resend.delivered) == 3
 
 
@@ -228,8 +231,8 @@ def test_a_500_retries_the_same_batch_with_the_same_key(
     assert (first.retried, second.sent) == (3, 3)
     assert len({r.next_attempt_at for r in waiting}) == 1
     assert [(b.idempotency_key, b.size, b.status) for b in fake_resend.batches] == [
-        (batch_key_for(ids), 3, 500),
-        (batch_key_for(ids), 3, 200),
+        (sent_key(batch_key_for(ids)), 3, 500),
+        (sent_key(batch_key_for(ids)), 3, 200),
     ]
     assert len(fake_resend.delivered) == 3
 
@@ -254,7 +257,7 @@ def test_one_bad_address_dies_alone_and_marks_its_user_bounced(
         ("/emails", 422),
     ]
     assert [r.idempotency_key for r in fake_resend.send_requests[1:]] == [
-        f"admin-portal-outbox-{i}" for i in (*good, bad)
+        sent_key(f"admin-portal-outbox-{i}") for i in (*good, bad)
     ]
     dead = _rows(engine, [bad])[0]
     assert dead.status == OutboxStatus.DEAD

@@ -26,6 +26,7 @@ from admin_portal.mail.senders import (
 )
 from admin_portal.models import OutboxMessage, OutboxStatus
 from tests.support.fake_resend import TEST_API_KEY, FakeResend, fetch_delivered, queue_failure
+from tests.support.resend_keys import sent_key
 
 T0 = datetime(2030, 1, 1, 12, 0, 0, tzinfo=UTC)
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -55,7 +56,7 @@ def test_one_mail_is_sent_with_the_outbox_rows_idempotency_key(
     assert report.sent == 1
     [request] = fake_resend.send_requests
     assert request.path == "/emails"
-    assert request.idempotency_key == f"admin-portal-outbox-{row_id}"
+    assert request.idempotency_key == sent_key(f"admin-portal-outbox-{row_id}")
     assert request.headers["Authorization"] == f"Bearer {TEST_API_KEY}"
     assert request.body["from"] == get_settings().mail_from
     assert request.body["to"] == ["anna@example.se"]
@@ -83,7 +84,7 @@ def test_a_500_is_retried_with_the_same_key_and_delivered_once(
     assert after_failure.last_error is not None and "500" in after_failure.last_error
     assert TEST_API_KEY not in after_failure.last_error
     keys = [r.idempotency_key for r in fake_resend.send_requests]
-    assert keys == [f"admin-portal-outbox-{row_id}"] * 2
+    assert keys == [sent_key(f"admin-portal-outbox-{row_id}")] * 2
     assert [r.status for r in fake_resend.send_requests] == [500, 200]
     assert len(fake_resend.delivered) == 1
     assert _row(engine, row_id).status == OutboxStatus.SENT

@@ -361,10 +361,14 @@ def test_unknown_or_missing_session_tokens_resolve_to_none(session: Session, ann
 
 
 def test_a_session_expires_after_session_hours(session: Session, anna: User) -> None:
+    # Used every 20 minutes, so the idle timeout never ends it: only the absolute lifetime.
     hours = get_settings().session_hours
     with time_machine.travel(T0, tick=False) as traveller:
         raw = _sign_in(session, anna)
-        traveller.shift(timedelta(hours=hours) - timedelta(seconds=1))
+        for _ in range(hours * 3 - 1):
+            traveller.shift(timedelta(minutes=20))
+            assert resolve_session(session, raw_token=raw) is not None
+        traveller.shift(timedelta(minutes=20) - timedelta(seconds=1))
         assert resolve_session(session, raw_token=raw) is not None
 
         traveller.shift(timedelta(seconds=1))

@@ -190,6 +190,8 @@ def email_state(user: User) -> str:
 
 def expected(world: World, actor: Actor, q: UserQuery) -> list[User]:
     q = q.clean()
+    if q.status == "removed" and not actor.is_head_admin:
+        return []  # changed with A.9: only head admins list removed users (the user bank's)
     rows = [
         u
         for u in world.users
