@@ -7,7 +7,7 @@ import reflex as rx
 from admin_portal.db import session_scope
 from admin_portal.services.dev_mailbox import list_local_mail
 from admin_portal.services.errors import ServiceError
-from admin_portal.state.session import SessionState
+from admin_portal.state.session import HEAD_ADMIN, SessionState
 
 
 class DevMailState(SessionState):
@@ -17,13 +17,13 @@ class DevMailState(SessionState):
     @rx.event
     def load(self):
         """Authorized: a signed-in head admin, and only where the local mailbox exists."""
-        who = self._signed_in()
-        if who is None:
+        actor = self._authorized(HEAD_ADMIN)
+        if actor is None:  # the page guard has already sent the caller on
             self.messages = []
-            return self._to_login()
+            return None
         try:
             with session_scope() as session:
-                mail = list_local_mail(session, actor=who.actor)
+                mail = list_local_mail(session, actor=actor)
         except ServiceError:
             self.available = False
             self.messages = []

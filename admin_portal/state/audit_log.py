@@ -129,6 +129,9 @@ class AuditLogState(SessionState):
     @rx.event
     def load(self):
         """on_load: filters from the URL (a bookmark), first page."""
+        if self._authorized() is None:
+            self._clear_rows()
+            return
         query = parse_qs(self.router.url.query or "")
         self._set_values({f: (query.get(key) or [""])[0] for key, f in URL_PARAMS.items()})
         self.form_version += 1
@@ -138,12 +141,18 @@ class AuditLogState(SessionState):
     @rx.event
     def apply_filters(self, form: dict):
         """The filter form's submit: any mapping of the filter fields (checked in the service)."""
+        if self._authorized() is None:
+            self._clear_rows()
+            return None
         self._set_values(form if isinstance(form, dict) else {})
         self._first_page()
         return self._url_script()
 
     @rx.event
     def clear_filters(self):
+        if self._authorized() is None:
+            self._clear_rows()
+            return None
         self._set_values({})
         self.form_version += 1
         self._first_page()
@@ -151,6 +160,9 @@ class AuditLogState(SessionState):
 
     @rx.event
     def next_page(self):
+        if self._authorized() is None:
+            self._clear_rows()
+            return
         if self._next_cursor is None:
             return
         self._previous_cursors = [*self._previous_cursors, self._cursor]
@@ -160,6 +172,9 @@ class AuditLogState(SessionState):
 
     @rx.event
     def previous_page(self):
+        if self._authorized() is None:
+            self._clear_rows()
+            return
         if not self._previous_cursors:
             return
         self._cursor = self._previous_cursors[-1]

@@ -11,7 +11,7 @@ from admin_portal.services.two_factor import (
     get_admin_two_factor_requirement,
     set_admin_two_factor_requirement,
 )
-from admin_portal.state.session import SessionState
+from admin_portal.state.session import HEAD_ADMIN, SIGNED_IN, SessionState
 
 
 class OrganisationSecurityState(SessionState):
@@ -21,13 +21,15 @@ class OrganisationSecurityState(SessionState):
     notice: str = ""
 
     def _head_admin(self) -> Actor | None:
-        who = self._signed_in()
-        return who.actor if who and who.actor.is_head_admin else None
+        return self._authorized(HEAD_ADMIN)
 
     @rx.event
     def load(self):
+        """Mitt konto's on_load for everyone signed in: the section shows for head admins only."""
         self.error = self.notice = ""
-        actor = self._head_admin()
+        actor = self._authorized(SIGNED_IN)
+        if actor is not None and not actor.is_head_admin:
+            actor = None
         self.shown = actor is not None
         if actor is None:
             self.requires_two_factor = False

@@ -11,7 +11,7 @@ from admin_portal.auth.permissions import Actor
 from admin_portal.db import session_scope
 from admin_portal.services.errors import NotFound, ValidationFailed
 from admin_portal.services.password_change import change_password
-from admin_portal.state.session import SessionState
+from admin_portal.state.session import SIGNED_IN, SessionState
 
 _FIELDS = ("current", "password", "repeat")
 
@@ -54,14 +54,14 @@ class PasswordChangeState(SessionState):
         """Authorised: the signed-in person, for their own account only (no id is taken)."""
         self.current_error = self.password_error = self.repeat_error = ""
         self.done = False
-        who = self._signed_in()
-        if who is None:
+        actor = self._authorized(SIGNED_IN)
+        if actor is None:
             return self._to_login()
         try:
             # Two argon2 computations: off the event loop, so other tabs are not held up.
             await asyncio.to_thread(
                 _change_in_one_transaction,
-                who.actor,
+                actor,
                 _text_of(form, "current"),
                 _text_of(form, "password"),
                 _text_of(form, "repeat"),

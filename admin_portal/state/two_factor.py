@@ -14,7 +14,7 @@ from admin_portal.services.two_factor import (
     regenerate_recovery_codes,
     start_enrolment,
 )
-from admin_portal.state.session import SessionState
+from admin_portal.state.session import ADMIN, SIGNED_IN, SessionState
 
 
 def _field(form: object, name: str, limit: int = 256) -> str:
@@ -38,8 +38,8 @@ class TwoFactorState(SessionState):
     notice: str = ""
 
     def _actor(self) -> Actor | None:
-        who = self._signed_in()
-        return who.actor if who else None
+        # Only administrators enrol (services.two_factor refuses anyone else as well).
+        return self._authorized(ADMIN)
 
     def _refresh(self, actor: Actor) -> None:
         with session_scope() as session:
@@ -57,7 +57,7 @@ class TwoFactorState(SessionState):
     @rx.event
     def load(self):
         self._clear_forms()
-        actor = self._actor()
+        actor = self._authorized(SIGNED_IN)  # Mitt konto's on_load: everyone signed in
         if actor is None:
             self.available = self.enrolled = False
             return

@@ -72,7 +72,7 @@ class UsersListState(BulkVerificationMixin, SessionState):
         with session_scope() as session:
             # Admins the viewer may see but not change get no checkbox (finding A.1).
             locked = users_out_of_reach(
-                session, actor=who.actor, user_ids=[row.id for row in page.rows]
+                session, actor=actor, user_ids=[row.id for row in page.rows]
             )
         self.rows = [
             {**dataclasses.asdict(row), "may_change": row.id not in locked} for row in page.rows
@@ -106,7 +106,7 @@ class UsersListState(BulkVerificationMixin, SessionState):
         query = parse_qs(self.router.url.query or "")
         for key, field in URL_PARAMS.items():
             setattr(self, field, clean_param(field, (query.get(key) or [""])[0]) or DEFAULTS[field])
-        self._only_head_admins_list_removed(who.actor.is_head_admin)
+        self._only_head_admins_list_removed(actor.is_head_admin)
         with session_scope() as session:
             placement = placement_options(session, actor=actor)
         self.companies = [{"id": str(c.id), "label": c.label} for c in placement.companies]
@@ -123,7 +123,8 @@ class UsersListState(BulkVerificationMixin, SessionState):
 
     @rx.event
     def set_filter(self, field: str, value: str):
-        if self._authorized() is None or field not in (
+        actor = self._authorized()
+        if actor is None or field not in (
             "company_id",
             "unit_id",
             "user_type",
@@ -134,8 +135,7 @@ class UsersListState(BulkVerificationMixin, SessionState):
         ):
             return None
         setattr(self, field, clean_param(field, value))
-        who = self._signed_in()
-        self._only_head_admins_list_removed(who is not None and who.actor.is_head_admin)
+        self._only_head_admins_list_removed(actor.is_head_admin)
         return self._restart()
 
     @rx.event

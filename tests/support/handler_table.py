@@ -78,6 +78,7 @@ ANY_SETVAR = public(
 
 _USERS_SCOPE = "users placed in the admin's companies/units (head admin: organisation)"
 _TARGET_SCOPE = "the user in the URL must be in scope (services.users scope lookup)"
+_AUDIT_SCOPE = "events about people in the admin's scope and their own (head admin: all)"
 
 HANDLERS: dict[str, Access] = {
     # --- Reflex's own handlers on rx.State and its internal substates
@@ -100,6 +101,9 @@ HANDLERS: dict[str, Access] = {
     "SessionState.log_out": public("ends the caller's own session, if any"),
     "SessionState.mark_loaded": ui_only("marks the page loaded"),
     "SessionState.set_language": ui_only("the caller's language"),
+    "SessionState.check_session": public(
+        "the caller's own cookie: an ended or idle session sends the tab to Logga in"
+    ),
     "SessionState.require_signed_in": authorized(SIGNED_IN, "page guard"),
     "SessionState.require_admin": authorized(ADMIN, "page guard"),
     "SessionState.require_head_admin": authorized(HEAD_ADMIN, "page guard"),
@@ -115,15 +119,41 @@ HANDLERS: dict[str, Access] = {
     "VerifyEmailState.confirm": public("token page: the link is the credential"),
     "InvitationState.on_open": public("token page: invitation acceptance"),
     "InvitationState.accept": public("token page: the link is the credential"),
+    # The login's second step acts only on a server-held, hashed, single-use token.
+    "SecondStepState.on_open": public("two-factor step: the pending login held server-side"),
+    "SecondStepState.submit_code": public("two-factor step: code checked, throttled"),
+    "SecondStepState.confirm_enrolment": public("two-factor step: forced enrolment"),
+    "SecondStepState.finish": public("two-factor step: a 'passed' token becomes a ticket"),
+    "SecondStepState.cancel": ui_only("forgets the pending login and goes to Logga in"),
     # --- Signed-in people
     "MyServicesState.load": authorized(SIGNED_IN, "the caller's own orders"),
+    # --- Mitt konto: Byt lösenord, tvåstegsverifiering, the organisation's requirement
+    "PasswordChangeState.on_open": ui_only("clears the form"),
+    "PasswordChangeState.change": authorized(SIGNED_IN, "the caller's own password"),
+    "TwoFactorState.load": authorized(SIGNED_IN, "the caller's own two-factor status"),
+    "TwoFactorState.start": authorized(ADMIN, "the caller's own enrolment"),
+    "TwoFactorState.confirm": authorized(ADMIN, "the caller's own enrolment"),
+    "TwoFactorState.regenerate": authorized(ADMIN, "the caller's own recovery codes"),
+    "TwoFactorState.disable": authorized(ADMIN, "the caller's own two-factor"),
+    "TwoFactorState.cancel": ui_only("hides the enrolment form"),
+    "TwoFactorState.hide_codes": ui_only("hides the recovery codes shown once"),
+    "OrganisationSecurityState.load": authorized(
+        SIGNED_IN, "shows the section to head admins of the organisation only"
+    ),
+    "OrganisationSecurityState.set_requirement": authorized(
+        HEAD_ADMIN, "the caller's own organisation"
+    ),
     "SupportInboxState.on_open": authorized(SUPPORT, "support notifications"),
     "SupportInboxState.set_show": authorized(SUPPORT, "support notifications"),
     "SupportInboxState.go_to_page": authorized(SUPPORT, "support notifications"),
     "SupportInboxState.handle": authorized(SUPPORT, "one notification by id"),
     # --- Granskningslogg, /dev/mail
-    "AuditLogState.load": authorized(ADMIN, "the organisation's events (A.5 narrows it)"),
-    "DevMailState.load": authorized(HEAD_ADMIN, "local mailbox", pending="A.2"),
+    "AuditLogState.load": authorized(ADMIN, _AUDIT_SCOPE),
+    "AuditLogState.apply_filters": authorized(ADMIN, _AUDIT_SCOPE),
+    "AuditLogState.clear_filters": authorized(ADMIN, _AUDIT_SCOPE),
+    "AuditLogState.next_page": authorized(ADMIN, _AUDIT_SCOPE),
+    "AuditLogState.previous_page": authorized(ADMIN, _AUDIT_SCOPE),
+    "DevMailState.load": authorized(HEAD_ADMIN, "the local mailbox of the caller's organisation"),
     # --- Användare
     "UsersListState.load": authorized(ADMIN, _USERS_SCOPE),
     "UsersListState.set_text": authorized(ADMIN, _USERS_SCOPE),
