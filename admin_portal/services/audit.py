@@ -49,13 +49,16 @@ AUDIT_ACTIONS: tuple[str, ...] = (
     "two_factor_recovery_code_used",
     "two_factor_recovery_codes_renewed",
     "two_factor_requirement_changed",
+    "authorization_failed",
 )
 
 # Details are short "key=value" notes. These shapes must never be stored, whatever a caller
 # passes: a personnummer or samordningsnummer (10 or 12 digits, with or without a
 # separator) and anything as long as a token or a key.
 _NATIONAL_ID = re.compile(r"(?<!\d)(?:\d{2})?\d{6}[-+ ]?\d{4}(?!\d)")
-_SECRET_LIKE = re.compile(r"[A-Za-z0-9_\-]{24,}")
+# A run of 24+ token characters with a digit in it, or any run of 40+ (the portal's own
+# secrets are 43): long digit-free names such as "OrganisationSecurityState" stay readable.
+_SECRET_LIKE = re.compile(r"(?=[A-Za-z_\-]*\d)[A-Za-z0-9_\-]{24,}|[A-Za-z0-9_\-]{40,}")
 _REDACTED = "[redacted]"
 
 

@@ -73,6 +73,14 @@ class AuditLogState(SessionState):
     def _clear_rows(self) -> None:
         self.rows, self.has_next, self._next_cursor = [], False, None
 
+    def _refused(self) -> bool:
+        """True (and nothing shown) when the caller is no admin; the refusal is recorded."""
+        if self._authorized() is not None:
+            return False
+        self._clear_rows()
+        self.load_error = self._text("error.permission_denied")
+        return True
+
     def _apply(self, who: SignedIn) -> bool:
         """Check the typed filters; on success they become the filters every page uses."""
         errors: dict[str, str] = {}
@@ -129,8 +137,7 @@ class AuditLogState(SessionState):
     @rx.event
     def load(self):
         """on_load: filters from the URL (a bookmark), first page."""
-        if self._authorized() is None:
-            self._clear_rows()
+        if self._refused():
             return
         query = parse_qs(self.router.url.query or "")
         self._set_values({f: (query.get(key) or [""])[0] for key, f in URL_PARAMS.items()})
@@ -141,8 +148,7 @@ class AuditLogState(SessionState):
     @rx.event
     def apply_filters(self, form: dict):
         """The filter form's submit: any mapping of the filter fields (checked in the service)."""
-        if self._authorized() is None:
-            self._clear_rows()
+        if self._refused():
             return None
         self._set_values(form if isinstance(form, dict) else {})
         self._first_page()
@@ -150,8 +156,7 @@ class AuditLogState(SessionState):
 
     @rx.event
     def clear_filters(self):
-        if self._authorized() is None:
-            self._clear_rows()
+        if self._refused():
             return None
         self._set_values({})
         self.form_version += 1
@@ -160,8 +165,7 @@ class AuditLogState(SessionState):
 
     @rx.event
     def next_page(self):
-        if self._authorized() is None:
-            self._clear_rows()
+        if self._refused():
             return
         if self._next_cursor is None:
             return
@@ -172,8 +176,7 @@ class AuditLogState(SessionState):
 
     @rx.event
     def previous_page(self):
-        if self._authorized() is None:
-            self._clear_rows()
+        if self._refused():
             return
         if not self._previous_cursors:
             return

@@ -70,7 +70,11 @@ def route_paths(tmp_path: Path) -> set[str]:
     from reflex.utils import prerequisites
     from reflex_components_core.core.upload import Upload
 
-    paths = {_path_of(r) for r in app.api_transformer.routes}  # type: ignore[union-attr]
+    # api_transformer is a list: the routes' Starlette app, then the security-headers wrapper.
+    transformers = app.api_transformer
+    if not isinstance(transformers, list | tuple):
+        transformers = [transformers]
+    paths = {_path_of(r) for t in transformers for r in getattr(t, "routes", [])}
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(Upload, "is_used", True)
         mp.setattr(prerequisites, "get_backend_dir", lambda: tmp_path)

@@ -432,6 +432,8 @@ _REVIEWED_DETAIL_VALUES = {
     "invitation.role",
     "days",  # retention days, an int
     "ended",  # other sessions ended by a password change, an int
+    "action",  # services.denials: the refused handler's or route's name, never an argument
+    "reason.value",  # services.denials.Reason
     '<non-literal "on" if required else "off" in two_factor.py>',
     '<non-literal "recovery code" if method == "recovery" else None in two_factor_login.py>',
     # password_change._audit passes on its one caller's f-string, reviewed above ("ended").
