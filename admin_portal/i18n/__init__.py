@@ -6,6 +6,8 @@ from admin_portal.i18n import (
     acceptance_en,
     acceptance_sv,
     en,
+    limits_en,
+    limits_sv,
     organisation_en,
     organisation_sv,
     spreadsheet_en,
@@ -21,10 +23,12 @@ SV: dict[str, str] = {**sv.MESSAGES, **validation_sv.MESSAGES, **verification_sv
 SV.update(spreadsheet_sv.MESSAGES)
 SV.update(organisation_sv.MESSAGES)
 SV.update(acceptance_sv.MESSAGES)
+SV.update(limits_sv.MESSAGES)
 EN: dict[str, str] = {**en.MESSAGES, **validation_en.MESSAGES, **verification_en.MESSAGES}
 EN.update(spreadsheet_en.MESSAGES)
 EN.update(organisation_en.MESSAGES)
 EN.update(acceptance_en.MESSAGES)
+EN.update(limits_en.MESSAGES)
 
 LANGUAGES = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"

@@ -21,6 +21,12 @@ from admin_portal.services.auth import (
     set_password_with_link,
 )
 from admin_portal.services.errors import ServiceError, ValidationFailed
+from admin_portal.services.rate_limits import (
+    RateLimited,
+    check_login_attempt,
+    check_password_reset_request,
+)
+from admin_portal.state.off_loop import run_off_loop
 from admin_portal.state.session import SessionState
 
 
@@ -32,6 +38,30 @@ def _query_param(query: str, name: str) -> str:
 def _form_text(form: dict, name: str) -> str:
     value = form.get(name, "") if isinstance(form, dict) else ""
     return value if isinstance(value, str) else ""
+
+
+def _client_address(state: rx.State) -> str:
+    # The socket's peer; X-Forwarded-For only behind ADMIN_PORTAL_TRUSTED_PROXY_HOPS (rxconfig).
+    return state.router.session.client_ip
+
+
+def _sign_in(username: str, password: str, *, client_address: str) -> str:
+    """In a worker thread: the limit, the argon2 check and the ticket, in one DB session."""
+    check_login_attempt(client_address=client_address)
+    with session_scope() as session:
+        user = authenticate(session, username=username, password=password)
+        return issue_login_ticket(session, user=user)
+
+
+def _request_reset(identifier: str, *, client_address: str) -> None:
+    check_password_reset_request(client_address=client_address)
+    with session_scope() as session:
+        request_password_reset(session, identifier=identifier)
+
+
+def _set_password(raw_token: str, password: str, repeat: str) -> None:
+    with session_scope() as session:
+        set_password_with_link(session, raw_token=raw_token, password=password, repeat=repeat)
 
 
 class LoginState(SessionState):
@@ -46,15 +76,19 @@ class LoginState(SessionState):
         )
 
     @rx.event
-    def log_in(self, form: dict):
+    async def log_in(self, form: dict):
         username, password = _form_text(form, "username"), _form_text(form, "password")
         if not username.strip() or not password:
             self.error = self._text("login.required")
             return None
         try:
-            with session_scope() as session:
-                user = authenticate(session, username=username, password=password)
-                ticket = issue_login_ticket(session, user=user)
+            # Off the loop: argon2 must not stall every other tab's events.
+            ticket = await run_off_loop(
+                _sign_in, username, password, client_address=_client_address(self)
+            )
+        except RateLimited as limited:
+            self.error = self._text(limited.key)
+            return None
         except InvalidCredentials:
             self.error = self._text("login.failed")
             return None
@@ -74,13 +108,16 @@ class ForgotPasswordState(SessionState):
         self.error = self.done_message = ""
 
     @rx.event
-    def send_link(self, form: dict):
+    async def send_link(self, form: dict):
         identifier = _form_text(form, "identifier")
         if not identifier.strip():
             self.error = self._text("forgot.required")
             return
-        with session_scope() as session:
-            request_password_reset(session, identifier=identifier)
+        try:
+            await run_off_loop(_request_reset, identifier, client_address=_client_address(self))
+        except RateLimited as limited:
+            self.error = self._text(limited.key)
+            return
         self.error = ""
         # The same answer whether or not anyone matched: nothing about accounts is revealed.
         self.done_message = self._text(
@@ -109,16 +146,16 @@ class SetPasswordState(SessionState):
         self.link_username = link.username or ""
 
     @rx.event
-    def save(self, form: dict):
+    async def save(self, form: dict):
         self.password_error = self.repeat_error = ""
         try:
-            with session_scope() as session:
-                set_password_with_link(
-                    session,
-                    raw_token=self._token(),
-                    password=_form_text(form, "password"),
-                    repeat=_form_text(form, "repeat"),
-                )
+            # Off the loop: the strength check and argon2 hash take a noticeable while.
+            await run_off_loop(
+                _set_password,
+                self._token(),
+                _form_text(form, "password"),
+                _form_text(form, "repeat"),
+            )
         except ValidationFailed as failure:
             self.password_error = (
                 self._text(failure.errors["password"]) if "password" in failure.errors else ""
