@@ -57,6 +57,8 @@ class Settings(BaseSettings):
     # Where the counters live: memory:// serves one app worker; several workers must share
     # redis://host:port/db, or each counts alone.
     rate_limit_storage_url: str = "memory://"
+    # Threads that hash passwords beside the event loop; 0: the usable cores less one.
+    password_hash_threads: int = Field(default=0, ge=0)
     # X-Forwarded-For is trusted only behind this many reverse proxies of our own (0: never).
     trusted_proxy_hops: int = Field(default=0, ge=0)
 
