@@ -296,6 +296,12 @@ async def limits_cut_in(base: str, logins: int, resets: int) -> dict[str, dict[s
     return outcome
 
 
+def _hash_threads() -> int:
+    from admin_portal.state.off_loop import pool_size
+
+    return pool_size()
+
+
 def _pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
@@ -331,6 +337,8 @@ def report(args: argparse.Namespace, result: dict[str, Any], cut: dict[str, Any]
         "clients speak Reflex's socket.io protocol. A search is timed from emitting",
         "`UsersListState.set_text` to the state update that answers it (the server's whole",
         "round trip: queueing on the event loop, the handler, the search, the delta).",
+        f"Password hashing runs in {_hash_threads()} thread(s) beside the loop "
+        "(`ADMIN_PORTAL_PASSWORD_HASH_THREADS` = 0: the usable cores less one).",
         "",
         "## A head admin's search, without and with 20 parallel failed logins",
         "",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import time
 from datetime import datetime, timedelta
 from enum import StrEnum
 from functools import lru_cache
@@ -90,12 +91,24 @@ def check_attempt(action: LimitedAction, *, client_address: str | None) -> None:
     key = client_key(client_address)
     for item in _parsed(per_address):
         if not limiter.hit(item, action.value, "address", key):
-            log.warning("rate limit: %s refused for one address (%s)", action.value, item)
+            _log_refusal(action, "for one address", item)
             raise RateLimited()
     for item in _parsed(global_):
         if not limiter.hit(item, action.value, "global"):
-            log.warning("rate limit: %s refused globally (%s)", action.value, item)
+            _log_refusal(action, "globally", item)
             raise RateLimited()
+
+
+_last_logged: dict[tuple[str, str], float] = {}
+
+
+def _log_refusal(action: LimitedAction, scope: str, item: RateLimitItem) -> None:
+    # One line a minute per kind: a flood must not become a flood of log lines. The address
+    # is left out (personal data; the proxy's access log has it).
+    now = time.monotonic()
+    if now - _last_logged.get((action.value, scope), -60.0) >= 60.0:
+        _last_logged[(action.value, scope)] = now
+        log.warning("rate limit: %s refused %s (%s)", action.value, scope, item)
 
 
 def check_login_attempt(*, client_address: str | None) -> None:
