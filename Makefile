@@ -39,11 +39,12 @@ migrate: install
 seed: install
 	$(PY) -m admin_portal.cli seed-demo
 
-# Debian's Chromium for Playwright (no browser can be downloaded here) and PostgreSQL 15
-# for the migration tests; the test suite starts and stops its own throwaway server.
+# Debian's Chromium for Playwright (no browser can be downloaded here), PostgreSQL 15 for
+# the migration tests and Redis for the shared rate-limit counters; the test suite starts
+# and stops its own throwaway servers.
 system-packages:
-	@if [ ! -x /usr/bin/chromium ] || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
-		apt-get update -qq && apt-get install -y -qq chromium postgresql >/dev/null; fi
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/redis-server ] || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		apt-get update -qq && apt-get install -y -qq chromium postgresql redis-server >/dev/null; fi
 
 lint: install
 	$(PY) -m ruff check admin_portal tests bench alembic/env.py rxconfig.py

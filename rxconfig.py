@@ -33,6 +33,9 @@ config = rx.Config(
     api_url=_settings.public_base_url.rstrip("/"),
     deploy_url=_settings.public_base_url.rstrip("/"),
     default_color_mode="light",
+    # router.session.client_ip (the rate limits' key) reads X-Forwarded-For only behind this
+    # many trusted reverse proxies; 0 (the default) uses the socket's peer address.
+    trusted_proxy_hops=_settings.trusted_proxy_hops,
     # No sitemap (an admin portal is not for crawlers) and no Tailwind (Radix themes suffice).
     plugins=[
         rx.plugins.RadixThemesPlugin(

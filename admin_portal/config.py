@@ -9,7 +9,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from limits import parse_many
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -58,6 +59,34 @@ class Settings(BaseSettings):
     # account (outbox ids restart at 1 in every database) never answer each other's mail.
     # Empty: derived from the secret key (see `idempotency_prefix`).
     deployment_id: str = Field(default="", max_length=40, pattern=r"^[A-Za-z0-9._-]*$")
+    # Anti-automation (services/rate_limits.py): `limits` notation, e.g. "20/minute". One
+    # address may be a whole care home behind NAT, hence not lower; the global limits cap
+    # what many addresses together can cost (argon2 work, reset mails).
+    login_rate_limit_per_address: str = "20/minute"
+    login_rate_limit_global: str = "300/minute"
+    reset_rate_limit_per_address: str = "10/hour"
+    reset_rate_limit_global: str = "100/hour"
+    # A person gets at most one "Glömt lösenord?" mail per this many minutes.
+    reset_mail_cooldown_minutes: int = Field(default=10, ge=0)
+    # Where the counters live: memory:// serves one app worker; several workers must share
+    # redis://host:port/db, or each counts alone.
+    rate_limit_storage_url: str = "memory://"
+    # Threads that hash passwords beside the event loop; 0: the usable cores less one.
+    password_hash_threads: int = Field(default=0, ge=0)
+    # X-Forwarded-For is trusted only behind this many reverse proxies of our own (0: never).
+    trusted_proxy_hops: int = Field(default=0, ge=0)
+
+    @field_validator(
+        "login_rate_limit_per_address",
+        "login_rate_limit_global",
+        "reset_rate_limit_per_address",
+        "reset_rate_limit_global",
+    )
+    @classmethod
+    def _rate_limit_parses(cls, value: str) -> str:
+        # A typo must refuse to start, not silently leave the door open.
+        parse_many(value)
+        return value
 
     @model_validator(mode="after")
     def _secret_key_present(self) -> Settings:

@@ -10,6 +10,8 @@ from admin_portal.i18n import (
     en,
     infra_en,
     infra_sv,
+    limits_en,
+    limits_sv,
     organisation_en,
     organisation_sv,
     scope_en,
@@ -36,6 +38,7 @@ SV.update(sessions_sv.MESSAGES)
 SV.update(scope_sv.MESSAGES)
 SV.update(infra_sv.MESSAGES)
 SV.update(audit_sv.MESSAGES)
+SV.update(limits_sv.MESSAGES)
 EN: dict[str, str] = {**en.MESSAGES, **validation_en.MESSAGES, **verification_en.MESSAGES}
 EN.update(spreadsheet_en.MESSAGES)
 EN.update(organisation_en.MESSAGES)
@@ -45,6 +48,7 @@ EN.update(sessions_en.MESSAGES)
 EN.update(scope_en.MESSAGES)
 EN.update(infra_en.MESSAGES)
 EN.update(audit_en.MESSAGES)
+EN.update(limits_en.MESSAGES)
 
 LANGUAGES = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"

@@ -26,6 +26,7 @@ from admin_portal.mail.outbox import enqueue_message
 from admin_portal.models import LoginSession, LoginThrottle, TokenPurpose, User, UserStatus, utcnow
 from admin_portal.services.audit import record_event
 from admin_portal.services.errors import ServiceError, ValidationFailed
+from admin_portal.services.rate_limits import reset_mail_in_cooldown
 from admin_portal.services.two_factor import lacks_required_second_factor
 from admin_portal.services.welcome_link import queue_welcome_mail
 from admin_portal.validation.identifiers import email_key, username_key
@@ -261,7 +262,8 @@ def revoke_sessions(session: Session, *, user_id: int, keep_raw_token: str | Non
 def request_password_reset(session: Session, *, identifier: str) -> None:
     """'Glömt lösenord?': queue a reset mail only for known users with a verified e-mail.
 
-    The caller always shows the same answer, whatever happened here.
+    A person sent a link within the reset-mail cooldown gets no new one. The caller always
+    shows the same answer, whatever happened here.
     """
     identifier = (identifier or "").strip()[:_MAX_INPUT]
     if not identifier:
@@ -284,6 +286,8 @@ def request_password_reset(session: Session, *, identifier: str) -> None:
         if not user.email or user.email_verified_at is None:
             continue
         assert user.id is not None
+        if reset_mail_in_cooldown(session, user_id=user.id):
+            continue  # one mail per cooldown per person, whatever identifier was typed
         raw = issue_token(
             session, user_id=user.id, purpose=TokenPurpose.RESET_PASSWORD, lifetime=lifetime
         )

@@ -20,8 +20,14 @@ from admin_portal.services.auth import (
     set_password_with_link,
 )
 from admin_portal.services.errors import ServiceError, ValidationFailed
-from admin_portal.services.two_factor_login import begin_second_step
+from admin_portal.services.rate_limits import (
+    RateLimited,
+    check_login_attempt,
+    check_password_reset_request,
+)
+from admin_portal.services.two_factor_login import SecondStep, begin_second_step
 from admin_portal.state.login_redirect import go_to_session
+from admin_portal.state.off_loop import run_off_loop
 from admin_portal.state.session import SessionState
 from admin_portal.state.two_factor_login import SecondStepState
 
@@ -34,6 +40,32 @@ def _query_param(query: str, name: str) -> str:
 def _form_text(form: dict, name: str) -> str:
     value = form.get(name, "") if isinstance(form, dict) else ""
     return value if isinstance(value, str) else ""
+
+
+def _client_address(state: rx.State) -> str:
+    # The socket's peer; X-Forwarded-For only behind ADMIN_PORTAL_TRUSTED_PROXY_HOPS (rxconfig).
+    return state.router.session.client_ip
+
+
+def _sign_in(username: str, password: str, *, client_address: str) -> tuple[SecondStep | None, str]:
+    """In a worker thread: the limit, the argon2 check, then either the second step (a TOTP
+    code or the enrolment the organisation requires) or the ticket, in one DB session."""
+    check_login_attempt(client_address=client_address)
+    with session_scope() as session:
+        user = authenticate(session, username=username, password=password)
+        second_step = begin_second_step(session, user=user)
+        return second_step, "" if second_step else issue_login_ticket(session, user=user)
+
+
+def _request_reset(identifier: str, *, client_address: str) -> None:
+    check_password_reset_request(client_address=client_address)
+    with session_scope() as session:
+        request_password_reset(session, identifier=identifier)
+
+
+def _set_password(raw_token: str, password: str, repeat: str) -> None:
+    with session_scope() as session:
+        set_password_with_link(session, raw_token=raw_token, password=password, repeat=repeat)
 
 
 class LoginState(SessionState):
@@ -59,10 +91,13 @@ class LoginState(SessionState):
             self.error = self._text("login.required")
             return None
         try:
-            with session_scope() as session:
-                user = authenticate(session, username=username, password=password)
-                second_step = begin_second_step(session, user=user)
-                ticket = "" if second_step else issue_login_ticket(session, user=user)
+            # Off the loop: argon2 must not stall every other tab's events.
+            second_step, ticket = await run_off_loop(
+                _sign_in, username, password, client_address=_client_address(self)
+            )
+        except RateLimited as limited:
+            self.error = self._text(limited.key)
+            return None
         except InvalidCredentials:
             self.error = self._text("login.failed")
             return None
@@ -82,13 +117,16 @@ class ForgotPasswordState(SessionState):
         self.error = self.done_message = ""
 
     @rx.event
-    def send_link(self, form: dict):
+    async def send_link(self, form: dict):
         identifier = _form_text(form, "identifier")
         if not identifier.strip():
             self.error = self._text("forgot.required")
             return
-        with session_scope() as session:
-            request_password_reset(session, identifier=identifier)
+        try:
+            await run_off_loop(_request_reset, identifier, client_address=_client_address(self))
+        except RateLimited as limited:
+            self.error = self._text(limited.key)
+            return
         self.error = ""
         # The same answer whether or not anyone matched: nothing about accounts is revealed.
         self.done_message = self._text(
@@ -117,16 +155,16 @@ class SetPasswordState(SessionState):
         self.link_username = link.username or ""
 
     @rx.event
-    def save(self, form: dict):
+    async def save(self, form: dict):
         self.password_error = self.repeat_error = ""
         try:
-            with session_scope() as session:
-                set_password_with_link(
-                    session,
-                    raw_token=self._token(),
-                    password=_form_text(form, "password"),
-                    repeat=_form_text(form, "repeat"),
-                )
+            # Off the loop: the strength check and argon2 hash take a noticeable while.
+            await run_off_loop(
+                _set_password,
+                self._token(),
+                _form_text(form, "password"),
+                _form_text(form, "repeat"),
+            )
         except ValidationFailed as failure:
             self.password_error = (
                 self._text(failure.errors["password"]) if "password" in failure.errors else ""

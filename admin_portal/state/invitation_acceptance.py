@@ -14,6 +14,7 @@ from admin_portal.services.invitation_acceptance import (
     accept_invitation,
     describe_invitation,
 )
+from admin_portal.state.off_loop import run_off_loop
 from admin_portal.state.session import SessionState
 from admin_portal.state.session_handoff import start_session_script
 
@@ -23,6 +24,14 @@ _FIELDS = ("username", "password", "repeat")
 def _text_of(form: object, name: str) -> str:
     value = form.get(name, "") if isinstance(form, dict) else ""
     return value if isinstance(value, str) else ""
+
+
+def _accept(raw_token: str, username: str, password: str, repeat: str) -> str:
+    """In a worker thread (argon2): the account, in one DB session; returns the login ticket."""
+    with session_scope() as session:
+        return accept_invitation(
+            session, raw_token=raw_token, username=username, password=password, repeat=repeat
+        ).login_ticket
 
 
 class InvitationState(SessionState):
@@ -67,18 +76,17 @@ class InvitationState(SessionState):
             self.lang = view.language
 
     @rx.event
-    def accept(self, form: dict):
+    async def accept(self, form: dict):
         self._clear_errors()
         self.typed_username = _text_of(form, "username")
         try:
-            with session_scope() as session:
-                accepted = accept_invitation(
-                    session,
-                    raw_token=self._token(),
-                    username=self.typed_username,
-                    password=_text_of(form, "password"),
-                    repeat=_text_of(form, "repeat"),
-                )
+            login_ticket = await run_off_loop(
+                _accept,
+                self._token(),
+                self.typed_username,
+                _text_of(form, "password"),
+                _text_of(form, "repeat"),
+            )
         except ValidationFailed as failure:
             for name in _FIELDS:
                 setattr(
@@ -96,4 +104,4 @@ class InvitationState(SessionState):
             return None
         self.accepted = True
         # Like the login page: a full navigation, so the HttpOnly cookie is set by the server.
-        return rx.call_script(start_session_script(accepted.login_ticket, routes.MY_SERVICES))
+        return rx.call_script(start_session_script(login_ticket, routes.MY_SERVICES))

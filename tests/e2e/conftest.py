@@ -115,6 +115,10 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
         ADMIN_PORTAL_RESEND_API_KEY="re_test_e2e",
         ADMIN_PORTAL_RESEND_API_URL=f"http://127.0.0.1:{resend_port}",
         ADMIN_PORTAL_MAIL_REQUESTS_PER_SECOND="20",
+        # Every test's browser is 127.0.0.1: the per-address limits would count the whole
+        # suite as one client. The limits are asserted in tests/integration/ and bench/.
+        ADMIN_PORTAL_LOGIN_RATE_LIMIT_PER_ADDRESS="1000/minute",
+        ADMIN_PORTAL_RESET_RATE_LIMIT_PER_ADDRESS="1000/hour",
         PORT=str(app_port),
         PYTHONUNBUFFERED="1",
         # The server-side state store lives beside the log, so tests can read what it keeps.
