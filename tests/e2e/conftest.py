@@ -19,7 +19,6 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -244,8 +243,15 @@ def assert_accessible(page: Page) -> None:
 def wait_until_ready(page: Page) -> None:
     """Hydrated, connected and this page's on_load done (also after client-side navigation)."""
     page.locator("[data-ready='yes']").first.wait_for()
-    path = urlparse(page.url).path.rstrip("/") or "/"
-    page.locator(f"[data-loaded-path='{path}']").first.wait_for()
+    # Compared in the page, at each check, with the location *then*: right after a click on a
+    # link the URL may still be the old page's while its marker is already being replaced.
+    page.wait_for_function(
+        """() => {
+            const marker = document.querySelector('[data-loaded-path]');
+            const here = window.location.pathname.replace(/\\/+$/, '') || '/';
+            return marker !== null && marker.getAttribute('data-loaded-path') === here;
+        }"""
+    )
 
 
 def log_in(page: Page, username: str, password: str = DEMO_PASSWORD) -> None:
