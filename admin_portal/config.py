@@ -71,6 +71,9 @@ class Settings(BaseSettings):
     # Where the counters live: memory:// serves one app worker; several workers must share
     # redis://host:port/db, or each counts alone.
     rate_limit_storage_url: str = "memory://"
+    # REST/SCIM (admin_portal/api/): calls per API client, and the largest request body.
+    api_rate_limit_per_client: str = "600/minute"
+    api_max_body_bytes: int = 1_048_576
     # Threads that hash passwords beside the event loop; 0: the usable cores less one.
     password_hash_threads: int = Field(default=0, ge=0)
     # X-Forwarded-For is trusted only behind this many reverse proxies of our own (0: never).
@@ -81,6 +84,7 @@ class Settings(BaseSettings):
         "login_rate_limit_global",
         "reset_rate_limit_per_address",
         "reset_rate_limit_global",
+        "api_rate_limit_per_client",
     )
     @classmethod
     def _rate_limit_parses(cls, value: str) -> str:

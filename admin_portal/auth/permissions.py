@@ -28,6 +28,8 @@ class Actor:
     # Kundtjänst (platform staff): reads the support inbox of every organisation (F4.8).
     # Not an admin of anything: is_admin stays False unless other grants say otherwise.
     is_support: bool = False
+    # Set when an API client acts (REST/SCIM): services/api_clients says what it may do.
+    api_client_id: int | None = None
 
     @property
     def is_admin(self) -> bool:

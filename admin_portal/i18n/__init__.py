@@ -5,6 +5,8 @@ from __future__ import annotations
 from admin_portal.i18n import (
     acceptance_en,
     acceptance_sv,
+    api_clients_en,
+    api_clients_sv,
     audit_en,
     audit_sv,
     en,
@@ -39,6 +41,7 @@ SV.update(scope_sv.MESSAGES)
 SV.update(infra_sv.MESSAGES)
 SV.update(audit_sv.MESSAGES)
 SV.update(limits_sv.MESSAGES)
+SV.update(api_clients_sv.MESSAGES)
 EN: dict[str, str] = {**en.MESSAGES, **validation_en.MESSAGES, **verification_en.MESSAGES}
 EN.update(spreadsheet_en.MESSAGES)
 EN.update(organisation_en.MESSAGES)
@@ -49,6 +52,7 @@ EN.update(scope_en.MESSAGES)
 EN.update(infra_en.MESSAGES)
 EN.update(audit_en.MESSAGES)
 EN.update(limits_en.MESSAGES)
+EN.update(api_clients_en.MESSAGES)
 
 LANGUAGES = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"

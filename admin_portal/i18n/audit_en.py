@@ -75,4 +75,10 @@ MESSAGES: dict[str, str] = {
     "audit.action.two_factor_recovery_codes_renewed": "Created new recovery codes",
     "audit.action.two_factor_requirement_changed": "Changed the two-step verification requirement",
     "audit.action.authorization_failed": "Was refused access",
+    "audit.action.api_client_created": "Created an API client",
+    "audit.action.api_client_rotated": "Rotated an API client's secret",
+    "audit.action.api_client_revoked": "Revoked an API client",
+    "audit.action.api_call": "API call",
+    "audit.action.user_disabled": "Disabled sign-in (SCIM)",
+    "audit.action.user_enabled": "Enabled sign-in (SCIM)",
 }

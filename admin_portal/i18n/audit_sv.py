@@ -75,4 +75,10 @@ MESSAGES: dict[str, str] = {
     "audit.action.two_factor_recovery_codes_renewed": "Skapade nya reservkoder",
     "audit.action.two_factor_requirement_changed": "Ändrade kravet på tvåstegsverifiering",
     "audit.action.authorization_failed": "Nekades behörighet",
+    "audit.action.api_client_created": "Skapade API-klient",
+    "audit.action.api_client_rotated": "Bytte hemlighet för API-klient",
+    "audit.action.api_client_revoked": "Återkallade API-klient",
+    "audit.action.api_call": "API-anrop",
+    "audit.action.user_disabled": "Spärrade inloggning (SCIM)",
+    "audit.action.user_enabled": "Öppnade inloggning (SCIM)",
 }

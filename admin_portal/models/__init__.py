@@ -1,5 +1,6 @@
 """Every table, imported here so SQLModel.metadata (Alembic, tests) sees them all."""
 
+from admin_portal.models.api_client import ApiClient, ApiScope, ProvisionedUser
 from admin_portal.models.audit import AuditEvent
 from admin_portal.models.base import require_id, utcnow
 from admin_portal.models.care import CareLink
@@ -29,6 +30,9 @@ from admin_portal.models.user_import import (
 )
 
 __all__ = [
+    "ApiClient",
+    "ApiScope",
+    "ProvisionedUser",
     "CostCentre",
     "CreditEntry",
     "Invitation",

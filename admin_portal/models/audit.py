@@ -24,6 +24,8 @@ class AuditEvent(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     organisation_id: int | None = Field(default=None, foreign_key="organisations.id")
     actor_user_id: int | None = Field(default=None, foreign_key="users.id", index=True)
+    # Set when an API client acted (REST/SCIM): the client is then the actor.
+    actor_api_client_id: int | None = Field(default=None, foreign_key="api_clients.id")
     action: str = Field(max_length=60)
     target_type: str | None = Field(default=None, max_length=40)
     target_id: str | None = Field(default=None, max_length=60)

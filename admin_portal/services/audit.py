@@ -50,6 +50,12 @@ AUDIT_ACTIONS: tuple[str, ...] = (
     "two_factor_recovery_codes_renewed",
     "two_factor_requirement_changed",
     "authorization_failed",
+    "api_client_created",
+    "api_client_rotated",
+    "api_client_revoked",
+    "api_call",
+    "user_disabled",
+    "user_enabled",
 )
 
 # Details are short "key=value" notes. These shapes must never be stored, whatever a caller

@@ -23,7 +23,16 @@ from admin_portal.auth.tokens import (
 from admin_portal.config import get_settings
 from admin_portal.mail.messages import reset_password_message
 from admin_portal.mail.outbox import enqueue_message
-from admin_portal.models import LoginSession, LoginThrottle, TokenPurpose, User, UserStatus, utcnow
+from admin_portal.models import (
+    LoginSession,
+    LoginThrottle,
+    TokenPurpose,
+    User,
+    UserStatus,
+    require_id,
+    utcnow,
+)
+from admin_portal.services.api_clients.provisioning import sign_in_disabled
 from admin_portal.services.audit import record_event
 from admin_portal.services.errors import ServiceError, ValidationFailed
 from admin_portal.services.rate_limits import reset_mail_in_cooldown
@@ -66,6 +75,8 @@ def authenticate(
         else None
     )
     password_ok = verify_password(user.password_hash if user else None, password)
+    if user is not None and password_ok and sign_in_disabled(session, user_id=require_id(user)):
+        user = None  # SCIM active=false: refused like a wrong password (nothing revealed)
     if user is None or not password_ok or locked:
         _record_failure(session, key, now)
         record_event(

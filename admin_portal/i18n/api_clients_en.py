@@ -1,0 +1,43 @@
+"""English messages for API clients, the REST API and SCIM (issue 15)."""
+
+MESSAGES: dict[str, str] = {
+    "api_clients.title": "API clients",
+    "api_clients.intro": (
+        "API clients let identity providers (Entra ID, Okta) and HR systems manage users "
+        "over SCIM 2.0 or the REST API. The secret is shown only once."
+    ),
+    "api_clients.name": "Name",
+    "api_clients.scopes": "Permissions",
+    "api_clients.scope.users:read": "Read users",
+    "api_clients.scope.users:write": "Change users",
+    "api_clients.scope.scim": "Provisioning via SCIM",
+    "api_clients.create": "Create API client",
+    "api_clients.rotate": "Rotate secret",
+    "api_clients.revoke": "Revoke",
+    "api_clients.revoked": "Revoked",
+    "api_clients.active": "Active",
+    "api_clients.status": "Status",
+    "api_clients.hint": "Start of the secret",
+    "api_clients.last_used": "Last used",
+    "api_clients.created": "Created",
+    "api_clients.none": "No API clients yet.",
+    "api_clients.secret_title": "New secret",
+    "api_clients.secret_once": "Copy the secret now. It is not shown again. Use it as the Bearer token.",
+    "api_clients.secret_label": "Secret",
+    "api_clients.close": "Close",
+    "api_clients.created_toast": "The API client was created.",
+    "api_clients.rotated_toast": "The secret was rotated. The old one no longer works.",
+    "api_clients.revoked_toast": "The API client was revoked.",
+    "api_clients.name_required": "Enter a name (at most 100 characters).",
+    "api_clients.scopes_required": "Choose at least one permission.",
+    "api.unauthorized": "Missing, invalid or revoked API credentials.",
+    "api.forbidden_scope": "The API client lacks the permission for this.",
+    "api.rate_limited": "Too many calls. Try again in a while.",
+    "api.body_too_large": "The request is too large.",
+    "api.malformed_json": "The request is not valid JSON.",
+    "api.invalid_input": "Invalid values in the request.",
+    "api.admin_out_of_reach": "API clients do not change administrators.",
+    "api.bad_filter": "The filter could not be parsed.",
+    "api.uniqueness": "The username is taken (also by a removed user).",
+    "api.method_not_allowed": "The method is not supported here.",
+}
