@@ -246,6 +246,11 @@ ROUTES: dict[str, Access] = {
     "/api/session": public("swaps a one-minute login ticket for the session cookie"),
     "/api/logout": public("ends the caller's own session and clears the cookie"),
     "/api/anvandare/export.{fmt}": authorized(ADMIN, _USERS_SCOPE),
+    # Machine entrances (issue 15): no cookie or persona grants anything here; every route
+    # under the mount needs the Bearer secret of a live API client holding the route's
+    # scope (api/machine.py), then runs the users services as that client's actor.
+    # tests/integration/test_scim_routes.py and test_rest_routes.py cover 401/403/404.
+    "/scim/v2": public("SCIM 2.0: Bearer secret of an API client with the scim scope"),
     "/api/anvandare/import/{import_id:int}/rapport.csv": authorized(
         ADMIN, "the admin's own import (head admin: the organisation's)"
     ),

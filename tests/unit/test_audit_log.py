@@ -435,6 +435,8 @@ _REVIEWED_DETAIL_VALUES = {
     "action",  # services.denials: the refused handler's or route's name, never an argument
     "reason.value",  # services.denials.Reason
     "client.scopes",  # services.api_clients: validated ApiScope values
+    "endpoint",  # api/machine.py: a constant naming the REST/SCIM endpoint, never input
+    "status",  # api/machine.py: the HTTP status code, an int
     '<non-literal "on" if required else "off" in two_factor.py>',
     '<non-literal "recovery code" if method == "recovery" else None in two_factor_login.py>',
     # password_change._audit passes on its one caller's f-string, reviewed above ("ended").

@@ -1,0 +1,116 @@
+"""/scim/v2 discovery: ServiceProviderConfig, ResourceTypes, Schemas (RFC 7644 §4)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scim2_models import (
+    AuthenticationScheme,
+    Bulk,
+    ChangePassword,
+    Context,
+    EnterpriseUser,
+    ETag,
+    Filter,
+    Group,
+    Meta,
+    Patch,
+    ResourceType,
+    ServiceProviderConfig,
+    Sort,
+)
+from starlette.requests import Request
+from starlette.responses import Response
+
+from admin_portal.api.machine import Call, respond
+from admin_portal.api.scim.errors import STYLE, scim_error, scim_json
+from admin_portal.api.scim.users import SCOPE, UserResource, base_url
+from admin_portal.services.api_clients.scim_search import COUNT_MAX
+
+_LIST = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
+
+
+def _config() -> dict[str, Any]:
+    config = ServiceProviderConfig(
+        documentation_uri=None,
+        patch=Patch(supported=True),
+        bulk=Bulk(supported=False, max_operations=0, max_payload_size=0),
+        filter=Filter(supported=True, max_results=COUNT_MAX),
+        change_password=ChangePassword(supported=False),
+        sort=Sort(supported=False),
+        etag=ETag(supported=False),
+        authentication_schemes=[
+            AuthenticationScheme(
+                type="oauthbearertoken",
+                name="Bearer token",
+                description="The secret of an API client with the scim scope.",
+                primary=True,
+            )
+        ],
+        meta=Meta(
+            resource_type="ServiceProviderConfig", location=f"{base_url()}/ServiceProviderConfig"
+        ),
+    )
+    return config.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE)
+
+
+def _resource_types() -> list[dict[str, Any]]:
+    result = []
+    for model in (UserResource, Group):
+        rt = ResourceType.from_resource(model)
+        rt.meta = Meta(resource_type="ResourceType", location=f"{base_url()}/ResourceTypes/{rt.id}")
+        result.append(rt.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE))
+    return result
+
+
+def _schemas() -> list[dict[str, Any]]:
+    result = []
+    for model in (UserResource, EnterpriseUser, Group):
+        schema = model.to_schema()
+        schema.meta = Meta(resource_type="Schema", location=f"{base_url()}/Schemas/{schema.id}")
+        result.append(schema.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE))
+    return result
+
+
+def _list(items: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "schemas": [_LIST],
+        "totalResults": len(items),
+        "startIndex": 1,
+        "itemsPerPage": len(items),
+        "Resources": items,
+    }
+
+
+async def service_provider_config(request: Request) -> Response:
+    return await respond(
+        request,
+        scope=SCOPE,
+        name="scim.service_provider_config",
+        work=lambda _call: scim_json(_config()),
+        style=STYLE,
+    )
+
+
+def _one_or_list(request: Request, items: list[dict[str, Any]]) -> Response:
+    wanted = request.path_params.get("item_id")
+    if wanted is None:
+        return scim_json(_list(items))
+    for item in items:
+        if item.get("id") == wanted:
+            return scim_json(item)
+    return scim_error(404, "Unknown id.")
+
+
+async def resource_types(request: Request) -> Response:
+    def work(_call: Call) -> Response:
+        return _one_or_list(request, _resource_types())
+
+    return await respond(request, scope=SCOPE, name="scim.resource_types", work=work, style=STYLE)
+
+
+async def schemas(request: Request) -> Response:
+    def work(_call: Call) -> Response:
+        return _one_or_list(request, _schemas())
+
+    return await respond(request, scope=SCOPE, name="scim.schemas", work=work, style=STYLE)

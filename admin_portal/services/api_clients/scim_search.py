@@ -1,0 +1,217 @@
+"""SCIM filters (RFC 7644 §3.4.2.2) as SQL on the users table's indexed columns.
+
+The filter arrives parsed by scim2-models (`ScimFilter(...).ast`); this module walks that
+tree and builds one SQLAlchemy condition. What each attribute reads:
+
+- userName: `username_key` (unique index; folded as the portal folds usernames, so eq is
+  case-insensitive as RFC 7643 says for userName);
+- emails / emails.value: `email_key` (indexed, folded);
+- externalId: provisioned_users.external_id (unique per organisation; case-exact);
+- name.givenName / name.familyName / name.formatted / displayName: the names;
+- active, id.
+
+`co` and `sw` of three characters or more are narrowed first through the search's own
+trigram structures (SQLite FTS5, PostgreSQL's pg_trgm GIN index on search_doc), then
+checked exactly on the column; `eq` on userName and emails is an index lookup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from scim2_models.path.expressions import (
+    CompareOperator,
+    Comparison,
+    FilterNode,
+    LogicalExpr,
+    LogicalOperator,
+    Not,
+    Present,
+)
+from sqlalchemy import ColumnElement, and_, exists, false, func, not_, or_, true
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
+
+from admin_portal.auth.permissions import Actor
+from admin_portal.models import ProvisionedUser, User, UserStatus, search_ddl
+from admin_portal.services.errors import ServiceError
+from admin_portal.services.user_search import TRIGRAM_MIN, doc_contains, fts_match
+from admin_portal.validation.identifiers import email_key, username_key
+
+COUNT_MAX = 200  # the most resources one page returns (ServiceProviderConfig says so)
+
+
+class BadFilter(ServiceError):
+    """The filter names an attribute or operator this endpoint cannot evaluate."""
+
+    def __init__(self) -> None:
+        super().__init__("api.bad_filter")
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+@dataclass(frozen=True)
+class _Ctx:
+    dialect: str
+    fts: bool
+    organisation_id: int
+
+
+def _text_match(column: Any, op: CompareOperator, value: str) -> ColumnElement[bool]:
+    if op is CompareOperator.eq:
+        return column == value
+    if op is CompareOperator.ne:
+        return column != value
+    if op is CompareOperator.sw:
+        return column.like(f"{_like_escape(value)}%", escape="\\")
+    if op is CompareOperator.ew:
+        return column.like(f"%{_like_escape(value)}", escape="\\")
+    if op is CompareOperator.co:
+        return column.like(f"%{_like_escape(value)}%", escape="\\")
+    raise BadFilter()
+
+
+def _trigram_narrowing(ctx: _Ctx, op: CompareOperator, value: str) -> ColumnElement[bool]:
+    """A superset test served by the search's trigram index, for co/sw/ew of ≥ 3 chars."""
+    if op not in (CompareOperator.co, CompareOperator.sw, CompareOperator.ew):
+        return true()
+    if len(value) < TRIGRAM_MIN:
+        return true()
+    if ctx.dialect == "postgresql":
+        return doc_contains("postgresql", value, prefix="users.", stored=True)
+    if ctx.fts:
+        fts, matched = fts_match(value)
+        return col(User.id).in_(sa_select(fts.c.rowid).where(matched))
+    return true()
+
+
+def _folded_key(ctx: _Ctx, column: Any, fold: Any, op: CompareOperator, value: str) -> Any:
+    folded = fold(value)
+    if op is CompareOperator.sw:
+        # A range on the folded key: an index walk, whatever the collation of LIKE.
+        return and_(column >= folded, column < folded + "\U0010ffff")
+    return and_(_trigram_narrowing(ctx, op, value), _text_match(column, op, folded))
+
+
+def _name_column(attr: str, sub: str | None) -> Any:
+    if attr == "name" and sub == "givenName":
+        return col(User.first_name)
+    if attr == "name" and sub == "familyName":
+        return col(User.last_name)
+    if (attr == "name" and sub in (None, "formatted")) or (attr == "displayName" and not sub):
+        return func.trim(col(User.first_name) + " " + col(User.last_name))
+    return None
+
+
+def _external(ctx: _Ctx, condition: ColumnElement[bool]) -> ColumnElement[bool]:
+    return exists(
+        sa_select(col(ProvisionedUser.user_id)).where(
+            col(ProvisionedUser.user_id) == col(User.id),
+            col(ProvisionedUser.organisation_id) == ctx.organisation_id,
+            condition,
+        )
+    )
+
+
+def _present(ctx: _Ctx, attr: str, sub: str | None) -> ColumnElement[bool]:
+    if attr == "userName" or attr == "id" or attr == "active":
+        return true()
+    if attr == "emails" and sub in (None, "value"):
+        return col(User.email).is_not(None)
+    if attr == "externalId":
+        return _external(ctx, col(ProvisionedUser.external_id).is_not(None))
+    if _name_column(attr, sub) is not None:
+        return true()
+    raise BadFilter()
+
+
+def _comparison(ctx: _Ctx, node: Comparison) -> ColumnElement[bool]:
+    attr, sub, value = node.attr_path.attr, node.attr_path.sub_attr, node.value
+    if attr == "active" and not sub and isinstance(value, bool):
+        disabled = _external(ctx, col(ProvisionedUser.disabled_at).is_not(None))
+        wanted = value if node.op is CompareOperator.eq else not value
+        if node.op not in (CompareOperator.eq, CompareOperator.ne):
+            raise BadFilter()
+        return not_(disabled) if wanted else disabled
+    if not isinstance(value, str):
+        raise BadFilter()
+    if attr == "id" and not sub:
+        if node.op is not CompareOperator.eq:
+            raise BadFilter()
+        return col(User.id) == int(value) if value.isdigit() and len(value) < 19 else false()
+    if attr == "userName" and not sub:
+        return _folded_key(ctx, col(User.username_key), username_key, node.op, value)
+    if attr == "emails" and sub in (None, "value"):
+        return _folded_key(ctx, col(User.email_key), email_key, node.op, value)
+    if attr == "externalId" and not sub:
+        return _external(ctx, _text_match(col(ProvisionedUser.external_id), node.op, value))
+    column = _name_column(attr, sub)
+    if column is None:
+        raise BadFilter()
+    # Names compare case-insensitively (caseExact false in RFC 7643).
+    return and_(
+        _trigram_narrowing(ctx, node.op, value),
+        _text_match(func.lower(column), node.op, value.lower()),
+    )
+
+
+def filter_condition(ctx: _Ctx, node: FilterNode) -> ColumnElement[bool]:
+    """One SQL condition for a parsed filter. Raises BadFilter for what is not supported."""
+    if isinstance(node, LogicalExpr):
+        parts = [filter_condition(ctx, term) for term in node.terms]
+        return and_(*parts) if node.op is LogicalOperator.and_ else or_(*parts)
+    if isinstance(node, Not):
+        return not_(filter_condition(ctx, node.expr))
+    if isinstance(node, Present):
+        return _present(ctx, node.attr_path.attr, node.attr_path.sub_attr)
+    if isinstance(node, Comparison):
+        return _comparison(ctx, node)
+    raise BadFilter()  # valuePath filters (emails[type eq "work"]) are not supported
+
+
+@dataclass(frozen=True)
+class ScimPage:
+    total: int
+    users: list[User]
+
+
+def find_users(
+    session: Session,
+    *,
+    actor: Actor,
+    node: FilterNode | None,
+    start_index: int = 1,
+    count: int = 100,
+) -> ScimPage:
+    """Active users of the actor's organisation matching `node`, ordered by id.
+
+    startIndex is 1-based (RFC 7644 §3.4.2.4); count is clamped to 0..COUNT_MAX.
+
+    Raises:
+        BadFilter: an attribute or operator this endpoint does not evaluate.
+    """
+    bind = session.get_bind()
+    dialect = bind.dialect.name
+    fts = False
+    if dialect == "sqlite":
+        fts = search_ddl.sqlite_fts_available(session.connection())
+    ctx = _Ctx(dialect=dialect, fts=fts, organisation_id=actor.organisation_id)
+    condition = and_(
+        col(User.organisation_id) == actor.organisation_id,
+        col(User.status) == UserStatus.ACTIVE.value,
+        filter_condition(ctx, node) if node is not None else true(),
+    )
+    count = max(0, min(count, COUNT_MAX))
+    start = max(1, start_index)
+    total = session.exec(select(func.count()).select_from(User).where(condition)).one()
+    users: list[User] = []
+    if count:
+        users = list(
+            session.exec(
+                select(User).where(condition).order_by(col(User.id)).offset(start - 1).limit(count)
+            ).all()
+        )
+    return ScimPage(total=int(total), users=users)
