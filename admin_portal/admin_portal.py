@@ -3,6 +3,7 @@
 import reflex as rx
 from starlette.applications import Starlette
 
+from admin_portal.api.rest.routes import rest_routes
 from admin_portal.api.scim.routes import scim_routes
 from admin_portal.api.security_headers import security_headers
 from admin_portal.api.session_routes import session_routes
@@ -35,7 +36,7 @@ app = rx.App(
     toaster=rx.toast.provider(rich_colors=False, close_button=True, position="top-center"),
     # Our routes first; then the security headers wrap everything (pages, assets, routes).
     api_transformer=[
-        Starlette(routes=[*session_routes, *spreadsheet_routes, *scim_routes]),
+        Starlette(routes=[*session_routes, *spreadsheet_routes, *rest_routes, *scim_routes]),
         security_headers,
     ],
 )

@@ -250,6 +250,7 @@ ROUTES: dict[str, Access] = {
     # under the mount needs the Bearer secret of a live API client holding the route's
     # scope (api/machine.py), then runs the users services as that client's actor.
     # tests/integration/test_scim_routes.py and test_rest_routes.py cover 401/403/404.
+    "/api/v1": public("REST API: Bearer secret of an API client with users:read/users:write"),
     "/scim/v2": public("SCIM 2.0: Bearer secret of an API client with the scim scope"),
     "/api/anvandare/import/{import_id:int}/rapport.csv": authorized(
         ADMIN, "the admin's own import (head admin: the organisation's)"
