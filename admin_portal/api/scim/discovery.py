@@ -14,6 +14,7 @@ from scim2_models import (
     Filter,
     Group,
     Meta,
+    Mutability,
     Patch,
     ResourceType,
     ServiceProviderConfig,
@@ -63,10 +64,58 @@ def _resource_types() -> list[dict[str, Any]]:
     return result
 
 
+# What the portal keeps (README): the published schemas list only these, so a client (and
+# scim2-tester) knows what a write is kept. Other RFC 7643 attributes are accepted and
+# ignored, as Entra ID and Okta expect; an attribute of no schema at all is refused.
+_KEPT: dict[str, set[str]] = {
+    "User": {
+        "userName",
+        "name",
+        "displayName",
+        "preferredLanguage",
+        "active",
+        "emails",
+        "phoneNumbers",
+    },
+    "EnterpriseUser": {"employeeNumber", "organization", "department"},
+    "Group": {"displayName", "members"},
+}
+_NAME_PARTS = {"givenName", "familyName", "formatted"}
+# Set by the portal's own placement and numbering: an arbitrary value cannot be kept.
+_READ_ONLY = {
+    "employeeNumber",
+    "organization",
+    "department",
+    "members",
+    "displayName",
+    "phoneNumbers",
+}
+
+
+def _reduced(schema: Any) -> Any:
+    kept = _KEPT[schema.name] if schema.name in _KEPT else _KEPT["User"]
+    attributes = []
+    for attribute in schema.attributes or []:
+        if attribute.name not in kept:
+            continue
+        if attribute.name == "name" and attribute.sub_attributes:
+            attribute.sub_attributes = [
+                a for a in attribute.sub_attributes if a.name in _NAME_PARTS
+            ]
+            for part in attribute.sub_attributes:
+                if part.name == "formatted":  # given + family, derived
+                    part.mutability = Mutability.read_only
+        if attribute.name in _READ_ONLY:
+            attribute.mutability = Mutability.read_only
+        attributes.append(attribute)
+    schema.attributes = attributes
+    return schema
+
+
 def _schemas() -> list[dict[str, Any]]:
     result = []
     for model in (UserResource, EnterpriseUser, Group):
-        schema = model.to_schema()
+        schema = _reduced(model.to_schema())
         schema.meta = Meta(resource_type="Schema", location=f"{base_url()}/Schemas/{schema.id}")
         result.append(schema.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE))
     return result

@@ -15,6 +15,7 @@ from scim2_models import (
     Name,
     PatchOp,
     PhoneNumber,
+    ResponseParameters,
     SCIMException,
     ScimFilter,
     User,
@@ -65,39 +66,43 @@ def to_resource(view: ScimUserView) -> Any:
             version=f'W/"{int(user.updated_at.timestamp() * 1000)}"',
         ),
     )
-    resource[EnterpriseUser] = EnterpriseUser(
+    enterprise = EnterpriseUser(
         employee_number=str(user.numeric_id) if user.numeric_id is not None else None,
         organization=view.company_name or None,
         department=view.unit_name or None,
     )
+    if enterprise.employee_number or enterprise.organization or enterprise.department:
+        resource[EnterpriseUser] = enterprise
     return resource
 
 
-def _dump(resource: Any, request: Request) -> dict[str, Any]:
-    attributes = request.query_params.get("attributes")
-    excluded = request.query_params.get("excludedAttributes")
-    kwargs: dict[str, Any] = {}
-    if attributes:
-        kwargs["attributes"] = [a.strip() for a in attributes.split(",") if a.strip()]
-    elif excluded:
-        kwargs["excluded_attributes"] = [a.strip() for a in excluded.split(",") if a.strip()]
-    try:
-        return resource.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE, **kwargs)
-    except (ValueError, SCIMException):
-        return resource.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE)
+def _dump(resource: Any, request: Request, params: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The resource as answered, with the attributes / excludedAttributes the client asked."""
+    source = params if params is not None else request.query_params
+    wanted: dict[str, list[str]] = {}
+    for name in ("attributes", "excludedAttributes"):
+        raw = source.get(name)
+        if isinstance(raw, str):
+            raw = raw.split(",")
+        if isinstance(raw, list):
+            cleaned = [str(a).strip() for a in raw if str(a).strip()]
+            if cleaned:
+                wanted[name] = cleaned
+    if wanted:
+        try:
+            chosen = ResponseParameters.model_validate(wanted)
+            return resource.model_dump(
+                scim_ctx=Context.RESOURCE_QUERY_RESPONSE, response_parameters=chosen
+            )
+        except (ValueError, SCIMException):
+            pass  # an attribute we do not know: answer the whole resource
+    return resource.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE)
 
 
 def _first_email(resource: Any) -> str | None:
     emails = resource.emails or []
     chosen = next((e for e in emails if e.primary), emails[0] if emails else None)
     return chosen.value if chosen is not None and chosen.value else None
-
-
-def _mobile(resource: Any) -> str | None:
-    for phone in resource.phone_numbers or []:
-        if (phone.type or "").lower() == "mobile" and phone.value:
-            return str(phone.value)
-    return None
 
 
 def values_of(resource: Any) -> ScimValues:
@@ -109,7 +114,7 @@ def values_of(resource: Any) -> ScimValues:
         family_name=name.family_name if name is not None else None,
         display_name=resource.display_name,
         email=_first_email(resource),
-        mobile=_mobile(resource),
+        mobile=None,  # shown, never written: only Swedish mobiles are valid here (README)
         language=resource.preferred_language or resource.locale,
         organization=enterprise.organization if enterprise is not None else None,
         department=enterprise.department if enterprise is not None else None,
@@ -135,42 +140,65 @@ def _parse(call: Call, context: Context) -> Any:
 
 
 def _int_param(request: Request, name: str, default: int) -> int | None:
-    raw = request.query_params.get(name)
+    return _as_int(request.query_params.get(name), default)
+
+
+def _as_int(raw: object, default: int) -> int | None:
     if raw is None or raw == "":
         return default
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return raw
     try:
-        return int(raw)
+        return int(str(raw))
     except ValueError:
         return None
 
 
+def _search(call: Call, request: Request, params: Any) -> Response:
+    start = _as_int(params.get("startIndex"), 1)
+    count = _as_int(params.get("count"), 100)
+    if start is None or count is None:
+        return scim_error(400, "startIndex and count are integers.", "invalidValue")
+    raw_filter = params.get("filter")
+    node = None
+    if raw_filter:
+        if not isinstance(raw_filter, str):
+            raise BadFilter()
+        try:
+            node = ScimFilter[UserResource](raw_filter).ast  # type: ignore[misc]
+        except (SCIMException, ValueError, TypeError):
+            raise BadFilter() from None
+    page = find_users(call.session, actor=call.actor, node=node, start_index=start, count=count)
+    views = view_users(call.session, actor=call.actor, users=page.users)
+    resources = [to_resource(v) for v in views]
+    return scim_json(
+        {
+            "schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
+            "totalResults": page.total,
+            "startIndex": max(1, start),
+            "itemsPerPage": len(resources),
+            "Resources": [_dump(r, request, dict(params)) for r in resources],
+        }
+    )
+
+
 async def list_users(request: Request) -> Response:
     def work(call: Call) -> Response:
-        start = _int_param(request, "startIndex", 1)
-        count = _int_param(request, "count", 100)
-        if start is None or count is None:
-            return scim_error(400, "startIndex and count are integers.", "invalidValue")
-        raw_filter = request.query_params.get("filter")
-        node = None
-        if raw_filter:
-            try:
-                node = ScimFilter[UserResource](raw_filter).ast  # type: ignore[misc]
-            except (SCIMException, ValueError, TypeError):
-                raise BadFilter() from None
-        page = find_users(call.session, actor=call.actor, node=node, start_index=start, count=count)
-        views = view_users(call.session, actor=call.actor, users=page.users)
-        resources = [to_resource(v) for v in views]
-        return scim_json(
-            {
-                "schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
-                "totalResults": page.total,
-                "startIndex": max(1, start),
-                "itemsPerPage": len(resources),
-                "Resources": [_dump(r, request) for r in resources],
-            }
-        )
+        return _search(call, request, request.query_params)
 
     return await respond(request, scope=SCOPE, name="scim.users.list", work=work, style=STYLE)
+
+
+async def search_users(request: Request) -> Response:
+    """POST /Users/.search (RFC 7644 §3.4.3): the query in a SearchRequest body."""
+
+    def work(call: Call) -> Response:
+        payload = json_body(call.body)
+        if not isinstance(payload, dict):
+            return scim_error(400, "A SearchRequest object is expected.", "invalidSyntax")
+        return _search(call, request, payload)
+
+    return await respond(request, scope=SCOPE, name="scim.users.search", work=work, style=STYLE)
 
 
 def _user_id(request: Request) -> object:

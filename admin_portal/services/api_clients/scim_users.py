@@ -4,8 +4,10 @@ A SCIM write is translated into the same `UserInput` the Användare form sends, 
 validation, scope check and uniqueness rule of the UI applies. What SCIM adds (externalId,
 active) lives in provisioned_users (see provisioning.py). Mapping choices (README):
 
-- name.givenName / name.familyName -> first/last name (displayName split when absent);
-- emails: the primary (else the first) value; phoneNumbers: the first of type "mobile";
+- name.givenName / name.familyName -> first/last name (displayName split when absent,
+  else the userName's local part: the portal needs both names);
+- emails: the primary (else the first) value; phoneNumbers: shown (the mobile), not
+  written (the portal takes Swedish mobiles only: an IdP's number would fail the write);
 - preferredLanguage / locale starting with "en" -> English, else Swedish;
 - enterprise organization -> the company of that name in the organisation (the only
   company when there is one); department -> the unit of that name in that company (an
@@ -77,7 +79,9 @@ def _names(values: ScimValues, current: User | None) -> tuple[str, str]:
     if current is not None:
         given = given if given is not None else current.first_name
         family = family if family is not None else current.last_name
-    return given or "", family or ""
+    # The portal needs both names; a User sent without them gets its userName's local part.
+    fallback = values.user_name.partition("@")[0]
+    return given or fallback, family or fallback
 
 
 def _company(
