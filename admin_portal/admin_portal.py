@@ -10,6 +10,7 @@ from admin_portal.api.session_routes import session_routes
 from admin_portal.api.spreadsheet_routes import spreadsheet_routes
 from admin_portal.pages import (  # noqa: F401  (each module registers its pages)
     admin_sections,
+    api_clients,
     audit_log,
     dev_mail,
     forgot_password,

@@ -26,6 +26,7 @@ PROPERTIES = "/boenden"
 CONTACT_CENTRE = "/kontaktcenter"
 USER_BANK = "/anvandarbanken"
 AUDIT_LOG = "/granskningslogg"
+API_CLIENTS = "/api-klienter"
 DEV_MAIL = "/dev/mail"
 
 # Starlette routes beside the Reflex app (full navigations, not client-side routing).

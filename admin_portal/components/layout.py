@@ -41,6 +41,10 @@ def sidebar() -> rx.Component:
                     rx.cond(
                         SessionState.is_head_admin, _nav_link(routes.USER_BANK, "nav.user_bank")
                     ),
+                    rx.cond(
+                        SessionState.is_head_admin,
+                        _nav_link(routes.API_CLIENTS, "api_clients.title"),
+                    ),
                     *[_nav_link(href, key) for href, key in NAV_ITEMS[2:]],
                 ),
             ),

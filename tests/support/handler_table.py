@@ -143,6 +143,11 @@ HANDLERS: dict[str, Access] = {
     "OrganisationSecurityState.set_requirement": authorized(
         HEAD_ADMIN, "the caller's own organisation"
     ),
+    "ApiClientsState.load": authorized(HEAD_ADMIN, "the API clients of the caller's organisation"),
+    "ApiClientsState.create": authorized(HEAD_ADMIN, "a client of the caller's organisation"),
+    "ApiClientsState.rotate": authorized(HEAD_ADMIN, "a client of the caller's organisation"),
+    "ApiClientsState.revoke": authorized(HEAD_ADMIN, "a client of the caller's organisation"),
+    "ApiClientsState.close_secret": ui_only("forgets the secret shown once"),
     "SupportInboxState.on_open": authorized(SUPPORT, "support notifications"),
     "SupportInboxState.set_show": authorized(SUPPORT, "support notifications"),
     "SupportInboxState.go_to_page": authorized(SUPPORT, "support notifications"),
