@@ -71,6 +71,7 @@ def _secret() -> rx.Component:
             ),
             rx.button(tx("api_clients.close"), on_click=S.close_secret, variant="soft"),
             color_scheme="amber",
+            high_contrast=True,
             role="status",
             width="100%",
         ),
@@ -133,8 +134,14 @@ def api_clients_page() -> rx.Component:
         "api_clients.title",
         rx.vstack(
             rx.text(tx("api_clients.intro")),
-            rx.cond(S.error != "", rx.callout(S.error, color_scheme="red", role="alert")),
-            rx.cond(S.notice != "", rx.callout(S.notice, color_scheme="green", role="status")),
+            rx.cond(
+                S.error != "",
+                rx.callout(S.error, color_scheme="red", role="alert", high_contrast=True),
+            ),
+            rx.cond(
+                S.notice != "",
+                rx.callout(S.notice, color_scheme="green", role="status", high_contrast=True),
+            ),
             _secret(),
             _form(),
             _table(),

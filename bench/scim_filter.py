@@ -1,0 +1,177 @@
+"""SCIM `filter=userName eq` and `co` (and friends) at 1,000,000 users (issue 15).
+
+Reuses the users search benchmark's data and loader (bench/users_search.py: 1M Swedish users
+over 2 organisations, migrated to head, FTS5 trigram table built, ANALYZE), then times
+`services.api_clients.scim_search.find_users` plus the SCIM views of the page, with a
+fresh ORM session per call, as GET /scim/v2/Users does. SQLite only (the PostgreSQL
+side reuses the same trigram index through `doc_contains(stored=True)`; not measured here).
+
+    .venv/bin/python -m bench.scim_filter                      # 1,000,000 users
+    .venv/bin/python -m bench.scim_filter --rows 100000 --repeat 50 --no-write
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from bench.users_search import (
+    FIRST_NAMES,
+    Shape,
+    _substrings,
+    build_tree,
+    load_sqlite,
+    measure_sqlite,
+    render,
+)
+
+RESULTS = Path(__file__).resolve().parent / "results" / "scim_filter.md"
+HEADER = ("shape", "p50 ms", "p95 ms", "max ms", "matches (last)")
+
+
+def build_shapes(engine: object, n: int, org_id: int) -> list[Shape]:
+    from scim2_models import EnterpriseUser, ScimFilter, User
+    from sqlmodel import Session, select
+
+    from admin_portal.auth.permissions import Actor
+    from admin_portal.models import User as UserRow
+    from admin_portal.services.api_clients.scim_search import find_users
+    from admin_portal.services.api_clients.scim_users import view_users
+
+    actor = Actor(
+        user_id=1,
+        organisation_id=org_id,
+        full_name="API: bench",
+        language="sv",
+        is_head_admin=True,
+        api_client_id=1,
+    )
+    resource = User[EnterpriseUser]
+    with Session(engine) as session:  # type: ignore[arg-type]
+        sample = [
+            session.exec(select(UserRow.username).where(UserRow.id == i)).one()
+            for i in random.Random(7).sample(range(1, n + 1), 200)
+        ]
+    last = {"matches": 0}
+
+    def timed(filter_text: str | None, start: int = 1, count: int = 100) -> float:
+        node = ScimFilter[resource](filter_text).ast if filter_text else None  # type: ignore[misc]
+        began = time.perf_counter()
+        with Session(engine) as session:  # type: ignore[arg-type]
+            page = find_users(session, actor=actor, node=node, start_index=start, count=count)
+            view_users(session, actor=actor, users=page.users)
+        elapsed = time.perf_counter() - began
+        last["matches"] = page.total
+        return elapsed
+
+    def q(text: str) -> str:
+        return '"' + text.replace('"', '\\"') + '"'
+
+    shapes = [
+        Shape(
+            "userName eq (existing)",
+            "an existing username in random case",
+            lambda rng: timed(f"userName eq {q(rng.choice(sample).upper())}"),
+        ),
+        Shape(
+            "userName eq (absent)",
+            "a username nobody has",
+            lambda rng: timed(f"userName eq {q('nobody' + str(rng.randint(0, 10**9)))}"),
+        ),
+        Shape(
+            "userName co 3-8 chars",
+            "a substring of a first name (thousands of matches: count + first page)",
+            lambda rng: timed(f"userName co {q(_substrings(FIRST_NAMES, rng))}"),
+        ),
+        Shape(
+            "userName co rare",
+            "a substring of one existing username's tail (few matches)",
+            lambda rng: timed(f"userName co {q(rng.choice(sample)[-7:])}"),
+        ),
+        Shape(
+            "userName sw",
+            "the first 5 characters of an existing username",
+            lambda rng: timed(f"userName sw {q(rng.choice(sample)[:5])}"),
+        ),
+        Shape(
+            "emails co",
+            "a substring of an existing username, on the e-mail column",
+            lambda rng: timed(f"emails co {q(rng.choice(sample)[2:8])}"),
+        ),
+        Shape(
+            "userName eq or emails eq",
+            "Entra's matching: userName or the e-mail",
+            lambda rng: timed(
+                f"userName eq {q(rng.choice(sample))} or emails eq {q('x@example.se')}"
+            ),
+        ),
+        Shape("no filter, first page", "startIndex=1 count=100", lambda rng: timed(None)),
+        Shape(
+            "no filter, deep page",
+            "startIndex around the middle, count=100",
+            lambda rng: timed(None, start=rng.randint(n // 4, n // 2)),
+        ),
+    ]
+    for shape in shapes:
+        original = shape.run
+
+        def run(rng: random.Random, original=original, shape=shape) -> float:  # type: ignore[no-untyped-def]
+            elapsed = original(rng)
+            shape.description = shape.description.split(" [")[0] + f" [{last['matches']:,}]"
+            return elapsed
+
+        shape.run = run
+    return shapes
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bench.scim_filter")
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=100)
+    parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args(argv)
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="bench-scim-"))
+    tree = build_tree()
+    result = measure_sqlite(
+        workdir / "bench_scim.db",
+        args.repeat,
+        what=f"{args.rows:,} users",
+        load=lambda path: load_sqlite(path, args.rows, tree),
+        shapes_for=lambda engine: build_shapes(engine, args.rows, tree.orgs[0][0]),
+    )
+    rows = [
+        (
+            s.name,
+            f"{_pct(s.times, 50):.1f}",
+            f"{_pct(s.times, 95):.1f}",
+            f"{max(s.times) * 1000:.1f}",
+            s.description,
+        )
+        for s in result["shapes"]  # type: ignore[attr-defined]
+    ]
+    table = render(rows, HEADER)
+    report = (
+        f"# SCIM filters at {args.rows:,} users\n\n{result['db']}, {result['size']}; "
+        f"{args.repeat} calls per shape (`python -m bench.scim_filter`).\n"
+        "Each call: parse the filter (scim2-models), `find_users` (count + one page of 100,\n"
+        "ordered by id) and the SCIM views of the page, in a fresh session.\n\n"
+        f"{table}\n"
+    )
+    print(report)
+    if not args.no_write:
+        RESULTS.write_text(report)
+    return 0
+
+
+def _pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * p / 100))] * 1000
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
