@@ -279,3 +279,27 @@ def test_the_per_client_limit_answers_429(
         client.get("/scim/v2/ServiceProviderConfig", headers=_h(world["other_scim"])).status_code
         == 200
     )
+
+
+SCIM_ENDPOINTS = [
+    ("GET", "/scim/v2/ServiceProviderConfig"),
+    ("GET", "/scim/v2/ResourceTypes"),
+    ("GET", "/scim/v2/Schemas"),
+    ("GET", "/scim/v2/Users"),
+    ("POST", "/scim/v2/Users"),
+    ("POST", "/scim/v2/Users/.search"),
+    ("GET", "/scim/v2/Users/1"),
+    ("PUT", "/scim/v2/Users/1"),
+    ("PATCH", "/scim/v2/Users/1"),
+    ("DELETE", "/scim/v2/Users/1"),
+    ("GET", "/scim/v2/Groups"),
+    ("GET", "/scim/v2/Groups/1"),
+]
+
+
+@pytest.mark.parametrize(("method", "path"), SCIM_ENDPOINTS)
+def test_every_scim_endpoint_needs_the_scim_scope(
+    client: TestClient, world: dict, method: str, path: str
+) -> None:
+    _assert_error(client.request(method, path), 401)
+    _assert_error(client.request(method, path, headers=_h(world["read"]), json={}), 403)
