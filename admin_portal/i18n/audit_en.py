@@ -28,6 +28,7 @@ MESSAGES: dict[str, str] = {
     "audit.filter.date_order": "The end date cannot be before the start date.",
     "audit.bad_cursor": "The page could not be shown. Start again from the first page.",
     "audit.target.user": "User",
+    "audit.target.api_client": "API client",
     "audit.target.invitation": "Invitation",
     "audit.target.service_order": "Order",
     "audit.target.user_import": "Import",

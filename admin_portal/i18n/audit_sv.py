@@ -28,6 +28,7 @@ MESSAGES: dict[str, str] = {
     "audit.filter.date_order": "Slutdatumet kan inte vara före startdatumet.",
     "audit.bad_cursor": "Sidan kunde inte visas. Börja om från första sidan.",
     "audit.target.user": "Användare",
+    "audit.target.api_client": "API-klient",
     "audit.target.invitation": "Inbjudan",
     "audit.target.service_order": "Beställning",
     "audit.target.user_import": "Import",

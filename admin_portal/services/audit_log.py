@@ -26,7 +26,7 @@ from sqlmodel import Session, col, select
 
 from admin_portal.auth.permissions import Actor
 from admin_portal.i18n import t
-from admin_portal.models import AuditEvent, User
+from admin_portal.models import ApiClient, AuditEvent, User
 from admin_portal.services.audit import AUDIT_ACTIONS
 from admin_portal.services.errors import PermissionDenied, ValidationFailed
 from admin_portal.validation.identifiers import username_key
@@ -205,8 +205,10 @@ def list_audit_events(
             col(whom.first_name),
             col(whom.last_name),
             col(whom.username),
+            col(ApiClient.name),
         )
         .join(who, col(who.id) == AuditEvent.actor_user_id, isouter=True)
+        .join(ApiClient, col(ApiClient.id) == AuditEvent.actor_api_client_id, isouter=True)
         .join(whom, col(whom.id) == AuditEvent.target_user_id, isouter=True)
         .where(*conditions)
         .order_by(col(AuditEvent.created_at).desc(), col(AuditEvent.id).desc())
@@ -293,8 +295,10 @@ def _both(key: str, fallback: str) -> tuple[str, str]:
 
 
 def _row(item: Any) -> AuditRow:
-    (event_id, created_at, action, target_type, target_id, outcome, *names) = item
+    (event_id, created_at, action, target_type, target_id, outcome, *names, client) = item
     actor_name, target_name = _name(*names[:3]), _name(*names[3:])
+    if client is not None:  # an API client acted (REST/SCIM)
+        actor_name = f"API: {client}"
     action_sv, action_en = _both(f"audit.action.{action}", action)
     outcome_sv, outcome_en = _both(f"audit.outcome.{outcome}", outcome)
     if target_name != "–":

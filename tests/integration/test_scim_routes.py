@@ -71,6 +71,7 @@ def world(app_db: None) -> dict:
             "stranger_id": stranger.id,
             "unit_admin_id": unit_admin.id,
             "unit_id": unit.id,
+            "head_id": head.id,
         }
 
 
@@ -303,3 +304,18 @@ def test_every_scim_endpoint_needs_the_scim_scope(
 ) -> None:
     _assert_error(client.request(method, path), 401)
     _assert_error(client.request(method, path, headers=_h(world["read"]), json={}), 403)
+
+
+def test_granskningslogg_names_the_client_as_the_actor(client: TestClient, world: dict) -> None:
+    from admin_portal.services.audit_log import list_audit_events
+
+    assert (
+        client.post("/scim/v2/Users", headers=_h(world["scim"]), json=_new_user()).status_code
+        == 201
+    )
+    with db.session_scope() as session:
+        head = load_actor(session, world["head_id"])
+        rows = list_audit_events(session, actor=head).rows
+    created = [r for r in rows if r.action == "user_created"]
+    assert [r.actor for r in created] == ["API: Entra"]
+    assert {r.action for r in rows if r.actor == "API: Entra"} >= {"user_created", "api_call"}
