@@ -209,9 +209,19 @@ def find_users(
     total = session.exec(select(func.count()).select_from(User).where(condition)).one()
     users: list[User] = []
     if count:
-        users = list(
+        # Ids first, then the rows: the id page can come from a narrow index keyed by id
+        # (SQLite: the search's ix_users_search_key) instead of skipping whole rows.
+        ids = list(
             session.exec(
-                select(User).where(condition).order_by(col(User.id)).offset(start - 1).limit(count)
+                select(col(User.id))
+                .where(condition)
+                .order_by(col(User.id))
+                .offset(start - 1)
+                .limit(count)
             ).all()
         )
+        if ids:
+            users = list(
+                session.exec(select(User).where(col(User.id).in_(ids)).order_by(col(User.id))).all()
+            )
     return ScimPage(total=int(total), users=users)
