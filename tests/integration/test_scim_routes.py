@@ -319,3 +319,22 @@ def test_granskningslogg_names_the_client_as_the_actor(client: TestClient, world
     created = [r for r in rows if r.action == "user_created"]
     assert [r.actor for r in created] == ["API: Entra"]
     assert {r.action for r in rows if r.actor == "API: Entra"} >= {"user_created", "api_call"}
+
+
+def test_entra_style_patches(client: TestClient, world: dict) -> None:
+    """What Entra ID sends: "Replace" with a string boolean, dotted paths in a value
+    object, and a value filter on emails."""
+    uid = client.post("/scim/v2/Users", headers=_h(world["scim"]), json=_new_user()).json()["id"]
+    path = f"/scim/v2/Users/{uid}"
+    for operation in (
+        {"op": "Replace", "path": "active", "value": "False"},
+        {"op": "replace", "value": {"name.givenName": "Babs"}},
+        {"op": "replace", "path": 'emails[type eq "work"].value', "value": "babs@example.se"},
+    ):
+        response = client.patch(
+            path, headers=_h(world["scim"]), json={"schemas": [PATCH], "Operations": [operation]}
+        )
+        assert response.status_code == 200, (operation, response.text)
+    body = client.get(path, headers=_h(world["scim"])).json()
+    assert body["active"] is False and body["name"]["givenName"] == "Babs"
+    assert body["emails"][0]["value"] == "babs@example.se"
