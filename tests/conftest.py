@@ -29,6 +29,17 @@ from admin_portal.db import make_engine  # noqa: E402
 pytest_plugins = ["tests.support.postgres"]
 
 
+@pytest.fixture(autouse=True)
+def _no_entrance_left_over() -> Iterator[None]:
+    """Handlers called straight from a test share its context: no refusal is recorded under a
+    handler that an earlier test entered (Reflex gives each event a context of its own)."""
+    from admin_portal.services.denials import clear_entrance
+
+    clear_entrance()
+    yield
+    clear_entrance()
+
+
 @pytest.fixture
 def engine(tmp_path: Path) -> Iterator[Engine]:
     """A fresh SQLite database with every table: each test owns its data."""

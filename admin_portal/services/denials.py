@@ -60,6 +60,11 @@ def enter(action: str, actor: Actor | None, *, target_id: int | None = None) -> 
     return entrance
 
 
+def clear_entrance() -> None:
+    """Forget the entrance: for callers that reuse one context for many calls (tests)."""
+    _current.set(None)
+
+
 def current_entrance() -> Entrance | None:
     return _current.get()
 
