@@ -20,8 +20,8 @@ from admin_portal.db import get_engine, session_scope
 from admin_portal.mail.dispatcher import RateLimiter, dispatch_due, run_forever
 from admin_portal.mail.outbox import blank_expired_bodies
 from admin_portal.mail.senders import LocalMailboxSender, Sender, sender_from_settings
+from admin_portal.search.rows_maintenance import reorder_if_drifted
 from admin_portal.services import jobs
-from admin_portal.services.search_rows_maintenance import reorder_if_drifted
 from admin_portal.services.user_bank import purge_expired
 
 logger = logging.getLogger("admin_portal.worker")

@@ -93,11 +93,11 @@ def measure(url: str) -> dict[str, object]:
 
     from admin_portal.auth.permissions import load_actor
     from admin_portal.db import make_engine, session_scope
+    from admin_portal.search.query import UserQuery
     from admin_portal.services import jobs
     from admin_portal.services.spreadsheets import csv_chunks, read_sheet, xlsx_file
     from admin_portal.services.user_export import export_rows
     from admin_portal.services.user_import import get_import, preview_import, start_apply
-    from admin_portal.services.user_search import UserQuery
 
     engine = make_engine(url)
     _prepare(engine)

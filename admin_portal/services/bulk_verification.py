@@ -40,12 +40,12 @@ from admin_portal.models import (
     User,
     utcnow,
 )
+from admin_portal.search.users import select_matching_users
 from admin_portal.services import jobs
 from admin_portal.services.audit import record_admin_action
 from admin_portal.services.email_verification import queue_verification_mail
 from admin_portal.services.errors import PermissionDenied
 from admin_portal.services.user_list_params import DEFAULTS, clean_param, query_from_fields
-from admin_portal.services.user_search import select_matching_users
 from admin_portal.services.users import users_out_of_reach
 
 SEND = "send"

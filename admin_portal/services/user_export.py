@@ -17,10 +17,11 @@ from sqlmodel import Session
 from admin_portal.auth.permissions import Actor
 from admin_portal.i18n import normalise_language, t
 from admin_portal.models import Company, Unit, User
+from admin_portal.search.query import UserQuery
+from admin_portal.search.users import select_matching_users
 from admin_portal.services.audit import record_event
 from admin_portal.services.errors import PermissionDenied
 from admin_portal.services.spreadsheets import headers
-from admin_portal.services.user_search import UserQuery, select_matching_users
 
 CHUNK_ROWS = 1000
 FORMATS = ("csv", "xlsx")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from admin_portal.services.user_search import UserQuery
+from admin_portal.search.query import UserQuery
 
 # URL parameter -> field. Swedish parameter names: the URL is the admin's bookmark.
 URL_PARAMS = {

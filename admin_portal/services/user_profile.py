@@ -28,8 +28,8 @@ from admin_portal.models import (
     UserType,
     utcnow,
 )
+from admin_portal.search.text import user_text_condition
 from admin_portal.services.errors import PermissionDenied
-from admin_portal.services.text_match import user_text_condition
 from admin_portal.services.users import get_user_in_scope
 from admin_portal.validation.national_id import mask_national_id
 

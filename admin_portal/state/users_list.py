@@ -10,6 +10,8 @@ import reflex as rx
 
 from admin_portal import routes
 from admin_portal.db import session_scope
+from admin_portal.search.query import UserQuery
+from admin_portal.search.users import search_users
 from admin_portal.services.errors import ServiceError, ValidationFailed
 from admin_portal.services.user_list_params import (
     DEFAULTS,
@@ -19,7 +21,6 @@ from admin_portal.services.user_list_params import (
     query_from_fields,
 )
 from admin_portal.services.user_profile import placement_options
-from admin_portal.services.user_search import UserQuery, search_users
 from admin_portal.services.users import describe_users, remove_users, users_out_of_reach
 from admin_portal.state.bulk_verification import BulkVerificationMixin
 from admin_portal.state.session import SessionState

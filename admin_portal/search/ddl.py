@@ -1,18 +1,20 @@
 """DDL for the users search: b-tree indexes for keyset paging, trigram indexes for substrings.
 
 Why a module of raw DDL rather than `Index(...)` on the model: the indexes are physical
-tuning for one query (admin_portal.services.user_search), several are expression or
+tuning for one query (admin_portal.search), several are expression or
 per-dialect indexes SQLAlchemy cannot describe portably, and the SQLite trigram index is an
 FTS5 virtual table with triggers. Keeping them out of `SQLModel.metadata` means
 `create_all` (unit tests) builds a plain, correct schema, and alembic/env.py's
-`include_object` hides exactly the names listed here from `alembic check`.
+`include_object` hides exactly the names listed here (`structures.is_search_structure`)
+from `alembic check`.
 
 The same statements serve three callers, so they can never drift apart:
 - migration 0003 (b-tree indexes on both databases, pg_trgm + GIN on PostgreSQL) and
   migration 0006 (PostgreSQL's stored `search_doc` column and its GIN indexes, which
   replace 0003's expression indexes; SQLite's id-keyed lookup index; on both, prefix
   indexes that carry the name, which replace 0003's);
-- `ensure_search_structures(engine)` (idempotent; also builds the SQLite FTS5 table);
+- `structures.ensure_search_structures(engine)` (idempotent; also builds the SQLite FTS5
+  table);
 - `bench/users_search.py`, which measures exactly what the migration builds.
 
 The searchable document of a user is ``first_name ' ' last_name \\x1f username \\x1f email``.
@@ -28,6 +30,8 @@ from typing import Final
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
+
+from admin_portal.search.columns import SEARCHED_COLUMNS
 
 USERS_TABLE: Final = "users"
 
@@ -78,22 +82,10 @@ _PREFIX_COLUMNS: Final = {
 
 
 # The two busiest orderings (a head administrator's list by name, a unit's list by name)
-# carry every column the search reads, so walking them never visits the table: on
+# carry every column the search reads (columns.SEARCHED_COLUMNS), so walking them never visits the table: on
 # PostgreSQL an index-only scan, on SQLite a covering index. That is about five times
 # cheaper per row than fetching each row, and the walks read thousands of rows.
 _COVERING: Final = ("ix_users_search_org_name", "ix_users_search_unit_name")
-_CARRIED: Final = (
-    "username",
-    "username_key",
-    "email",
-    "email_key",
-    "email_verified_at",
-    "user_type",
-    "numeric_id",
-    "company_id",
-    "unit_id",
-    "created_at",
-)
 
 
 def btree_index_ddl(dialect: str) -> dict[str, str]:
@@ -103,7 +95,7 @@ def btree_index_ddl(dialect: str) -> dict[str, str]:
         carried = ""
         if name in _COVERING:
             keys = {c.strip() for c in columns.split(",")}
-            extra = ", ".join(c for c in _CARRIED if c not in keys)
+            extra = ", ".join(c for c in SEARCHED_COLUMNS if c not in keys)
             carried = f" INCLUDE ({extra})" if dialect == "postgresql" else ""
             columns = columns if dialect == "postgresql" else f"{columns}, {extra}"
         statements[name] = (
@@ -355,19 +347,6 @@ MIGRATION_ONLY_TABLES: Final = SQLITE_FTS_TABLES
 MIGRATION_ONLY_COLUMNS: Final = frozenset({PG_SEARCH_COLUMN})  # of users only
 
 
-def is_search_structure(name: str | None) -> bool:
-    """True for the indexes, tables and columns declared here (and in search_rows_ddl)
-    rather than on the models."""
-    from admin_portal.models import search_rows_ddl  # it builds on this module
-
-    return (
-        name in MIGRATION_ONLY_INDEXES
-        or name in MIGRATION_ONLY_TABLES
-        or name in MIGRATION_ONLY_COLUMNS
-        or name in search_rows_ddl.ALL_TABLES
-    )
-
-
 # --------------------------------------------------------------------------- apply
 
 
@@ -443,28 +422,6 @@ def sqlite_key_index_available(connection: Connection) -> bool:
     return _sqlite_structures(connection)[1]
 
 
-def ensure_search_structures(engine: Engine) -> None:
-    """Create every search index (and the SQLite FTS5 table) if missing. Idempotent.
-
-    Migration 0003 builds the b-tree indexes, 0006 the stored document and its trigram
-    indexes (PostgreSQL) and the id-keyed lookup index (SQLite). On SQLite the
-    FTS5 table is built here rather than in the migration: FTS5 adds real tables
-    (users_search_fts and its shadow tables), and the migration test insists that the
-    migrated schema holds exactly the model's tables. Call this after `alembic upgrade
-    head` on a SQLite database that should search fast (the app, the benchmark); without
-    it the search is still correct, just a scan.
-
-    Last, on both databases, the name-ordered search rows (models/search_rows_ddl.py),
-    derived from `users` like the FTS5 table.
-    """
-    from admin_portal.models.search_rows_ddl import create_search_rows  # builds on this module
-
-    with engine.begin() as connection:
-        create_btree_indexes(connection, skip=SUPERSEDED_PREFIX_INDEXES)  # 0006 replaced them
-        if connection.dialect.name == "postgresql":
-            connection.execute(text(PG_CREATE_EXTENSION))
-        elif connection.dialect.name == "sqlite":
-            create_sqlite_fts(connection)
-        create_search_doc(connection)
-        create_search_rows(connection)
+def forget_sqlite_structures(engine: Engine) -> None:
+    """Detect the FTS table and the key index again on `engine`'s next search."""
     _FTS_PRESENT.pop(engine, None)

@@ -1,4 +1,4 @@
-"""Keeping the name-ordered search rows in order (models/search_rows_ddl.py).
+"""Keeping the name-ordered search rows in order (search/rows_ddl.py).
 
 New users and renamed users go to the table's tail, which every name-sorted search reads
 whole (SQLite) or finds away from their neighbours on disk (PostgreSQL). The worker calls
@@ -17,7 +17,7 @@ import logging
 
 from sqlalchemy.engine import Engine
 
-from admin_portal.models import search_rows_ddl
+from admin_portal.search import rows_ddl
 
 logger = logging.getLogger(__name__)
 
@@ -28,11 +28,11 @@ REORDER_MIN_TAIL = 1000
 def reorder_if_drifted(engine: Engine) -> bool:
     """Reorder the search rows if their tail has grown past the limits. True if it did."""
     with engine.begin() as connection:
-        if not search_rows_ddl.has_search_rows(connection):
+        if not rows_ddl.has_search_rows(connection):
             return False
-        tail, total = search_rows_ddl.tail_size(connection)
+        tail, total = rows_ddl.tail_size(connection)
         if tail <= max(REORDER_MIN_TAIL, total * REORDER_SHARE):
             return False
-        search_rows_ddl.reorder_search_rows(connection)
+        rows_ddl.reorder_search_rows(connection)
     logger.info("search rows reordered: %d of %d were out of order", tail, total)
     return True

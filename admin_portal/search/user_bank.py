@@ -1,6 +1,6 @@
 """Användarbanken's search: the users search over removed users, plus removal details.
 
-The text, company and paging come from services.user_search (trigram indexes, keyset
+The text, company and paging come from the users search (search/users.py) (trigram indexes, keyset
 pages, bounded count); an exact personnummer is one indexed lookup. Removal details for
 the page's rows are fetched in one query, never one per row.
 """
@@ -17,23 +17,21 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from admin_portal.auth.permissions import Actor, can_use_user_bank
-from admin_portal.models import Company, RoleAssignment, Unit, User, UserStatus, search_ddl
-from admin_portal.models.search_ddl import sqlite_fts_available
-from admin_portal.models.search_rows_ddl import (
-    search_rows,
-    search_rows_available,
-    search_rows_fts,
-)
-from admin_portal.services.errors import NotFound
-from admin_portal.services.text_match import user_text_condition
-from admin_portal.services.user_search import (
+from admin_portal.models import Company, RoleAssignment, Unit, User, UserStatus
+from admin_portal.models.search_rows import search_rows, search_rows_fts
+from admin_portal.search import ddl
+from admin_portal.search.ddl import sqlite_fts_available
+from admin_portal.search.query import UserQuery
+from admin_portal.search.rows_ddl import search_rows_available
+from admin_portal.search.text import (
     TRIGRAM_MIN,
-    UserQuery,
     clean_text,
     doc_contains,
     fts_match,
-    search_users,
+    user_text_condition,
 )
+from admin_portal.search.users import search_users
+from admin_portal.services.errors import NotFound
 from admin_portal.validation.errors import InvalidInput
 from admin_portal.validation.national_id import mask_national_id, parse_national_id
 
@@ -261,7 +259,7 @@ def _range_text(
     ).scalar_one()
     if few <= _FTS_DRIVE_MAX:
         # "+rowid": the FTS table drives; each match is looked up by id, then tested.
-        rowid: Any = literal_column(f"+{search_ddl.SQLITE_FTS_TABLE}.rowid")
+        rowid: Any = literal_column(f"+{ddl.SQLITE_FTS_TABLE}.rowid")
         return fts.join(_USERS, _USERS.c.id == rowid), [matched]
     probe = (
         sa_select(*(_USERS.c[n] for n in ("first_name", "last_name", "username", "email")))

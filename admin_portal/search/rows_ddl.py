@@ -20,12 +20,13 @@ a new user gets a new, larger `pos` (the "tail"); a change of name deletes the r
 adds it again at the tail; any other change (username, e-mail, status, company, unit)
 updates the row where it is, since it does not move the row in name order. The tail is
 searched in full and merged; `reorder_search_rows` (run by the worker when the tail has
-grown, see services/search_rows_maintenance.py) renumbers everything in name order.
+grown, see search/rows_maintenance.py) renumbers everything in name order.
 Correctness never depends on when that runs, only the speed does.
 
-Like the FTS5 table in search_ddl, this is derived data built by
-`ensure_search_structures` (from `users`, at any time), not a model: `create_all` and
-the migrations leave it out, and the users search uses it only where it exists.
+Like the FTS5 table in ddl.py, this is derived data built by
+`ensure_search_structures` (structures.py; from `users`, at any time), not a model:
+`create_all` and the migrations leave it out, and the users search uses it only where it
+exists. Its tables, to query, are in admin_portal/models/search_rows.py.
 """
 
 from __future__ import annotations
@@ -33,14 +34,12 @@ from __future__ import annotations
 import weakref
 from typing import Final
 
-from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text, text
+from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
-from admin_portal.models.search_ddl import USERS_TABLE, pg_search_doc, sqlite_search_doc
+from admin_portal.models.search_rows import ORDER_TABLE, ROWS_FTS, ROWS_TABLE
+from admin_portal.search.ddl import USERS_TABLE, pg_search_doc, sqlite_search_doc
 
-ROWS_TABLE: Final = "user_search_rows"
-ORDER_TABLE: Final = "user_search_order"
-ROWS_FTS: Final = "user_search_rows_fts"  # SQLite only
 PG_POS_SEQUENCE: Final = "user_search_rows_pos_seq"
 PG_SYNC_FUNCTION: Final = "user_search_rows_sync"
 PG_ORDER_INDEX: Final = "ix_user_search_rows_order"  # what CLUSTER orders by
@@ -53,7 +52,7 @@ _COPIED: Final = (
     "status",
     "company_id",
     "unit_id",
-    "removed_at",  # the user bank's month + text search reads it here (user_bank_search)
+    "removed_at",  # the user bank's month + text search reads it here (search/user_bank.py)
     "last_name",
     "first_name",
 )
@@ -68,24 +67,6 @@ _IN_PLACE: Final = (
     "unit_id",
     "removed_at",
 )
-
-# For building queries only: never created through this metadata.
-_METADATA = MetaData()
-search_rows = Table(
-    ROWS_TABLE,
-    _METADATA,
-    Column("pos", Integer, primary_key=True),
-    Column("user_id", Integer),
-    Column("organisation_id", Integer),
-    Column("status", String),
-    Column("company_id", Integer),
-    Column("unit_id", Integer),
-    Column("removed_at", DateTime()),  # the type of users.removed_at
-    Column("last_name", String),
-    Column("first_name", String),
-    Column("search_doc", Text),  # PostgreSQL: lower-cased, GIN-indexed; SQLite: as typed
-)
-search_rows_fts = Table(ROWS_FTS, _METADATA, Column("rowid", Integer))  # SQLite
 
 ALL_TABLES: Final = frozenset(
     {
@@ -132,7 +113,7 @@ SQLITE_CREATE: Final = (
     f"CREATE TABLE IF NOT EXISTS {ORDER_TABLE} ("
     "id INTEGER PRIMARY KEY CHECK (id = 1), ordered_upto INTEGER NOT NULL)",
     f"INSERT OR IGNORE INTO {ORDER_TABLE} (id, ordered_upto) VALUES (1, 0)",
-    # The same trigram index as users_search_fts (search_ddl), keyed by pos.
+    # The same trigram index as users_search_fts (ddl.py), keyed by pos.
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {ROWS_FTS} USING fts5("
     f"search_doc, content='{ROWS_TABLE}', content_rowid='pos', "
     "tokenize='trigram case_sensitive 0', columnsize=0)",
@@ -341,7 +322,7 @@ def has_search_rows(connection: Connection) -> bool:
     )
 
 
-# Per engine, like search_ddl's FTS check: the search asks on every keystroke.
+# Per engine, like ddl.py's FTS check: the search asks on every keystroke.
 _AVAILABLE: weakref.WeakKeyDictionary[Engine, bool] = weakref.WeakKeyDictionary()
 
 
