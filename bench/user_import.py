@@ -91,6 +91,7 @@ def _timed(timings: dict[str, float], label: str, started: float) -> None:
 def measure(url: str) -> dict[str, object]:
     from sqlmodel import Session
 
+    from admin_portal import wiring
     from admin_portal.auth.permissions import load_actor
     from admin_portal.db import make_engine, session_scope
     from admin_portal.search.query import UserQuery
@@ -100,6 +101,7 @@ def measure(url: str) -> dict[str, object]:
     from admin_portal.services.user_import import get_import, preview_import, start_apply
 
     engine = make_engine(url)
+    wiring.install()  # the job steps, as the worker wires them
     _prepare(engine)
     timings: dict[str, float] = {}
     with Session(engine) as session:

@@ -23,7 +23,11 @@ from sqlalchemy.engine import Engine  # noqa: E402
 from sqlmodel import Session, SQLModel  # noqa: E402
 
 import admin_portal.models  # noqa: E402,F401  (registers every table)
+from admin_portal import wiring  # noqa: E402
 from admin_portal.db import make_engine  # noqa: E402
+
+# The worker's composition root: job steps and mail-delivery hooks, as in production.
+wiring.install()
 
 # Session-wide fixtures that start real services (PostgreSQL) live in their own module.
 pytest_plugins = ["tests.support.postgres"]

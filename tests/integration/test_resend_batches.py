@@ -14,15 +14,11 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from admin_portal.mail.dispatcher import (
-    DEFAULT_LEASE,
-    DispatchReport,
-    RateLimiter,
-    batch_key_for,
-    dispatch_due,
-)
+from admin_portal.mail.claims import batch_key_for
+from admin_portal.mail.dispatcher import DEFAULT_LEASE, DispatchReport, dispatch_due
 from admin_portal.mail.messages import welcome_message
 from admin_portal.mail.outbox import enqueue_message
+from admin_portal.mail.pacing import RateLimiter
 from admin_portal.mail.senders import (
     MemorySender,
     OutgoingMail,

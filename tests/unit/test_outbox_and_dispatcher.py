@@ -15,15 +15,10 @@ from resend.exceptions import ResendError
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from admin_portal.mail.dispatcher import (
-    BACKOFF_CAP_SECONDS,
-    RateLimiter,
-    backoff_seconds,
-    dispatch_due,
-    run_forever,
-)
+from admin_portal.mail.dispatcher import dispatch_due, run_forever
 from admin_portal.mail.messages import welcome_message
 from admin_portal.mail.outbox import cancel_pending_for_user, enqueue_message
+from admin_portal.mail.pacing import BACKOFF_CAP_SECONDS, RateLimiter, backoff_seconds
 from admin_portal.mail.senders import (
     LocalMailboxSender,
     MemorySender,

@@ -1,0 +1,36 @@
+"""The composition root: which capability follows which event, written out in one place.
+
+The worker calls `install()` at start (the tests do too, in tests/conftest.py). Every
+arrow here is an ordinary import, so import-linter sees it:
+- background job kinds -> the step function of the capability that owns them;
+- mail delivery outcomes -> the capabilities that follow their mail (mail.outcomes).
+"""
+
+from __future__ import annotations
+
+from admin_portal.mail.outcomes import DeliveryHook, install_delivery_hooks
+from admin_portal.models import JobKind
+from admin_portal.services import (
+    bulk_verification,
+    email_bounces,
+    invitation_delivery,
+    jobs,
+    user_import,
+)
+
+JOB_STEPS: dict[str, jobs.StepFunction] = {
+    JobKind.BULK_VERIFICATION: bulk_verification.run_step,
+    JobKind.IMPORT_APPLY: user_import.apply_step,
+}
+
+# In this order: a bounce is flagged on the person before their invitation moves.
+DELIVERY_HOOKS: tuple[DeliveryHook, ...] = (
+    email_bounces.mark_bounced,
+    invitation_delivery.advance_invitations,
+)
+
+
+def install() -> None:
+    """Install the job steps and the delivery hooks. Idempotent."""
+    jobs.install_steps(JOB_STEPS)
+    install_delivery_hooks(DELIVERY_HOOKS)
