@@ -47,7 +47,7 @@ def seed_demo() -> int:
         print("Production: no demo data is seeded.")
         return 0
     from admin_portal.db import session_scope
-    from admin_portal.services.demo import seed_demo as seed
+    from admin_portal.services.demo.seed import seed_demo as seed
 
     password = _demo_password()
     with session_scope() as session:

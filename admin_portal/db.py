@@ -40,7 +40,7 @@ def get_engine() -> Engine:
 
 
 # Called with the engine and the error after a transaction was rolled back and closed, so a
-# hook may write in a transaction of its own (services/denials.py records refusals this way).
+# hook may write in a transaction of its own (services/auth/denials.py records refusals this way).
 AFTER_ROLLBACK: list[Callable[[Engine, Exception], None]] = []
 
 

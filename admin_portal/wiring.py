@@ -10,17 +10,15 @@ from __future__ import annotations
 
 from admin_portal.mail.outcomes import DeliveryHook, install_delivery_hooks
 from admin_portal.models import JobKind
-from admin_portal.services import (
-    bulk_verification,
-    email_bounces,
-    invitation_delivery,
-    jobs,
-    user_import,
-)
+from admin_portal.services import jobs
+from admin_portal.services.invitations import delivery as invitation_delivery
+from admin_portal.services.spreadsheets import import_apply
+from admin_portal.services.users import bounces as email_bounces
+from admin_portal.services.verification import bulk as bulk_verification
 
 JOB_STEPS: dict[str, jobs.StepFunction] = {
     JobKind.BULK_VERIFICATION: bulk_verification.run_step,
-    JobKind.IMPORT_APPLY: user_import.apply_step,
+    JobKind.IMPORT_APPLY: import_apply.apply_step,
 }
 
 # In this order: a bounce is flagged on the person before their invitation moves.

@@ -24,7 +24,7 @@ from admin_portal.mail.pacing import RateLimiter
 from admin_portal.mail.senders import LocalMailboxSender, Sender, sender_from_settings
 from admin_portal.search.rows_maintenance import reorder_if_drifted
 from admin_portal.services import jobs
-from admin_portal.services.user_bank import purge_expired
+from admin_portal.services.user_bank.manage import purge_expired
 
 logger = logging.getLogger("admin_portal.worker")
 

@@ -81,7 +81,7 @@ def run(n: int, dispatch_seconds: float, workdir: Path) -> dict[str, object]:
     from admin_portal.auth.permissions import load_actor
     from admin_portal.db import make_engine
     from admin_portal.services import jobs
-    from admin_portal.services.bulk_verification import (
+    from admin_portal.services.verification.bulk import (
         preview_bulk_verification,
         start_bulk_verification,
     )

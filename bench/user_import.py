@@ -96,9 +96,11 @@ def measure(url: str) -> dict[str, object]:
     from admin_portal.db import make_engine, session_scope
     from admin_portal.search.query import UserQuery
     from admin_portal.services import jobs
-    from admin_portal.services.spreadsheets import csv_chunks, read_sheet, xlsx_file
-    from admin_portal.services.user_export import export_rows
-    from admin_portal.services.user_import import get_import, preview_import, start_apply
+    from admin_portal.services.spreadsheets.export import export_rows
+    from admin_portal.services.spreadsheets.import_apply import start_apply
+    from admin_portal.services.spreadsheets.import_preview import preview_import
+    from admin_portal.services.spreadsheets.imports import get_import
+    from admin_portal.services.spreadsheets.sheets import csv_chunks, read_sheet, xlsx_file
 
     engine = make_engine(url)
     wiring.install()  # the job steps, as the worker wires them

@@ -25,12 +25,21 @@ from sqlmodel import Session, SQLModel  # noqa: E402
 import admin_portal.models  # noqa: E402,F401  (registers every table)
 from admin_portal import wiring  # noqa: E402
 from admin_portal.db import make_engine  # noqa: E402
+from admin_portal.services.auth import denials  # noqa: E402
 
 # The worker's composition root: job steps and mail-delivery hooks, as in production.
 wiring.install()
 
 # Session-wide fixtures that start real services (PostgreSQL) live in their own module.
 pytest_plugins = ["tests.support.postgres"]
+
+
+@pytest.fixture(autouse=True)
+def _no_entrance_left_behind() -> Iterator[None]:
+    """A handler called directly (not through Reflex's event task) names its entrance in the
+    test's own context; without this, the next test would run inside it."""
+    yield
+    denials._current.set(None)
 
 
 @pytest.fixture

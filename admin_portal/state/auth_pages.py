@@ -10,7 +10,7 @@ from admin_portal import routes
 from admin_portal.auth.tokens import TokenState
 from admin_portal.config import get_settings
 from admin_portal.db import session_scope
-from admin_portal.services.auth import (
+from admin_portal.services.auth.login import (
     InvalidCredentials,
     authenticate,
     describe_password_link,
@@ -19,13 +19,13 @@ from admin_portal.services.auth import (
     request_password_reset,
     set_password_with_link,
 )
-from admin_portal.services.errors import ServiceError, ValidationFailed
-from admin_portal.services.rate_limits import (
+from admin_portal.services.auth.rate_limits import (
     RateLimited,
     check_login_attempt,
     check_password_reset_request,
 )
-from admin_portal.services.two_factor_login import SecondStep, begin_second_step
+from admin_portal.services.auth.two_factor_login import SecondStep, begin_second_step
+from admin_portal.services.errors import ServiceError, ValidationFailed
 from admin_portal.state.login_redirect import go_to_session
 from admin_portal.state.off_loop import run_off_loop
 from admin_portal.state.session import SessionState

@@ -16,14 +16,14 @@ import reflex as rx
 
 from admin_portal.db import session_scope
 from admin_portal.models import JobKind, utcnow
-from admin_portal.services.bulk_verification import (
+from admin_portal.services.errors import ServiceError
+from admin_portal.services.jobs import JobProgress, get_job, latest_job
+from admin_portal.services.verification.bulk import (
     SEND,
     SKIP_REASONS,
     preview_bulk_verification,
     start_bulk_verification,
 )
-from admin_portal.services.errors import ServiceError
-from admin_portal.services.jobs import JobProgress, get_job, latest_job
 from admin_portal.state.job_watch import WatchClaim
 
 POLL_SECONDS = 0.5

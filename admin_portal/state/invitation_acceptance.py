@@ -9,7 +9,7 @@ import reflex as rx
 from admin_portal import routes
 from admin_portal.db import session_scope
 from admin_portal.services.errors import ServiceError, ValidationFailed
-from admin_portal.services.invitation_acceptance import (
+from admin_portal.services.invitations.acceptance import (
     LinkState,
     accept_invitation,
     describe_invitation,

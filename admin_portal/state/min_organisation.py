@@ -15,14 +15,18 @@ from admin_portal import routes
 from admin_portal.auth.permissions import Actor
 from admin_portal.db import session_scope
 from admin_portal.services.errors import ServiceError, ValidationFailed
-from admin_portal.services.invitation_lists import (
+from admin_portal.services.invitations.catalogue import list_cost_centres
+from admin_portal.services.invitations.invite import (
+    add_credits,
+    resend_invitation,
+    revoke_invitation,
+)
+from admin_portal.services.invitations.lists import (
     list_invited,
     list_orders,
     list_registered,
 )
-from admin_portal.services.invitations import add_credits, resend_invitation, revoke_invitation
-from admin_portal.services.service_catalogue import list_cost_centres
-from admin_portal.services.unit_switcher import administered_units, choose_unit
+from admin_portal.services.invitations.unit_switcher import administered_units, choose_unit
 from admin_portal.state.session import SessionState
 
 CREDIT_FIELDS = ("order_id", "credits", "cost_centre_id")

@@ -7,7 +7,7 @@ import dataclasses
 import reflex as rx
 
 from admin_portal.db import session_scope
-from admin_portal.services.my_services import list_my_services
+from admin_portal.services.invitations.my_services import list_my_services
 from admin_portal.state.session import SIGNED_IN, SessionState
 
 

@@ -15,10 +15,10 @@ from admin_portal import routes
 from admin_portal.auth.permissions import Actor
 from admin_portal.db import session_scope
 from admin_portal.services.errors import PermissionDenied, ValidationFailed
-from admin_portal.services.invitation_input import InvitationInput, detail_field_name
-from admin_portal.services.invitations import can_give_admin_role, create_invitation
-from admin_portal.services.service_catalogue import list_cost_centres, list_services
-from admin_portal.services.unit_switcher import administered_units, choose_unit
+from admin_portal.services.invitations.catalogue import list_cost_centres, list_services
+from admin_portal.services.invitations.input import InvitationInput, detail_field_name
+from admin_portal.services.invitations.invite import can_give_admin_role, create_invitation
+from admin_portal.services.invitations.unit_switcher import administered_units, choose_unit
 from admin_portal.state.session import SessionState
 
 FIELDS = (

@@ -6,11 +6,11 @@ import reflex as rx
 
 from admin_portal.auth.permissions import Actor
 from admin_portal.db import session_scope
-from admin_portal.services.errors import ServiceError, ValidationFailed
-from admin_portal.services.two_factor import (
+from admin_portal.services.auth.two_factor import (
     get_admin_two_factor_requirement,
     set_admin_two_factor_requirement,
 )
+from admin_portal.services.errors import ServiceError, ValidationFailed
 from admin_portal.state.session import HEAD_ADMIN, SIGNED_IN, SessionState
 
 

@@ -9,8 +9,8 @@ import reflex as rx
 from admin_portal.auth.cookies import session_token_from_header
 from admin_portal.auth.permissions import Actor
 from admin_portal.db import session_scope
+from admin_portal.services.auth.password_change import change_password
 from admin_portal.services.errors import NotFound, ValidationFailed
-from admin_portal.services.password_change import change_password
 from admin_portal.state.session import SIGNED_IN, SessionState
 
 _FIELDS = ("current", "password", "repeat")

@@ -6,14 +6,14 @@ import reflex as rx
 
 from admin_portal.auth.permissions import Actor
 from admin_portal.db import session_scope
-from admin_portal.services.errors import ServiceError, ValidationFailed
-from admin_portal.services.two_factor import (
+from admin_portal.services.auth.two_factor import (
     confirm_enrolment,
     disable_two_factor,
     get_two_factor_status,
     regenerate_recovery_codes,
     start_enrolment,
 )
+from admin_portal.services.errors import ServiceError, ValidationFailed
 from admin_portal.state.session import ADMIN, SIGNED_IN, SessionState
 
 

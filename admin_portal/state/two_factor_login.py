@@ -10,8 +10,7 @@ import reflex as rx
 
 from admin_portal import routes
 from admin_portal.db import session_scope
-from admin_portal.services.errors import ServiceError
-from admin_portal.services.two_factor_login import (
+from admin_portal.services.auth.two_factor_login import (
     SecondStep,
     SecondStepExpired,
     SecondStepMode,
@@ -21,6 +20,7 @@ from admin_portal.services.two_factor_login import (
     finish_login_after_enrolment,
     start_enrolment_at_login,
 )
+from admin_portal.services.errors import ServiceError
 from admin_portal.state.login_redirect import go_to_session
 from admin_portal.state.session import SessionState
 

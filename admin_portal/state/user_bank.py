@@ -12,14 +12,14 @@ from admin_portal.auth.permissions import Actor
 from admin_portal.db import session_scope
 from admin_portal.search.user_bank import BankQuery, list_removers, search_bank
 from admin_portal.services.errors import NotFound, ValidationFailed
-from admin_portal.services.user_bank import (
+from admin_portal.services.user_bank.manage import (
     erase_user,
     get_retention_days,
     preview_restore,
     restore_user,
     set_retention_days,
 )
-from admin_portal.services.user_profile import placement_options
+from admin_portal.services.users.profile import placement_options
 from admin_portal.state.session import HEAD_ADMIN, SessionState
 
 

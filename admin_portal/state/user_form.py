@@ -8,9 +8,9 @@ from admin_portal.auth.permissions import Actor
 from admin_portal.config import get_settings
 from admin_portal.db import session_scope
 from admin_portal.services.errors import ValidationFailed
-from admin_portal.services.user_input import UserInput
-from admin_portal.services.user_profile import find_brukare
-from admin_portal.services.username_check import UsernameVerdict, check_username
+from admin_portal.services.users.input import UserInput
+from admin_portal.services.users.profile import find_brukare
+from admin_portal.services.users.username_check import UsernameVerdict, check_username
 
 FIELDS = (
     "first_name",

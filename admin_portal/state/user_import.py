@@ -23,17 +23,17 @@ from admin_portal.db import session_scope
 from admin_portal.models import ImportOutcome, ImportStatus
 from admin_portal.services import jobs
 from admin_portal.services.errors import ServiceError
-from admin_portal.services.spreadsheets import SpreadsheetError, check_size
-from admin_portal.services.user_import import (
+from admin_portal.services.spreadsheets.import_apply import start_apply
+from admin_portal.services.spreadsheets.import_preview import preview_import
+from admin_portal.services.spreadsheets.imports import (
     APPLIED,
     ImportSummary,
     get_import,
     latest_import,
     list_import_rows,
     outcome_text,
-    preview_import,
-    start_apply,
 )
+from admin_portal.services.spreadsheets.sheets import SpreadsheetError, check_size
 from admin_portal.state.job_watch import WatchClaim
 from admin_portal.state.session import SessionState
 

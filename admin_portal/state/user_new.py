@@ -7,8 +7,8 @@ import reflex as rx
 from admin_portal import routes
 from admin_portal.db import session_scope
 from admin_portal.services.errors import PermissionDenied, ValidationFailed
-from admin_portal.services.user_profile import placement_options
-from admin_portal.services.users import create_user
+from admin_portal.services.users.manage import create_user
+from admin_portal.services.users.profile import placement_options
 from admin_portal.state.session import SessionState
 from admin_portal.state.user_form import UserFormMixin
 

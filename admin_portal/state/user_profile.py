@@ -8,20 +8,20 @@ import reflex as rx
 
 from admin_portal import routes
 from admin_portal.db import session_scope
-from admin_portal.services.email_verification import send_verification
 from admin_portal.services.errors import (
     NotFound,
     PermissionDenied,
     ServiceError,
     ValidationFailed,
 )
-from admin_portal.services.user_profile import get_user_profile, placement_options
-from admin_portal.services.users import (
+from admin_portal.services.users.manage import (
     remove_user,
     reveal_national_id,
     send_invitation,
     update_user,
 )
+from admin_portal.services.users.profile import get_user_profile, placement_options
+from admin_portal.services.verification.email import send_verification
 from admin_portal.state.revealed_national_id import REVEALED_NATIONAL_ID, hide_national_id
 from admin_portal.state.session import SessionState
 from admin_portal.state.user_form import UserFormMixin

@@ -13,15 +13,15 @@ from admin_portal.db import session_scope
 from admin_portal.search.query import UserQuery
 from admin_portal.search.users import search_users
 from admin_portal.services.errors import ServiceError, ValidationFailed
-from admin_portal.services.user_list_params import (
+from admin_portal.services.users.list_params import (
     DEFAULTS,
     URL_PARAMS,
     clean_param,
     params_from_fields,
     query_from_fields,
 )
-from admin_portal.services.user_profile import placement_options
-from admin_portal.services.users import describe_users, remove_users, users_out_of_reach
+from admin_portal.services.users.manage import describe_users, remove_users, users_out_of_reach
+from admin_portal.services.users.profile import placement_options
 from admin_portal.state.bulk_verification import BulkVerificationMixin
 from admin_portal.state.session import SessionState
 

@@ -8,11 +8,11 @@ import reflex as rx
 
 from admin_portal.auth.tokens import TokenState
 from admin_portal.db import session_scope
-from admin_portal.services.email_verification import (
+from admin_portal.services.errors import ServiceError
+from admin_portal.services.verification.email import (
     confirm_verification,
     describe_verification_link,
 )
-from admin_portal.services.errors import ServiceError
 from admin_portal.state.session import SessionState
 
 

@@ -30,7 +30,7 @@ from admin_portal import db
 from admin_portal.api.spreadsheet_routes import spreadsheet_routes
 from admin_portal.config import get_settings
 from admin_portal.models import AuditEvent
-from admin_portal.services.denials import AUTHORIZATION_FAILED, DENIED
+from admin_portal.services.auth.denials import AUTHORIZATION_FAILED, DENIED
 from admin_portal.state import bulk_verification, user_import
 from tests.support.entrances import handler_keys
 from tests.support.handler_table import AUTHORIZED, HANDLERS, ROUTES, UI_ONLY

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from admin_portal import db
 from admin_portal.auth.permissions import load_actor
 from admin_portal.models import AuditEvent, Organisation
-from admin_portal.services.denials import (
+from admin_portal.services.auth.denials import (
     AUTHORIZATION_FAILED,
     DENIED,
     Reason,

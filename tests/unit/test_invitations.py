@@ -37,11 +37,11 @@ from admin_portal.models import (
     User,
     utcnow,
 )
-from admin_portal.services import invitations
-from admin_portal.services.demo_catalogue import seed_catalogue
+from admin_portal.services.demo.catalogue import seed_catalogue
 from admin_portal.services.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
-from admin_portal.services.invitation_input import InvitationInput, detail_field_name
-from admin_portal.services.invitations import (
+from admin_portal.services.invitations import invite as invitations
+from admin_portal.services.invitations.input import InvitationInput, detail_field_name
+from admin_portal.services.invitations.invite import (
     add_credits,
     can_give_admin_role,
     create_invitation,

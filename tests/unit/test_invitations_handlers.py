@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from admin_portal.auth.permissions import Actor, load_actor
 from admin_portal.models import Invitation, InvitationStatus, Service, Unit
-from admin_portal.services.demo_catalogue import seed_catalogue
+from admin_portal.services.demo.catalogue import seed_catalogue
 from admin_portal.state import min_organisation as org_module
 from admin_portal.state import organisation_invite as invite_module
 from admin_portal.state.min_organisation import MinOrganisationState

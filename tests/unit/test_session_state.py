@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 
 from admin_portal.auth.permissions import load_actor
 from admin_portal.models import LoginSession, Role, User
-from admin_portal.services.auth import issue_login_ticket, redeem_login_ticket
+from admin_portal.services.auth.login import issue_login_ticket, redeem_login_ticket
 from admin_portal.state import password_change as password_module
 from admin_portal.state import session as session_module
 from admin_portal.state import user_profile as profile_module

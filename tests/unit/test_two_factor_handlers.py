@@ -22,8 +22,8 @@ from sqlmodel import Session, select
 from admin_portal import routes
 from admin_portal.auth.permissions import load_actor
 from admin_portal.models import Organisation, Role, Token, TokenPurpose, TotpCredential, User
-from admin_portal.services.auth import SignedIn
-from admin_portal.services.two_factor import confirm_enrolment, start_enrolment
+from admin_portal.services.auth.login import SignedIn
+from admin_portal.services.auth.two_factor import confirm_enrolment, start_enrolment
 from admin_portal.state import auth_pages, organisation_security, two_factor, two_factor_login
 from admin_portal.state.auth_pages import LoginState
 from admin_portal.state.organisation_security import OrganisationSecurityState

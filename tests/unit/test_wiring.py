@@ -9,7 +9,8 @@ import admin_portal.mail
 from admin_portal import wiring
 from admin_portal.mail.outcomes import installed_delivery_hooks
 from admin_portal.models import JobKind
-from admin_portal.services import email_bounces, invitation_delivery
+from admin_portal.services.invitations import delivery as invitation_delivery
+from admin_portal.services.users import bounces as email_bounces
 
 
 def test_every_job_kind_has_its_step() -> None:

@@ -42,11 +42,11 @@ from admin_portal.models import (
 )
 from admin_portal.search.users import select_matching_users
 from admin_portal.services import jobs
-from admin_portal.services.audit import record_admin_action
-from admin_portal.services.email_verification import queue_verification_mail
+from admin_portal.services.audit.events import record_admin_action
 from admin_portal.services.errors import PermissionDenied
-from admin_portal.services.user_list_params import DEFAULTS, clean_param, query_from_fields
-from admin_portal.services.users import users_out_of_reach
+from admin_portal.services.users.list_params import DEFAULTS, clean_param, query_from_fields
+from admin_portal.services.users.manage import users_out_of_reach
+from admin_portal.services.verification.email import queue_verification_mail
 
 SEND = "send"
 OUT_OF_REACH = "admin_out_of_reach"

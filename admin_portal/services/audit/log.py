@@ -27,7 +27,7 @@ from sqlmodel import Session, col, select
 from admin_portal.auth.permissions import Actor
 from admin_portal.i18n import t
 from admin_portal.models import AuditEvent, User
-from admin_portal.services.audit import AUDIT_ACTIONS
+from admin_portal.services.audit.events import AUDIT_ACTIONS
 from admin_portal.services.errors import PermissionDenied, ValidationFailed
 from admin_portal.validation.identifiers import username_key
 

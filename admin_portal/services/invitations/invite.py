@@ -34,10 +34,14 @@ from admin_portal.models import (
     require_id,
     utcnow,
 )
-from admin_portal.services.audit import record_event
-from admin_portal.services.email_address import email_taken_in_company
+from admin_portal.services.audit.events import record_event
 from admin_portal.services.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
-from admin_portal.services.invitation_input import (
+from admin_portal.services.invitations.catalogue import (
+    ServiceOption,
+    cost_centre_in_org,
+    services_by_id,
+)
+from admin_portal.services.invitations.input import (
     DETAIL_MAX,
     CleanInvitation,
     InvitationInput,
@@ -46,17 +50,13 @@ from admin_portal.services.invitation_input import (
     clean_invitation_input,
     detail_field_name,
 )
-from admin_portal.services.invitation_mail import (
+from admin_portal.services.invitations.mail import (
     cancel_pending_invitation_mail,
     issue_invitation_link,
     queue_support_mail,
 )
-from admin_portal.services.service_catalogue import (
-    ServiceOption,
-    cost_centre_in_org,
-    services_by_id,
-)
-from admin_portal.services.unit_switcher import get_unit_in_scope
+from admin_portal.services.invitations.unit_switcher import get_unit_in_scope
+from admin_portal.services.users.email_address import email_taken_in_company
 from admin_portal.validation.identifiers import email_key
 
 # Not yet accepted nor withdrawn: shown under Inbjudna, may be resent or revoked.

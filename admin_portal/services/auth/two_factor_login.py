@@ -16,12 +16,12 @@ from sqlmodel import Session
 from admin_portal.auth.permissions import load_actor
 from admin_portal.auth.tokens import TokenState, consume_token, inspect_token, issue_token
 from admin_portal.models import TokenPurpose, User, UserStatus, require_id
-from admin_portal.services import two_factor_codes as codes
-from admin_portal.services.audit import record_event
-from admin_portal.services.auth import issue_login_ticket
+from admin_portal.services.audit.events import record_event
+from admin_portal.services.auth import two_factor_codes as codes
+from admin_portal.services.auth.login import issue_login_ticket
+from admin_portal.services.auth.two_factor import organisation_requires
+from admin_portal.services.auth.two_factor_codes import EnrolmentStart
 from admin_portal.services.errors import ServiceError
-from admin_portal.services.two_factor import organisation_requires
-from admin_portal.services.two_factor_codes import EnrolmentStart
 
 SECOND_STEP_LIFETIME = timedelta(minutes=10)
 

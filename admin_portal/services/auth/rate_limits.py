@@ -2,7 +2,7 @@
 
 "Logga in" costs an argon2 verification and "Glömt lösenord?" may queue a mail, so both are
 limited before any of that work starts: per client address (one machine hammering) and
-globally (many addresses together). The per-username lockout in `services/auth.py` stays;
+globally (many addresses together). The per-username lockout in `services/auth/login.py` stays;
 it protects one account, these protect the server and the mail budget.
 
 The counters live in the storage named by ADMIN_PORTAL_RATE_LIMIT_STORAGE_URL: `memory://`

@@ -30,7 +30,7 @@ from admin_portal.models import (
 )
 from admin_portal.search.text import user_text_condition
 from admin_portal.services.errors import PermissionDenied
-from admin_portal.services.users import get_user_in_scope
+from admin_portal.services.users.manage import get_user_in_scope
 from admin_portal.validation.national_id import mask_national_id
 
 PICKER_LIMIT = 20

@@ -20,7 +20,7 @@ from admin_portal.models import (
     require_id,
     utcnow,
 )
-from admin_portal.services.demo_catalogue import (
+from admin_portal.services.demo.catalogue import (
     seed_area_manager,
     seed_catalogue,
     seed_support_desk,

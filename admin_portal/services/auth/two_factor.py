@@ -11,10 +11,10 @@ from sqlmodel import Session
 
 from admin_portal.auth.permissions import Actor
 from admin_portal.models import Organisation, TotpCredential, User, UserStatus
-from admin_portal.services import two_factor_codes as codes
-from admin_portal.services.audit import record_event
+from admin_portal.services.audit.events import record_event
+from admin_portal.services.auth import two_factor_codes as codes
+from admin_portal.services.auth.two_factor_codes import EnrolmentStart
 from admin_portal.services.errors import NotFound, ServiceError, ValidationFailed
-from admin_portal.services.two_factor_codes import EnrolmentStart
 
 
 @dataclass(frozen=True)

@@ -27,11 +27,11 @@ from admin_portal.models import (
     require_id,
     utcnow,
 )
-from admin_portal.services.audit import record_admin_action, record_event
-from admin_portal.services.email_address import email_taken_in_company
+from admin_portal.services.audit.events import record_admin_action, record_event
+from admin_portal.services.auth.two_factor_codes import remove_second_factor
 from admin_portal.services.errors import NotFound, PermissionDenied, ValidationFailed
-from admin_portal.services.two_factor_codes import remove_second_factor
-from admin_portal.services.welcome_link import queue_welcome_mail
+from admin_portal.services.users.email_address import email_taken_in_company
+from admin_portal.services.users.welcome_link import queue_welcome_mail
 from admin_portal.validation.email import normalise_email
 from admin_portal.validation.errors import InvalidInput
 from admin_portal.validation.identifiers import email_key

@@ -11,8 +11,8 @@ from admin_portal.auth.tokens import void_tokens
 from admin_portal.mail.outbox import enqueue_message
 from admin_portal.mail.password_changed import password_changed_message
 from admin_portal.models import TokenPurpose, User, UserStatus, utcnow
-from admin_portal.services.audit import record_event
-from admin_portal.services.auth import (
+from admin_portal.services.audit.events import record_event
+from admin_portal.services.auth.login import (
     clear_password_failures,
     login_locked,
     record_password_failure,

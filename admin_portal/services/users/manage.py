@@ -32,13 +32,13 @@ from admin_portal.models import (
     require_id,
     utcnow,
 )
-from admin_portal.services.audit import record_admin_action
-from admin_portal.services.auth import revoke_sessions
-from admin_portal.services.email_address import assign_email, email_taken_in_company
+from admin_portal.services.audit.events import record_admin_action
+from admin_portal.services.auth.login import revoke_sessions
 from admin_portal.services.errors import NotFound, PermissionDenied, ValidationFailed
-from admin_portal.services.user_input import CleanUser, UserInput, clean_user_input
-from admin_portal.services.username_check import UsernameVerdict, check_username
-from admin_portal.services.welcome_link import queue_welcome_mail
+from admin_portal.services.users.email_address import assign_email, email_taken_in_company
+from admin_portal.services.users.input import CleanUser, UserInput, clean_user_input
+from admin_portal.services.users.username_check import UsernameVerdict, check_username
+from admin_portal.services.users.welcome_link import queue_welcome_mail
 from admin_portal.validation.identifiers import email_key, username_key
 
 REMOVAL_REASON_MAX = 500

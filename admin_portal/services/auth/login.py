@@ -24,11 +24,11 @@ from admin_portal.config import get_settings
 from admin_portal.mail.messages import reset_password_message
 from admin_portal.mail.outbox import enqueue_message
 from admin_portal.models import LoginSession, LoginThrottle, TokenPurpose, User, UserStatus, utcnow
-from admin_portal.services.audit import record_event
+from admin_portal.services.audit.events import record_event
+from admin_portal.services.auth.rate_limits import reset_mail_in_cooldown
+from admin_portal.services.auth.two_factor import lacks_required_second_factor
 from admin_portal.services.errors import ServiceError, ValidationFailed
-from admin_portal.services.rate_limits import reset_mail_in_cooldown
-from admin_portal.services.two_factor import lacks_required_second_factor
-from admin_portal.services.welcome_link import queue_welcome_mail
+from admin_portal.services.users.welcome_link import queue_welcome_mail
 from admin_portal.validation.identifiers import email_key, username_key
 
 LOGIN_TICKET_LIFETIME = timedelta(seconds=60)

@@ -26,7 +26,7 @@ from sqlmodel import Session
 
 from admin_portal import db
 from admin_portal.auth.permissions import Actor
-from admin_portal.services.audit import record_event
+from admin_portal.services.audit.events import record_event
 
 AUTHORIZATION_FAILED = "authorization_failed"
 DENIED = "denied"

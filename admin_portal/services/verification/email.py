@@ -26,11 +26,11 @@ from admin_portal.models import (
     UserStatus,
     utcnow,
 )
-from admin_portal.services.audit import record_admin_action, record_event
-from admin_portal.services.email_address import assign_email, email_taken_in_company
+from admin_portal.services.audit.events import record_admin_action, record_event
 from admin_portal.services.errors import ServiceError, ValidationFailed
 from admin_portal.services.link_mail import queue_link_mail
-from admin_portal.services.users import get_user_for_write
+from admin_portal.services.users.email_address import assign_email, email_taken_in_company
+from admin_portal.services.users.manage import get_user_for_write
 from admin_portal.validation.email import normalise_email
 from admin_portal.validation.errors import InvalidInput
 from admin_portal.validation.identifiers import email_key

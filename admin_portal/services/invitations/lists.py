@@ -28,13 +28,13 @@ from admin_portal.models import (
     utcnow,
 )
 from admin_portal.services.errors import ServiceError
-from admin_portal.services.invitations import (
+from admin_portal.services.invitations.invite import (
     OPEN_STATUSES,
     get_invitation_in_scope,
     get_order_in_scope,
 )
-from admin_portal.services.unit_switcher import get_unit_in_scope
-from admin_portal.services.users import get_user_in_scope
+from admin_portal.services.invitations.unit_switcher import get_unit_in_scope
+from admin_portal.services.users.manage import get_user_in_scope
 
 LIST_LIMIT = 500  # a unit is a team; a longer tab would need paging, not a bigger number
 

@@ -1,7 +1,7 @@
 """The second factor of one user: enrolment, code checks (replay, throttling), recovery codes.
 
-Shared by Mitt konto (`services/two_factor.py`) and the login's second step
-(`services/two_factor_login.py`). Permission checks belong to those callers; every
+Shared by Mitt konto (`services/auth/two_factor.py`) and the login's second step
+(`services/auth/two_factor_login.py`). Permission checks belong to those callers; every
 function here acts on the user it is given.
 """
 
@@ -18,7 +18,7 @@ from admin_portal.auth.passwords import verify_password
 from admin_portal.auth.tokens import hash_secret
 from admin_portal.config import get_settings
 from admin_portal.models import RecoveryCode, TotpCredential, User, require_id, utcnow
-from admin_portal.services.audit import record_event
+from admin_portal.services.audit.events import record_event
 from admin_portal.services.errors import ServiceError
 
 _FAILURE_WINDOW = timedelta(minutes=15)

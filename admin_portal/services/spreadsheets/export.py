@@ -19,9 +19,9 @@ from admin_portal.i18n import normalise_language, t
 from admin_portal.models import Company, Unit, User
 from admin_portal.search.query import UserQuery
 from admin_portal.search.users import select_matching_users
-from admin_portal.services.audit import record_event
+from admin_portal.services.audit.events import record_event
 from admin_portal.services.errors import PermissionDenied
-from admin_portal.services.spreadsheets import headers
+from admin_portal.services.spreadsheets.sheets import headers
 
 CHUNK_ROWS = 1000
 FORMATS = ("csv", "xlsx")
