@@ -103,7 +103,7 @@ def test_the_entrance_is_named_through_the_proxy_of_a_background_handler() -> No
     import wrapt
 
     from admin_portal.state.session import _entrance_name
-    from admin_portal.state.users_list import UsersListState
+    from admin_portal.state.users.listing import UsersListState
 
     root = rx.State(_reflex_internal_init=True)
     proxy = wrapt.ObjectProxy(root.get_substate(UsersListState.get_full_name().split(".")[1:]))

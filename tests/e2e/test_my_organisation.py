@@ -27,7 +27,7 @@ def _toasts_gone(page: Page) -> None:
     expect(page.locator("[data-sonner-toast]")).to_have_count(0, timeout=15_000)
 
 
-def _min_organisation(new_page, username: str = "omradeschef") -> Page:
+def _my_organisation(new_page, username: str = "omradeschef") -> Page:
     page = new_page()
     log_in(page, username)
     expect(page).to_have_url(re.compile(r"/anvandare/?$"))
@@ -88,7 +88,7 @@ def _invite_tove(page: Page) -> None:
 
 
 def test_switch_unit_invite_with_therapy_and_watch_inbjudna(new_page, portal):
-    page = _min_organisation(new_page)
+    page = _my_organisation(new_page)
     assert_accessible(page)
     unit_url = _switch_to_vaster(page)
     _open_invite_form(page)
@@ -120,7 +120,7 @@ def test_switch_unit_invite_with_therapy_and_watch_inbjudna(new_page, portal):
 
 
 def test_a_revoked_invitation_leaves_inbjudna(new_page, portal):
-    page = _min_organisation(new_page, "enhetsadmin")
+    page = _my_organisation(new_page, "enhetsadmin")
     _open_invite_form(page)
     page.get_by_label("Förnamn").fill("Rut")
     page.get_by_label("Efternamn").fill("Återkallad")
@@ -155,7 +155,7 @@ def test_a_revoked_invitation_leaves_inbjudna(new_page, portal):
 
 def test_the_whole_story_accept_land_in_service_registered_and_support(new_page, portal):
     """Needs the invitee side (/inbjudan, /mina-tjanster, /kundtjanst: helper E's pages)."""
-    admin = _min_organisation(new_page)
+    admin = _my_organisation(new_page)
     _switch_to_vaster(admin)
     _open_invite_form(admin)
     admin.get_by_label("Förnamn").fill("Hugo")

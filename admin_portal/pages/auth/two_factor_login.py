@@ -9,7 +9,7 @@ from admin_portal.components.i18n import tx
 from admin_portal.components.layout import plain_page
 from admin_portal.components.two_factor import code_field, qr_and_secret, recovery_code_list
 from admin_portal.pages.loading import on_load
-from admin_portal.state.two_factor_login import SecondStepState as S
+from admin_portal.state.auth.two_factor_login import SecondStepState as S
 
 
 def _code_step() -> rx.Component:

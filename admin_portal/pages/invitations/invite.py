@@ -9,7 +9,7 @@ from admin_portal.components.forms import option, select_field, text_field
 from admin_portal.components.i18n import tx
 from admin_portal.components.layout import admin_page
 from admin_portal.pages.loading import on_load
-from admin_portal.state.organisation_invite import InviteState as S
+from admin_portal.state.invitations.invite import InviteState as S
 from admin_portal.state.session import SessionState
 
 _LABEL = {"fontWeight": "500", "display": "block", "marginBottom": "0.25em"}

@@ -9,7 +9,7 @@ from admin_portal.components.forms import primary_button, text_field
 from admin_portal.components.i18n import tx
 from admin_portal.components.layout import plain_page
 from admin_portal.pages.loading import on_load
-from admin_portal.state.auth_pages import LoginState
+from admin_portal.state.auth.pages import LoginState
 
 
 @rx.page(route=routes.LOGIN, title="Logga in – Adminportalen", on_load=on_load(LoginState.on_open))

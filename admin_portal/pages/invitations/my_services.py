@@ -8,7 +8,7 @@ from admin_portal import routes
 from admin_portal.components.i18n import tx
 from admin_portal.components.layout import logout_button, plain_page
 from admin_portal.pages.loading import on_load
-from admin_portal.state.my_services import MyServicesState as S
+from admin_portal.state.invitations.my_services import MyServicesState as S
 from admin_portal.state.session import SessionState
 
 

@@ -24,7 +24,7 @@ from admin_portal.services.users.profile import get_user_profile, placement_opti
 from admin_portal.services.verification.email import send_verification
 from admin_portal.state.revealed_national_id import REVEALED_NATIONAL_ID, hide_national_id
 from admin_portal.state.session import SessionState
-from admin_portal.state.user_form import UserFormMixin
+from admin_portal.state.users.form import UserFormMixin
 
 
 class UserProfileState(UserFormMixin, SessionState):

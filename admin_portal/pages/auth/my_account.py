@@ -11,10 +11,10 @@ from admin_portal.components.password_change import password_change_section
 from admin_portal.components.session_watch import session_watch
 from admin_portal.components.two_factor import organisation_security_section, two_factor_section
 from admin_portal.pages.loading import on_load
-from admin_portal.state.organisation_security import OrganisationSecurityState
-from admin_portal.state.password_change import PasswordChangeState
+from admin_portal.state.auth.organisation_security import OrganisationSecurityState
+from admin_portal.state.auth.password_change import PasswordChangeState
+from admin_portal.state.auth.two_factor import TwoFactorState
 from admin_portal.state.session import SessionState
-from admin_portal.state.two_factor import TwoFactorState
 
 
 def _row(label_key: str, value: rx.Var) -> rx.Component:

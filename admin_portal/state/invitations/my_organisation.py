@@ -36,7 +36,7 @@ def _moment(value) -> str:  # type: ignore[no-untyped-def]
     return value.strftime("%Y-%m-%d %H:%M") if value else ""
 
 
-class MinOrganisationState(SessionState):
+class MyOrganisationState(SessionState):
     # The switcher's choice survives a visit elsewhere; the URL (?enhet=) wins when present.
     saved_unit: str = rx.LocalStorage("", name="admin_portal_unit", sync=True)
     unit_id: str = ""

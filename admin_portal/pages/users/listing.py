@@ -16,7 +16,7 @@ from admin_portal.components.layout import admin_page
 from admin_portal.components.remove_confirm import remove_confirm_form
 from admin_portal.pages.loading import on_load
 from admin_portal.state.session import SessionState
-from admin_portal.state.users_list import UsersListState as S
+from admin_portal.state.users.listing import UsersListState as S
 
 _TYPES = ["brukare", "assistant", "employee", "administrator", "agent"]
 # Read by screen readers, not shown: the checkbox column needs a header name.

@@ -9,7 +9,7 @@ from admin_portal.components.forms import option, select_field, text_field
 from admin_portal.components.i18n import tx
 from admin_portal.components.layout import admin_page
 from admin_portal.pages.loading import on_load
-from admin_portal.state.min_organisation import MinOrganisationState as S
+from admin_portal.state.invitations.my_organisation import MyOrganisationState as S
 from admin_portal.state.session import SessionState
 
 _DELIVERY = (
@@ -292,7 +292,7 @@ def _credits_dialog() -> rx.Component:
     title="Min organisation – Adminportalen",
     on_load=on_load(SessionState.require_admin, S.load),
 )
-def min_organisation_page() -> rx.Component:
+def my_organisation_page() -> rx.Component:
     return admin_page(
         "nav.organisation",
         rx.cond(

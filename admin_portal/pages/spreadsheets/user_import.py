@@ -12,8 +12,8 @@ from admin_portal.components.layout import admin_page
 from admin_portal.config import get_settings
 from admin_portal.pages.loading import on_load
 from admin_portal.state.session import SessionState
-from admin_portal.state.user_import import OUTCOME_ORDER, max_mb
-from admin_portal.state.user_import import UserImportState as S
+from admin_portal.state.spreadsheets.user_import import OUTCOME_ORDER, max_mb
+from admin_portal.state.spreadsheets.user_import import UserImportState as S
 
 UPLOAD_ID = "import-file"
 _ACCEPT = {

@@ -9,7 +9,7 @@ from admin_portal.components.forms import primary_button, text_field
 from admin_portal.components.i18n import tx
 from admin_portal.components.layout import plain_page
 from admin_portal.pages.loading import on_load
-from admin_portal.state.auth_pages import ForgotPasswordState
+from admin_portal.state.auth.pages import ForgotPasswordState
 
 
 @rx.page(

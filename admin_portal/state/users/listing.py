@@ -22,8 +22,8 @@ from admin_portal.services.users.list_params import (
 )
 from admin_portal.services.users.manage import describe_users, remove_users, users_out_of_reach
 from admin_portal.services.users.profile import placement_options
-from admin_portal.state.bulk_verification import BulkVerificationMixin
 from admin_portal.state.session import SessionState
+from admin_portal.state.verification.bulk import BulkVerificationMixin
 
 
 class UsersListState(BulkVerificationMixin, SessionState):

@@ -10,7 +10,7 @@ from admin_portal.services.errors import PermissionDenied, ValidationFailed
 from admin_portal.services.users.manage import create_user
 from admin_portal.services.users.profile import placement_options
 from admin_portal.state.session import SessionState
-from admin_portal.state.user_form import UserFormMixin
+from admin_portal.state.users.form import UserFormMixin
 
 
 class UserNewState(UserFormMixin, SessionState):

@@ -26,10 +26,10 @@ from admin_portal.services.auth.rate_limits import (
 )
 from admin_portal.services.auth.two_factor_login import SecondStep, begin_second_step
 from admin_portal.services.errors import ServiceError, ValidationFailed
+from admin_portal.state.auth.two_factor_login import SecondStepState
 from admin_portal.state.login_redirect import go_to_session
 from admin_portal.state.off_loop import run_off_loop
 from admin_portal.state.session import SessionState
-from admin_portal.state.two_factor_login import SecondStepState
 
 
 def _query_param(query: str, name: str) -> str:

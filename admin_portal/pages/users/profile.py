@@ -20,7 +20,7 @@ from admin_portal.components.user_fields import (
 from admin_portal.pages.loading import on_load
 from admin_portal.state.revealed_national_id import REVEALED_NATIONAL_ID
 from admin_portal.state.session import SessionState
-from admin_portal.state.user_profile import UserProfileState as S
+from admin_portal.state.users.profile import UserProfileState as S
 
 _FIELDS = [
     "first_name",

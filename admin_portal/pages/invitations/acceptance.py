@@ -12,7 +12,7 @@ from admin_portal.components.forms import primary_button, text_field
 from admin_portal.components.i18n import tx
 from admin_portal.components.layout import plain_page
 from admin_portal.pages.loading import on_load
-from admin_portal.state.invitation_acceptance import InvitationState as S
+from admin_portal.state.invitations.acceptance import InvitationState as S
 from admin_portal.state.session import SessionState
 
 

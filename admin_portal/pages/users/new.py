@@ -17,7 +17,7 @@ from admin_portal.components.user_fields import (
 )
 from admin_portal.pages.loading import on_load
 from admin_portal.state.session import SessionState
-from admin_portal.state.user_new import UserNewState as S
+from admin_portal.state.users.new import UserNewState as S
 
 
 @rx.page(

@@ -8,7 +8,7 @@ from admin_portal import routes
 from admin_portal.components.i18n import tx
 from admin_portal.components.layout import plain_page
 from admin_portal.pages.loading import on_load
-from admin_portal.state.verify_email import VerifyEmailState
+from admin_portal.state.verification.email import VerifyEmailState
 
 
 def _dead_link(message_key: str) -> rx.Component:
