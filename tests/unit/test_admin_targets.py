@@ -5,7 +5,7 @@ wider admin, head admin, standard user in scope} × actions {edit, verification 
 address, welcome link, remove, bulk remove, import apply, restore}. Every target is placed
 in a unit the actor administers, so the old placement-only check let every call through.
 
-The rule (services.users.get_user_for_write): only head admins act on a head admin; an
+The rule (services.users.manage.get_user_for_write): only head admins act on a head admin; an
 admin acts on another admin only when every grant of the target lies strictly inside the
 actor's own scope. A denied call changes no row, leaves the target as it was and queues
 no mail. Restore is the user bank's: head admins only (F0.4).

@@ -261,7 +261,7 @@ def _place_orders(
     """One order per service with its first credit entry; returns the services support must hear of."""
     notify = []
     if services and centre is None:
-        raise ValueError("orders need a cost centre")  # _validate guarantees one
+        raise ValueError("orders need a cost centre")  # create_invitation checks it first
     centre_id = centre.id if centre else 0
     for service in services:
         order = ServiceOrder(

@@ -9,7 +9,7 @@ with a reason, first matching reason wins:
 - bounced: a mail to the current address was permanently rejected;
 - recently_sent: a verification mail went out within `verification_resend_hours`;
 - admin_out_of_reach: an admin the actor may not change (finding A.1, the rule of
-  services.users.get_user_for_write), checked last, only for people who would get a mail.
+  services.users.manage.get_user_for_write), checked last, only for people who would get a mail.
 
 The preview counts; the job (services.jobs) sends in chunks of CHUNK users in id order, each
 chunk in one transaction with the job's cursor, through the outbox. The same request key

@@ -66,7 +66,7 @@ def send_verification(
 
     Raises:
         NotFound: the user is not in the actor's scope.
-        PermissionDenied: an admin out of the actor's reach (services.users.get_user_for_write):
+        PermissionDenied: an admin out of the actor's reach (services.users.manage.get_user_for_write):
             a new address would hand their account to whoever reads that mailbox.
         ValidationFailed: a bad or taken address ("email"), or no address at all.
         ServiceError: the address is already verified (nothing to send).
