@@ -17,7 +17,6 @@ from admin_portal.mail.outbox import cancel_pending_for_user, enqueue_message
 from admin_portal.mail.pacing import RateLimiter
 from admin_portal.mail.senders import (
     LocalMailboxSender,
-    MemorySender,
     OutgoingMail,
     PermanentSendError,
     SendResult,
@@ -25,6 +24,7 @@ from admin_portal.mail.senders import (
 )
 from admin_portal.models import OutboxMessage, OutboxStatus, User
 from tests.support.factories import make_company, make_org, make_user
+from tests.support.memory_sender import MemorySender
 
 T0 = datetime(2030, 1, 1, 12, 0, 0, tzinfo=UTC)
 AFTER_LEASE = T0 + DEFAULT_LEASE + timedelta(seconds=1)

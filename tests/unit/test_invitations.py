@@ -525,7 +525,7 @@ def test_the_invitation_follows_its_latest_mail_sent_then_bounced(
     engine: Engine, session: Session, w: World
 ) -> None:
     from admin_portal.mail.dispatcher import dispatch_due
-    from admin_portal.mail.senders import MemorySender
+    from tests.support.memory_sender import MemorySender
 
     first = create_invitation(session, actor=w.unit_admin, data=therapy_input(w))
     second = create_invitation(

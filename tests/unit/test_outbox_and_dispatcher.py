@@ -21,7 +21,6 @@ from admin_portal.mail.outbox import cancel_pending_for_user, enqueue_message
 from admin_portal.mail.pacing import BACKOFF_CAP_SECONDS, RateLimiter, backoff_seconds
 from admin_portal.mail.senders import (
     LocalMailboxSender,
-    MemorySender,
     OutgoingMail,
     PermanentSendError,
     ResendSender,
@@ -33,6 +32,7 @@ from admin_portal.mail.senders import (
 )
 from admin_portal.models import OutboxMessage, OutboxStatus
 from tests.support.factories import make_company, make_org, make_user
+from tests.support.memory_sender import MemorySender
 
 T0 = datetime(2030, 1, 1, 12, 0, 0, tzinfo=UTC)
 
