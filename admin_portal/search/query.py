@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, get_args
 
-from admin_portal.models import UserStatus, UserType
+from admin_portal.models import USER_TYPE_CHOICES, UserStatus
 from admin_portal.search.text import clean_text
+from admin_portal.validation.ids import ID_MAX, is_id
 
 SortKey = Literal["name", "username", "created"]
 EmailState = Literal["verified", "unverified", "missing"]
@@ -19,13 +20,14 @@ Status = Literal["active", "removed"]
 PAGE_SIZE_DEFAULT = 25
 PAGE_SIZE_MAX = 100
 # Numeric IDs are 32-bit integers in both databases.
-INT_MAX = 2**31 - 1
+INT_MAX = ID_MAX
 _CURSOR_MAX = 2000
 
-_SORTS: tuple[SortKey, ...] = get_args(SortKey)
-_EMAIL_STATES: tuple[EmailState, ...] = get_args(EmailState)
-_STATUSES: tuple[Status, ...] = get_args(Status)
-_USER_TYPES = frozenset(t.value for t in UserType)
+# Each choice is written once, in the Literal types above (and the user types in models).
+SORTS: tuple[SortKey, ...] = get_args(SortKey)
+EMAIL_STATES: tuple[EmailState, ...] = get_args(EmailState)
+STATUSES: tuple[Status, ...] = get_args(Status)
+_USER_TYPES = frozenset(USER_TYPE_CHOICES)
 
 # The sort key of each order, id (the tie-breaker) last.
 SORT_COLUMNS: dict[SortKey, tuple[str, ...]] = {
@@ -63,9 +65,9 @@ class UserQuery:
             company_id=clean_id(self.company_id),
             unit_id=clean_id(self.unit_id),
             user_type=self.user_type if self.user_type in _USER_TYPES else None,
-            email_state=self.email_state if self.email_state in _EMAIL_STATES else None,
-            status=self.status if self.status in _STATUSES else UserStatus.ACTIVE.value,  # type: ignore[arg-type]
-            sort=self.sort if self.sort in _SORTS else "name",
+            email_state=self.email_state if self.email_state in EMAIL_STATES else None,
+            status=self.status if self.status in STATUSES else UserStatus.ACTIVE.value,  # type: ignore[arg-type]
+            sort=self.sort if self.sort in SORTS else "name",
             descending=self.descending is True,
             cursor=self.cursor
             if isinstance(self.cursor, str) and 0 < len(self.cursor) <= _CURSOR_MAX
@@ -109,7 +111,7 @@ INVALID = -1  # marks an id filter that can match nothing
 def clean_id(value: object) -> int | None:
     if value is None:
         return None
-    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= INT_MAX:
+    if is_id(value):
         return value
     return INVALID
 

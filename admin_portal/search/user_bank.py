@@ -33,6 +33,7 @@ from admin_portal.search.text import (
 from admin_portal.search.users import search_users
 from admin_portal.services.errors import NotFound
 from admin_portal.validation.errors import InvalidInput
+from admin_portal.validation.ids import is_int
 from admin_portal.validation.national_id import mask_national_id, parse_national_id
 
 
@@ -138,9 +139,9 @@ def _search_by_removal(session: Session, actor: Actor, query: BankQuery) -> Bank
     ]
     window = _removal_window(query)
     conditions += _in_window(col(User.removed_at), window)
-    if isinstance(query.removed_by_id, int) and not isinstance(query.removed_by_id, bool):
+    if is_int(query.removed_by_id):
         conditions.append(User.removed_by_id == query.removed_by_id)
-    if isinstance(query.company_id, int) and not isinstance(query.company_id, bool):
+    if is_int(query.company_id):
         conditions.append(User.company_id == query.company_id)
     raw = query.text if isinstance(query.text, str) else ""
     cleaned = clean_text(raw)

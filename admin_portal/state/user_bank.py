@@ -21,11 +21,12 @@ from admin_portal.services.user_bank.manage import (
 )
 from admin_portal.services.users.profile import placement_options
 from admin_portal.state.session import HEAD_ADMIN, SessionState
+from admin_portal.validation.ids import is_int
 
 
 def _int(value: object) -> int | None:
     """A positive id from a form or a row button (which may send a number); else None."""
-    if isinstance(value, int) and not isinstance(value, bool):
+    if is_int(value):
         return value if 0 < value < 10**11 else None
     return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 12 else None
 

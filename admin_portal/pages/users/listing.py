@@ -14,11 +14,12 @@ from admin_portal.components.forms import option, select_field
 from admin_portal.components.i18n import tx
 from admin_portal.components.layout import admin_page
 from admin_portal.components.remove_confirm import remove_confirm_form
+from admin_portal.models import USER_TYPE_CHOICES
 from admin_portal.pages.loading import on_load
 from admin_portal.state.session import SessionState
 from admin_portal.state.users.listing import UsersListState as S
 
-_TYPES = ["brukare", "assistant", "employee", "administrator", "agent"]
+_TYPES = USER_TYPE_CHOICES
 # Read by screen readers, not shown: the checkbox column needs a header name.
 _VISUALLY_HIDDEN = {
     "position": "absolute",

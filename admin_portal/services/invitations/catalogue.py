@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from admin_portal.auth.permissions import Actor
 from admin_portal.models import CostCentre, Service
 from admin_portal.services.errors import PermissionDenied
+from admin_portal.validation.ids import is_int
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ def services_by_id(
     session: Session, *, actor: Actor, ids: Iterable[int]
 ) -> dict[int, ServiceOption]:
     """Only active services of the actor's organisation; forged or foreign ids are left out."""
-    wanted = {i for i in ids if isinstance(i, int) and not isinstance(i, bool)}
+    wanted = {i for i in ids if is_int(i)}
     if not wanted:
         return {}
     rows = session.exec(

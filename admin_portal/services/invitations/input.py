@@ -14,6 +14,7 @@ from admin_portal.i18n import LANGUAGES
 from admin_portal.models import InvitationRole
 from admin_portal.validation.email import normalise_email
 from admin_portal.validation.errors import InvalidInput
+from admin_portal.validation.ids import is_int
 from admin_portal.validation.names import clean_person_name
 from admin_portal.validation.phone import parse_mobile
 
@@ -55,9 +56,7 @@ class CleanInvitation:
 
 def as_id(value: object) -> int | None:
     """A positive id from an int or a digit string; anything else (bool, float, junk) is None."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
+    if is_int(value):
         return value if 0 < value < 2**53 else None
     if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) < 16:
         return int(value.strip()) or None

@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from admin_portal.auth.permissions import Actor
 from admin_portal.models import Company, Unit
 from admin_portal.services.errors import NotFound, PermissionDenied
+from admin_portal.validation.ids import is_int
 
 
 @dataclass(frozen=True)
@@ -80,9 +81,7 @@ def choose_unit(session: Session, *, actor: Actor, requested: object) -> UnitOpt
 
 
 def _as_id(value: object) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
+    if is_int(value):
         return value
     if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) < 12:
         return int(value.strip())

@@ -38,6 +38,7 @@ from admin_portal.models import (
 )
 from admin_portal.services import jobs
 from admin_portal.services.errors import NotFound, PermissionDenied
+from admin_portal.validation.ids import is_int
 
 LOOKUP_CHUNK = 500  # keys per IN (...): well below every database's parameter limit
 INSERT_CHUNK = 5000
@@ -169,7 +170,7 @@ def list_import_rows(
         where.append(UserImportRow.outcome == wanted)
     total = session.exec(select(func.count()).select_from(UserImportRow).where(*where)).one()
     pages = max(1, math.ceil(total / page_size))
-    number = page if isinstance(page, int) and not isinstance(page, bool) else 1
+    number = page if is_int(page) else 1
     number = min(max(1, number), pages)
     rows = session.exec(
         select(UserImportRow)

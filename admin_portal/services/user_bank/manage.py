@@ -35,6 +35,7 @@ from admin_portal.services.users.welcome_link import queue_welcome_mail
 from admin_portal.validation.email import normalise_email
 from admin_portal.validation.errors import InvalidInput
 from admin_portal.validation.identifiers import email_key
+from admin_portal.validation.ids import is_int
 
 ERASED = "erased"  # status of a purged user: a pseudonymous row the audit log can point at
 
@@ -103,12 +104,8 @@ def _target(
     """The placement to restore into; neither company nor unit chosen means where they were."""
     if company_id is None and unit_id is None:
         return user.company_id, user.unit_id
-    company_id = (
-        company_id
-        if isinstance(company_id, int) and not isinstance(company_id, bool)
-        else user.company_id
-    )
-    unit_id = unit_id if isinstance(unit_id, int) and not isinstance(unit_id, bool) else None
+    company_id = company_id if is_int(company_id) else user.company_id
+    unit_id = unit_id if is_int(unit_id) else None
     company = session.get(Company, company_id)
     if company is None or company.organisation_id != actor.organisation_id:
         raise ValidationFailed({"company_id": "users.placement_outside_scope"})

@@ -8,6 +8,7 @@ from admin_portal.i18n import LANGUAGES
 from admin_portal.models import UserType
 from admin_portal.validation.email import normalise_email
 from admin_portal.validation.errors import InvalidInput
+from admin_portal.validation.ids import is_int
 from admin_portal.validation.names import clean_person_name, clean_username
 from admin_portal.validation.national_id import parse_national_id
 from admin_portal.validation.phone import parse_mobile
@@ -57,9 +58,7 @@ def _text(value: object) -> str:
 
 
 def _optional_id(value: object) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
+    if is_int(value):
         return value if value > 0 else None
     if isinstance(value, str) and value.strip().isdigit():
         return int(value.strip()) or None

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from admin_portal.search.query import UserQuery
+from admin_portal.models import USER_TYPE_CHOICES
+from admin_portal.search.query import EMAIL_STATES, SORTS, STATUSES, UserQuery
 
 # URL parameter -> field. Swedish parameter names: the URL is the admin's bookmark.
 URL_PARAMS = {
@@ -22,11 +23,11 @@ URL_PARAMS = {
     "sortering": "sort",
     "ordning": "direction",
 }
-CHOICES = {
-    "user_type": {"", "brukare", "assistant", "employee", "administrator", "agent"},
-    "email_state": {"", "verified", "unverified", "missing"},
-    "status": {"active", "removed"},
-    "sort": {"name", "username", "created"},
+CHOICES: dict[str, set[str]] = {
+    "user_type": {"", *USER_TYPE_CHOICES},
+    "email_state": {"", *EMAIL_STATES},
+    "status": set[str](STATUSES),
+    "sort": set[str](SORTS),
     "direction": {"asc", "desc"},
 }
 DEFAULTS = {

@@ -40,6 +40,7 @@ from admin_portal.services.users.input import CleanUser, UserInput, clean_user_i
 from admin_portal.services.users.username_check import UsernameVerdict, check_username
 from admin_portal.services.users.welcome_link import queue_welcome_mail
 from admin_portal.validation.identifiers import email_key, username_key
+from admin_portal.validation.ids import is_int
 
 REMOVAL_REASON_MAX = 500
 
@@ -108,7 +109,7 @@ def users_out_of_reach(session: Session, *, actor: Actor, user_ids: object) -> s
     """Which of these users the actor may see but not change (for the UI to offer less)."""
     if not actor.is_admin or not isinstance(user_ids, list | tuple | set | frozenset):
         return set()
-    ids = {i for i in user_ids if isinstance(i, int) and not isinstance(i, bool)}
+    ids = {i for i in user_ids if is_int(i)}
     grants = grants_of(session, ids)
     return {
         uid
@@ -463,7 +464,7 @@ def describe_users(session: Session, *, actor: Actor, user_ids: object) -> list[
     """Names for a confirmation that says exactly who is affected (only users in scope)."""
     if not actor.is_admin or not isinstance(user_ids, list | tuple):
         return []
-    ids = [i for i in user_ids if isinstance(i, int) and not isinstance(i, bool)][:BULK_REMOVE_MAX]
+    ids = [i for i in user_ids if is_int(i)][:BULK_REMOVE_MAX]
     users = session.exec(
         select(User)
         .where(col(User.id).in_(ids), User.status == UserStatus.ACTIVE)
