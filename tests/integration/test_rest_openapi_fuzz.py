@@ -18,7 +18,7 @@ from admin_portal.auth.permissions import load_actor
 from admin_portal.config import get_settings
 from admin_portal.models import Role
 from admin_portal.services.api_clients import create_api_client
-from admin_portal.services.rate_limits import reset_rate_limits
+from admin_portal.services.auth.rate_limits import reset_rate_limits
 from tests.support.factories import grant, make_company, make_org, make_unit, make_user
 
 _SECRET: dict[str, str] = {}

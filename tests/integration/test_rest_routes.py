@@ -17,7 +17,7 @@ from admin_portal.config import get_settings
 from admin_portal.i18n import EN, SV
 from admin_portal.models import AuditEvent, BackgroundJob, Role, User, UserStatus
 from admin_portal.services.api_clients import create_api_client
-from admin_portal.services.rate_limits import reset_rate_limits
+from admin_portal.services.auth.rate_limits import reset_rate_limits
 from tests.support.factories import grant, make_company, make_org, make_unit, make_user
 
 

@@ -17,7 +17,7 @@ from admin_portal.auth.permissions import load_actor
 from admin_portal.config import get_settings
 from admin_portal.models import AuditEvent, Role, User, UserStatus
 from admin_portal.services.api_clients import create_api_client, revoke_api_client
-from admin_portal.services.rate_limits import reset_rate_limits
+from admin_portal.services.auth.rate_limits import reset_rate_limits
 from tests.support.factories import grant, make_company, make_org, make_unit, make_user
 
 SCIM = "application/scim+json"
@@ -307,7 +307,7 @@ def test_every_scim_endpoint_needs_the_scim_scope(
 
 
 def test_granskningslogg_names_the_client_as_the_actor(client: TestClient, world: dict) -> None:
-    from admin_portal.services.audit_log import list_audit_events
+    from admin_portal.services.audit.log import list_audit_events
 
     assert (
         client.post("/scim/v2/Users", headers=_h(world["scim"]), json=_new_user()).status_code

@@ -17,7 +17,7 @@ from admin_portal.services.api_clients import (
     rotate_api_client,
 )
 from admin_portal.services.api_clients.provisioning import set_active, sign_in_disabled
-from admin_portal.services.auth import InvalidCredentials, authenticate
+from admin_portal.services.auth.login import InvalidCredentials, authenticate
 from admin_portal.services.errors import NotFound, PermissionDenied, ValidationFailed
 from tests.support.factories import grant, make_company, make_org, make_unit, make_user
 

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from admin_portal.auth.permissions import load_actor
 from admin_portal.auth.tokens import hash_secret
 from admin_portal.models import ApiClient, Role, User
-from admin_portal.services.auth import SignedIn
+from admin_portal.services.auth.login import SignedIn
 from admin_portal.state import api_clients
 from admin_portal.state.api_clients import ApiClientsState
 from admin_portal.state.session import SessionState

@@ -15,15 +15,15 @@ from admin_portal.api.rest.users import READ, WRITE, user_json
 from admin_portal.models import InvitationRole
 from admin_portal.services.api_clients.scim_users import ensure_not_admin
 from admin_portal.services.api_clients.units import get_unit, list_units
-from admin_portal.services.bulk_verification import start_bulk_verification
-from admin_portal.services.email_verification import send_verification
-from admin_portal.services.invitation_input import InvitationInput
-from admin_portal.services.invitations import (
+from admin_portal.services.invitations.input import InvitationInput
+from admin_portal.services.invitations.invite import (
     create_invitation,
     resend_invitation,
     revoke_invitation,
 )
 from admin_portal.services.jobs import get_job
+from admin_portal.services.verification.bulk import start_bulk_verification
+from admin_portal.services.verification.email import send_verification
 
 _INVITATION_FIELDS = (
     "first_name",

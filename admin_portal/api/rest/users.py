@@ -11,11 +11,12 @@ from starlette.responses import Response
 from admin_portal.api.machine import ApiRefusal, Call, respond
 from admin_portal.api.rest.common import STYLE, body_object, ok, path_id
 from admin_portal.models import ApiScope, User, UserType
+from admin_portal.search.query import UserQuery
+from admin_portal.search.users import search_users
 from admin_portal.services.api_clients.scim_users import ensure_not_admin
-from admin_portal.services.user_bank import restore_user
-from admin_portal.services.user_input import UserInput
-from admin_portal.services.user_search import UserQuery, search_users
-from admin_portal.services.users import (
+from admin_portal.services.user_bank.manage import restore_user
+from admin_portal.services.users.input import UserInput
+from admin_portal.services.users.manage import (
     create_user,
     get_user_for_write,
     get_user_in_scope,

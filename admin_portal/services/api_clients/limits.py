@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from admin_portal.config import get_settings
+from admin_portal.services.auth.rate_limits import _limiter, _parsed
 from admin_portal.services.errors import ServiceError
-from admin_portal.services.rate_limits import _limiter, _parsed
 
 
 class ClientRateLimited(ServiceError):

@@ -62,7 +62,7 @@ def set_active(session: Session, *, actor: Actor, user_id: int, active: bool) ->
     elif not active and not was_disabled:
         row.disabled_at = utcnow()
         # Imported here: services.auth asks this module whether sign-in is disabled.
-        from admin_portal.services.auth import revoke_sessions
+        from admin_portal.services.auth.login import revoke_sessions
 
         revoke_sessions(session, user_id=user_id)
         record_admin_action(session, actor=actor, action="user_disabled", user_id=user_id)

@@ -34,9 +34,10 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from admin_portal.auth.permissions import Actor
-from admin_portal.models import ProvisionedUser, User, UserStatus, search_ddl
+from admin_portal.models import ProvisionedUser, User, UserStatus
+from admin_portal.search import ddl as search_ddl
+from admin_portal.search.text import TRIGRAM_MIN, doc_contains, fts_match
 from admin_portal.services.errors import ServiceError
-from admin_portal.services.user_search import TRIGRAM_MIN, doc_contains, fts_match
 from admin_portal.validation.identifiers import email_key, username_key
 
 COUNT_MAX = 200  # the most resources one page returns (ServiceProviderConfig says so)

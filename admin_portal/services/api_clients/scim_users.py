@@ -30,8 +30,8 @@ from admin_portal.services.api_clients.provisioning import (
     set_external_id,
 )
 from admin_portal.services.errors import NotFound, PermissionDenied, ValidationFailed
-from admin_portal.services.user_input import UserInput
-from admin_portal.services.users import (
+from admin_portal.services.users.input import UserInput
+from admin_portal.services.users.manage import (
     create_user,
     get_user_for_write,
     get_user_in_scope,
