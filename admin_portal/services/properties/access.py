@@ -45,6 +45,11 @@ class PrimaryAccountFixed(PermissionDenied):
         super().__init__("properties.error.primary_fixed")
 
 
+def rights_codes(rights: frozenset[str]) -> str:
+    """Catalogue codes for the audit detail: "bookings,messages", or "-" for none."""
+    return ",".join(r for r in ALL_RIGHTS if r in rights) or "-"
+
+
 def clean_rights(raw: object) -> frozenset[str]:
     """The catalogue rights named in client input; anything unknown refuses the whole call."""
     if not isinstance(raw, list | tuple | set | frozenset):
@@ -135,8 +140,7 @@ def apply_rights(
         actor_user_id=actor.user_id,
         target_type="user",
         target_id=target.id,
-        detail=f"property={prop.id} before={','.join(sorted(before)) or '-'} "
-        f"after={','.join(sorted(after)) or '-'}",
+        detail=f"property={prop.id} before={rights_codes(before)} after={rights_codes(after)}",
     )
 
 

@@ -126,6 +126,7 @@ def invite_property_user(
         user_id=None,
         link_expires_at=invitation.expires_at,
     )
+    property_ids = ",".join(str(p.id) for p, _ in checked)
     record_event(
         session,
         action="property_invitation_sent",
@@ -133,7 +134,7 @@ def invite_property_user(
         actor_user_id=actor.user_id,
         target_type="property_invitation",
         target_id=invitation.id,
-        detail="properties=" + ",".join(str(p.id) for p, _ in checked),
+        detail=f"properties={property_ids}",
     )
     return require_id(invitation)
 

@@ -261,7 +261,7 @@ def approve_request(
     """
     who = _require_support(actor)
     request = _open_request(session, request_id)
-    detail = f"kind={request.kind}"
+    detail = f"kind={request.kind}"  # later parts: ids only
     if request.kind == RequestKind.PRIMARY_ACCOUNT:
         agreement = _agreement_by_number(session, agreement_number, request.organisation_id)
         if session.get(PrimaryAccount, request.requester_id) is None:
@@ -272,7 +272,7 @@ def approve_request(
                     created_by_id=who.user_id,
                 )
             )
-        detail += f" agreement={agreement.id}"
+        detail = f"kind={request.kind} agreement={agreement.id}"
     elif request.kind == RequestKind.OWNERSHIP_CHANGE:
         number = agreement_number or request.target_agreement_number
         agreement = _agreement_by_number(session, number, request.organisation_id)
