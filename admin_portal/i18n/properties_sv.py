@@ -123,6 +123,7 @@ MESSAGES: dict[str, str] = {
     "properties.add.first_name": "Förnamn",
     "properties.add.last_name": "Efternamn",
     "properties.add.next": "Nästa steg: ställ in åtkomsträttigheter",
+    "properties.add.required": "Fyll i fältet.",
     "properties.add.send": "Skicka inbjudan",
     "properties.add.save": "Spara",
     "properties.add.matched": "Konto: {name} ({username})",
@@ -200,7 +201,6 @@ MESSAGES: dict[str, str] = {
     # Granskningslogg
     "audit.action.property_registered": "Registrerade ett boende",
     "audit.action.property_access_changed": "Ändrade åtkomst till ett boende",
-    "audit.action.property_user_lookup": "Sökte en nuvarande användare",
     "audit.action.property_invitation_sent": "Bjöd in en användare till boenden",
     "audit.action.property_invitation_accepted": "Accepterade en inbjudan till boenden",
     "audit.action.property_request_created": "Skickade en begäran om boenden",

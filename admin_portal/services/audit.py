@@ -53,7 +53,6 @@ AUDIT_ACTIONS: tuple[str, ...] = (
     # Boenden (services/properties/).
     "property_registered",
     "property_access_changed",
-    "property_user_lookup",
     "property_invitation_sent",
     "property_invitation_accepted",
     "property_request_created",

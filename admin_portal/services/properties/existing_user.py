@@ -13,7 +13,6 @@ from sqlmodel import Session, col, select
 
 from admin_portal.auth.permissions import Actor
 from admin_portal.models import PropertyAccess, User, UserStatus
-from admin_portal.services.audit import record_event
 from admin_portal.services.errors import PermissionDenied, ServiceError
 from admin_portal.services.properties.access import apply_rights, is_primary, rights_by_property
 from admin_portal.services.properties.probe_limit import check_user_lookup
@@ -65,13 +64,7 @@ def _match(
         or found.id == actor.user_id
         or is_primary(session, found.id or 0)
     ):
-        record_event(
-            session,
-            action="property_user_lookup",
-            organisation_id=actor.organisation_id,
-            actor_user_id=actor.user_id,
-            outcome="no_match",
-        )
+        # Not audited: the refusal rolls the transaction back, and a lookup changes nothing.
         raise ServiceError(NO_MATCH)
     return found
 

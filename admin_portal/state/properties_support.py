@@ -1,0 +1,71 @@
+"""Kundtjänst: the Boenden requests (F2.8) beside the support inbox. Support staff only."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import reflex as rx
+
+from admin_portal.auth.permissions import Actor
+from admin_portal.db import session_scope
+from admin_portal.services.errors import ServiceError
+from admin_portal.services.properties import (
+    approve_request,
+    list_property_requests,
+    reject_request,
+)
+from admin_portal.state.properties_common import form_text
+from admin_portal.state.session import SUPPORT, SessionState
+
+
+class PropertySupportState(SessionState):
+    requests: list[dict] = []
+
+    def _fill(self, actor: Actor) -> None:
+        with session_scope() as session:
+            self.requests = [
+                dataclasses.asdict(r) for r in list_property_requests(session, actor=actor)
+            ]
+
+    @rx.event
+    def load(self):
+        actor = self._authorized(SUPPORT)
+        if actor is None:
+            self.requests = []
+            return
+        self._fill(actor)
+
+    @rx.event
+    def approve(self, form: dict):
+        actor = self._authorized(SUPPORT)
+        if actor is None:
+            self.requests = []
+            return rx.toast.error(self._text("error.not_found"))
+        try:
+            with session_scope() as session:
+                approve_request(
+                    session,
+                    actor=actor,
+                    request_id=form_text(form, "request_id"),
+                    agreement_number=form_text(form, "agreement_number"),
+                )
+        except ServiceError as refused:
+            self._fill(actor)
+            return rx.toast.error(self._text(refused.key))
+        self._fill(actor)
+        return rx.toast.success(self._text("properties.support.done"))
+
+    @rx.event
+    def reject(self, request_id: str):
+        actor = self._authorized(SUPPORT)
+        if actor is None:
+            self.requests = []
+            return rx.toast.error(self._text("error.not_found"))
+        try:
+            with session_scope() as session:
+                reject_request(session, actor=actor, request_id=request_id)
+        except ServiceError as refused:
+            self._fill(actor)
+            return rx.toast.error(self._text(refused.key))
+        self._fill(actor)
+        return rx.toast.success(self._text("properties.support.done"))
