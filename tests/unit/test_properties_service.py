@@ -74,6 +74,13 @@ def _fresh_limits() -> Iterator[None]:
 
 @pytest.fixture
 def world(session: Session) -> World:
+    return build_world(session)
+
+
+def build_world(session: Session) -> World:
+    """A partner organisation with AVT-1001 (two properties) and AVT-2002 (one), a primary
+    account, an ordinary account with Användarhantering on the hostel, another organisation
+    and a support desk."""
     org = make_org(session, "Partnerorg")
     company = make_company(session, org, "Fjällbacka AB")
     a1001 = make_agreement(session, company, "AVT-1001")
