@@ -67,6 +67,7 @@ def guided_way() -> rx.Component:
             tx("properties.guide.link"), href=f"{routes.PROPERTY_ADD_USER}?typ=ny", id="guided-way"
         ),
         color_scheme="blue",
+        high_contrast=True,
         id="other-agreement-guide",
     )
 

@@ -87,7 +87,9 @@ def _new_who() -> rx.Component:
                 error=S.email_error,
                 required=True,
             ),
-            rx.callout(tx("properties.add.username_note"), icon="info", size="1"),
+            rx.callout(
+                tx("properties.add.username_note"), icon="info", size="1", high_contrast=True
+            ),
             primary_button(tx("properties.add.next")),
             spacing="3",
             max_width="28em",
@@ -119,7 +121,13 @@ def _body() -> rx.Component:
         (
             "done",
             rx.vstack(
-                rx.callout(S.done_message, icon="check", color_scheme="green", role="status"),
+                rx.callout(
+                    S.done_message,
+                    icon="check",
+                    color_scheme="green",
+                    role="status",
+                    high_contrast=True,
+                ),
                 rx.link(tx("properties.users.title"), href=routes.PROPERTY_USERS),
             ),
         ),
@@ -171,7 +179,13 @@ def property_add_user_page() -> rx.Component:
         rx.vstack(
             rx.cond(
                 S.page_error != "",
-                rx.callout(S.page_error, icon="triangle-alert", color_scheme="red", role="alert"),
+                rx.callout(
+                    S.page_error,
+                    icon="triangle-alert",
+                    color_scheme="red",
+                    role="alert",
+                    high_contrast=True,
+                ),
             ),
             rx.cond(S.step != "done", _kind_choice()),
             _body(),

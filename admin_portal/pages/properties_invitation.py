@@ -63,7 +63,13 @@ def property_invitation_page() -> rx.Component:
         rx.cond(
             S.link_error != "",
             rx.vstack(
-                rx.callout(S.link_error, icon="triangle-alert", color_scheme="red", role="alert"),
+                rx.callout(
+                    S.link_error,
+                    icon="triangle-alert",
+                    color_scheme="red",
+                    role="alert",
+                    high_contrast=True,
+                ),
                 rx.link(tx("nav.my_account"), href=routes.LOGIN),
             ),
             _form(),

@@ -68,12 +68,24 @@ def property_new_page() -> rx.Component:
         rx.vstack(
             rx.cond(
                 S.page_error != "",
-                rx.callout(S.page_error, icon="triangle-alert", color_scheme="red", role="alert"),
+                rx.callout(
+                    S.page_error,
+                    icon="triangle-alert",
+                    color_scheme="red",
+                    role="alert",
+                    high_contrast=True,
+                ),
             ),
             rx.cond(S.other_agreement, guided_way()),
             rx.cond(
                 S.saved_message != "",
-                rx.callout(S.saved_message, icon="check", color_scheme="green", role="status"),
+                rx.callout(
+                    S.saved_message,
+                    icon="check",
+                    color_scheme="green",
+                    role="status",
+                    high_contrast=True,
+                ),
             ),
             rx.cond(S.is_primary, _form()),
             rx.link(tx("properties.home.title"), href=routes.PROPERTIES),

@@ -126,7 +126,13 @@ def property_requests_page() -> rx.Component:
         rx.vstack(
             rx.cond(
                 S.page_error != "",
-                rx.callout(S.page_error, icon="triangle-alert", color_scheme="red", role="alert"),
+                rx.callout(
+                    S.page_error,
+                    icon="triangle-alert",
+                    color_scheme="red",
+                    role="alert",
+                    high_contrast=True,
+                ),
             ),
             rx.cond(
                 S.requests.length() > 0,
