@@ -64,7 +64,12 @@ def guided_way() -> rx.Component:
             style={"margin": "0.5em 0 0.5em 1.25em"},
         ),
         rx.link(
-            tx("properties.guide.link"), href=f"{routes.PROPERTY_ADD_USER}?typ=ny", id="guided-way"
+            tx("properties.guide.link"),
+            href=f"{routes.PROPERTY_ADD_USER}?typ=ny",
+            id="guided-way",
+            weight="bold",
+            color_scheme="gray",
+            high_contrast=True,
         ),
         color_scheme="blue",
         high_contrast=True,

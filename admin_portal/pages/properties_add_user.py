@@ -120,15 +120,12 @@ def _body() -> rx.Component:
         S.step,
         (
             "done",
-            rx.vstack(
-                rx.callout(
-                    S.done_message,
-                    icon="check",
-                    color_scheme="green",
-                    role="status",
-                    high_contrast=True,
-                ),
-                rx.link(tx("properties.users.title"), href=routes.PROPERTY_USERS),
+            rx.callout(
+                S.done_message,
+                icon="check",
+                color_scheme="green",
+                role="status",
+                high_contrast=True,
             ),
         ),
         (

@@ -35,6 +35,11 @@ def _open_account_menu(page: Page) -> None:
     expect(page.get_by_role("menuitem", name="Lägg till och hantera användare")).to_be_visible()
 
 
+def _toasts_gone(page: Page) -> None:
+    # A toast fading out has half its contrast: let it go before an axe check.
+    expect(page.locator("[data-sonner-toast]")).to_have_count(0, timeout=15_000)
+
+
 def _rows(page: Page):  # type: ignore[no-untyped-def]
     return page.locator("#property-rows").get_by_role("row")
 
@@ -74,6 +79,7 @@ def test_primary_account_sees_its_label_and_adds_a_property(new_page) -> None:  
     page.get_by_label("Sök boende (namn eller adress)").fill("strömstad")
     page.get_by_role("button", name="Sök", exact=True).click()
     expect(_rows(page)).to_have_count(1)
+    _toasts_gone(page)
 
 
 def test_another_agreements_property_shows_the_guided_way(new_page) -> None:  # type: ignore[no-untyped-def]
@@ -132,6 +138,7 @@ def test_primary_account_adds_an_existing_user_with_rights(new_page) -> None:  #
     wait_until_ready(page)
     page.get_by_label("Boende").select_option(label="Hotell Fjällbacka")
     expect(page.locator("#property-users").get_by_text("Rut Reception")).to_be_visible()
+    _toasts_gone(page)
 
 
 def test_invited_user_accepts_and_a_primary_username_clash_is_explained(
@@ -153,6 +160,7 @@ def test_invited_user_accepts_and_a_primary_username_clash_is_explained(
     assert_accessible(page)
     page.get_by_role("button", name="Skicka inbjudan").click()
     expect(page.get_by_role("status").get_by_text("Inbjudan är skickad")).to_be_visible()
+    _toasts_gone(page)
 
     mail = portal.fake_resend.wait_for_mail("primarkonto@demo-partner.example")
     link = LINK.search(mail.get("body", mail)["text"])
@@ -200,14 +208,16 @@ def test_looking_for_ta_bort_tells_why_not(new_page) -> None:  # type: ignore[no
     expect(desk).to_have_url(re.compile(r"/kundtjanst/?$"))
     wait_until_ready(desk)
     expect(desk.get_by_role("heading", name="Begäranden om boenden")).to_be_visible()
+    assert_accessible(desk)
     row = desk.locator("#property-requests").get_by_role("row").filter(has_text="Petra Primär")
     row.get_by_role("button", name="Avslå").click()
     expect(desk.locator("#property-requests")).to_have_count(0)
-    assert_accessible(desk)
+    _toasts_gone(desk)
 
     page.reload()
     wait_until_ready(page)
     expect(page.locator("#my-requests").get_by_text("Avslagen")).to_be_visible()
+    _toasts_gone(page)
 
 
 def test_ordinary_account_finds_no_add_button(new_page) -> None:  # type: ignore[no-untyped-def]
