@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
+from admin_portal.components.forms import option, primary_button, select_field, text_field
 from admin_portal.components.i18n import tx
-from admin_portal.models import RequestKind
+from admin_portal.models import ExceptionReason, RequestKind
 from admin_portal.state.properties_support import PropertySupportState as P
 
 
@@ -52,6 +53,52 @@ def _row(row: rx.Var) -> rx.Component:
     )
 
 
+def _exception_form() -> rx.Component:
+    """F2.9: support links a property outside the agreement, recorded with who and when."""
+    return rx.form(
+        rx.vstack(
+            rx.heading(tx("properties.support.exception_title"), as_="h3", size="4"),
+            text_field(
+                field_id="exception-username",
+                label=tx("properties.support.exception_username"),
+                name="username",
+                required=True,
+            ),
+            text_field(
+                field_id="exception-agreement",
+                label=tx("properties.new.agreement"),
+                name="agreement_number",
+                required=True,
+            ),
+            text_field(
+                field_id="exception-property",
+                label=tx("properties.new.name"),
+                name="property_name",
+                required=True,
+            ),
+            select_field(
+                field_id="exception-reason",
+                label=tx("properties.support.exception_reason"),
+                name="reason",
+                options=[
+                    option(r.value, tx(f"properties.support.reason.{r.value}"))
+                    for r in ExceptionReason
+                ],
+            ),
+            text_field(
+                field_id="exception-note",
+                label=tx("properties.support.exception_note"),
+                name="note",
+            ),
+            primary_button(tx("properties.support.exception_submit")),
+            spacing="3",
+            max_width="28em",
+            width="100%",
+        ),
+        on_submit=P.link_exception,
+    )
+
+
 def property_requests_panel() -> rx.Component:
     return rx.vstack(
         rx.heading(tx("properties.support.title"), as_="h2", size="5"),
@@ -72,6 +119,7 @@ def property_requests_panel() -> rx.Component:
             ),
             rx.text(tx("properties.support.none")),
         ),
+        _exception_form(),
         spacing="3",
         width="100%",
         margin_top="2em",

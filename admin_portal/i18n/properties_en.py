@@ -186,6 +186,14 @@ MESSAGES: dict[str, str] = {
     "properties.support.col.organisation": "Organisation",
     "properties.support.col.requester": "Requested by",
     "properties.support.done": "The request has been handled.",
+    "properties.support.linked": "The property is linked to the primary account.",
+    "properties.support.exception_title": "Link a property outside the agreement",
+    "properties.support.exception_username": "Primary account (username)",
+    "properties.support.exception_reason": "Reason",
+    "properties.support.exception_note": "Note (optional)",
+    "properties.support.exception_submit": "Link the property",
+    "properties.support.reason.support_added": "Added internally by us",
+    "properties.support.reason.legacy_partner": "Existing partner from before the agreement-ID rule",
     "properties.mail.subject": "Invitation to properties",
     "properties.mail.body": (
         "{inviter} has invited you to create an account with access to: {properties}. "

@@ -191,6 +191,14 @@ MESSAGES: dict[str, str] = {
     "properties.support.col.organisation": "Organisation",
     "properties.support.col.requester": "Begärd av",
     "properties.support.done": "Begäran är hanterad.",
+    "properties.support.linked": "Boendet är kopplat till det primära kontot.",
+    "properties.support.exception_title": "Koppla ett boende utanför avtalet",
+    "properties.support.exception_username": "Primärt konto (användarnamn)",
+    "properties.support.exception_reason": "Skäl",
+    "properties.support.exception_note": "Anteckning (frivillig)",
+    "properties.support.exception_submit": "Koppla boendet",
+    "properties.support.reason.support_added": "Läggs till internt av oss",
+    "properties.support.reason.legacy_partner": "Befintlig partner före regeln om avtals-id",
     # E-post
     "properties.mail.subject": "Inbjudan till boenden",
     "properties.mail.body": (

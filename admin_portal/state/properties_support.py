@@ -11,6 +11,7 @@ from admin_portal.db import session_scope
 from admin_portal.services.errors import ServiceError
 from admin_portal.services.properties import (
     approve_request,
+    link_property_exception_by_names,
     list_property_requests,
     reject_request,
 )
@@ -69,3 +70,25 @@ class PropertySupportState(SessionState):
             return rx.toast.error(self._text(refused.key))
         self._fill(actor)
         return rx.toast.success(self._text("properties.support.done"))
+
+    @rx.event
+    def link_exception(self, form: dict):
+        """F2.9: link a property outside the agreement to a primary account (recorded)."""
+        actor = self._authorized(SUPPORT)
+        if actor is None:
+            self.requests = []
+            return rx.toast.error(self._text("error.not_found"))
+        try:
+            with session_scope() as session:
+                link_property_exception_by_names(
+                    session,
+                    actor=actor,
+                    username=form_text(form, "username"),
+                    agreement_number=form_text(form, "agreement_number"),
+                    property_name=form_text(form, "property_name"),
+                    reason=form_text(form, "reason"),
+                    note=form_text(form, "note"),
+                )
+        except ServiceError as refused:
+            return rx.toast.error(self._text(refused.key))
+        return rx.toast.success(self._text("properties.support.linked"))

@@ -137,7 +137,9 @@ def test_primary_account_adds_an_existing_user_with_rights(new_page) -> None:  #
     page.get_by_role("link", name="Lägg till och hantera användare").click()
     wait_until_ready(page)
     page.get_by_label("Boende").select_option(label="Hotell Fjällbacka")
-    expect(page.locator("#property-users").get_by_text("Rut Reception")).to_be_visible()
+    rights = page.get_by_role("group", name="Åtkomsträttigheter: Rut Reception")
+    expect(rights.get_by_label("Bokningar")).to_be_checked()
+    expect(rights.get_by_label("Ekonomi")).not_to_be_checked()
     _toasts_gone(page)
 
 

@@ -193,6 +193,9 @@ HANDLERS: dict[str, Access] = {
     "PropertySupportState.load": authorized(SUPPORT, "property requests of every organisation"),
     "PropertySupportState.approve": authorized(SUPPORT, "one request by id"),
     "PropertySupportState.reject": authorized(SUPPORT, "one request by id"),
+    "PropertySupportState.link_exception": authorized(
+        SUPPORT, "a primary account and a property of the same organisation"
+    ),
     # --- Granskningslogg, /dev/mail
     "AuditLogState.load": authorized(ADMIN, _AUDIT_SCOPE),
     "AuditLogState.apply_filters": authorized(ADMIN, _AUDIT_SCOPE),

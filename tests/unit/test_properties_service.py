@@ -573,3 +573,27 @@ def test_support_links_a_property_outside_the_agreement_with_who_and_when(
     row = session.exec(select(PrimaryPropertyException)).one()
     assert row.created_by_id == world.support.user_id and row.created_at is not None
     assert "Stuga Hemavan" in _names(session, world.primary)
+
+
+def test_support_links_by_username_and_agreement_and_name(session: Session, world: World) -> None:
+    from admin_portal.services.properties import link_property_exception_by_names
+
+    with pytest.raises(NotFound):
+        link_property_exception_by_names(
+            session,
+            actor=world.support,
+            username="primarkonto",
+            agreement_number="AVT-2002",
+            property_name="Okänt boende",
+            reason="support_added",
+        )
+    link_property_exception_by_names(
+        session,
+        actor=world.support,
+        username="PRIMARKONTO",
+        agreement_number="avt-2002",
+        property_name="stuga hemavan",
+        reason="support_added",
+        note="Avtalsbyte pågår",
+    )
+    assert "Stuga Hemavan" in _names(session, world.primary)

@@ -10,7 +10,10 @@ from admin_portal.services.properties.access import (
     remove_access,
     set_access_rights,
 )
-from admin_portal.services.properties.exceptions import link_property_exception
+from admin_portal.services.properties.exceptions import (
+    link_property_exception,
+    link_property_exception_by_names,
+)
 from admin_portal.services.properties.existing_user import (
     MatchedUser,
     grant_existing_user,
@@ -58,6 +61,7 @@ __all__ = [
     "grant_existing_user",
     "invite_property_user",
     "link_property_exception",
+    "link_property_exception_by_names",
     "list_my_requests",
     "list_properties",
     "list_property_requests",

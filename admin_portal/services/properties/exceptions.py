@@ -7,11 +7,12 @@ legal-entity id before the rule. Only support staff do this; the row says who an
 from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from admin_portal.auth.permissions import Actor
 from admin_portal.models import (
     ExceptionReason,
+    PartnerAgreement,
     PrimaryAccount,
     PrimaryPropertyException,
     Property,
@@ -20,7 +21,9 @@ from admin_portal.models import (
 )
 from admin_portal.services.audit import record_event
 from admin_portal.services.errors import NotFound, ServiceError
+from admin_portal.services.properties.listing import name_key
 from admin_portal.services.properties.reach import parse_id
+from admin_portal.validation.identifiers import username_key
 
 
 def link_property_exception(
@@ -70,3 +73,41 @@ def link_property_exception(
         detail=f"property={prop.id} reason={reason}",
     )
     return require_id(row)
+
+
+def link_property_exception_by_names(
+    session: Session,
+    *,
+    actor: Actor,
+    username: object,
+    agreement_number: object,
+    property_name: object,
+    reason: object,
+    note: object = "",
+) -> int:
+    """Support's form: the primary account by username, the property by avtals-id + name.
+
+    Unknown names get the same NotFound as forged ids (support sees every organisation, but
+    the link itself never crosses one: `link_property_exception` checks that).
+    """
+    if not actor.is_support:
+        raise NotFound()
+    typed_user = username.strip() if isinstance(username, str) else ""
+    number = agreement_number.strip().upper() if isinstance(agreement_number, str) else ""
+    name = property_name if isinstance(property_name, str) else ""
+    user = session.exec(
+        select(User).where(col(User.username_key) == username_key(typed_user))
+    ).first()
+    prop = session.exec(
+        select(Property)
+        .join(PartnerAgreement, col(PartnerAgreement.id) == col(Property.agreement_id))
+        .where(
+            col(PartnerAgreement.agreement_number) == number,
+            col(Property.name_key) == name_key(name),
+        )
+    ).first()
+    if user is None or prop is None or not typed_user:
+        raise NotFound()
+    return link_property_exception(
+        session, actor=actor, user_id=user.id, property_id=prop.id, reason=reason, note=note
+    )
