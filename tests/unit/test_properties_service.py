@@ -403,6 +403,16 @@ def test_every_mismatch_gets_the_same_generic_answer(session: Session, world: Wo
             )
         keys.add((type(refused.value), refused.value.key))
     assert keys == {(ServiceError, "properties.error.no_match")}
+    # A primary account looked up by someone else (not oneself): the same answer.
+    with pytest.raises(ServiceError) as primary:
+        match_existing_user(
+            session,
+            actor=world.ordinary,
+            username="primarkonto",
+            email="p@example.se",
+            client_address="10.0.0.2",
+        )
+    assert primary.value.key == "properties.error.no_match"
 
 
 def test_existing_user_lookups_are_rate_limited(session: Session, world: World, configure) -> None:  # type: ignore[no-untyped-def]
