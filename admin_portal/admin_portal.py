@@ -6,32 +6,67 @@ from starlette.applications import Starlette
 from admin_portal.api.security_headers import security_headers
 from admin_portal.api.session_routes import session_routes
 from admin_portal.api.spreadsheet_routes import spreadsheet_routes
-from admin_portal.pages import (  # noqa: F401  (each module registers its pages)
+
+# Each module registers its pages.
+from admin_portal.pages import admin_sections, audit_log, dev_mail, support_inbox, user_bank
+from admin_portal.pages.auth import (
+    forgot_password,
+    login,
+    my_account,
+    set_password,
+    two_factor_login,
+)
+from admin_portal.pages.invitations import acceptance, invite, my_organisation, my_services
+from admin_portal.pages.properties import (
+    add_user as property_add_user,
+)
+from admin_portal.pages.properties import (
+    home as property_home,
+)
+from admin_portal.pages.properties import (
+    invitation as property_invitation,
+)
+from admin_portal.pages.properties import (
+    new as property_new,
+)
+from admin_portal.pages.properties import (
+    requests as property_requests,
+)
+from admin_portal.pages.properties import (
+    users as property_users,
+)
+from admin_portal.pages.spreadsheets import user_import
+from admin_portal.pages.users import listing, new, profile
+from admin_portal.pages.verification import email
+
+# Imported for their side effect (each registers its pages); named here so nothing
+# looks unused.
+_PAGES = (
     admin_sections,
     audit_log,
     dev_mail,
-    forgot_password,
-    invitation,
-    login,
-    min_organisation,
-    my_account,
-    my_services,
-    organisation_invite,
-    properties_add_user,
-    properties_home,
-    properties_invitation,
-    properties_new,
-    properties_requests,
-    properties_users,
-    set_password,
     support_inbox,
-    two_factor_login,
     user_bank,
+    forgot_password,
+    login,
+    my_account,
+    set_password,
+    two_factor_login,
+    acceptance,
+    invite,
+    my_organisation,
+    my_services,
     user_import,
-    user_new,
-    user_profile,
-    users_list,
-    verify_email,
+    listing,
+    new,
+    profile,
+    email,
+    property_add_user,
+    property_home,
+    property_invitation,
+    property_new,
+    property_requests,
+    property_users,
 )
 
 app = rx.App(

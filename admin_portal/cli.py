@@ -48,7 +48,7 @@ def seed_demo() -> int:
         print("Production: no demo data is seeded.")
         return 0
     from admin_portal.db import session_scope
-    from admin_portal.services.demo import seed_demo as seed
+    from admin_portal.services.demo.seed import seed_demo as seed
 
     password = _demo_password()
     with session_scope() as session:
@@ -59,13 +59,13 @@ def seed_demo() -> int:
 
 def prepare_database() -> int:
     """Migrate to head, then build what Alembic does not: SQLite's FTS5 trigram search
-    table and, on both databases, the name-ordered search rows (models/search_rows_ddl.py).
+    table and, on both databases, the name-ordered search rows (search/rows_ddl.py).
 
     Each is built once (idempotent): on later runs this only checks that they exist.
     """
     from admin_portal.db import get_engine
     from admin_portal.migrations import upgrade
-    from admin_portal.models.search_ddl import ensure_search_structures
+    from admin_portal.search.structures import ensure_search_structures
 
     upgrade()
     ensure_search_structures(get_engine())

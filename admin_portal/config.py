@@ -59,7 +59,7 @@ class Settings(BaseSettings):
     # account (outbox ids restart at 1 in every database) never answer each other's mail.
     # Empty: derived from the secret key (see `idempotency_prefix`).
     deployment_id: str = Field(default="", max_length=40, pattern=r"^[A-Za-z0-9._-]*$")
-    # Anti-automation (services/rate_limits.py): `limits` notation, e.g. "20/minute". One
+    # Anti-automation (services/auth/rate_limits.py): `limits` notation, e.g. "20/minute". One
     # address may be a whole care home behind NAT, hence not lower; the global limits cap
     # what many addresses together can cost (argon2 work, reset mails).
     login_rate_limit_per_address: str = "20/minute"

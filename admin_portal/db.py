@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
 from admin_portal.config import get_settings
+from admin_portal.search.hints import install_sqlite_hints
 
 
 def make_engine(url: str) -> Engine:
@@ -27,6 +28,8 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
 
+        # The users search names its narrow key index (INDEXED BY) on SQLite.
+        install_sqlite_hints(engine)
         return engine
     return create_engine(url, pool_pre_ping=True)
 
@@ -37,7 +40,7 @@ def get_engine() -> Engine:
 
 
 # Called with the engine and the error after a transaction was rolled back and closed, so a
-# hook may write in a transaction of its own (services/denials.py records refusals this way).
+# hook may write in a transaction of its own (services/auth/denials.py records refusals this way).
 AFTER_ROLLBACK: list[Callable[[Engine, Exception], None]] = []
 
 

@@ -15,14 +15,16 @@ from types import FrameType
 
 from sqlalchemy.engine import Engine
 
+from admin_portal import wiring
 from admin_portal.config import get_settings
 from admin_portal.db import get_engine, session_scope
-from admin_portal.mail.dispatcher import RateLimiter, dispatch_due, run_forever
+from admin_portal.mail.dispatcher import dispatch_due, run_forever
 from admin_portal.mail.outbox import blank_expired_bodies
+from admin_portal.mail.pacing import RateLimiter
 from admin_portal.mail.senders import LocalMailboxSender, Sender, sender_from_settings
+from admin_portal.search.rows_maintenance import reorder_if_drifted
 from admin_portal.services import jobs
-from admin_portal.services.search_rows_maintenance import reorder_if_drifted
-from admin_portal.services.user_bank import purge_expired
+from admin_portal.services.user_bank.manage import purge_expired
 
 logger = logging.getLogger("admin_portal.worker")
 
@@ -37,6 +39,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         The process exit code: 0 on a clean stop, 2 on a configuration error.
     """
     args = _parse_args(argv)
+    wiring.install()
     logging.basicConfig(
         level=args.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",

@@ -8,7 +8,7 @@ from sqlmodel import SQLModel
 import admin_portal.models  # noqa: F401  (registers every table on SQLModel.metadata)
 from admin_portal.config import get_settings
 from admin_portal.db import make_engine
-from admin_portal.models.search_ddl import is_search_structure
+from admin_portal.search.structures import is_search_structure
 
 config = context.config
 if config.config_file_name is not None and not config.attributes.get("skip_logging_config"):
@@ -19,7 +19,7 @@ target_metadata = SQLModel.metadata
 
 def include_object(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]
     """Search indexes, the SQLite FTS5 tables and PostgreSQL's generated search column live in
-    migrations only (models/search_ddl.py): they are physical tuning, not part of the models,
+    migrations only (search/ddl.py, search/rows_ddl.py): they are physical tuning, not part of the models,
     so `alembic check` must not see drift."""
     search_only = type_ in ("index", "table", "column") and reflected and compare_to is None
     return not (search_only and is_search_structure(name))

@@ -28,8 +28,8 @@ import admin_portal.models  # noqa: F401  (registers every table)
 from admin_portal.auth.permissions import Actor
 from admin_portal.db import make_engine
 from admin_portal.models import AuditEvent, Company, Organisation, Unit, User
-from admin_portal.services.audit import AUDIT_ACTIONS
-from admin_portal.services.audit_log import AuditFilters, list_audit_events
+from admin_portal.services.audit.events import AUDIT_ACTIONS
+from admin_portal.services.audit.log import AuditFilters, list_audit_events
 
 RESULTS = Path(__file__).resolve().parent / "results" / "audit_log.md"
 PEOPLE = 20_000

@@ -77,10 +77,11 @@ def _grant_head_admin(path: Path, user_id: int) -> None:
 def run(n: int, dispatch_seconds: float, workdir: Path) -> dict[str, object]:
     from sqlmodel import Session
 
+    from admin_portal import wiring
     from admin_portal.auth.permissions import load_actor
     from admin_portal.db import make_engine
     from admin_portal.services import jobs
-    from admin_portal.services.bulk_verification import (
+    from admin_portal.services.verification.bulk import (
         preview_bulk_verification,
         start_bulk_verification,
     )
@@ -90,6 +91,7 @@ def run(n: int, dispatch_seconds: float, workdir: Path) -> dict[str, object]:
     head = _head_admin_of_largest_org(path)
     _grant_head_admin(path, head)
     engine = make_engine(f"sqlite:///{path}")
+    wiring.install()  # the job steps, as the worker wires them
     with Session(engine) as session:
         actor = load_actor(session, head)
         assert actor is not None and actor.is_head_admin

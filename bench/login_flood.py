@@ -60,8 +60,8 @@ RAISED = {
 
 def _event_names() -> dict[str, str]:
     # The names Reflex gives the handlers: the state's full name + "." + the handler.
-    from admin_portal.state.auth_pages import ForgotPasswordState, LoginState
-    from admin_portal.state.users_list import UsersListState
+    from admin_portal.state.auth.pages import ForgotPasswordState, LoginState
+    from admin_portal.state.users.listing import UsersListState
 
     return {
         "log_in": f"{LoginState.get_full_name()}.log_in",

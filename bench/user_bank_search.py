@@ -106,7 +106,7 @@ def build_shapes(engine: object, tree: Tree, data: BankData) -> list[Shape]:
     from sqlmodel import Session
 
     from admin_portal.auth.permissions import Actor
-    from admin_portal.services.user_bank_search import BankQuery, search_bank
+    from admin_portal.search.user_bank import BankQuery, search_bank
 
     org1 = tree.orgs[0][0]
     removers = data.removers[org1]

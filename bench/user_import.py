@@ -91,15 +91,19 @@ def _timed(timings: dict[str, float], label: str, started: float) -> None:
 def measure(url: str) -> dict[str, object]:
     from sqlmodel import Session
 
+    from admin_portal import wiring
     from admin_portal.auth.permissions import load_actor
     from admin_portal.db import make_engine, session_scope
+    from admin_portal.search.query import UserQuery
     from admin_portal.services import jobs
-    from admin_portal.services.spreadsheets import csv_chunks, read_sheet, xlsx_file
-    from admin_portal.services.user_export import export_rows
-    from admin_portal.services.user_import import get_import, preview_import, start_apply
-    from admin_portal.services.user_search import UserQuery
+    from admin_portal.services.spreadsheets.export import export_rows
+    from admin_portal.services.spreadsheets.import_apply import start_apply
+    from admin_portal.services.spreadsheets.import_preview import preview_import
+    from admin_portal.services.spreadsheets.imports import get_import
+    from admin_portal.services.spreadsheets.sheets import csv_chunks, read_sheet, xlsx_file
 
     engine = make_engine(url)
+    wiring.install()  # the job steps, as the worker wires them
     _prepare(engine)
     timings: dict[str, float] = {}
     with Session(engine) as session:

@@ -575,7 +575,7 @@ def load_sqlite(
 ) -> dict[str, float]:
     """Schema to 0002, N users (from `users`) through executemany, then head and the FTS table."""
     from admin_portal.db import make_engine
-    from admin_portal.models.search_ddl import ensure_search_structures
+    from admin_portal.search.structures import ensure_search_structures
 
     url = f"sqlite:///{path}"
     timings = {"schema 0001-0002": _alembic(url, "0002")}
@@ -670,7 +670,7 @@ def load_postgres(
     timings["load users"] = time.perf_counter() - started
     timings["migrations 0003-0006 (search structures)"] = _alembic(url, "head")
     from admin_portal.db import make_engine
-    from admin_portal.models.search_ddl import ensure_search_structures
+    from admin_portal.search.structures import ensure_search_structures
 
     started = time.perf_counter()
     engine = make_engine(url)
@@ -781,7 +781,8 @@ def build_shapes(engine: object, tree: Tree, n: int) -> list[Shape]:
     from sqlmodel import Session
 
     from admin_portal.auth.permissions import Actor
-    from admin_portal.services.user_search import UserQuery, search_users
+    from admin_portal.search.query import UserQuery
+    from admin_portal.search.users import search_users
 
     org1 = tree.orgs[0][0]
     head = Actor(

@@ -23,10 +23,24 @@ from sqlalchemy.engine import Engine  # noqa: E402
 from sqlmodel import Session, SQLModel  # noqa: E402
 
 import admin_portal.models  # noqa: E402,F401  (registers every table)
+from admin_portal import wiring  # noqa: E402
 from admin_portal.db import make_engine  # noqa: E402
+from admin_portal.services.auth.denials import clear_entrance  # noqa: E402
+
+# The worker's composition root: job steps and mail-delivery hooks, as in production.
+wiring.install()
 
 # Session-wide fixtures that start real services (PostgreSQL) live in their own module.
 pytest_plugins = ["tests.support.postgres"]
+
+
+@pytest.fixture(autouse=True)
+def _no_entrance_left_over() -> Iterator[None]:
+    """Handlers called straight from a test share its context: no refusal is recorded under a
+    handler that an earlier test entered (Reflex gives each event a context of its own)."""
+    clear_entrance()
+    yield
+    clear_entrance()
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from admin_portal import routes
 from admin_portal.auth.cookies import session_cookie_name
 from admin_portal.config import get_settings
 from admin_portal.db import session_scope
-from admin_portal.services.auth import end_session, redeem_login_ticket
+from admin_portal.services.auth.login import end_session, redeem_login_ticket
 
 _MAX_FORM_BYTES = 4096  # a ticket and a next path; anything bigger is not ours
 

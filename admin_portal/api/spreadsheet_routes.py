@@ -22,13 +22,13 @@ from admin_portal.auth.cookies import session_cookie_name
 from admin_portal.auth.permissions import Actor
 from admin_portal.db import session_scope
 from admin_portal.i18n import normalise_language, t
-from admin_portal.services.auth import resolve_session
-from admin_portal.services.denials import Reason, enter, record_denial
+from admin_portal.services.auth.denials import Reason, enter, record_denial
+from admin_portal.services.auth.login import resolve_session
 from admin_portal.services.errors import NotFound, PermissionDenied
-from admin_portal.services.spreadsheets import csv_chunks, xlsx_file
-from admin_portal.services.user_export import export_filename, export_rows, start_export
-from admin_portal.services.user_import import get_import, import_report_rows
-from admin_portal.services.user_list_params import fields_from_params, query_from_fields
+from admin_portal.services.spreadsheets.export import export_filename, export_rows, start_export
+from admin_portal.services.spreadsheets.imports import get_import, import_report_rows
+from admin_portal.services.spreadsheets.sheets import csv_chunks, xlsx_file
+from admin_portal.services.users.list_params import fields_from_params, query_from_fields
 
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

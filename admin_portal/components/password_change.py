@@ -6,7 +6,7 @@ import reflex as rx
 
 from admin_portal.components.forms import primary_button, text_field
 from admin_portal.components.i18n import tx
-from admin_portal.state.password_change import PasswordChangeState as S
+from admin_portal.state.auth.password_change import PasswordChangeState as S
 
 
 def _password_field(field_id: str, label_key: str, name: str, error: rx.Var, autocomplete: str):

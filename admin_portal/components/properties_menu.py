@@ -10,7 +10,7 @@ import reflex as rx
 
 from admin_portal import routes
 from admin_portal.components.i18n import tx
-from admin_portal.state.properties_account import PropertyAccountState as A
+from admin_portal.state.properties.account import PropertyAccountState as A
 from admin_portal.state.session import SessionState
 
 

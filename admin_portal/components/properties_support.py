@@ -7,7 +7,7 @@ import reflex as rx
 from admin_portal.components.forms import option, primary_button, select_field, text_field
 from admin_portal.components.i18n import tx
 from admin_portal.models import ExceptionReason, RequestKind
-from admin_portal.state.properties_support import PropertySupportState as P
+from admin_portal.state.properties.support import PropertySupportState as P
 
 
 def _kind(kind: rx.Var) -> rx.Component:

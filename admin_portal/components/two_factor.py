@@ -6,8 +6,8 @@ import reflex as rx
 
 from admin_portal.components.forms import text_field
 from admin_portal.components.i18n import tx
-from admin_portal.state.organisation_security import OrganisationSecurityState as Sec
-from admin_portal.state.two_factor import TwoFactorState as S
+from admin_portal.state.auth.organisation_security import OrganisationSecurityState as Sec
+from admin_portal.state.auth.two_factor import TwoFactorState as S
 
 
 def code_field(

@@ -13,9 +13,10 @@ import reflex as rx
 from admin_portal import routes
 from admin_portal.components.forms import option, select_field, text_area, text_field
 from admin_portal.components.i18n import tx
+from admin_portal.models import USER_TYPE_CHOICES
 from admin_portal.state.session import SessionState
 
-USER_TYPES = ["brukare", "assistant", "employee", "administrator", "agent"]
+USER_TYPES = USER_TYPE_CHOICES
 
 
 def _value(values: dict[str, Any], key: str, fallback: str = "") -> Any:

@@ -19,44 +19,38 @@ Why this shape:
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import random
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, func, not_, or_, select, update
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from admin_portal.config import get_settings
 from admin_portal.db import get_engine
+from admin_portal.mail.claims import Claim, SessionFactory, claim_due, update_outbox
 from admin_portal.mail.outbox import redacted_body_values
+from admin_portal.mail.outcomes import DeliveryHook, DeliveryOutcome, installed_delivery_hooks
+from admin_portal.mail.pacing import RateLimiter, backoff_seconds
 from admin_portal.mail.senders import (
     MAX_BATCH_SIZE,
-    OutgoingMail,
     PermanentSendError,
     Sender,
     SendResult,
     TransientSendError,
     sender_from_settings,
 )
-from admin_portal.models import Invitation, InvitationStatus, OutboxMessage, OutboxStatus, User
+from admin_portal.models import OutboxMessage, OutboxStatus
 
 logger = logging.getLogger(__name__)
 
-SessionFactory = Callable[[], Session]
 DEFAULT_LEASE = timedelta(minutes=5)
-BACKOFF_BASE_SECONDS = 30.0
-BACKOFF_CAP_SECONDS = 3600.0
-BATCH_KEY_PREFIX = "admin-portal-batch-"
 _LAST_ERROR_CHARS = 1000  # the column's max_length
-_LIVE = (OutboxStatus.PENDING, OutboxStatus.SENDING)
 
 
 @dataclass
@@ -78,74 +72,6 @@ class DispatchReport:
         return self.claimed > 0
 
 
-class RateLimiter:
-    """Spaces calls at least 1/rate seconds apart; shared across dispatch runs.
-
-    Args:
-        per_second: Allowed calls per second; 0 or less disables the limit.
-        clock: Monotonic seconds (injectable for tests).
-        sleep: How to wait (injectable for tests).
-    """
-
-    def __init__(
-        self,
-        per_second: float,
-        *,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self.interval = 1.0 / per_second if per_second > 0 else 0.0
-        self._clock = clock
-        self._sleep = sleep
-        self._next_at: float | None = None
-
-    def wait(self) -> None:
-        """Block until the next call is allowed, then reserve the slot after it."""
-        if self.interval <= 0:
-            return
-        now = self._clock()
-        if self._next_at is not None and now < self._next_at:
-            self._sleep(self._next_at - now)
-            now = self._next_at
-        self._next_at = now + self.interval
-
-
-def backoff_seconds(
-    attempts: int,
-    *,
-    base: float = BACKOFF_BASE_SECONDS,
-    cap: float = BACKOFF_CAP_SECONDS,
-    rng: Callable[[], float] = random.random,
-) -> float:
-    """Exponential backoff with jitter: between half and all of min(cap, base * 2**(n-1)).
-
-    The jitter spreads retries of many mails that failed together (e.g. during an outage);
-    keeping at least half the delay keeps the growth visible.
-
-    Args:
-        attempts: Attempts made so far (1 after the first failure).
-        base: Delay after the first failure before jitter.
-        cap: Upper bound for any delay.
-        rng: Uniform [0, 1) source (injectable for tests).
-    """
-    exponent = min(max(attempts - 1, 0), 30)  # 2**30 * base is far above any cap
-    ceiling = min(cap, base * 2**exponent)
-    return ceiling / 2 + rng() * ceiling / 2
-
-
-def batch_key_for(outbox_ids: Iterable[int]) -> str:
-    """The idempotency key of a batch request: the same ids always give the same key.
-
-    Args:
-        outbox_ids: The batch's outbox row ids, in any order.
-
-    Returns:
-        ``"admin-portal-batch-"`` and the SHA-256 of the sorted ids (83 characters).
-    """
-    joined = ",".join(str(i) for i in sorted(outbox_ids))
-    return BATCH_KEY_PREFIX + hashlib.sha256(joined.encode()).hexdigest()
-
-
 def dispatch_due(
     engine_or_session_factory: Engine | SessionFactory,
     sender: Sender,
@@ -157,6 +83,7 @@ def dispatch_due(
     rate_limiter: RateLimiter | None = None,
     max_attempts: int | None = None,
     rng: Callable[[], float] = random.random,
+    hooks: Sequence[DeliveryHook] | None = None,
 ) -> DispatchReport:
     """Claim due outbox rows, hand them to `sender` in batches, and record every outcome.
 
@@ -177,6 +104,8 @@ def dispatch_due(
             across calls.
         max_attempts: Defaults to `settings.mail_max_attempts`.
         rng: Jitter source for the backoff.
+        hooks: Told every recorded outcome (mail.outcomes); defaults to the hooks the
+            composition root installed.
 
     Returns:
         Counts of what happened.
@@ -197,8 +126,9 @@ def dispatch_due(
         clock=clock,
         max_attempts=max_attempts or settings.mail_max_attempts,
         rng=rng,
+        hooks=installed_delivery_hooks() if hooks is None else tuple(hooks),
     )
-    units, run.report.dead = _claim(
+    units, run.report.dead = claim_due(
         run.new_session, run.claimed_at, limit or batch_size, batch_size, lease, run.max_attempts
     )
     run.report.claimed = sum(len(unit.claims) for unit in units)
@@ -257,214 +187,6 @@ def _session_factory(target: Engine | SessionFactory) -> SessionFactory:
     return target
 
 
-@dataclass(frozen=True)
-class _Claim:
-    mail: OutgoingMail
-    attempts: int  # including the attempt this claim started
-    user_id: int | None
-
-
-@dataclass(frozen=True)
-class _Unit:
-    """Rows claimed together for one request; a lone row (no batch key) is sent by itself."""
-
-    claims: tuple[_Claim, ...]
-    batch_key: str | None
-
-
-# -- claiming ------------------------------------------------------------------------------------
-
-
-def _claim(
-    new_session: SessionFactory,
-    now: datetime,
-    limit: int,
-    batch_size: int,
-    lease: timedelta,
-    max_attempts: int,
-) -> tuple[list[_Unit], int]:
-    """Claim up to `limit` due rows in one short transaction, grouped into send units.
-
-    Returns the units and how many rows died. The claim counts the attempt, so a mail
-    whose sending kills the worker still runs out of attempts instead of being retried
-    forever. Three kinds of due rows, each kept to the key it was first sent under:
-    rows with a `batch_key` are claimed with their whole batch; rows already tried alone
-    (attempts > 0, no key) are claimed alone; untried rows form new batches.
-    """
-    stale_before = now - lease
-    due = _due(OutboxMessage, now, stale_before)
-    groups: list[list[int]] = []
-    fresh: list[int] = []
-    dead: list[int] = []
-    seen_keys: set[str] = set()
-    with new_session() as session:
-        # SKIP LOCKED lets concurrent PostgreSQL dispatchers pass each other by; SQLite
-        # ignores it and the conditional UPDATEs below are what make the claim safe.
-        candidates = session.execute(
-            select(
-                col(OutboxMessage.id),
-                col(OutboxMessage.status),
-                col(OutboxMessage.attempts),
-                col(OutboxMessage.batch_key),
-            )
-            .where(due)
-            .order_by(col(OutboxMessage.next_attempt_at), col(OutboxMessage.id))
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        ).all()
-        taken = 0
-        for row_id, status, attempts, batch_key in candidates:
-            if taken >= limit:
-                break
-            if batch_key is not None:
-                if batch_key not in seen_keys:
-                    seen_keys.add(batch_key)
-                    group = _claim_group(session, batch_key, now, stale_before, max_attempts, dead)
-                    if group:
-                        groups.append(group)
-                        taken += len(group)
-                continue
-            if status == OutboxStatus.SENDING and attempts >= max_attempts:
-                _kill_final_attempt(session, (col(OutboxMessage.id) == row_id) & due, row_id, dead)
-                continue
-            if not _claim_row(session, row_id, due, now):
-                continue
-            taken += 1
-            if attempts > 0 or status == OutboxStatus.SENDING:
-                groups.append([row_id])  # tried alone before: its own key, alone again
-            else:
-                fresh.append(row_id)
-                if len(fresh) == batch_size:
-                    groups.append(fresh)
-                    fresh = []
-        if fresh:
-            groups.append(fresh)
-        units = _stamp_units(session, groups)
-        session.commit()
-    for row_id in dead:
-        logger.error("outbox %s dead: lease expired during the final attempt", row_id)
-    return units, len(dead)
-
-
-def _due(entity: Any, now: datetime, stale_before: datetime) -> Any:
-    return or_(
-        (entity.status == OutboxStatus.PENDING) & (entity.next_attempt_at <= now),
-        (entity.status == OutboxStatus.SENDING) & (entity.claimed_at <= stale_before),
-    )
-
-
-def _claim_row(session: Session, row_id: int, due: Any, now: datetime) -> bool:
-    return bool(
-        _update(
-            session,
-            (col(OutboxMessage.id) == row_id) & due,
-            status=OutboxStatus.SENDING,
-            claimed_at=now,
-            attempts=col(OutboxMessage.attempts) + 1,
-        )
-    )
-
-
-def _kill_final_attempt(session: Session, where: Any, row_id: int, dead: list[int]) -> None:
-    # The final attempt's dispatcher died mid-send. Resending forever could loop on a mail
-    # that kills the worker, so stop here.
-    if _update(
-        session,
-        where,
-        status=OutboxStatus.DEAD,
-        claimed_at=None,
-        last_error="lease expired during the final attempt; delivery unknown",
-    ):
-        dead.append(row_id)
-
-
-def _claim_group(
-    session: Session,
-    batch_key: str,
-    now: datetime,
-    stale_before: datetime,
-    max_attempts: int,
-    dead: list[int],
-) -> list[int]:
-    """Claim every live row of one earlier batch, or none of them; return the claimed ids.
-
-    Part of a batch must never be resent under another key while the rest may still be
-    in flight, so the group is skipped when any live member is not due (another dispatcher
-    holds it) or locked by a concurrent claim.
-    """
-    in_group = col(OutboxMessage.batch_key) == batch_key
-    live = col(OutboxMessage.status).in_(_LIVE)
-    due = _due(OutboxMessage, now, stale_before)
-    members = session.execute(
-        select(col(OutboxMessage.id), col(OutboxMessage.status), col(OutboxMessage.attempts))
-        .where(in_group & live)
-        .with_for_update(skip_locked=True)
-    ).all()
-    total = session.execute(
-        select(func.count()).select_from(OutboxMessage).where(in_group & live)
-    ).scalar_one()
-    if len(members) != total:
-        return []  # some rows are locked by a concurrent claim
-    for row_id, status, attempts in members:
-        if status == OutboxStatus.SENDING and attempts >= max_attempts:
-            _kill_final_attempt(session, (col(OutboxMessage.id) == row_id) & due, row_id, dead)
-    # One statement, so the "all due" check and the claim cannot be split by another writer.
-    other = aliased(OutboxMessage)
-    blocked = exists().where(
-        and_(
-            col(other.batch_key) == batch_key,
-            col(other.status).in_(_LIVE),
-            not_(_due(other, now, stale_before)),
-        )
-    )
-    _update(
-        session,
-        in_group & live & due & ~blocked,
-        status=OutboxStatus.SENDING,
-        claimed_at=now,
-        attempts=col(OutboxMessage.attempts) + 1,
-    )
-    return list(
-        session.execute(
-            select(col(OutboxMessage.id)).where(
-                in_group
-                & (col(OutboxMessage.status) == OutboxStatus.SENDING)
-                & (col(OutboxMessage.claimed_at) == now)
-            )
-        ).scalars()
-    )
-
-
-def _stamp_units(session: Session, groups: list[list[int]]) -> list[_Unit]:
-    """Store each group's batch key (None for a lone row) and load what the senders need.
-
-    The key is computed from the ids actually claimed: a batch that lost rows (cancelled,
-    dead) is a different request and must not reuse the old key, which Resend would refuse.
-    """
-    claimed = [row_id for group in groups for row_id in group]
-    rows = {
-        row.id: row
-        for row in session.execute(
-            select(OutboxMessage).where(col(OutboxMessage.id).in_(claimed))
-        ).scalars()
-    }
-    units = []
-    for unsorted in groups:
-        # The request body must be the same on every resend (Resend compares payloads
-        # under one key), so its order follows the ids, like the key does.
-        group = sorted(unsorted)
-        key = batch_key_for(group) if len(group) > 1 else None
-        for row_id in group:
-            if rows[row_id].batch_key != key:
-                rows[row_id].batch_key = key
-        claims = tuple(
-            _Claim(OutgoingMail.from_row(rows[i]), rows[i].attempts, rows[i].user_id) for i in group
-        )
-        units.append(_Unit(claims, key))
-    session.flush()
-    return units
-
-
 # -- sending and recording --------------------------------------------------------------------------
 
 
@@ -481,6 +203,7 @@ class _Run:
     clock: Callable[[], datetime]
     max_attempts: int
     rng: Callable[[], float]
+    hooks: tuple[DeliveryHook, ...]
 
     def __post_init__(self) -> None:
         self.report = DispatchReport()
@@ -492,11 +215,11 @@ class _Run:
         """
         return time.monotonic() - self.started > self.lease.total_seconds() / 2
 
-    def release(self, claims: Sequence[_Claim]) -> None:
+    def release(self, claims: Sequence[Claim]) -> None:
         """Hand unsent claims back, undoing the attempt the claim counted."""
         with self.new_session() as session:
             released = sum(
-                _update(
+                update_outbox(
                     session,
                     self._ours(claim),
                     status=OutboxStatus.PENDING,
@@ -509,7 +232,7 @@ class _Run:
         self.report.released += released
         logger.warning("released %d claimed mails: the batch ran too long", released)
 
-    def send_one(self, claim: _Claim) -> None:
+    def send_one(self, claim: Claim) -> None:
         """One request for one mail, under the row's own idempotency key."""
         self._wait()
         try:
@@ -525,7 +248,7 @@ class _Run:
             return
         self._record([(claim, self._delivered(result))])
 
-    def send_batch(self, claims: Sequence[_Claim], batch_key: str) -> None:
+    def send_batch(self, claims: Sequence[Claim], batch_key: str) -> None:
         """One request for the whole batch; on a 4xx, one request per row instead."""
         self._wait()
         self.report.batches += 1
@@ -543,13 +266,13 @@ class _Run:
             return
         self._record([(c, self._delivered(r)) for c, r in zip(claims, results, strict=True)])
 
-    def _send_rows_alone(self, claims: Sequence[_Claim]) -> None:
+    def _send_rows_alone(self, claims: Sequence[Claim]) -> None:
         # A rejected batch delivered nothing (Resend validates batches strictly), so its rows
         # may go out under their own keys. Dropping the batch key first means a crash from
         # here on recovers them one by one too, never as a batch under a new key.
         with self.new_session() as session:
             for claim in claims:
-                _update(session, self._ours(claim), batch_key=None)
+                update_outbox(session, self._ours(claim), batch_key=None)
             session.commit()
         for index, claim in enumerate(claims):
             if self.out_of_time():
@@ -561,7 +284,7 @@ class _Run:
         if self.sender.makes_requests:
             self.limiter.wait()
 
-    def _retry_or_dead(self, claims: list[_Claim], exc: Exception) -> None:
+    def _retry_or_dead(self, claims: list[Claim], exc: Exception) -> None:
         """Back to PENDING with backoff (all together, keeping the batch), or dead if spent."""
         error = _error_text(exc)
         first = claims[0].mail.outbox_id
@@ -573,7 +296,7 @@ class _Run:
         if retry_after is not None:
             delay = max(delay, retry_after)
         retry_at = self.clock() + timedelta(seconds=delay)
-        outcomes: list[tuple[_Claim, dict[str, object]]] = []
+        outcomes: list[tuple[Claim, dict[str, object]]] = []
         for claim in claims:
             if claim.attempts >= self.max_attempts:
                 text = f"gave up after {claim.attempts} attempts: {error}"
@@ -607,7 +330,7 @@ class _Run:
     def _dead(error: str) -> dict[str, object]:
         return {"status": OutboxStatus.DEAD, "claimed_at": None, "last_error": error}
 
-    def _ours(self, claim: _Claim) -> Any:
+    def _ours(self, claim: Claim) -> Any:
         return (
             (col(OutboxMessage.id) == claim.mail.outbox_id)
             & (col(OutboxMessage.status) == OutboxStatus.SENDING)
@@ -615,7 +338,7 @@ class _Run:
         )
 
     def _record(
-        self, outcomes: Sequence[tuple[_Claim, dict[str, object]]], *, bounced: bool = False
+        self, outcomes: Sequence[tuple[Claim, dict[str, object]]], *, bounced: bool = False
     ) -> None:
         """Record outcomes in one transaction; rows no longer ours are counted as lost."""
         counters = {
@@ -625,12 +348,25 @@ class _Run:
             OutboxStatus.DEAD: "dead",
         }
         with self.new_session() as session:
-            changed = [_update(session, self._ours(claim), **values) for claim, values in outcomes]
-            if bounced:
-                for (claim, _), ok in zip(outcomes, changed, strict=True):
-                    if ok:
-                        _mark_bounced(session, claim, self.clock())
-            _advance_invitations(session, outcomes, changed, bounced=bounced, now=self.clock())
+            changed = [
+                update_outbox(session, self._ours(claim), **values) for claim, values in outcomes
+            ]
+            recorded = [
+                DeliveryOutcome(
+                    outbox_id=claim.mail.outbox_id,
+                    user_id=claim.user_id,
+                    to=claim.mail.to,
+                    status=OutboxStatus(str(values["status"])),
+                    recipient_rejected=bounced,
+                )
+                for (claim, values), ok in zip(outcomes, changed, strict=True)
+                if ok
+            ]
+            if recorded:
+                # The capabilities that follow their mail (a bounced address, an
+                # invitation's state) update in this same transaction.
+                for hook in self.hooks:
+                    hook(session, recorded, self.clock())
             session.commit()
         for (_, values), ok in zip(outcomes, changed, strict=True):
             if ok:
@@ -639,69 +375,6 @@ class _Run:
             else:
                 self.report.lost += 1
                 logger.warning("outbox outcome not recorded: another dispatcher took the row over")
-
-
-def _advance_invitations(
-    session: Session,
-    outcomes: Sequence[tuple[_Claim, dict[str, object]]],
-    changed: Sequence[int],  # rows each outcome updated: 0 when no longer ours
-    *,
-    bounced: bool,
-    now: datetime,
-) -> None:
-    """An invitation's delivery state follows its latest mail (Min organisation, Inbjudna).
-
-    Only that mail counts (a resend points the invitation at a new one), and only an
-    invitation still waiting moves: accepted, revoked or expired ones keep their state.
-    """
-    delivered = [
-        claim.mail.outbox_id
-        for (claim, values), ok in zip(outcomes, changed, strict=True)
-        if ok and values["status"] in (OutboxStatus.SENT, OutboxStatus.LOCAL)
-    ]
-    rejected = [
-        claim.mail.outbox_id
-        for (claim, values), ok in zip(outcomes, changed, strict=True)
-        if ok and bounced and values["status"] == OutboxStatus.DEAD
-    ]
-    for ids, status, waiting in (
-        (delivered, InvitationStatus.SENT, (InvitationStatus.CREATED,)),
-        (rejected, InvitationStatus.BOUNCED, (InvitationStatus.CREATED, InvitationStatus.SENT)),
-    ):
-        if ids:
-            values: dict[str, object] = {"status": status}
-            if status == InvitationStatus.SENT:
-                values["sent_at"] = now
-            session.execute(
-                update(Invitation)
-                .where(
-                    col(Invitation.outbox_message_id).in_(ids),
-                    col(Invitation.status).in_(waiting),
-                )
-                .values(**values)
-            )
-
-
-def _mark_bounced(session: Session, claim: _Claim, now: datetime) -> None:
-    """Flag the user's address as bounced, unless it changed since the mail was queued.
-
-    Only the address the mail went to is known bad; a user who has moved on to a new
-    address must not inherit the old one's bounce.
-    """
-    if claim.user_id is None:
-        return
-    email = session.execute(
-        select(col(User.email)).where(col(User.id) == claim.user_id)
-    ).scalar_one_or_none()
-    if email is None or email.strip().casefold() != claim.mail.to.strip().casefold():
-        return
-    session.execute(update(User).where(col(User.id) == claim.user_id).values(email_bounced_at=now))
-    logger.info("user %s: e-mail address marked as bounced", claim.user_id)
-
-
-def _update(session: Session, where: object, **values: object) -> int:
-    result = session.execute(update(OutboxMessage).where(where).values(**values))  # type: ignore[arg-type]
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def _error_text(exc: BaseException) -> str:

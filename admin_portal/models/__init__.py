@@ -33,7 +33,15 @@ from admin_portal.models.property import (
 from admin_portal.models.security import LoginSession, LoginThrottle, Token, TokenPurpose
 from admin_portal.models.tenancy import Company, Organisation, Unit
 from admin_portal.models.two_factor import RecoveryCode, TotpCredential
-from admin_portal.models.user import Language, Role, RoleAssignment, User, UserStatus, UserType
+from admin_portal.models.user import (
+    USER_TYPE_CHOICES,
+    Language,
+    Role,
+    RoleAssignment,
+    User,
+    UserStatus,
+    UserType,
+)
 from admin_portal.models.user_import import (
     APPLYING_OUTCOMES,
     ImportOutcome,
@@ -55,6 +63,7 @@ __all__ = [
     "PropertyRight",
     "RequestKind",
     "RequestStatus",
+    "USER_TYPE_CHOICES",
     "CostCentre",
     "CreditEntry",
     "Invitation",

@@ -19,6 +19,10 @@ class UserType(StrEnum):
     AGENT = "agent"
 
 
+# Every user type, in the order the forms and filters offer them.
+USER_TYPE_CHOICES: tuple[str, ...] = tuple(t.value for t in UserType)
+
+
 class UserStatus(StrEnum):
     ACTIVE = "active"
     REMOVED = "removed"  # in the user bank

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from admin_portal import routes
+from admin_portal.components.cursor_pager import cursor_pager
 from admin_portal.components.forms import option, select_field, text_field
 from admin_portal.components.i18n import tx
 from admin_portal.components.layout import admin_page
@@ -124,18 +125,14 @@ def _table() -> rx.Component:
 
 
 def _pager() -> rx.Component:
-    return rx.hstack(
-        rx.button(
-            tx("audit.previous"),
-            variant="soft",
-            on_click=S.previous_page,
-            disabled=S.page_number <= 1,
-        ),
-        rx.text(tx("audit.page", page=S.page_number.to_string()), aria_live="polite"),
-        rx.button(tx("audit.next"), variant="soft", on_click=S.next_page, disabled=~S.has_next),
-        justify="center",
-        width="100%",
-        align="center",
+    return cursor_pager(
+        previous_label=tx("audit.previous"),
+        next_label=tx("audit.next"),
+        page_text=tx("audit.page", page=S.page_number.to_string()),
+        page_number=S.page_number,
+        has_next=S.has_next,
+        on_previous=S.previous_page,
+        on_next=S.next_page,
     )
 
 

@@ -12,7 +12,7 @@ from admin_portal.components.i18n import tx
 from admin_portal.components.layout import admin_page, plain_page
 from admin_portal.components.properties_support import property_requests_panel
 from admin_portal.pages.loading import on_load
-from admin_portal.state.properties_support import PropertySupportState
+from admin_portal.state.properties.support import PropertySupportState
 from admin_portal.state.session import SessionState
 from admin_portal.state.support_inbox import SupportInboxState as S
 

@@ -7,7 +7,7 @@ class ServiceError(Exception):
     """A refusal the user should understand. `field` names the form field it belongs to."""
 
     # True for refusals on scope or permission: an entrance that meets one records an
-    # `authorization_failed` audit event after the rollback (services/denials.py).
+    # `authorization_failed` audit event after the rollback (services/auth/denials.py).
     records_denial: bool = False
 
     def __init__(self, key: str, *, field: str | None = None, **params: object) -> None:

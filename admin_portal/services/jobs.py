@@ -6,18 +6,18 @@ rolls both back together, so a retried step never does a chunk twice and never s
 That, plus the unique request key, is what makes "a double click or a retry sends nothing
 twice" true.
 
-The kinds' step functions live with their features (bulk verification, user import) and
-are looked up lazily, so this module imports neither.
+The kinds' step functions live with their features (bulk verification, user import); the
+composition root (admin_portal/wiring.py) installs them here, so this module imports
+neither and every arrow stays visible to import-linter.
 """
 
 from __future__ import annotations
 
-import importlib
 import json
 import logging
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -27,7 +27,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from admin_portal.auth.permissions import Actor
-from admin_portal.models import BackgroundJob, JobKind, JobStatus, utcnow
+from admin_portal.models import BackgroundJob, JobStatus, utcnow
 from admin_portal.services.errors import NotFound, PermissionDenied, ServiceError
 
 logger = logging.getLogger(__name__)
@@ -36,10 +36,7 @@ logger = logging.getLogger(__name__)
 # updates its counters and cursor, and returns True when the job is finished.
 StepFunction = Callable[[Session, BackgroundJob], bool]
 
-_STEP_FUNCTIONS: dict[str, str] = {
-    JobKind.BULK_VERIFICATION: "admin_portal.services.bulk_verification:run_step",
-    JobKind.IMPORT_APPLY: "admin_portal.services.user_import:apply_step",
-}
+_STEP_FUNCTIONS: dict[str, StepFunction] = {}
 # Made by the page (secrets.token_urlsafe): long enough not to collide, short to store.
 _REQUEST_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
@@ -192,10 +189,14 @@ def add_to_summary(job: BackgroundJob, counts: dict[str, int]) -> None:
 # --------------------------------------------------------------------------- the worker
 
 
+def install_steps(steps: Mapping[str, StepFunction]) -> None:
+    """Make `steps` (job kind -> step function) the ones the worker runs."""
+    _STEP_FUNCTIONS.clear()
+    _STEP_FUNCTIONS.update(steps)
+
+
 def _step_function(kind: str) -> StepFunction:
-    module_name, _, name = _STEP_FUNCTIONS[kind].partition(":")
-    function: StepFunction = getattr(importlib.import_module(module_name), name)
-    return function
+    return _STEP_FUNCTIONS[kind]
 
 
 def run_one_step(engine: Engine) -> bool:

@@ -26,7 +26,7 @@ from admin_portal.models import (
     User,
     utcnow,
 )
-from admin_portal.services.audit import record_event
+from admin_portal.services.audit.events import record_event
 from admin_portal.services.errors import NotFound
 
 PAGE_SIZE = 25

@@ -18,9 +18,9 @@ class DevMailState(SessionState):
     def load(self):
         """Authorized: a signed-in head admin, and only where the local mailbox exists."""
         actor = self._authorized(HEAD_ADMIN)
-        if actor is None:  # the page guard has already sent the caller on
+        if actor is None:  # a visitor goes to Logga in; other roles get nothing
             self.messages = []
-            return None
+            return None if self._signed_in() else self._to_login()
         try:
             with session_scope() as session:
                 mail = list_local_mail(session, actor=actor)

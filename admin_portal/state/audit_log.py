@@ -15,14 +15,14 @@ import reflex as rx
 
 from admin_portal import routes
 from admin_portal.db import session_scope
-from admin_portal.services.audit import AUDIT_ACTIONS
-from admin_portal.services.audit_log import (
+from admin_portal.services.audit.events import AUDIT_ACTIONS
+from admin_portal.services.audit.log import (
     FILTER_FIELDS,
     AuditFilters,
     list_audit_events,
     parse_filters,
 )
-from admin_portal.services.auth import SignedIn
+from admin_portal.services.auth.login import SignedIn
 from admin_portal.services.errors import ServiceError, ValidationFailed
 from admin_portal.state.session import SessionState
 

@@ -17,8 +17,8 @@ from admin_portal.auth.cookies import session_token_from_header
 from admin_portal.auth.permissions import Actor
 from admin_portal.db import session_scope
 from admin_portal.i18n import LANGUAGES, t
-from admin_portal.services.auth import SignedIn, end_session, resolve_session, session_status
-from admin_portal.services.denials import Reason, enter, record_denial
+from admin_portal.services.auth.denials import Reason, enter, record_denial
+from admin_portal.services.auth.login import SignedIn, end_session, resolve_session, session_status
 from admin_portal.services.organisation import describe_scope
 
 # What an authorized handler needs (SessionState._authorized); the handler table in

@@ -10,6 +10,7 @@ from admin_portal.db import session_scope
 from admin_portal.services.errors import NotFound
 from admin_portal.services.support_inbox import list_support_notifications, mark_handled
 from admin_portal.state.session import SUPPORT, SessionState
+from admin_portal.validation.ids import is_int
 
 
 class SupportInboxState(SessionState):
@@ -60,7 +61,7 @@ class SupportInboxState(SessionState):
     @rx.event
     def go_to_page(self, page: int):
         # Any number may arrive; the service clamps it to the pages that exist.
-        self.page = page if isinstance(page, int) and not isinstance(page, bool) else 1
+        self.page = page if is_int(page) else 1
         self._reload()
 
     @rx.event

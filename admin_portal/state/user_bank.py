@@ -10,22 +10,23 @@ import reflex as rx
 
 from admin_portal.auth.permissions import Actor
 from admin_portal.db import session_scope
+from admin_portal.search.user_bank import BankQuery, list_removers, search_bank
 from admin_portal.services.errors import NotFound, ValidationFailed
-from admin_portal.services.user_bank import (
+from admin_portal.services.user_bank.manage import (
     erase_user,
     get_retention_days,
     preview_restore,
     restore_user,
     set_retention_days,
 )
-from admin_portal.services.user_bank_search import BankQuery, list_removers, search_bank
-from admin_portal.services.user_profile import placement_options
+from admin_portal.services.users.profile import placement_options
 from admin_portal.state.session import HEAD_ADMIN, SessionState
+from admin_portal.validation.ids import is_int
 
 
 def _int(value: object) -> int | None:
     """A positive id from a form or a row button (which may send a number); else None."""
-    if isinstance(value, int) and not isinstance(value, bool):
+    if is_int(value):
         return value if 0 < value < 10**11 else None
     return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 12 else None
 

@@ -4,8 +4,8 @@ Revision ID: 0003
 Revises: 0002
 Create Date: 2026-11-23 21:00:00.000000
 
-Physical tuning for admin_portal.services.user_search, written by hand: the statements
-live in admin_portal.models.search_ddl so that this migration, `ensure_search_structures`
+Physical tuning for admin_portal.search, written by hand: the statements
+live in admin_portal.search.ddl so that this migration, `ensure_search_structures`
 and the benchmark build the same thing. None of these indexes is on the models;
 alembic/env.py tells `alembic check` to ignore them.
 
@@ -21,7 +21,7 @@ from collections.abc import Sequence
 
 from alembic import op
 
-from admin_portal.models import search_ddl
+from admin_portal.search import ddl as search_ddl
 
 revision: str = '0003'
 down_revision: str | Sequence[str] | None = '0002'

@@ -4,8 +4,8 @@ Revision ID: 0006
 Revises: 0005
 Create Date: 2026-11-23 21:30:00.000000
 
-Physical tuning for admin_portal.services.user_search and the user bank's text search,
-written by hand; the statements live in admin_portal.models.search_ddl (see there for
+Physical tuning for admin_portal.search and the user bank's text search,
+written by hand; the statements live in admin_portal.search.ddl (see there for
 why), and alembic/env.py hides these names from `alembic check`.
 
 - PostgreSQL: `users.search_doc`, a STORED generated column holding the lower-cased
@@ -26,7 +26,7 @@ from collections.abc import Sequence
 
 from alembic import op
 
-from admin_portal.models import search_ddl
+from admin_portal.search import ddl as search_ddl
 
 revision: str = '0006'
 down_revision: str | Sequence[str] | None = '0005'

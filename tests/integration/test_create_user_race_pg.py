@@ -33,10 +33,10 @@ from admin_portal.models import (
     User,
     UserType,
 )
-from admin_portal.services import users as users_service
 from admin_portal.services.errors import ValidationFailed
-from admin_portal.services.user_input import UserInput
-from admin_portal.services.username_check import UsernameCheck, UsernameVerdict
+from admin_portal.services.users import manage as users_service
+from admin_portal.services.users.input import UserInput
+from admin_portal.services.users.username_check import UsernameCheck, UsernameVerdict
 
 pytestmark = pytest.mark.postgres
 

@@ -29,8 +29,8 @@ from admin_portal.models import (
     User,
     utcnow,
 )
-from admin_portal.services import invitation_acceptance
 from admin_portal.services.errors import ServiceError
+from admin_portal.services.invitations import acceptance as invitation_acceptance
 from admin_portal.validation.identifiers import username_key
 
 pytestmark = pytest.mark.postgres

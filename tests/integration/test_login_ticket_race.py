@@ -16,7 +16,7 @@ from sqlmodel import Session, SQLModel, select
 
 from admin_portal.auth import tokens
 from admin_portal.models import LoginSession, Token
-from admin_portal.services.auth import issue_login_ticket, redeem_login_ticket
+from admin_portal.services.auth.login import issue_login_ticket, redeem_login_ticket
 from tests.support.factories import make_company, make_org, make_user
 
 TIMEOUT = 15.0

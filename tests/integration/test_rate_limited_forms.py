@@ -26,9 +26,9 @@ from admin_portal.auth.tokens import issue_token
 from admin_portal.config import get_settings
 from admin_portal.i18n import t
 from admin_portal.models import OutboxMessage, TokenPurpose, User
-from admin_portal.services.rate_limits import reset_rate_limits
-from admin_portal.state import auth_pages
-from admin_portal.state.auth_pages import ForgotPasswordState, LoginState, SetPasswordState
+from admin_portal.services.auth.rate_limits import reset_rate_limits
+from admin_portal.state.auth import pages as auth_pages
+from admin_portal.state.auth.pages import ForgotPasswordState, LoginState, SetPasswordState
 from tests.support.factories import make_company, make_org, make_user
 
 PASSWORD = "en lång och hemlig lösenfras"

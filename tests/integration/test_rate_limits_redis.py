@@ -17,8 +17,8 @@ import pytest
 from limits import storage, strategies
 
 from admin_portal.config import get_settings
-from admin_portal.services import rate_limits
-from admin_portal.services.rate_limits import RateLimited, check_login_attempt
+from admin_portal.services.auth import rate_limits
+from admin_portal.services.auth.rate_limits import RateLimited, check_login_attempt
 
 REDIS = shutil.which("redis-server")
 pytestmark = pytest.mark.skipif(REDIS is None, reason="redis-server is not installed")

@@ -14,17 +14,12 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from admin_portal.mail.dispatcher import (
-    DEFAULT_LEASE,
-    DispatchReport,
-    RateLimiter,
-    batch_key_for,
-    dispatch_due,
-)
+from admin_portal.mail.claims import batch_key_for
+from admin_portal.mail.dispatcher import DEFAULT_LEASE, DispatchReport, dispatch_due
 from admin_portal.mail.messages import welcome_message
 from admin_portal.mail.outbox import enqueue_message
+from admin_portal.mail.pacing import RateLimiter
 from admin_portal.mail.senders import (
-    MemorySender,
     OutgoingMail,
     PermanentSendError,
     SendResult,
@@ -34,6 +29,7 @@ from admin_portal.migrations import upgrade
 from admin_portal.models import OutboxMessage, OutboxStatus, User
 from tests.support.factories import make_company, make_org, make_user
 from tests.support.fake_resend import TEST_API_KEY, FakeResend, fetch_batches
+from tests.support.memory_sender import MemorySender
 from tests.support.resend_keys import sent_key
 
 T0 = datetime(2030, 1, 1, 12, 0, 0, tzinfo=UTC)

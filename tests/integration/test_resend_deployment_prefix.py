@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from admin_portal.config import Settings, get_settings
-from admin_portal.mail.dispatcher import batch_key_for
+from admin_portal.mail.claims import batch_key_for
 from admin_portal.mail.senders import OutgoingMail, sender_from_settings
 from tests.support.fake_resend import FakeResend
 

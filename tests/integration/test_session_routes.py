@@ -13,7 +13,7 @@ from starlette.testclient import TestClient
 from admin_portal import db
 from admin_portal.api.session_routes import session_routes
 from admin_portal.config import get_settings
-from admin_portal.services.auth import issue_login_ticket, resolve_session
+from admin_portal.services.auth.login import issue_login_ticket, resolve_session
 from tests.support.factories import make_company, make_org, make_user
 
 

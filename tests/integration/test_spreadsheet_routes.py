@@ -18,7 +18,7 @@ from admin_portal.auth.permissions import load_actor
 from admin_portal.auth.tokens import hash_secret
 from admin_portal.config import get_settings
 from admin_portal.models import LoginSession, Role, utcnow
-from admin_portal.services.user_import import preview_import
+from admin_portal.services.spreadsheets.import_preview import preview_import
 from tests.support.factories import grant, make_company, make_org, make_unit, make_user
 
 

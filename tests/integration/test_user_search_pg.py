@@ -19,10 +19,11 @@ from sqlmodel import Session
 
 from admin_portal.db import make_engine
 from admin_portal.migrations import upgrade
-from admin_portal.models import search_ddl
-from admin_portal.services import user_search
-from admin_portal.services.user_bank_search import BankQuery, search_bank
-from admin_portal.services.user_search import UserQuery, search_users
+from admin_portal.search import ddl as search_ddl
+from admin_portal.search import plan as user_search
+from admin_portal.search.query import UserQuery
+from admin_portal.search.user_bank import BankQuery, search_bank
+from admin_portal.search.users import search_users
 from tests.unit.test_user_search import World, assert_search, build_world, names, search, walk
 
 pytestmark = pytest.mark.postgres

@@ -13,10 +13,10 @@ from sqlmodel import Session
 
 from admin_portal.db import make_engine
 from admin_portal.migrations import upgrade
-from admin_portal.models import search_rows_ddl
-from admin_portal.models.search_ddl import ensure_search_structures
-from admin_portal.services import user_search
-from admin_portal.services.user_search import UserQuery
+from admin_portal.search import plan as user_search
+from admin_portal.search import rows_ddl as search_rows_ddl
+from admin_portal.search.query import UserQuery
+from admin_portal.search.structures import ensure_search_structures
 from tests.support.factories import make_user
 from tests.support.statements import recorded_statements
 from tests.unit.test_user_search import World, assert_search, build_world

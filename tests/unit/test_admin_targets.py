@@ -5,7 +5,7 @@ wider admin, head admin, standard user in scope} × actions {edit, verification 
 address, welcome link, remove, bulk remove, import apply, restore}. Every target is placed
 in a unit the actor administers, so the old placement-only check let every call through.
 
-The rule (services.users.get_user_for_write): only head admins act on a head admin; an
+The rule (services.users.manage.get_user_for_write): only head admins act on a head admin; an
 admin acts on another admin only when every grant of the target lies strictly inside the
 actor's own scope. A denied call changes no row, leaves the target as it was and queues
 no mail. Restore is the user bank's: head admins only (F0.4).
@@ -36,12 +36,18 @@ from admin_portal.models import (
     utcnow,
 )
 from admin_portal.services import jobs
-from admin_portal.services.email_verification import send_verification
 from admin_portal.services.errors import NotFound, PermissionDenied, ServiceError
-from admin_portal.services.user_bank import restore_user
-from admin_portal.services.user_import import preview_import, start_apply
-from admin_portal.services.user_input import UserInput
-from admin_portal.services.users import remove_user, remove_users, send_invitation, update_user
+from admin_portal.services.spreadsheets.import_apply import start_apply
+from admin_portal.services.spreadsheets.import_preview import preview_import
+from admin_portal.services.user_bank.manage import restore_user
+from admin_portal.services.users.input import UserInput
+from admin_portal.services.users.manage import (
+    remove_user,
+    remove_users,
+    send_invitation,
+    update_user,
+)
+from admin_portal.services.verification.email import send_verification
 from tests.support.factories import grant, make_company, make_org, make_unit, make_user
 from tests.support.row_counts import snapshot
 
@@ -376,7 +382,7 @@ def test_the_rule_beyond_the_matrix(
 
 def test_an_admin_still_sees_the_admin_they_may_not_change(session: Session, w: World) -> None:
     """Reads keep the placement rule: the profile opens, its actions are not offered."""
-    from admin_portal.services.user_profile import get_user_profile
+    from admin_portal.services.users.profile import get_user_profile
 
     actor = w.actor(session, "unit")
     profile = get_user_profile(session, actor=actor, user_id=w.people["two_unit_peer"].id)

@@ -19,13 +19,13 @@ from sqlmodel import Session, select
 from admin_portal.auth.permissions import Actor, load_actor
 from admin_portal.i18n import EN, SV
 from admin_portal.models import AuditEvent, User
-from admin_portal.services.audit import (
+from admin_portal.services.audit.events import (
     AUDIT_ACTIONS,
     record_admin_action,
     record_event,
     scrub_detail,
 )
-from admin_portal.services.audit_log import (
+from admin_portal.services.audit.log import (
     AuditFilters,
     list_audit_events,
     parse_filters,
@@ -215,7 +215,7 @@ def test_a_page_is_a_fixed_number_of_queries_with_names_joined(
 def test_a_dense_scope_reads_the_same_events_as_a_sparse_one(
     session: Session, world: dict, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from admin_portal.services import audit_log
+    from admin_portal.services.audit import log as audit_log
 
     head, people = world["actors"]["head"], world["people"]
     for i in range(30):

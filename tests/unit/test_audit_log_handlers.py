@@ -12,8 +12,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from admin_portal.auth.permissions import load_actor
-from admin_portal.services.audit import record_admin_action
-from admin_portal.services.auth import SignedIn
+from admin_portal.services.audit.events import record_admin_action
+from admin_portal.services.auth.login import SignedIn
 from admin_portal.state import audit_log as module
 from admin_portal.state.audit_log import AuditLogState
 from tests.support.factories import Role, grant, make_company, make_org, make_unit, make_user

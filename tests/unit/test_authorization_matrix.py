@@ -30,8 +30,9 @@ from admin_portal import db
 from admin_portal.api.spreadsheet_routes import spreadsheet_routes
 from admin_portal.config import get_settings
 from admin_portal.models import AuditEvent
-from admin_portal.services.denials import AUTHORIZATION_FAILED, DENIED
-from admin_portal.state import bulk_verification, user_import
+from admin_portal.services.auth.denials import AUTHORIZATION_FAILED, DENIED
+from admin_portal.state.spreadsheets import user_import
+from admin_portal.state.verification import bulk as bulk_verification
 from tests.support.entrances import handler_keys
 from tests.support.handler_table import AUTHORIZED, HANDLERS, ROUTES, UI_ONLY
 from tests.support.personas import (
@@ -73,7 +74,7 @@ def _page(cls_name: str, world: World) -> str:
     return {
         "UserProfileState": f"/anvandare/{world.victim_user_id}",
         "UserBankState": f"/anvandarbanken?anvandare={world.victim_user_id}",
-        "MinOrganisationState": f"/min-organisation?enhet={world.victim_unit_id}",
+        "MyOrganisationState": f"/min-organisation?enhet={world.victim_unit_id}",
         "InviteState": f"/min-organisation/bjud-in?enhet={world.victim_unit_id}",
         "UserImportState": "/anvandare/import",
         "SupportInboxState": "/kundtjanst",

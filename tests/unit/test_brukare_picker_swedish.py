@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from admin_portal.auth.permissions import load_actor
 from admin_portal.models import Role, UserType
-from admin_portal.services.user_profile import find_brukare
+from admin_portal.services.users.profile import find_brukare
 from tests.support.factories import grant, make_company, make_org, make_user
 
 

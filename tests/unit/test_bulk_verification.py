@@ -19,13 +19,14 @@ from admin_portal.models import (
     UserType,
     utcnow,
 )
-from admin_portal.services import bulk_verification, jobs
-from admin_portal.services.bulk_verification import (
+from admin_portal.services import jobs
+from admin_portal.services.errors import NotFound, PermissionDenied, ServiceError
+from admin_portal.services.verification import bulk as bulk_verification
+from admin_portal.services.verification.bulk import (
     preview_bulk_verification,
     start_bulk_verification,
 )
-from admin_portal.services.email_verification import queue_verification_mail
-from admin_portal.services.errors import NotFound, PermissionDenied, ServiceError
+from admin_portal.services.verification.email import queue_verification_mail
 from tests.support.factories import grant, make_company, make_org, make_unit, make_user
 
 

@@ -15,8 +15,8 @@ from admin_portal.models import (
     User,
     UserType,
 )
-from admin_portal.services.auth import InvalidCredentials, authenticate
-from admin_portal.services.demo import (
+from admin_portal.services.auth.login import InvalidCredentials, authenticate
+from admin_portal.services.demo.seed import (
     DEMO_ORGANISATION,
     HEAD_ADMIN_USERNAME,
     OTHER_ORGANISATION,

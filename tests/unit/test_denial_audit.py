@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from admin_portal import db
 from admin_portal.auth.permissions import load_actor
 from admin_portal.models import AuditEvent, Organisation
-from admin_portal.services.denials import (
+from admin_portal.services.auth.denials import (
     AUTHORIZATION_FAILED,
     DENIED,
     Reason,
@@ -103,7 +103,7 @@ def test_the_entrance_is_named_through_the_proxy_of_a_background_handler() -> No
     import wrapt
 
     from admin_portal.state.session import _entrance_name
-    from admin_portal.state.users_list import UsersListState
+    from admin_portal.state.users.listing import UsersListState
 
     root = rx.State(_reflex_internal_init=True)
     proxy = wrapt.ObjectProxy(root.get_substate(UsersListState.get_full_name().split(".")[1:]))

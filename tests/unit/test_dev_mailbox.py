@@ -21,7 +21,7 @@ from admin_portal.config import Settings
 from admin_portal.mail.messages import welcome_message
 from admin_portal.mail.outbox import enqueue_message
 from admin_portal.models import Organisation
-from admin_portal.services.auth import SignedIn
+from admin_portal.services.auth.login import SignedIn
 from admin_portal.services.dev_mailbox import list_local_mail
 from admin_portal.services.errors import NotFound, PermissionDenied
 from admin_portal.state import admin_pages

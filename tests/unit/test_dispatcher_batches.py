@@ -10,17 +10,13 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from admin_portal.mail.dispatcher import (
-    DEFAULT_LEASE,
-    RateLimiter,
-    batch_key_for,
-    dispatch_due,
-)
+from admin_portal.mail.claims import batch_key_for
+from admin_portal.mail.dispatcher import DEFAULT_LEASE, dispatch_due
 from admin_portal.mail.messages import welcome_message
 from admin_portal.mail.outbox import cancel_pending_for_user, enqueue_message
+from admin_portal.mail.pacing import RateLimiter
 from admin_portal.mail.senders import (
     LocalMailboxSender,
-    MemorySender,
     OutgoingMail,
     PermanentSendError,
     SendResult,
@@ -28,6 +24,7 @@ from admin_portal.mail.senders import (
 )
 from admin_portal.models import OutboxMessage, OutboxStatus, User
 from tests.support.factories import make_company, make_org, make_user
+from tests.support.memory_sender import MemorySender
 
 T0 = datetime(2030, 1, 1, 12, 0, 0, tzinfo=UTC)
 AFTER_LEASE = T0 + DEFAULT_LEASE + timedelta(seconds=1)

@@ -12,15 +12,15 @@ from sqlmodel import Session, select
 from admin_portal.auth.permissions import load_actor
 from admin_portal.auth.tokens import TokenState
 from admin_portal.models import OutboxMessage, Role, User, UserStatus
-from admin_portal.services.auth import request_password_reset
-from admin_portal.services.email_verification import (
+from admin_portal.services.auth.login import request_password_reset
+from admin_portal.services.errors import NotFound, ServiceError, ValidationFailed
+from admin_portal.services.users.input import UserInput
+from admin_portal.services.users.manage import update_user
+from admin_portal.services.verification.email import (
     confirm_verification,
     describe_verification_link,
     send_verification,
 )
-from admin_portal.services.errors import NotFound, ServiceError, ValidationFailed
-from admin_portal.services.user_input import UserInput
-from admin_portal.services.users import update_user
 from tests.support.factories import grant, make_company, make_org, make_unit, make_user
 
 T0 = datetime(2031, 5, 4, 8, 0, tzinfo=UTC)

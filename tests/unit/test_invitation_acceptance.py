@@ -37,7 +37,7 @@ from admin_portal.models import (
     utcnow,
 )
 from admin_portal.services.errors import ServiceError, ValidationFailed
-from admin_portal.services.invitation_acceptance import (
+from admin_portal.services.invitations.acceptance import (
     LinkState,
     accept_invitation,
     describe_invitation,

@@ -37,11 +37,11 @@ from admin_portal.models import (
     User,
     utcnow,
 )
-from admin_portal.services import invitations
-from admin_portal.services.demo_catalogue import seed_catalogue
+from admin_portal.services.demo.catalogue import seed_catalogue
 from admin_portal.services.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
-from admin_portal.services.invitation_input import InvitationInput, detail_field_name
-from admin_portal.services.invitations import (
+from admin_portal.services.invitations import invite as invitations
+from admin_portal.services.invitations.input import InvitationInput, detail_field_name
+from admin_portal.services.invitations.invite import (
     add_credits,
     can_give_admin_role,
     create_invitation,
@@ -525,7 +525,7 @@ def test_the_invitation_follows_its_latest_mail_sent_then_bounced(
     engine: Engine, session: Session, w: World
 ) -> None:
     from admin_portal.mail.dispatcher import dispatch_due
-    from admin_portal.mail.senders import MemorySender
+    from tests.support.memory_sender import MemorySender
 
     first = create_invitation(session, actor=w.unit_admin, data=therapy_input(w))
     second = create_invitation(

@@ -16,11 +16,11 @@ from sqlmodel import Session, select
 
 from admin_portal.auth.permissions import Actor, load_actor
 from admin_portal.models import Invitation, InvitationStatus, Service, Unit
-from admin_portal.services.demo_catalogue import seed_catalogue
-from admin_portal.state import min_organisation as org_module
-from admin_portal.state import organisation_invite as invite_module
-from admin_portal.state.min_organisation import MinOrganisationState
-from admin_portal.state.organisation_invite import InviteState
+from admin_portal.services.demo.catalogue import seed_catalogue
+from admin_portal.state.invitations import invite as invite_module
+from admin_portal.state.invitations import my_organisation as org_module
+from admin_portal.state.invitations.invite import InviteState
+from admin_portal.state.invitations.my_organisation import MyOrganisationState
 from tests.support.factories import Role, grant, make_company, make_org, make_unit, make_user
 
 
@@ -106,10 +106,10 @@ def test_invite_handler_cannot_be_talked_into_adminroll(
 def test_switch_unit_with_a_forged_id_stays_in_scope(
     world: dict, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    state = _state(MinOrganisationState, monkeypatch, world["actor"])
-    MinOrganisationState.switch_unit.fn(state, str(world["theirs"].id))
+    state = _state(MyOrganisationState, monkeypatch, world["actor"])
+    MyOrganisationState.switch_unit.fn(state, str(world["theirs"].id))
     assert state.unit_id == str(world["mine"].id)
-    MinOrganisationState.switch_unit.fn(state, "'; alert(1); '")
+    MyOrganisationState.switch_unit.fn(state, "'; alert(1); '")
     assert state.unit_id == str(world["mine"].id)
 
 
@@ -123,6 +123,6 @@ def test_revoke_handler_with_a_foreign_invitation_id_changes_nothing(
     InviteState.toggle_service.fn(head_state, str(world["service"].id), True)
     InviteState.submit.fn(head_state, _form(world["theirs"], world["service"]))
     [invitation] = _invitations(engine)
-    state = _state(MinOrganisationState, monkeypatch, world["actor"])
-    MinOrganisationState.revoke.fn(state, str(invitation.id))
+    state = _state(MyOrganisationState, monkeypatch, world["actor"])
+    MyOrganisationState.revoke.fn(state, str(invitation.id))
     assert _invitations(engine)[0].status == InvitationStatus.CREATED

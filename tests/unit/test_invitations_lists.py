@@ -9,12 +9,12 @@ from sqlmodel import Session, select
 
 from admin_portal.auth.permissions import load_actor
 from admin_portal.models import Invitation, InvitationStatus, Service, ServiceOrder, utcnow
-from admin_portal.services.demo_catalogue import seed_catalogue
+from admin_portal.services.demo.catalogue import seed_catalogue
 from admin_portal.services.errors import NotFound
-from admin_portal.services.invitation_input import InvitationInput
-from admin_portal.services.invitation_lists import list_invited, list_orders, list_registered
-from admin_portal.services.invitations import create_invitation, revoke_invitation
-from admin_portal.services.unit_switcher import administered_units, choose_unit
+from admin_portal.services.invitations.input import InvitationInput
+from admin_portal.services.invitations.invite import create_invitation, revoke_invitation
+from admin_portal.services.invitations.lists import list_invited, list_orders, list_registered
+from admin_portal.services.invitations.unit_switcher import administered_units, choose_unit
 from tests.support.factories import Role, grant, make_company, make_org, make_unit, make_user
 
 

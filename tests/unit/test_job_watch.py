@@ -10,10 +10,11 @@ from types import SimpleNamespace
 import pytest
 import reflex as rx
 
-from admin_portal.state import bulk_verification, user_import
 from admin_portal.state.job_watch import STALE_AFTER_SECONDS, WatchClaim
-from admin_portal.state.user_import import UserImportState
-from admin_portal.state.users_list import UsersListState
+from admin_portal.state.spreadsheets import user_import
+from admin_portal.state.spreadsheets.user_import import UserImportState
+from admin_portal.state.users.listing import UsersListState
+from admin_portal.state.verification import bulk as bulk_verification
 
 
 def _state(cls: type[rx.State]) -> rx.State:

@@ -15,18 +15,12 @@ from resend.exceptions import ResendError
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from admin_portal.mail.dispatcher import (
-    BACKOFF_CAP_SECONDS,
-    RateLimiter,
-    backoff_seconds,
-    dispatch_due,
-    run_forever,
-)
+from admin_portal.mail.dispatcher import dispatch_due, run_forever
 from admin_portal.mail.messages import welcome_message
 from admin_portal.mail.outbox import cancel_pending_for_user, enqueue_message
+from admin_portal.mail.pacing import BACKOFF_CAP_SECONDS, RateLimiter, backoff_seconds
 from admin_portal.mail.senders import (
     LocalMailboxSender,
-    MemorySender,
     OutgoingMail,
     PermanentSendError,
     ResendSender,
@@ -38,6 +32,7 @@ from admin_portal.mail.senders import (
 )
 from admin_portal.models import OutboxMessage, OutboxStatus
 from tests.support.factories import make_company, make_org, make_user
+from tests.support.memory_sender import MemorySender
 
 T0 = datetime(2030, 1, 1, 12, 0, 0, tzinfo=UTC)
 

@@ -21,13 +21,14 @@ from admin_portal.mail.outbox import (
     blank_expired_bodies,
     cancel_pending_for_user,
 )
-from admin_portal.mail.senders import LocalMailboxSender, MemorySender, TransientSendError
+from admin_portal.mail.senders import LocalMailboxSender, TransientSendError
 from admin_portal.models import Invitation, OutboxMessage, OutboxStatus, User, utcnow
 from admin_portal.services.dev_mailbox import list_local_mail
-from admin_portal.services.invitation_mail import issue_invitation_link
-from admin_portal.services.user_profile import get_user_profile
-from admin_portal.services.welcome_link import queue_welcome_mail
+from admin_portal.services.invitations.mail import issue_invitation_link
+from admin_portal.services.users.profile import get_user_profile
+from admin_portal.services.users.welcome_link import queue_welcome_mail
 from tests.support.factories import Role, grant, make_company, make_org, make_unit, make_user
+from tests.support.memory_sender import MemorySender
 
 TOKEN = re.compile(r"token=([\w-]{20,})")
 
@@ -201,7 +202,7 @@ def test_an_invitation_mail_expires_with_its_invitation_and_a_resend_blanks_the_
 
 
 def test_a_reset_mail_expires_with_its_token(engine: Engine) -> None:
-    from admin_portal.services.auth import request_password_reset
+    from admin_portal.services.auth.login import request_password_reset
 
     with Session(engine, expire_on_commit=False) as session:
         org = make_org(session)

@@ -21,7 +21,7 @@ from admin_portal.models import (
     User,
     UserStatus,
 )
-from admin_portal.services.auth import (
+from admin_portal.services.auth.login import (
     authenticate,
     describe_password_link,
     request_password_reset,

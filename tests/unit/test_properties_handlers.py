@@ -22,11 +22,11 @@ from admin_portal.state import properties_home as home_module
 from admin_portal.state import properties_new as new_module
 from admin_portal.state import properties_requests as requests_module
 from admin_portal.state import properties_users as users_module
-from admin_portal.state.properties_add_user import PropertyAddUserState
-from admin_portal.state.properties_home import PropertiesHomeState
-from admin_portal.state.properties_new import PropertyNewState
-from admin_portal.state.properties_requests import PropertyRequestsState
-from admin_portal.state.properties_users import PropertyUsersState
+from admin_portal.state.properties.add_user import PropertyAddUserState
+from admin_portal.state.properties.home import PropertiesHomeState
+from admin_portal.state.properties.new import PropertyNewState
+from admin_portal.state.properties.requests import PropertyRequestsState
+from admin_portal.state.properties.users import PropertyUsersState
 from tests.unit.test_properties_service import World, build_world
 
 

@@ -16,6 +16,7 @@ from admin_portal.models import (
     Role,
     User,
 )
+from admin_portal.services.auth.rate_limits import RateLimited
 from admin_portal.services.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
 from admin_portal.services.properties import (
     OtherAgreement,
@@ -30,7 +31,6 @@ from admin_portal.services.properties import (
     set_access_rights,
 )
 from admin_portal.services.properties.probe_limit import reset_lookup_limits
-from admin_portal.services.rate_limits import RateLimited
 from tests.support.factories import grant, make_company, make_org, make_user
 from tests.support.property_factories import (
     actor_of,

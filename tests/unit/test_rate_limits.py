@@ -13,8 +13,8 @@ from sqlmodel import Session, select
 from admin_portal.auth.tokens import TokenState
 from admin_portal.config import Settings
 from admin_portal.models import OutboxMessage, User
-from admin_portal.services.auth import describe_password_link, request_password_reset
-from admin_portal.services.rate_limits import (
+from admin_portal.services.auth.login import describe_password_link, request_password_reset
+from admin_portal.services.auth.rate_limits import (
     RateLimited,
     check_login_attempt,
     check_password_reset_request,

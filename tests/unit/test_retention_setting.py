@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 from admin_portal.auth.permissions import load_actor
 from admin_portal.models import AuditEvent, Organisation, Role
 from admin_portal.services.errors import NotFound, ValidationFailed
-from admin_portal.services.user_bank import get_retention_days, set_retention_days
+from admin_portal.services.user_bank.manage import get_retention_days, set_retention_days
 from tests.support.factories import grant, make_company, make_org, make_user
 
 

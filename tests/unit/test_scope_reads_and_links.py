@@ -34,20 +34,21 @@ from admin_portal.models import (
     UserType,
     utcnow,
 )
+from admin_portal.search.query import UserQuery
+from admin_portal.search.users import search_users, select_matching_users
 from admin_portal.services import jobs
-from admin_portal.services import users as users_service
-from admin_portal.services.auth import request_new_welcome_link
-from admin_portal.services.bulk_verification import (
+from admin_portal.services.auth.login import request_new_welcome_link
+from admin_portal.services.errors import NotFound, ServiceError
+from admin_portal.services.spreadsheets.export import export_rows
+from admin_portal.services.user_bank.manage import restore_user
+from admin_portal.services.users import manage as users_service
+from admin_portal.services.users.input import UserInput
+from admin_portal.services.users.manage import create_user, send_invitation, update_user
+from admin_portal.services.users.profile import get_user_profile
+from admin_portal.services.verification.bulk import (
     preview_bulk_verification,
     start_bulk_verification,
 )
-from admin_portal.services.errors import NotFound, ServiceError
-from admin_portal.services.user_bank import restore_user
-from admin_portal.services.user_export import export_rows
-from admin_portal.services.user_input import UserInput
-from admin_portal.services.user_profile import get_user_profile
-from admin_portal.services.user_search import UserQuery, search_users, select_matching_users
-from admin_portal.services.users import create_user, send_invitation, update_user
 from tests.support.factories import grant, make_company, make_org, make_unit, make_user
 from tests.support.row_counts import snapshot
 

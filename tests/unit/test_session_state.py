@@ -20,14 +20,14 @@ from sqlmodel import Session, col, select
 
 from admin_portal.auth.permissions import load_actor
 from admin_portal.models import LoginSession, Role, User
-from admin_portal.services.auth import issue_login_ticket, redeem_login_ticket
-from admin_portal.state import password_change as password_module
+from admin_portal.services.auth.login import issue_login_ticket, redeem_login_ticket
 from admin_portal.state import session as session_module
-from admin_portal.state import user_profile as profile_module
-from admin_portal.state.password_change import PasswordChangeState
+from admin_portal.state.auth import password_change as password_module
+from admin_portal.state.auth.password_change import PasswordChangeState
 from admin_portal.state.session import SessionState
-from admin_portal.state.user_profile import UserProfileState
-from admin_portal.state.users_list import UsersListState
+from admin_portal.state.users import profile as profile_module
+from admin_portal.state.users.listing import UsersListState
+from admin_portal.state.users.profile import UserProfileState
 from tests.support.factories import grant, make_company, make_org, make_user
 
 PASSWORD = "en lång demofras för test"

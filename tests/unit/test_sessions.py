@@ -22,7 +22,7 @@ from admin_portal.models import (
     TokenPurpose,
     User,
 )
-from admin_portal.services.auth import (
+from admin_portal.services.auth.login import (
     InvalidCredentials,
     authenticate,
     end_session,
@@ -32,9 +32,9 @@ from admin_portal.services.auth import (
     session_status,
     set_password_with_link,
 )
+from admin_portal.services.auth.password_change import change_password
 from admin_portal.services.errors import ValidationFailed
-from admin_portal.services.password_change import change_password
-from admin_portal.services.users import remove_user, remove_users
+from admin_portal.services.users.manage import remove_user, remove_users
 from tests.support.factories import grant, make_company, make_org, make_user
 
 T0 = datetime(2030, 3, 1, 9, 0, tzinfo=UTC)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from admin_portal.services.spreadsheets import (
+from admin_portal.services.spreadsheets.sheets import (
     Sheet,
     SpreadsheetError,
     csv_chunks,

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from admin_portal.auth.permissions import Actor, load_actor
 from admin_portal.models import AuditEvent, Role, Service, SupportNotification, User
 from admin_portal.services.errors import NotFound
-from admin_portal.services.invitation_acceptance import accept_invitation
+from admin_portal.services.invitations.acceptance import accept_invitation
 from admin_portal.services.support_inbox import (
     PAGE_SIZE,
     list_support_notifications,
@@ -47,7 +47,7 @@ def test_support_staff_are_support_and_not_admins(session: Session) -> None:
 
 def test_support_staff_land_on_their_inbox(session: Session) -> None:
     from admin_portal import routes
-    from admin_portal.services.auth import SignedIn
+    from admin_portal.services.auth.login import SignedIn
     from admin_portal.state.session import _home_of
 
     support = SignedIn(actor=_support_actor(session), username="kundtjanst", email=None)

@@ -23,8 +23,7 @@ from admin_portal.models import (
     TotpCredential,
     User,
 )
-from admin_portal.services.errors import NotFound, ServiceError, ValidationFailed
-from admin_portal.services.two_factor import (
+from admin_portal.services.auth.two_factor import (
     confirm_enrolment,
     disable_two_factor,
     get_admin_two_factor_requirement,
@@ -34,9 +33,10 @@ from admin_portal.services.two_factor import (
     set_admin_two_factor_requirement,
     start_enrolment,
 )
-from admin_portal.services.two_factor_codes import CodeRefused, check_code, credential_of
-from admin_portal.services.user_bank import erase_user
-from admin_portal.services.users import remove_user
+from admin_portal.services.auth.two_factor_codes import CodeRefused, check_code, credential_of
+from admin_portal.services.errors import NotFound, ServiceError, ValidationFailed
+from admin_portal.services.user_bank.manage import erase_user
+from admin_portal.services.users.manage import remove_user
 from tests.support.factories import grant, make_company, make_org, make_unit, make_user
 
 T0 = datetime(2030, 3, 1, 9, 0, 5, tzinfo=UTC)  # 5 s into a 30 s step

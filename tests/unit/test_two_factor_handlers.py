@@ -22,14 +22,15 @@ from sqlmodel import Session, select
 from admin_portal import routes
 from admin_portal.auth.permissions import load_actor
 from admin_portal.models import Organisation, Role, Token, TokenPurpose, TotpCredential, User
-from admin_portal.services.auth import SignedIn
-from admin_portal.services.two_factor import confirm_enrolment, start_enrolment
-from admin_portal.state import auth_pages, organisation_security, two_factor, two_factor_login
-from admin_portal.state.auth_pages import LoginState
-from admin_portal.state.organisation_security import OrganisationSecurityState
+from admin_portal.services.auth.login import SignedIn
+from admin_portal.services.auth.two_factor import confirm_enrolment, start_enrolment
+from admin_portal.state.auth import organisation_security, two_factor, two_factor_login
+from admin_portal.state.auth import pages as auth_pages
+from admin_portal.state.auth.organisation_security import OrganisationSecurityState
+from admin_portal.state.auth.pages import LoginState
+from admin_portal.state.auth.two_factor import TwoFactorState
+from admin_portal.state.auth.two_factor_login import SecondStepState
 from admin_portal.state.session import SessionState
-from admin_portal.state.two_factor import TwoFactorState
-from admin_portal.state.two_factor_login import SecondStepState
 from tests.support.factories import grant, make_company, make_org, make_unit, make_user
 
 T0 = datetime(2030, 3, 1, 9, 0, 5, tzinfo=UTC)

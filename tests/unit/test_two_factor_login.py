@@ -14,18 +14,18 @@ from sqlmodel import Session, select
 from admin_portal.auth.permissions import Actor, load_actor
 from admin_portal.auth.tokens import hash_secret
 from admin_portal.models import AuditEvent, Role, Token, TokenPurpose, User
-from admin_portal.services.auth import (
+from admin_portal.services.auth.login import (
     issue_login_ticket,
     redeem_login_ticket,
     resolve_session,
 )
-from admin_portal.services.two_factor import (
+from admin_portal.services.auth.two_factor import (
     confirm_enrolment,
     set_admin_two_factor_requirement,
     start_enrolment,
 )
-from admin_portal.services.two_factor_codes import CodeRefused, is_enrolled
-from admin_portal.services.two_factor_login import (
+from admin_portal.services.auth.two_factor_codes import CodeRefused, is_enrolled
+from admin_portal.services.auth.two_factor_login import (
     SecondStepExpired,
     SecondStepMode,
     begin_second_step,

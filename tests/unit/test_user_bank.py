@@ -39,14 +39,14 @@ from admin_portal.models import (
     utcnow,
 )
 from admin_portal.services.errors import NotFound, ValidationFailed
-from admin_portal.services.user_bank import (
+from admin_portal.services.user_bank.manage import (
     Conflict,
     erase_user,
     preview_restore,
     restore_user,
 )
-from admin_portal.services.user_input import UserInput
-from admin_portal.services.users import create_user, remove_user, send_invitation
+from admin_portal.services.users.input import UserInput
+from admin_portal.services.users.manage import create_user, remove_user, send_invitation
 from tests.support.factories import grant, make_company, make_org, make_unit, make_user
 from tests.support.row_counts import snapshot
 

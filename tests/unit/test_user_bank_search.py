@@ -9,11 +9,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from admin_portal.auth.permissions import Actor, load_actor
-from admin_portal.models import Role, User, UserStatus, search_rows_ddl
-from admin_portal.models.search_ddl import ensure_search_structures
-from admin_portal.services import user_bank_search
+from admin_portal.models import Role, User, UserStatus
+from admin_portal.search import rows_ddl as search_rows_ddl
+from admin_portal.search import user_bank as user_bank_search
+from admin_portal.search.structures import ensure_search_structures
+from admin_portal.search.user_bank import BankQuery, list_removers, search_bank
 from admin_portal.services.errors import NotFound
-from admin_portal.services.user_bank_search import BankQuery, list_removers, search_bank
 from tests.support.factories import grant, make_company, make_org, make_user
 from tests.support.statements import recorded_statements
 

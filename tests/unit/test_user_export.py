@@ -7,11 +7,11 @@ from sqlmodel import Session, select
 
 from admin_portal.auth.permissions import load_actor
 from admin_portal.models import AuditEvent, Role, UserType
+from admin_portal.search.query import UserQuery
 from admin_portal.services.errors import PermissionDenied
-from admin_portal.services.spreadsheets import csv_chunks, read_sheet
-from admin_portal.services.user_export import export_filename, export_rows, start_export
-from admin_portal.services.user_list_params import fields_from_params, query_from_fields
-from admin_portal.services.user_search import UserQuery
+from admin_portal.services.spreadsheets.export import export_filename, export_rows, start_export
+from admin_portal.services.spreadsheets.sheets import csv_chunks, read_sheet
+from admin_portal.services.users.list_params import fields_from_params, query_from_fields
 from tests.support.factories import grant, make_company, make_org, make_unit, make_user
 
 

@@ -25,15 +25,15 @@ from admin_portal.models import (
 )
 from admin_portal.services import jobs
 from admin_portal.services.errors import NotFound, PermissionDenied, ServiceError
-from admin_portal.services.spreadsheets import SpreadsheetError
-from admin_portal.services.user_import import (
+from admin_portal.services.spreadsheets.import_apply import start_apply
+from admin_portal.services.spreadsheets.import_preview import preview_import
+from admin_portal.services.spreadsheets.imports import (
     get_import,
     import_report_rows,
     latest_import,
     list_import_rows,
-    preview_import,
-    start_apply,
 )
+from admin_portal.services.spreadsheets.sheets import SpreadsheetError
 from tests.support.factories import grant, make_company, make_org, make_unit, make_user
 
 OUT = ImportOutcome
@@ -427,7 +427,7 @@ def test_an_address_taken_by_a_racing_writer_fails_only_its_row(
     session.commit()
     # The re-check misses the new holder, as it would if the writer committed just after it:
     # the unique constraint decides, and only that row fails.
-    from admin_portal.services import user_import
+    from admin_portal.services.spreadsheets import import_apply as user_import
 
     monkeypatch.setattr(user_import, "_address_holders", lambda _session, _pairs: {})
     jobs.run_until_idle(engine)

@@ -22,16 +22,21 @@ from admin_portal.models import (
     UserType,
     utcnow,
 )
-from admin_portal.services.auth import set_password_with_link
+from admin_portal.services.auth.login import set_password_with_link
 from admin_portal.services.errors import NotFound, PermissionDenied
-from admin_portal.services.user_input import UserInput
-from admin_portal.services.user_profile import (
+from admin_portal.services.users.input import UserInput
+from admin_portal.services.users.manage import (
+    create_user,
+    remove_user,
+    send_invitation,
+    update_user,
+)
+from admin_portal.services.users.profile import (
     Option,
     find_brukare,
     get_user_profile,
     placement_options,
 )
-from admin_portal.services.users import create_user, remove_user, send_invitation, update_user
 from tests.support.factories import grant, make_company, make_org, make_unit, make_user
 
 T0 = datetime(2030, 3, 1, 9, 0, tzinfo=UTC)

@@ -29,13 +29,17 @@ from admin_portal.models import (
     Unit,
     User,
     require_id,
-    search_ddl,
-    search_rows_ddl,
 )
-from admin_portal.models.search_ddl import ensure_search_structures, sqlite_fts_available
-from admin_portal.services import user_search
+from admin_portal.search import ddl as search_ddl
+from admin_portal.search import plan as user_search
+from admin_portal.search import rows_ddl as search_rows_ddl
+from admin_portal.search import text as search_text
+from admin_portal.search.ddl import sqlite_fts_available
+from admin_portal.search.plan import COUNT_CAP
+from admin_portal.search.query import UserPage, UserQuery
+from admin_portal.search.structures import ensure_search_structures
+from admin_portal.search.users import search_users
 from admin_portal.services.errors import PermissionDenied
-from admin_portal.services.user_search import COUNT_CAP, UserPage, UserQuery, search_users
 from tests.support.factories import grant, make_company, make_org, make_unit, make_user
 
 # --------------------------------------------------------------------------- the world
@@ -167,13 +171,13 @@ def in_scope(actor: Actor, user: User) -> bool:
 
 
 def text_matches(text: str, user: User) -> bool:
-    text = user_search.clean_text(text)
+    text = search_text.clean_text(text)
     if not text:
         return True
     if text.isascii() and text.isdigit() and user.numeric_id == int(text):
         return True
     t = text.lower()
-    if len(text) >= user_search.TRIGRAM_MIN:
+    if len(text) >= search_text.TRIGRAM_MIN:
         fields = [user.first_name, user.last_name, user.full_name, user.username, user.email or ""]
         return any(t in f.lower() for f in fields)
     return any(

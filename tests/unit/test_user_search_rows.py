@@ -1,4 +1,4 @@
-"""The name-ordered search rows (models/search_rows_ddl.py) on SQLite.
+"""The name-ordered search rows (admin_portal/search/rows_ddl.py) on SQLite.
 
 Triggers on `users` keep one row per user, with the ordered part in exact name order; the
 reordering puts the tail back; and the users search through the rows finds exactly what
@@ -17,10 +17,12 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from admin_portal.models import search_rows_ddl
-from admin_portal.models.search_ddl import ensure_search_structures
-from admin_portal.services import search_rows_maintenance, user_search
-from admin_portal.services.user_search import UserQuery
+from admin_portal.search import plan as user_search
+from admin_portal.search import rows_ddl as search_rows_ddl
+from admin_portal.search import rows_maintenance as search_rows_maintenance
+from admin_portal.search.query import UserQuery
+from admin_portal.search.structures import ensure_search_structures
+from admin_portal.search.users import search_users
 from tests.support.factories import make_user
 from tests.support.statements import recorded_statements
 from tests.unit.test_user_search import World, assert_search, build_world
@@ -176,12 +178,12 @@ def test_a_cursor_whose_row_was_renamed_meanwhile_still_continues_in_order(
     session: Session, world: World
 ) -> None:
     q = UserQuery(text="berg", page_size=1)
-    first = user_search.search_users(session, actor=world.head, query=q)
+    first = search_users(session, actor=world.head, query=q)
     assert first.next_cursor is not None
     moved = next(u for u in world.users if u.id == first.rows[0].id)
     moved.first_name = moved.first_name + "x"  # its row goes to the tail
     session.flush()
-    second = user_search.search_users(
+    second = search_users(
         session,
         actor=world.head,
         query=UserQuery(text="berg", page_size=1, cursor=first.next_cursor),

@@ -16,7 +16,11 @@ from admin_portal.auth.permissions import Actor, load_actor
 from admin_portal.i18n import EN, SV, t
 from admin_portal.models import Company, Role, User, UserStatus, utcnow
 from admin_portal.services.errors import PermissionDenied
-from admin_portal.services.username_check import UsernameCheck, UsernameVerdict, check_username
+from admin_portal.services.users.username_check import (
+    UsernameCheck,
+    UsernameVerdict,
+    check_username,
+)
 from tests.support.factories import grant, make_company, make_org, make_unit, make_user
 
 OTHER_COMPANY = "Konkurrenten Omsorg AB"

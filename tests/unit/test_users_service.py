@@ -38,11 +38,10 @@ from admin_portal.models import (
     UserType,
     utcnow,
 )
-from admin_portal.services import users as users_service
 from admin_portal.services.errors import NotFound, PermissionDenied, ValidationFailed
-from admin_portal.services.user_input import UserInput
-from admin_portal.services.username_check import UsernameCheck, UsernameVerdict
-from admin_portal.services.users import (
+from admin_portal.services.users import manage as users_service
+from admin_portal.services.users.input import UserInput
+from admin_portal.services.users.manage import (
     create_user,
     get_user_in_scope,
     remove_user,
@@ -50,6 +49,7 @@ from admin_portal.services.users import (
     send_invitation,
     update_user,
 )
+from admin_portal.services.users.username_check import UsernameCheck, UsernameVerdict
 from admin_portal.validation import email as email_rules
 from admin_portal.validation import names as name_rules
 from admin_portal.validation import national_id as national_id_rules
@@ -59,7 +59,7 @@ from tests.support.row_counts import snapshot
 
 SERVICE_FILES = [
     Path(users_service.__file__).with_name(name)
-    for name in ("users.py", "user_input.py", "username_check.py", "user_profile.py")
+    for name in ("manage.py", "input.py", "username_check.py", "profile.py")
 ]
 PERSONNUMMER = "198501011236"  # valid: 850101-1236
 SAMORDNINGSNUMMER = "198501611233"  # valid: day 61 = the 1st
@@ -1438,8 +1438,8 @@ def test_making_someone_an_administrator_later_grants_their_placement_and_undoin
 ) -> None:
     from admin_portal.auth.permissions import load_actor
     from admin_portal.models import RoleAssignment
-    from admin_portal.services.user_input import UserInput
-    from admin_portal.services.users import update_user
+    from admin_portal.services.users.input import UserInput
+    from admin_portal.services.users.manage import update_user
     from tests.support.factories import grant, make_company, make_org, make_unit, make_user
 
     org = make_org(session)

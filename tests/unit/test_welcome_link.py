@@ -10,8 +10,8 @@ import time_machine
 from sqlmodel import Session, select
 
 from admin_portal.models import OutboxMessage, User, UserStatus
-from admin_portal.services.auth import request_new_welcome_link, set_password_with_link
-from admin_portal.services.welcome_link import queue_welcome_mail
+from admin_portal.services.auth.login import request_new_welcome_link, set_password_with_link
+from admin_portal.services.users.welcome_link import queue_welcome_mail
 from tests.support.factories import make_company, make_org, make_user
 
 PASSWORD = "en alldeles utmärkt lösenfras"

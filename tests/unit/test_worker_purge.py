@@ -29,8 +29,8 @@ from admin_portal.models import (
     UserStatus,
     UserType,
 )
-from admin_portal.services.user_bank import purge_expired
-from admin_portal.services.users import remove_user
+from admin_portal.services.user_bank.manage import purge_expired
+from admin_portal.services.users.manage import remove_user
 from tests.support.factories import grant, make_company, make_org, make_user
 from tests.support.row_counts import snapshot
 

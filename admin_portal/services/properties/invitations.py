@@ -33,10 +33,10 @@ from admin_portal.models import (
     utcnow,
 )
 from admin_portal.services.audit import record_event
-from admin_portal.services.auth import issue_login_ticket
-from admin_portal.services.email_address import email_taken_in_company
+from admin_portal.services.auth.login import issue_login_ticket
 from admin_portal.services.errors import ServiceError, ValidationFailed
 from admin_portal.services.properties.access import apply_rights, rights_by_property
+from admin_portal.services.users.email_address import email_taken_in_company
 from admin_portal.validation.email import normalise_email
 from admin_portal.validation.errors import InvalidInput
 from admin_portal.validation.identifiers import email_key, username_key

@@ -9,7 +9,7 @@ from functools import lru_cache
 from limits import RateLimitItem, parse_many, storage, strategies
 
 from admin_portal.config import get_settings
-from admin_portal.services.rate_limits import RateLimited, client_key
+from admin_portal.services.auth.rate_limits import RateLimited, client_key
 
 
 @lru_cache(maxsize=4)

@@ -1,0 +1,229 @@
+"""Min organisation (F4.1, F4.2, F4.6): the unit switcher, Inbjudna / Registrerade, and credits.
+
+Each handler is an entrance: it re-derives the actor from the cookie, calls one service and
+shows the outcome. Unit, invitation, user and order ids arrive from the browser, so the
+services check every one of them against the actor's scope.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs
+
+import reflex as rx
+
+from admin_portal import routes
+from admin_portal.auth.permissions import Actor
+from admin_portal.db import session_scope
+from admin_portal.services.errors import ServiceError, ValidationFailed
+from admin_portal.services.invitations.catalogue import list_cost_centres
+from admin_portal.services.invitations.invite import (
+    add_credits,
+    resend_invitation,
+    revoke_invitation,
+)
+from admin_portal.services.invitations.lists import (
+    list_invited,
+    list_orders,
+    list_registered,
+)
+from admin_portal.services.invitations.unit_switcher import administered_units, choose_unit
+from admin_portal.state.session import SessionState
+
+CREDIT_FIELDS = ("order_id", "credits", "cost_centre_id")
+
+
+def _moment(value) -> str:  # type: ignore[no-untyped-def]
+    return value.strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+class MyOrganisationState(SessionState):
+    # The switcher's choice survives a visit elsewhere; the URL (?enhet=) wins when present.
+    saved_unit: str = rx.LocalStorage("", name="admin_portal_unit", sync=True)
+    unit_id: str = ""
+    unit_name: str = ""
+    company_name: str = ""
+    units: list[dict[str, str]] = []
+    invited: list[dict[str, str]] = []
+    registered: list[dict[str, str]] = []
+    tab: str = "invited"
+    # "Lägg till krediter"
+    credits_open: bool = False
+    credits_person: str = ""
+    credit_orders: list[dict[str, str]] = []
+    cost_centres: list[dict[str, str]] = []
+    credit_errors: dict[str, str] = dict.fromkeys(CREDIT_FIELDS, "")
+    credit_form_error: str = ""
+
+    def _actor(self) -> Actor | None:
+        return self._authorized()
+
+    def _requested_unit(self) -> str:
+        values = parse_qs(self.router.url.query or "").get("enhet")
+        return values[0] if values else self.saved_unit
+
+    @rx.event
+    def load(self):
+        actor = self._actor()
+        if actor is None:
+            return None
+        with session_scope() as session:
+            options = administered_units(session, actor=actor)
+            choice = choose_unit(session, actor=actor, requested=self._requested_unit())
+        self.units = [{"id": str(o.id), "label": o.label} for o in options]
+        self.tab = "invited"
+        return self._show_unit(actor, choice.id if choice else None)
+
+    def _show_unit(self, actor: Actor, unit_id: int | None):  # type: ignore[no-untyped-def]
+        if unit_id is None:
+            self.unit_id = self.unit_name = self.company_name = ""
+            self.invited, self.registered = [], []
+            return None
+        with session_scope() as session:
+            choice = choose_unit(session, actor=actor, requested=unit_id)
+            if choice is None:
+                return None
+            invited = list_invited(session, actor=actor, unit_id=choice.id, lang=self.lang)
+            registered = list_registered(session, actor=actor, unit_id=choice.id, lang=self.lang)
+        self.unit_id, self.unit_name, self.company_name = (
+            str(choice.id),
+            choice.name,
+            choice.company_name,
+        )
+        self.saved_unit = str(choice.id)
+        self.invited = [
+            {
+                "id": str(r.id),
+                "name": r.name,
+                "email": r.email,
+                "role": r.role,
+                "status": r.status,
+                "delivery": r.delivery,
+                "sent": _moment(r.sent_at),
+                "expires": _moment(r.expires_at),
+                "invited_by": r.invited_by,
+                "services": r.services,
+            }
+            for r in invited
+        ]
+        self.registered = [
+            {
+                "id": str(r.id),
+                "name": r.name,
+                "username": r.username,
+                "email": r.email,
+                "role": r.role,
+                "services": r.services,
+            }
+            for r in registered
+        ]
+        # The URL says which unit is shown, without a reload (and so without a new on_load).
+        url = routes.organisation_unit(choice.id)
+        return rx.call_script(f"window.history.replaceState(null, '', {url!r})")
+
+    @rx.event
+    def switch_unit(self, unit_id: str):
+        actor = self._actor()
+        if actor is None:
+            return rx.redirect(routes.LOGIN)
+        # choose_unit falls back to a unit in scope: a forged id shows the admin's own unit.
+        with session_scope() as session:
+            choice = choose_unit(session, actor=actor, requested=unit_id)
+        return self._show_unit(actor, choice.id if choice else None)
+
+    @rx.event
+    def set_tab(self, tab: str):
+        self.tab = tab if tab in ("invited", "registered") else "invited"
+
+    def _refresh(self, actor: Actor):  # type: ignore[no-untyped-def]
+        return self._show_unit(actor, int(self.unit_id) if self.unit_id.isdigit() else None)
+
+    @rx.event
+    def resend(self, invitation_id: str):
+        return self._lifecycle(resend_invitation, invitation_id, "org.resent")
+
+    @rx.event
+    def revoke(self, invitation_id: str):
+        return self._lifecycle(revoke_invitation, invitation_id, "org.revoked")
+
+    def _lifecycle(self, action, invitation_id: object, done_key: str):  # type: ignore[no-untyped-def]
+        actor = self._actor()
+        if actor is None:
+            return rx.redirect(routes.LOGIN)
+        email = next((r["email"] for r in self.invited if r["id"] == invitation_id), "")
+        try:
+            with session_scope() as session:
+                action(session, actor=actor, invitation_id=invitation_id)
+        except ServiceError as problem:
+            return self._then(actor, rx.toast.error(self._text(problem.key)))
+        return self._then(actor, rx.toast.success(self._text(done_key, email=email)))
+
+    def _then(self, actor: Actor, toast):  # type: ignore[no-untyped-def]
+        """Reload the tabs (someone else may have acted too), then say what happened."""
+        return [event for event in (self._refresh(actor), toast) if event is not None]
+
+    # ------------------------------------------------------------------ credits (F4.6)
+
+    @rx.event
+    def open_credits(self, kind: str, person_id: str):
+        """kind: "invited" (an invitation id) or "registered" (a user id)."""
+        actor = self._actor()
+        if actor is None:
+            return rx.redirect(routes.LOGIN)
+        rows = self.invited if kind == "invited" else self.registered
+        self.credits_person = next((r["name"] for r in rows if r["id"] == person_id), "")
+        ids = {"invitation_id": person_id} if kind == "invited" else {"user_id": person_id}
+        ids = {k: int(v) if isinstance(v, str) and v.isdigit() else None for k, v in ids.items()}
+        try:
+            with session_scope() as session:
+                orders = list_orders(session, actor=actor, **ids)
+                centres = list_cost_centres(session, actor=actor)
+        except ServiceError as problem:
+            return rx.toast.error(self._text(problem.key))
+        en = self.lang == "en"
+        self.credit_orders = [
+            {"id": str(o.id), "label": f"{o.service_en if en else o.service_sv} ({o.credits})"}
+            for o in orders
+        ]
+        self.cost_centres = [{"id": str(c.id), "label": c.label} for c in centres]
+        self.credit_errors = dict.fromkeys(CREDIT_FIELDS, "")
+        self.credit_form_error = ""
+        self.credits_open = True
+        return None
+
+    @rx.event
+    def set_credits_open(self, value: bool):
+        self.credits_open = bool(value) if isinstance(value, bool) else False
+
+    @rx.event
+    def submit_credits(self, form: dict):
+        actor = self._actor()
+        if actor is None:
+            return rx.redirect(routes.LOGIN)
+        form = form if isinstance(form, dict) else {}
+        order_id = str(form.get("order_id", ""))
+        amount = form.get("credits", "")
+        try:
+            with session_scope() as session:
+                total = add_credits(
+                    session,
+                    actor=actor,
+                    order_id=int(order_id) if order_id.isdigit() else None,
+                    credits=amount,
+                    cost_centre_id=str(form.get("cost_centre_id", "")),
+                )
+        except ValidationFailed as failure:
+            self.credit_errors = {
+                f: self._text(failure.errors[f]) if f in failure.errors else ""
+                for f in CREDIT_FIELDS
+            }
+            self.credit_form_error = self._text("invite.fix_fields")
+            return None
+        except ServiceError as problem:
+            self.credit_errors = {
+                **dict.fromkeys(CREDIT_FIELDS, ""),
+                "order_id": self._text(problem.key),
+            }
+            return None
+        self.credits_open = False
+        message = self._text("org.credits_added", credits=str(amount).strip(), total=total)
+        return self._then(actor, rx.toast.success(message))

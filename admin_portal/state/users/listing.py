@@ -1,0 +1,209 @@
+"""Användare: server-side search, filters, sorting and keyset paging; the view lives in the URL."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from urllib.parse import parse_qs, urlencode
+
+import reflex as rx
+
+from admin_portal import routes
+from admin_portal.db import session_scope
+from admin_portal.search.query import UserQuery
+from admin_portal.search.users import search_users
+from admin_portal.services.errors import ServiceError, ValidationFailed
+from admin_portal.services.users.list_params import (
+    DEFAULTS,
+    URL_PARAMS,
+    clean_param,
+    params_from_fields,
+    query_from_fields,
+)
+from admin_portal.services.users.manage import describe_users, remove_users, users_out_of_reach
+from admin_portal.services.users.profile import placement_options
+from admin_portal.state.session import SessionState
+from admin_portal.state.verification.bulk import BulkVerificationMixin
+
+
+class UsersListState(BulkVerificationMixin, SessionState):
+    text: str = ""
+    company_id: str = ""
+    unit_id: str = ""
+    user_type: str = ""
+    email_state: str = ""
+    status: str = "active"
+    sort: str = "name"
+    direction: str = "asc"
+    rows: list[dict] = []
+    export_query: str = ""
+    total: int = 0
+    total_is_lower_bound: bool = False
+    has_next: bool = False
+    page_number: int = 1
+    companies: list[dict[str, str]] = []
+    units: list[dict[str, str]] = []
+    search_error: str = ""
+    selected_ids: list[int] = []
+    remove_open: bool = False
+    remove_names: list[str] = []
+    remove_error: str = ""
+    _cursor: str | None = None
+    _next_cursor: str | None = None
+    _previous_cursors: list[str | None] = []
+
+    def _fields(self) -> dict[str, str]:
+        return {field: getattr(self, field) for field in URL_PARAMS.values()}
+
+    def _query(self) -> UserQuery:
+        return query_from_fields(self._fields(), cursor=self._cursor)
+
+    def _search(self) -> None:
+        actor = self._authorized()
+        if actor is None:
+            return
+        try:
+            with session_scope() as session:
+                page = search_users(session, actor=actor, query=self._query())
+        except ServiceError as error:
+            self.search_error = self._text(error.key)
+            self.rows = []
+            return
+        self.search_error = ""
+        with session_scope() as session:
+            # Admins the viewer may see but not change get no checkbox (finding A.1).
+            locked = users_out_of_reach(
+                session, actor=actor, user_ids=[row.id for row in page.rows]
+            )
+        self.rows = [
+            {**dataclasses.asdict(row), "may_change": row.id not in locked} for row in page.rows
+        ]
+        self.total, self.total_is_lower_bound = page.total, page.total_is_lower_bound
+        self._next_cursor = page.next_cursor
+        self.has_next = page.next_cursor is not None
+
+    def _only_head_admins_list_removed(self, is_head_admin: bool) -> None:
+        """The service shows others no removed users; the page does not pretend to filter."""
+        if self.status == "removed" and not is_head_admin:
+            self.status = DEFAULTS["status"]
+
+    def _url_script(self) -> rx.event.EventSpec:
+        params = params_from_fields(self._fields())
+        self.export_query = urlencode(params)  # "Exportera" exports exactly this view
+        url = routes.USERS + ("?" + urlencode(params) if params else "")
+        return rx.call_script(f"window.history.replaceState(null, '', {json.dumps(url)})")
+
+    def _restart(self) -> rx.event.EventSpec:
+        self._cursor, self._previous_cursors, self.page_number = None, [], 1
+        self.selected_ids = []
+        self._search()
+        return self._url_script()
+
+    @rx.event
+    def load(self):
+        actor = self._authorized()
+        if actor is None:
+            return
+        query = parse_qs(self.router.url.query or "")
+        for key, field in URL_PARAMS.items():
+            setattr(self, field, clean_param(field, (query.get(key) or [""])[0]) or DEFAULTS[field])
+        self._only_head_admins_list_removed(actor.is_head_admin)
+        with session_scope() as session:
+            placement = placement_options(session, actor=actor)
+        self.companies = [{"id": str(c.id), "label": c.label} for c in placement.companies]
+        self.units = [{"id": str(u.id), "label": u.label} for u in placement.units]
+        self._cursor, self._previous_cursors, self.page_number = None, [], 1
+        self.export_query = urlencode(params_from_fields(self._fields()))
+        self._search()
+        return self._restore_bulk_job()
+
+    @rx.event
+    def set_text(self, value: str):
+        self.text = clean_param("text", value)
+        return self._restart()
+
+    @rx.event
+    def set_filter(self, field: str, value: str):
+        actor = self._authorized()
+        if actor is None or field not in (
+            "company_id",
+            "unit_id",
+            "user_type",
+            "email_state",
+            "status",
+            "sort",
+            "direction",
+        ):
+            return None
+        setattr(self, field, clean_param(field, value))
+        self._only_head_admins_list_removed(actor.is_head_admin)
+        return self._restart()
+
+    @rx.event
+    def clear_filters(self):
+        for field, default in DEFAULTS.items():
+            setattr(self, field, default)
+        return self._restart()
+
+    @rx.event
+    def next_page(self):
+        if self._authorized() is None or self._next_cursor is None:
+            return
+        self._previous_cursors = [*self._previous_cursors, self._cursor]
+        self._cursor = self._next_cursor
+        self.page_number += 1
+        self._search()
+
+    @rx.event
+    def previous_page(self):
+        if self._authorized() is None or not self._previous_cursors:
+            return
+        self._cursor = self._previous_cursors[-1]
+        self._previous_cursors = self._previous_cursors[:-1]
+        self.page_number = max(1, self.page_number - 1)
+        self._search()
+
+    @rx.event
+    def toggle_selected(self, user_id: int, checked: bool):
+        if not isinstance(user_id, int) or isinstance(user_id, bool):
+            return
+        rest = [i for i in self.selected_ids if i != user_id]
+        self.selected_ids = [*rest, user_id] if checked is True else rest
+
+    @rx.event
+    def open_bulk_remove(self):
+        actor = self._authorized()
+        if actor is None or not self.selected_ids:
+            return
+        with session_scope() as session:
+            self.remove_names = describe_users(session, actor=actor, user_ids=self.selected_ids)
+        self.remove_error = ""
+        self.remove_open = bool(self.remove_names)
+
+    @rx.event
+    def set_remove_open(self, is_open: bool):
+        self.remove_open = is_open is True
+
+    @rx.event
+    def bulk_remove(self, form: dict):
+        actor = self._authorized()
+        if actor is None:
+            return None
+        reason = form.get("reason", "") if isinstance(form, dict) else ""
+        try:
+            with session_scope() as session:
+                count = remove_users(
+                    session,
+                    actor=actor,
+                    user_ids=self.selected_ids,
+                    reason=reason if isinstance(reason, str) else "",
+                )
+        except ValidationFailed as failure:
+            self.remove_error = self._text(next(iter(failure.errors.values())))
+            return None
+        except ServiceError as error:
+            self.remove_error = self._text(error.key)
+            return None
+        self.remove_open, self.selected_ids = False, []
+        self._search()
+        return rx.toast.success(self._text("users.bulk_removed", count=count))

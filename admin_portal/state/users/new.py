@@ -1,0 +1,68 @@
+"""Lägg till användare (F0.1–F0.9)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from admin_portal import routes
+from admin_portal.db import session_scope
+from admin_portal.services.errors import PermissionDenied, ValidationFailed
+from admin_portal.services.users.manage import create_user
+from admin_portal.services.users.profile import placement_options
+from admin_portal.state.session import SessionState
+from admin_portal.state.users.form import UserFormMixin
+
+
+class UserNewState(UserFormMixin, SessionState):
+    companies: list[dict[str, str]] = []
+    units: list[dict[str, str]] = []
+    show_optional: bool = False
+    invite: bool = False
+
+    @rx.event
+    def load(self):
+        actor = self._actor()
+        if actor is None:
+            return
+        self._reset_form_feedback()
+        self.username_message, self.username_ok, self.bank_user_id = "", False, 0
+        self.chosen_brukare, self.brukare_options, self.brukare_query = [], [], ""
+        self.user_type, self.show_optional, self.invite = "employee", False, False
+        with session_scope() as session:
+            placement = placement_options(session, actor=actor)
+        self.companies = [{"id": str(c.id), "label": c.label} for c in placement.companies]
+        self.units = [{"id": str(u.id), "label": u.label} for u in placement.units]
+
+    @rx.event
+    def toggle_optional(self):
+        self.show_optional = not self.show_optional
+
+    @rx.event
+    def set_invite(self, invite: bool):
+        # Runs just before the form's submit event: which of the two buttons was pressed.
+        self.invite = bool(invite) if isinstance(invite, bool) else False
+
+    @rx.event
+    def submit(self, form: dict):
+        actor = self._actor()
+        if actor is None:
+            return rx.redirect(routes.LOGIN)
+        self._reset_form_feedback()
+        data = self._user_input(form)
+        try:
+            with session_scope() as session:
+                user_id = create_user(session, actor=actor, data=data, send_invitation=self.invite)
+        except ValidationFailed as failure:
+            self._show_failure(failure)
+            if any(
+                failure.errors.get(f)
+                for f in ("email", "mobile", "national_id", "notes", "language")
+            ):
+                self.show_optional = True  # never hide the field that needs fixing
+            return None
+        except PermissionDenied:
+            self.form_error = self._text("error.permission_denied")
+            return None
+        name = f"{data.first_name.strip()} {data.last_name.strip()}"
+        message = self._text("users.created_invited" if self.invite else "users.created", name=name)
+        return [rx.redirect(routes.user_profile(user_id)), rx.toast.success(message)]

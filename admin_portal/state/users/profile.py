@@ -1,0 +1,224 @@
+"""The user's profile page: edit, invite, reveal the personnummer, remove to the user bank."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import reflex as rx
+
+from admin_portal import routes
+from admin_portal.db import session_scope
+from admin_portal.services.errors import (
+    NotFound,
+    PermissionDenied,
+    ServiceError,
+    ValidationFailed,
+)
+from admin_portal.services.users.manage import (
+    remove_user,
+    reveal_national_id,
+    send_invitation,
+    update_user,
+)
+from admin_portal.services.users.profile import get_user_profile, placement_options
+from admin_portal.services.verification.email import send_verification
+from admin_portal.state.revealed_national_id import REVEALED_NATIONAL_ID, hide_national_id
+from admin_portal.state.session import SessionState
+from admin_portal.state.users.form import UserFormMixin
+
+
+class UserProfileState(UserFormMixin, SessionState):
+    found: bool = True
+    version: int = 0  # bumps after each load so the uncontrolled form remounts with fresh values
+    profile: dict = {}
+    companies: list[dict[str, str]] = []
+    units: list[dict[str, str]] = []
+    mail_history: list[dict[str, str]] = []
+    notice: str = ""
+    remove_open: bool = False
+    verification_error: str = ""
+    verification_version: int = 0  # remounts the verification form after a send
+    invitation_error: str = ""
+
+    def _user_id(self) -> int | None:
+        return routes.user_id_from_path(self.router.url.path)
+
+    def _target_id(self) -> int | None:
+        return self._user_id()
+
+    def _exclude_user_id(self) -> int | None:
+        return self._user_id()
+
+    def _keeps_blank_national_id(self) -> bool:
+        return True
+
+    def _reload(self) -> None:
+        actor = self._actor()
+        user_id = self._user_id()
+        if actor is None or user_id is None:
+            self.found = False
+            return
+        try:
+            with session_scope() as session:
+                profile = get_user_profile(session, actor=actor, user_id=user_id)
+                placement = placement_options(session, actor=actor)
+        except NotFound:
+            self.found = False
+            return
+        self.found = True
+        data = dataclasses.asdict(profile)
+        self.mail_history = [
+            {**row, "status_label": self._text(f"mail_status.{row['status']}")}
+            for row in data.pop("mail_history")
+        ]
+        self.chosen_brukare = [{"id": str(b["id"]), "label": b["label"]} for b in data["brukare"]]
+        self.profile = {
+            **data,
+            "company_id": str(profile.company_id),
+            "unit_id": str(profile.unit_id or ""),
+            "assistants": [{"id": str(a["id"]), "label": a["label"]} for a in data["assistants"]],
+        }
+        self.user_type = profile.user_type
+        self.companies = [{"id": str(c.id), "label": c.label} for c in placement.companies]
+        self.units = [{"id": str(u.id), "label": u.label} for u in placement.units]
+        self.version += 1
+
+    @rx.event
+    def load(self):
+        self._reset_form_feedback()
+        self.notice = self.username_message = ""
+        self.verification_error = self.invitation_error = ""
+        self.remove_open = False
+        self.brukare_options, self.brukare_query = [], ""
+        self._reload()
+        return hide_national_id()
+
+    @rx.event
+    def save(self, form: dict):
+        actor, user_id = self._actor(), self._user_id()
+        if actor is None or user_id is None:
+            return
+        self._reset_form_feedback()
+        self.notice = ""
+        try:
+            with session_scope() as session:
+                update_user(session, actor=actor, user_id=user_id, data=self._user_input(form))
+        except ValidationFailed as failure:
+            self._show_failure(failure)
+            return
+        except NotFound:
+            self.found = False
+            return
+        except PermissionDenied as denied:  # an admin out of reach (the page offered no Spara)
+            self.form_error = self._text(denied.key)
+            return
+        self.username_message = ""
+        self._reload()
+        self.notice = self._text("profile.saved")
+        return hide_national_id()  # masked again after saving
+
+    @rx.event
+    def invite(self):
+        actor, user_id = self._actor(), self._user_id()
+        if actor is None or user_id is None:
+            return
+        self._reset_form_feedback()
+        self.invitation_error = ""
+        try:
+            with session_scope() as session:
+                send_invitation(session, actor=actor, user_id=user_id)
+        except ValidationFailed as failure:
+            self._show_failure(failure)
+            return
+        except NotFound:
+            self.found = False
+            return
+        except ServiceError as error:  # has a password already, or an admin out of reach
+            self.invitation_error = self._text(error.key)
+            self._reload()
+            return
+        self._reload()
+        self.notice = self._text("profile.invitation_sent", email=self.profile.get("email", ""))
+
+    @rx.event
+    def send_verification(self, form: dict):
+        """F1.1 "Skicka verifieringsmeddelande", with the address typed next to the button."""
+        actor, user_id = self._actor(), self._user_id()
+        if actor is None or user_id is None:
+            return
+        email = form.get("verification_email", "") if isinstance(form, dict) else ""
+        self.verification_error = self.notice = ""
+        try:
+            with session_scope() as session:
+                user = send_verification(session, actor=actor, user_id=user_id, email=email)
+                sent_to = user.email or ""
+        except ValidationFailed as failure:
+            self.verification_error = self._text(next(iter(failure.errors.values())))
+            return  # the typed address stays in the field (the form is not remounted)
+        except NotFound:
+            self.found = False
+            return
+        except ServiceError as error:
+            self.verification_error = self._text(error.key)
+            return
+        self._reload()
+        self.verification_version += 1
+        self.notice = self._text("verification.sent", email=sent_to)
+
+    @rx.event
+    def reveal(self):
+        """Visa: the number goes to this tab in the answering frame and nowhere else.
+
+        It is never assigned to a state var, so no delta, hydrate or pickled state in the
+        state store (disk or Redis) ever holds it; the page keeps it in React state only.
+        """
+        actor, user_id = self._actor(), self._user_id()
+        if actor is None or user_id is None:
+            return None
+        try:
+            with session_scope() as session:
+                number = reveal_national_id(session, actor=actor, user_id=user_id)
+        except (PermissionDenied, NotFound):
+            self.notice = self._text("profile.reveal_denied")
+            return None
+        return REVEALED_NATIONAL_ID.push(_formatted(number))
+
+    @rx.event
+    def set_remove_open(self, is_open: bool):
+        self.remove_open = bool(is_open) if isinstance(is_open, bool) else False
+
+    @rx.event
+    def remove(self, form: dict):
+        actor, user_id = self._actor(), self._user_id()
+        if actor is None or user_id is None:
+            return None
+        reason = form.get("reason", "") if isinstance(form, dict) else ""
+        try:
+            with session_scope() as session:
+                remove_user(
+                    session,
+                    actor=actor,
+                    user_id=user_id,
+                    reason=reason if isinstance(reason, str) else "",
+                )
+        except ValidationFailed as failure:
+            self.remove_open = False
+            self.form_error = self._text(next(iter(failure.errors.values())))
+            return None
+        except NotFound:
+            self.found = False
+            return None
+        except PermissionDenied as denied:
+            self.remove_open = False
+            self.form_error = self._text(denied.key)
+            return None
+        name = f"{self.profile.get('first_name', '')} {self.profile.get('last_name', '')}"
+        self.remove_open = False
+        return [
+            rx.redirect(routes.USERS),
+            rx.toast.success(self._text("profile.removed", name=name)),
+        ]
+
+
+def _formatted(twelve_digits: str) -> str:
+    return f"{twelve_digits[:8]}-{twelve_digits[8:]}" if len(twelve_digits) == 12 else twelve_digits
