@@ -17,11 +17,11 @@ from sqlmodel import Session, col, select
 
 from admin_portal.auth.permissions import Actor
 from admin_portal.models import Property, PropertyAccess, PropertyRequest
-from admin_portal.state import properties_add_user as add_module
-from admin_portal.state import properties_home as home_module
-from admin_portal.state import properties_new as new_module
-from admin_portal.state import properties_requests as requests_module
-from admin_portal.state import properties_users as users_module
+from admin_portal.state.properties import add_user as add_module
+from admin_portal.state.properties import home as home_module
+from admin_portal.state.properties import new as new_module
+from admin_portal.state.properties import requests as requests_module
+from admin_portal.state.properties import users as users_module
 from admin_portal.state.properties.add_user import PropertyAddUserState
 from admin_portal.state.properties.home import PropertiesHomeState
 from admin_portal.state.properties.new import PropertyNewState
