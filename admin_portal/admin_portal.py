@@ -26,6 +26,24 @@ from admin_portal.pages.auth import (
     two_factor_login,
 )
 from admin_portal.pages.invitations import acceptance, invite, my_organisation, my_services
+from admin_portal.pages.properties import (
+    add_user as property_add_user,
+)
+from admin_portal.pages.properties import (
+    home as property_home,
+)
+from admin_portal.pages.properties import (
+    invitation as property_invitation,
+)
+from admin_portal.pages.properties import (
+    new as property_new,
+)
+from admin_portal.pages.properties import (
+    requests as property_requests,
+)
+from admin_portal.pages.properties import (
+    users as property_users,
+)
 from admin_portal.pages.spreadsheets import user_import
 from admin_portal.pages.users import listing, new, profile
 from admin_portal.pages.verification import email
@@ -53,6 +71,12 @@ _PAGES = (
     new,
     profile,
     email,
+    property_add_user,
+    property_home,
+    property_invitation,
+    property_new,
+    property_requests,
+    property_users,
 )
 
 app = rx.App(

@@ -74,6 +74,11 @@ class Settings(BaseSettings):
     # REST/SCIM (admin_portal/api/): calls per API client, and the largest request body.
     api_rate_limit_per_client: str = "600/minute"
     api_max_body_bytes: int = 1_048_576
+    # Boenden, Nuvarande användare (F2.6): username + e-mail lookups per person and per
+    # address, so the form cannot be used to probe accounts.
+    property_user_lookup_rate_limit: str = "10/minute;50/hour"
+    # Lifetime of a Boenden "Ny användare" invitation link (F2.7).
+    property_invitation_hours: int = Field(default=168, ge=1)
     # Threads that hash passwords beside the event loop; 0: the usable cores less one.
     password_hash_threads: int = Field(default=0, ge=0)
     # X-Forwarded-For is trusted only behind this many reverse proxies of our own (0: never).
@@ -85,6 +90,7 @@ class Settings(BaseSettings):
         "reset_rate_limit_per_address",
         "reset_rate_limit_global",
         "api_rate_limit_per_client",
+        "property_user_lookup_rate_limit",
     )
     @classmethod
     def _rate_limit_parses(cls, value: str) -> str:

@@ -23,6 +23,11 @@ SUPPORT_INBOX = "/kundtjanst"
 # Where an invited person lands after creating their account (F4.8).
 MY_SERVICES = "/mina-tjanster"
 PROPERTIES = "/boenden"
+PROPERTY_NEW = "/boenden/nytt"
+PROPERTY_USERS = "/boenden/anvandare"
+PROPERTY_ADD_USER = "/boenden/anvandare/lagg-till"
+PROPERTY_REQUESTS = "/boenden/begaran"
+PROPERTY_INVITATION = "/boenden/inbjudan"
 CONTACT_CENTRE = "/kontaktcenter"
 USER_BANK = "/anvandarbanken"
 AUDIT_LOG = "/granskningslogg"
@@ -87,3 +92,7 @@ def organisation_unit(unit_id: int, path: str = ORGANISATION) -> str:
 
 def invitation_link_path(raw_token: str) -> str:
     return f"{INVITATION}?{urlencode({'token': raw_token})}"
+
+
+def property_invitation_path(raw_token: str) -> str:
+    return f"{PROPERTY_INVITATION}?{urlencode({'token': raw_token})}"

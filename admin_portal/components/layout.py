@@ -7,13 +7,13 @@ import reflex as rx
 from admin_portal import routes
 from admin_portal.components.i18n import tx
 from admin_portal.components.language_switch import language_switch
+from admin_portal.components.properties_menu import account_menu
 from admin_portal.components.session_watch import session_watch
 from admin_portal.state.session import SessionState
 
 NAV_ITEMS = [
     (routes.USERS, "nav.users"),
     (routes.ORGANISATION, "nav.organisation"),
-    (routes.PROPERTIES, "nav.properties"),
     (routes.CONTACT_CENTRE, "nav.contact_centre"),
     (routes.AUDIT_LOG, "nav.audit"),
 ]
@@ -52,6 +52,8 @@ def sidebar() -> rx.Component:
                 SessionState.is_support,
                 _nav_link(routes.SUPPORT_INBOX, "nav.support_inbox"),
             ),
+            # Boenden: every signed-in account may reach properties (primary or ordinary).
+            _nav_link(routes.PROPERTIES, "nav.properties"),
             _nav_link(routes.MY_SERVICES, "nav.my_services"),
             # Where admins turn on two-factor sign-in (and head admins require it).
             _nav_link(routes.MY_ACCOUNT, "nav.my_account"),
@@ -106,6 +108,7 @@ def header() -> rx.Component:
                 ")",
                 size="2",
             ),
+            account_menu(),
             language_switch(),
             logout_button(),
             align="center",

@@ -16,6 +16,8 @@ from admin_portal.i18n import (
     limits_sv,
     organisation_en,
     organisation_sv,
+    properties_en,
+    properties_sv,
     scope_en,
     scope_sv,
     sessions_en,
@@ -42,6 +44,7 @@ SV.update(infra_sv.MESSAGES)
 SV.update(audit_sv.MESSAGES)
 SV.update(limits_sv.MESSAGES)
 SV.update(api_clients_sv.MESSAGES)
+SV.update(properties_sv.MESSAGES)
 EN: dict[str, str] = {**en.MESSAGES, **validation_en.MESSAGES, **verification_en.MESSAGES}
 EN.update(spreadsheet_en.MESSAGES)
 EN.update(organisation_en.MESSAGES)
@@ -53,6 +56,7 @@ EN.update(infra_en.MESSAGES)
 EN.update(audit_en.MESSAGES)
 EN.update(limits_en.MESSAGES)
 EN.update(api_clients_en.MESSAGES)
+EN.update(properties_en.MESSAGES)
 
 LANGUAGES = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"

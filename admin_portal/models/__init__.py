@@ -17,6 +17,20 @@ from admin_portal.models.invitation import (
 )
 from admin_portal.models.jobs import BackgroundJob, JobKind, JobStatus
 from admin_portal.models.outbox import OutboxMessage, OutboxStatus
+from admin_portal.models.property import (
+    ALL_RIGHTS,
+    ExceptionReason,
+    PartnerAgreement,
+    PrimaryAccount,
+    PrimaryPropertyException,
+    Property,
+    PropertyAccess,
+    PropertyInvitation,
+    PropertyRequest,
+    PropertyRight,
+    RequestKind,
+    RequestStatus,
+)
 from admin_portal.models.security import LoginSession, LoginThrottle, Token, TokenPurpose
 from admin_portal.models.tenancy import Company, Organisation, Unit
 from admin_portal.models.two_factor import RecoveryCode, TotpCredential
@@ -41,6 +55,18 @@ __all__ = [
     "ApiClient",
     "ApiScope",
     "ProvisionedUser",
+    "ALL_RIGHTS",
+    "ExceptionReason",
+    "PartnerAgreement",
+    "PrimaryAccount",
+    "PrimaryPropertyException",
+    "Property",
+    "PropertyAccess",
+    "PropertyInvitation",
+    "PropertyRequest",
+    "PropertyRight",
+    "RequestKind",
+    "RequestStatus",
     "USER_TYPE_CHOICES",
     "CostCentre",
     "CreditEntry",

@@ -17,15 +17,6 @@ def index_page() -> rx.Component:
 
 
 @rx.page(
-    route=routes.PROPERTIES,
-    title="Boenden – Adminportalen",
-    on_load=on_load(SessionState.require_admin),
-)
-def properties_page() -> rx.Component:
-    return coming_soon("nav.properties")
-
-
-@rx.page(
     route=routes.CONTACT_CENTRE,
     title="Kontaktcenter – Adminportalen",
     on_load=on_load(SessionState.require_admin),

@@ -10,7 +10,9 @@ import reflex as rx
 from admin_portal import routes
 from admin_portal.components.i18n import tx
 from admin_portal.components.layout import admin_page, plain_page
+from admin_portal.components.properties_support import property_requests_panel
 from admin_portal.pages.loading import on_load
+from admin_portal.state.properties.support import PropertySupportState
 from admin_portal.state.session import SessionState
 from admin_portal.state.support_inbox import SupportInboxState as S
 
@@ -132,6 +134,7 @@ def _inbox() -> rx.Component:
                 rx.text(tx("support.empty")),
             ),
             _pager(),
+            property_requests_panel(),
             spacing="4",
             width="100%",
         ),
@@ -141,7 +144,7 @@ def _inbox() -> rx.Component:
 @rx.page(
     route=routes.SUPPORT_INBOX,
     title="Kundtjänst – Adminportalen",
-    on_load=on_load(S.on_open),
+    on_load=on_load(S.on_open, PropertySupportState.load),
 )
 def support_inbox_page() -> rx.Component:
     return rx.cond(

@@ -5,7 +5,7 @@
 - audit_events.actor_api_client_id: the API client that acted.
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 Create Date: 2026-12-03 10:07:42.092145
 """
 from collections.abc import Sequence
@@ -16,7 +16,7 @@ from alembic import op
 
 
 revision: str = '0015'
-down_revision: str | Sequence[str] | None = '0013'
+down_revision: str | Sequence[str] | None = '0014'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

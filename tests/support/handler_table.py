@@ -78,6 +78,9 @@ ANY_SETVAR = public(
 
 _USERS_SCOPE = "users placed in the admin's companies/units (head admin: organisation)"
 _TARGET_SCOPE = "the user in the URL must be in scope (services.users scope lookup)"
+_REACH = "properties the caller reaches (primary: derived from the agreement)"
+_OWN_ACCOUNT = "the caller's own account"
+_USER_ADMIN = "properties on which the caller holds Användarhantering"
 _AUDIT_SCOPE = "events about people in the admin's scope and their own (head admin: all)"
 
 HANDLERS: dict[str, Access] = {
@@ -152,6 +155,52 @@ HANDLERS: dict[str, Access] = {
     "SupportInboxState.set_show": authorized(SUPPORT, "support notifications"),
     "SupportInboxState.go_to_page": authorized(SUPPORT, "support notifications"),
     "SupportInboxState.handle": authorized(SUPPORT, "one notification by id"),
+    # --- Boenden (seed 002): every signed-in account; the services derive reach and rights
+    "PropertyAccountState.load_account": authorized(SIGNED_IN, _OWN_ACCOUNT),
+    "PropertiesHomeState.load": authorized(SIGNED_IN, _REACH),
+    "PropertiesHomeState.search": authorized(SIGNED_IN, _REACH),
+    "PropertiesHomeState.next_page": authorized(SIGNED_IN, _REACH + "; cursor held server-side"),
+    "PropertiesHomeState.first_page": authorized(SIGNED_IN, _REACH),
+    "PropertyNewState.load": authorized(SIGNED_IN, _OWN_ACCOUNT),
+    "PropertyNewState.submit": authorized(
+        SIGNED_IN, "primary accounts only; the property joins the caller's own agreement"
+    ),
+    "PropertyUsersState.load": authorized(SIGNED_IN, _USER_ADMIN),
+    "PropertyUsersState.choose_property": authorized(SIGNED_IN, _USER_ADMIN),
+    "PropertyUsersState.save_rights": authorized(
+        SIGNED_IN, _USER_ADMIN + "; listed ordinary users; rights within the caller's"
+    ),
+    "PropertyUsersState.remove": authorized(
+        SIGNED_IN, _USER_ADMIN + "; listed ordinary users; never a primary account"
+    ),
+    "PropertyAddUserState.load": authorized(SIGNED_IN, _USER_ADMIN),
+    "PropertyAddUserState.choose_kind": ui_only("which form shows"),
+    "PropertyAddUserState.see_rights": authorized(
+        SIGNED_IN, "username + e-mail match, rate-limited, one generic answer"
+    ),
+    "PropertyAddUserState.save_existing": authorized(
+        SIGNED_IN, _USER_ADMIN + "; the person matched again; rights within the caller's"
+    ),
+    "PropertyAddUserState.next_step": ui_only("keeps the typed name and address in the form"),
+    "PropertyAddUserState.send_invitation": authorized(
+        SIGNED_IN, _USER_ADMIN + "; rights within the caller's"
+    ),
+    "PropertyRequestsState.load": authorized(SIGNED_IN, "the caller's own requests"),
+    "PropertyRequestsState.send_primary": authorized(SIGNED_IN, "the caller's own account"),
+    "PropertyRequestsState.send_ownership": authorized(
+        SIGNED_IN, "primary accounts; a property of the caller's own agreement"
+    ),
+    "PropertyRequestsState.send_termination": authorized(
+        SIGNED_IN, "primary accounts; the caller's own agreement"
+    ),
+    "PropertyInvitationState.on_open": public("token page: describes the Boenden invitation"),
+    "PropertyInvitationState.accept": public("token page: the link is the credential"),
+    "PropertySupportState.load": authorized(SUPPORT, "property requests of every organisation"),
+    "PropertySupportState.approve": authorized(SUPPORT, "one request by id"),
+    "PropertySupportState.reject": authorized(SUPPORT, "one request by id"),
+    "PropertySupportState.link_exception": authorized(
+        SUPPORT, "a primary account and a property of the same organisation"
+    ),
     # --- Granskningslogg, /dev/mail
     "AuditLogState.load": authorized(ADMIN, _AUDIT_SCOPE),
     "AuditLogState.apply_filters": authorized(ADMIN, _AUDIT_SCOPE),

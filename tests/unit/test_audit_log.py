@@ -441,6 +441,17 @@ _REVIEWED_DETAIL_VALUES = {
     '<non-literal "recovery code" if method == "recovery" else None in two_factor_login.py>',
     # password_change._audit passes on its one caller's f-string, reviewed above ("ended").
     "<non-literal detail in password_change.py>",
+    # Boenden (services/properties/): ids, catalogue codes and enumerations only.
+    "agreement.id",
+    "prop.id",
+    "request.kind",  # services.properties RequestKind
+    "request.agreement_id",
+    "request.id",
+    "rights_codes(before)",  # catalogue right codes
+    "rights_codes(after)",
+    "property_ids",  # comma-separated property ids
+    "reason",  # ExceptionReason, checked against the enumeration before use
+    "<non-literal detail in requests.py>",  # _handled: its callers' f-strings above
 }
 
 

@@ -155,3 +155,24 @@ def test_a_second_customer_exists_whose_usernames_are_taken_elsewhere(session: S
 
     assert outsider.organisation_id == other.id
     assert outsider.password_hash is None  # nobody can log in to the other customer from the demo
+
+
+def test_seed_creates_the_boenden_partner_and_its_log_ins(session: Session) -> None:
+    from admin_portal.services.properties import list_properties
+
+    seed_demo(session, password=DEMO_PASSWORD)
+    for username in ("primarkonto", "ordinarie"):
+        authenticate(session, username=username, password=DEMO_PASSWORD)
+    primary = load_actor(session, _user(session, "primarkonto").id)
+    ordinary = load_actor(session, _user(session, "ordinarie").id)
+    assert primary is not None and ordinary is not None
+    page = list_properties(session, actor=primary)
+    assert page.is_primary and page.agreement_number == "AVT-1001"
+    assert [r.name for r in page.rows] == ["Hotell Fjällbacka", "Vandrarhem Strömstad"]
+    assert [r.name for r in list_properties(session, actor=ordinary).rows] == [
+        "Vandrarhem Strömstad"
+    ]
+    assert (
+        primary.organisation_id
+        != load_actor(session, _user(session, HEAD_ADMIN_USERNAME).id).organisation_id
+    )  # type: ignore[union-attr]

@@ -41,6 +41,8 @@ def my_account_page() -> rx.Component:
             _row("my_account.email", SessionState.email),
         ),
         rx.link(tx("nav.my_services"), href=routes.MY_SERVICES),
+        # Boenden (seed 002): primary and ordinary accounts start here after signing in.
+        rx.link(tx("nav.properties"), href=routes.PROPERTIES),
         rx.cond(
             SessionState.is_admin,
             rx.link(tx("nav.users"), href=routes.USERS),

@@ -56,6 +56,15 @@ AUDIT_ACTIONS: tuple[str, ...] = (
     "api_call",
     "user_disabled",
     "user_enabled",
+    # Boenden (services/properties/).
+    "property_registered",
+    "property_access_changed",
+    "property_invitation_sent",
+    "property_invitation_accepted",
+    "property_request_created",
+    "property_request_handled",
+    "property_moved",
+    "property_exception_linked",
 )
 
 # Details are short "key=value" notes. These shapes must never be stored, whatever a caller

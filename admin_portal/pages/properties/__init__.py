@@ -1,0 +1,1 @@
+"""Boenden (seed 002): Hem (gruppkonto), registration, users and rights, requests."""

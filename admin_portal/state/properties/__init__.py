@@ -1,0 +1,1 @@
+"""State of the Boenden pages (seed 002)."""
