@@ -41,3 +41,19 @@ def test_every_text_names_the_forgot_password_link_as_the_login_page_does() -> N
         assert t("forgot.title", lang) == t("login.forgot", lang)
         others = {key: text for key, text in catalogue.items() if variant.search(text)}
         assert others == {}, f"{lang}: {others}"
+
+
+def test_one_action_has_one_name_on_the_profile_and_on_min_organisation() -> None:
+    """Issue 14: "Skicka ny inbjudan" (profile) and "Skicka igen" (Min organisation) both
+    send the person a new invitation link that replaces the old one."""
+    for lang in ("sv", "en"):
+        assert t("org.resend", lang) == t("profile.resend_invitation", lang)
+        assert t("org.resend", lang) in t("invitations.email_already_invited", lang)
+    assert t("org.resend", "sv") == "Skicka ny inbjudan"
+
+
+def test_the_revoke_confirmation_names_what_the_page_calls_things() -> None:
+    for lang in ("sv", "en"):
+        body = t("org.revoke_confirm.body", lang, name="Rut")
+        assert t("org.invite_button", lang) in body  # where a new invitation is sent from
+        assert t("org.tab_invited", lang) in body  # the list the row leaves
