@@ -43,6 +43,8 @@ def revoke_dialog(row: rx.Var) -> rx.Component:
                     rx.button(
                         tx("org.revoke_confirm.confirm"),
                         color_scheme="red",
+                        # Radix's plain solid red is 3.5:1 with white text; this is darker.
+                        high_contrast=True,
                         type="button",
                         on_click=S.revoke(row["id"]),
                     )
