@@ -23,7 +23,12 @@ _port = int(os.environ.get("PORT", "3000"))
 
 config = rx.Config(
     app_name="admin_portal",
-    db_url=_settings.database_url,
+    # Reflex does not own the database: admin_portal.db makes the engines and Alembic
+    # (alembic/env.py) migrates it. With a db_url, `reflex run` would run its own Alembic
+    # autogenerate at every start, without env.py's include_object, and call the search
+    # structures (search/structures.py) "schema changes" that `reflex db makemigrations`
+    # should drop. Nothing uses rx.session() or rx.Model.
+    db_url=None,
     telemetry_enabled=False,
     show_built_with_reflex=False,
     frontend_port=_port,

@@ -1,6 +1,7 @@
 """Creates the app, mounts the HTTP routes and imports the pages. Nothing else."""
 
 import reflex as rx
+from reflex_base.registry import RegistrationContext
 from starlette.applications import Starlette
 
 from admin_portal.api.rest.routes import rest_routes
@@ -89,3 +90,22 @@ app = rx.App(
         security_headers,
     ],
 )
+
+
+def _register_pages_once(portal: rx.App) -> None:
+    """Move the pages that `@rx.page` collected onto the app, once, here.
+
+    Reflex adds the collected pages at every compile (`compile_app` calls
+    `App._apply_decorated_pages`). In prod `reflex run` compiles in its supervisor process,
+    then forks the backend workers, which compile again on the same app object: every page
+    was added a second time ("Page ... is being redefined with the same component"). Added
+    here at import and taken off the list, each page is registered exactly once, in every
+    process and however many compiles follow.
+    """
+    collected = RegistrationContext.ensure_context().decorated_pages
+    for render, kwargs in collected:
+        portal.add_page(render, **kwargs)
+    collected.clear()
+
+
+_register_pages_once(app)

@@ -16,6 +16,8 @@ from admin_portal.i18n import (
     limits_sv,
     organisation_en,
     organisation_sv,
+    polish_en,
+    polish_sv,
     properties_en,
     properties_sv,
     scope_en,
@@ -45,6 +47,7 @@ SV.update(audit_sv.MESSAGES)
 SV.update(limits_sv.MESSAGES)
 SV.update(api_clients_sv.MESSAGES)
 SV.update(properties_sv.MESSAGES)
+SV.update(polish_sv.MESSAGES)
 EN: dict[str, str] = {**en.MESSAGES, **validation_en.MESSAGES, **verification_en.MESSAGES}
 EN.update(spreadsheet_en.MESSAGES)
 EN.update(organisation_en.MESSAGES)
@@ -57,6 +60,7 @@ EN.update(audit_en.MESSAGES)
 EN.update(limits_en.MESSAGES)
 EN.update(api_clients_en.MESSAGES)
 EN.update(properties_en.MESSAGES)
+EN.update(polish_en.MESSAGES)
 
 LANGUAGES = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"

@@ -141,7 +141,7 @@ MESSAGES: dict[str, str] = {
     "users.show_optional": "Show optional fields",
     "users.hide_optional": "Hide optional fields",
     "users.email": "E-mail",
-    "users.email_hint": "Needed for the e-mail invitation and for “Forgot password”. Two people in one company cannot share an e-mail address.",
+    "users.email_hint": "Needed for the e-mail invitation and for “Forgot password?”. Two people in one company cannot share an e-mail address.",
     "users.mobile": "Mobile number",
     "users.mobile_hint": "For example 070-123 45 67, +46 70 123 45 67 or 0046 70 123 45 67.",
     "users.national_id": "Personal identity or coordination number",

@@ -1,7 +1,8 @@
 """Svenska texts for Min organisation (F4): the page, "Bjud in användare" and the mails.
 
 The words are the help article's (seed 004): Inbjudna, Registrerade, Standardroll, Adminroll,
-Kostnadsställe, Sammanställning krediter, Spara, Skicka igen, Återkalla.
+Kostnadsställe, Sammanställning krediter, Spara, Skicka igen, Återkalla. "Skicka igen" is
+"Skicka ny inbjudan" here, as on a person's profile: one action, one name (issue 14).
 """
 
 MESSAGES: dict[str, str] = {
@@ -28,7 +29,7 @@ MESSAGES: dict[str, str] = {
     "invitations.cost_centre_required": "Välj vilket kostnadsställe krediterna ska faktureras.",
     "invitations.cost_centre_not_found": "Kostnadsstället finns inte. Välj ett ur listan.",
     "invitations.email_is_user": "Det finns redan en användare med den här e-postadressen i företaget.",
-    "invitations.email_already_invited": "Den här e-postadressen har redan en väntande inbjudan i enheten. Använd Skicka igen under Inbjudna.",
+    "invitations.email_already_invited": "Den här e-postadressen har redan en väntande inbjudan i enheten. Använd Skicka ny inbjudan under Inbjudna.",
     "invitations.already_accepted": "Inbjudan är redan accepterad: personen finns under Registrerade.",
     "invitations.already_revoked": "Inbjudan är redan återkallad.",
     "invitations.credits_invalid": "Ange ett heltal mellan 1 och 1000.",
@@ -60,7 +61,7 @@ MESSAGES: dict[str, str] = {
     "org.delivery_cancelled": "Stoppad",
     "org.delivery_bounced": "Studsade",
     "org.delivery_delivered": "Levererad",
-    "org.resend": "Skicka igen",
+    "org.resend": "Skicka ny inbjudan",
     "org.revoke": "Återkalla",
     "org.resent": "En ny inbjudan har skickats till {email}. Den tidigare länken gäller inte längre.",
     "org.revoked": "Inbjudan till {email} är återkallad.",

@@ -141,7 +141,7 @@ MESSAGES: dict[str, str] = {
     "users.show_optional": "Visa frivilliga fält",
     "users.hide_optional": "Dölj frivilliga fält",
     "users.email": "E-post",
-    "users.email_hint": "Behövs för e-postinbjudan och för ”Glömt lösenord”. Två personer i samma företag kan inte ha samma e-postadress.",
+    "users.email_hint": "Behövs för e-postinbjudan och för ”Glömt lösenord?”. Två personer i samma företag kan inte ha samma e-postadress.",
     "users.mobile": "Mobilnummer",
     "users.mobile_hint": "Till exempel 070-123 45 67, +46 70 123 45 67 eller 0046 70 123 45 67.",
     "users.national_id": "Personnummer eller samordningsnummer",

@@ -3,15 +3,15 @@
 MESSAGES: dict[str, str] = {
     # The mail
     "mail.verify.subject": "Verify your e-mail address",
-    "mail.verify.body": "Your administrator has asked you to verify the e-mail address {email}. Once you have verified it, your login is activated, and you can then create a password with Forgot your password? on the login page. The link is valid for {hours} hours and can be used once.",
+    "mail.verify.body": "Your administrator has asked you to verify the e-mail address {email}. Once you have verified it, your login is activated, and you can then create a password with Forgot password? on the login page. The link is valid for {hours} hours and can be used once.",
     "mail.verify.action": "Verify e-mail address",
     # The confirm page
     "verify.title": "Verify e-mail address",
     "verify.intro": "Confirm that {email} is your e-mail address.",
     "verify.confirm": "Verify e-mail address",
     "verify.done": "Thank you! Your e-mail address is verified and your login is activated.",
-    "verify.next_step": "Now create your password: choose Forgot your password? on the login page and enter your username or e-mail address. You will get a link where you choose a password.",
-    "verify.forgot_link": "Forgot your password?",
+    "verify.next_step": "Now create your password: choose Forgot password? on the login page and enter your username or e-mail address. You will get a link where you choose a password.",
+    "verify.forgot_link": "Forgot password?",
     "verification.link_expired": "The link has expired. Ask your administrator to send a new verification message.",
     "verification.link_used": "The link has already been used or was replaced by a newer one (for example because the e-mail address changed). Use the latest link you received, or ask your administrator to send a new verification message.",
     "verification.link_unknown": "The link is not valid. Check that you copied the whole link from the e-mail.",

@@ -3,15 +3,15 @@
 MESSAGES: dict[str, str] = {
     # The mail
     "mail.verify.subject": "Verifiera din e-postadress",
-    "mail.verify.body": "Din administratör har bett dig verifiera e-postadressen {email}. När du har verifierat den aktiveras din inloggning, och sedan kan du skapa ett lösenord via Glömt ditt lösenord? på inloggningssidan. Länken gäller i {hours} timmar och kan användas en gång.",
+    "mail.verify.body": "Din administratör har bett dig verifiera e-postadressen {email}. När du har verifierat den aktiveras din inloggning, och sedan kan du skapa ett lösenord via Glömt lösenord? på inloggningssidan. Länken gäller i {hours} timmar och kan användas en gång.",
     "mail.verify.action": "Verifiera e-postadress",
     # The confirm page
     "verify.title": "Verifiera e-postadress",
     "verify.intro": "Bekräfta att {email} är din e-postadress.",
     "verify.confirm": "Verifiera e-postadress",
     "verify.done": "Tack! Din e-postadress är verifierad och din inloggning är aktiverad.",
-    "verify.next_step": "Skapa nu ditt lösenord: välj Glömt ditt lösenord? på inloggningssidan och ange ditt användarnamn eller din e-postadress. Du får då en länk där du väljer lösenord.",
-    "verify.forgot_link": "Glömt ditt lösenord?",
+    "verify.next_step": "Skapa nu ditt lösenord: välj Glömt lösenord? på inloggningssidan och ange ditt användarnamn eller din e-postadress. Du får då en länk där du väljer lösenord.",
+    "verify.forgot_link": "Glömt lösenord?",
     "verification.link_expired": "Länken har gått ut. Be din administratör skicka ett nytt verifieringsmeddelande.",
     "verification.link_used": "Länken har redan använts eller ersatts av en nyare (till exempel för att e-postadressen har ändrats). Använd den senaste länken du fått, eller be din administratör skicka ett nytt verifieringsmeddelande.",
     "verification.link_unknown": "Länken är ogiltig. Kontrollera att du har kopierat hela länken från e-postmeddelandet.",

@@ -11,6 +11,7 @@ import sys
 from urllib.parse import urlencode
 
 import reflex as rx
+from sqlmodel import Session
 
 from admin_portal import routes
 from admin_portal.auth.cookies import session_token_from_header
@@ -19,6 +20,7 @@ from admin_portal.db import session_scope
 from admin_portal.i18n import LANGUAGES, t
 from admin_portal.services.auth.denials import Reason, enter, record_denial
 from admin_portal.services.auth.login import SignedIn, end_session, resolve_session, session_status
+from admin_portal.services.invitations.my_services import has_ordered_services
 from admin_portal.services.organisation import describe_scope
 
 # What an authorized handler needs (SessionState._authorized); the handler table in
@@ -83,11 +85,27 @@ def _all_state_classes(root: type[rx.State]) -> list[type[rx.State]]:
     return found
 
 
-def _home_of(who: SignedIn) -> str:
-    """Admins start at Användare, support staff at their inbox, everyone else at Mitt konto."""
-    if who.actor.is_admin:
+def home_path(session: Session, actor: Actor) -> str:
+    """Where a person starts: admins at Användare, support staff at their inbox, a standard
+    user at Mina tjänster once something has been ordered for them, else at Mitt konto.
+
+    Args:
+        session: An open database session.
+        actor: The signed-in person.
+
+    Returns:
+        The path of the person's start page.
+    """
+    if actor.is_admin:
         return routes.ADMIN_HOME
-    return routes.SUPPORT_INBOX if who.actor.is_support else routes.MY_ACCOUNT
+    if actor.is_support:
+        return routes.SUPPORT_INBOX
+    return routes.MY_SERVICES if has_ordered_services(session, actor=actor) else routes.MY_ACCOUNT
+
+
+def _home_of(who: SignedIn) -> str:
+    with session_scope() as session:
+        return home_path(session, who.actor)
 
 
 class SessionState(rx.State):

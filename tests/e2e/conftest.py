@@ -94,6 +94,8 @@ class Portal:
     fake_resend: FakeResend
     database_url: str
     log: Path
+    # What `serve` printed until the portal answered /ping (tests/e2e/test_startup_log.py).
+    startup_output: str = ""
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -156,6 +158,7 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
             fake_resend=FakeResend(f"http://127.0.0.1:{resend_port}"),
             database_url=database_url,
             log=app_log,
+            startup_output=app_log.read_text(errors="replace"),
         )
     finally:
         if app is not None:

@@ -45,7 +45,13 @@ PASSWORD = "mitt nya konto har en lång fras"
 CASE_TEXT = "Behöver stöd efter en tung period på jobbet"
 
 
-def _invite(portal: Portal) -> str:
+def _invite(
+    portal: Portal,
+    *,
+    first_name: str = "Elin",
+    last_name: str = "Inbjudensson",
+    email: str = "elin.inbjudensson@demo-omsorg.example",
+) -> str:
     """An invitation to Terapisamtal in Hemtjänst Centrum; returns the raw link token."""
     raw = secrets.token_urlsafe(32)
     engine = make_engine(portal.database_url)
@@ -67,10 +73,10 @@ def _invite(portal: Portal) -> str:
                 organisation_id=company.organisation_id,
                 company_id=company.id,
                 unit_id=unit.id,
-                first_name="Elin",
-                last_name="Inbjudensson",
-                email="elin.inbjudensson@demo-omsorg.example",
-                email_key="elin.inbjudensson@demo-omsorg.example",
+                first_name=first_name,
+                last_name=last_name,
+                email=email,
+                email_key=email.casefold(),
                 phone="+46705550101",
                 status=InvitationStatus.SENT,
                 token_hash=hmac.new(

@@ -108,9 +108,10 @@ def test_switch_unit_invite_with_therapy_and_watch_inbjudna(new_page, portal):
     assert LINK.search(mail.get("body", mail)["text"])
     support = portal.fake_resend.wait_for_mail(SUPPORT_EMAIL)
     assert "Tove Terapisson" in support.get("body", support)["text"]
-    # Skicka igen: a new mail with a new link; the first link is dead.
+    # Skicka ny inbjudan (the help article's "Skicka igen"): a new mail with a new link; the
+    # first link is dead.
     first = LINK.search(mail.get("body", mail)["text"]).group(0)
-    row.get_by_role("button", name=re.compile("^Skicka igen")).click()
+    row.get_by_role("button", name=re.compile("^Skicka ny inbjudan")).click()
     expect(
         page.get_by_text("En ny inbjudan har skickats till tove.terapi@example.org.")
     ).to_be_visible()
@@ -145,7 +146,27 @@ def test_a_revoked_invitation_leaves_inbjudna(new_page, portal):
         page.get_by_text("3 krediter har lagts till. Tjänsten har nu 7 krediter.")
     ).to_be_visible()
     expect(row).to_contain_text("Digital behandling (7)")
+    # Återkalla asks first and says what happens (issue 14); Avbryt leaves the row alone.
     row.get_by_role("button", name=re.compile("^Återkalla")).click()
+    confirm = page.get_by_role("alertdialog", name="Återkalla inbjudan till Rut Återkallad?")
+    expect(confirm).to_contain_text("Länken i inbjudan slutar fungera direkt")
+    expect(confirm).to_contain_text("Rut Återkallad får inget meddelande")
+    expect(confirm).to_contain_text("skickar du en ny inbjudan med Bjud in användare")
+    assert_accessible(page)
+    confirm.get_by_role("button", name="Avbryt").click()
+    expect(confirm).to_have_count(0)
+    expect(row).to_be_visible()
+    # In English too, and the same one name for Skicka ny inbjudan.
+    page.get_by_role("button", name="English").click()
+    expect(row.get_by_role("button", name=re.compile("^Send new invitation"))).to_be_visible()
+    row.get_by_role("button", name=re.compile("^Revoke")).click()
+    english = page.get_by_role("alertdialog", name="Revoke the invitation to Rut Återkallad?")
+    expect(english).to_contain_text("Rut Återkallad is not told")
+    english.get_by_role("button", name="Cancel").click()
+    expect(english).to_have_count(0)
+    page.get_by_role("button", name="Svenska").click()
+    row.get_by_role("button", name=re.compile("^Återkalla")).click()
+    confirm.get_by_role("button", name="Återkalla inbjudan").click()
     expect(
         page.get_by_text("Inbjudan till rut.aterkallad@example.org är återkallad.")
     ).to_be_visible()

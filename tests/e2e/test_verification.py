@@ -99,7 +99,7 @@ def test_verify_one_address_from_the_profile(new_page, portal):
     expect(page.get_by_role("status").filter(has_text="Vera.V@example.org")).to_be_visible()
 
     person = _verify_from_mail(new_page, portal.fake_resend.wait_for_mail("Vera.V@example.org"))
-    expect(person.get_by_role("link", name="Glömt ditt lösenord?")).to_be_visible()
+    expect(person.get_by_role("link", name="Glömt lösenord?")).to_be_visible()
 
     page.reload()
     wait_until_ready(page)

@@ -8,6 +8,7 @@ from admin_portal import routes
 from admin_portal.components.forms import option, select_field, text_field
 from admin_portal.components.i18n import tx
 from admin_portal.components.layout import admin_page
+from admin_portal.pages.invitations.revoke_dialog import revoke_dialog
 from admin_portal.pages.loading import on_load
 from admin_portal.state.invitations.my_organisation import MyOrganisationState as S
 from admin_portal.state.session import SessionState
@@ -107,14 +108,7 @@ def _invited_row(row: rx.Var) -> rx.Component:
                     on_click=S.resend(row["id"]),
                     aria_label=tx("org.resend") + ": " + row["name"].to(str),
                 ),
-                rx.button(
-                    tx("org.revoke"),
-                    size="1",
-                    variant="outline",
-                    color_scheme="red",
-                    on_click=S.revoke(row["id"]),
-                    aria_label=tx("org.revoke") + ": " + row["name"].to(str),
-                ),
+                revoke_dialog(row),
                 _credits_button("invited", row),
                 spacing="2",
                 wrap="wrap",

@@ -324,7 +324,7 @@ def _claim_open(session: Session, invitation: Invitation, values: dict[str, obje
 
 
 def resend_invitation(session: Session, *, actor: Actor, invitation_id: object) -> None:
-    """Skicka igen: a new link and a new expiry; every earlier link is dead from now on."""
+    """Skicka ny inbjudan: a new link and a new expiry; every earlier link is dead from now on."""
     invitation = get_invitation_in_scope(session, actor=actor, invitation_id=invitation_id)
     _claim_open(session, invitation, {"status": InvitationStatus.CREATED})
     services = session.exec(

@@ -22,6 +22,14 @@ class MyService:
     support_contacts_you: bool
 
 
+def has_ordered_services(session: Session, *, actor: Actor) -> bool:
+    """Has anything been ordered for the actor themself? (Where a standard user lands.)"""
+    found = session.exec(
+        select(ServiceOrder.id).where(ServiceOrder.user_id == actor.user_id).limit(1)
+    ).first()
+    return found is not None
+
+
 def list_my_services(session: Session, *, actor: Actor | None) -> list[MyService]:
     """Only the actor's own orders: the person is taken from the session, never from input."""
     if actor is None:

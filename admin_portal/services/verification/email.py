@@ -1,7 +1,7 @@
 """F1.1: prove one exact e-mail address, which activates the user's login connection.
 
 The login connection is active exactly when the user's current address is verified
-(`users.email_verified_at`); only then does "Glömt ditt lösenord?" send a link (see
+(`users.email_verified_at`); only then does "Glömt lösenord?" send a link (see
 services.auth.request_password_reset). A verification link is bound to the user *and* the
 address it was sent to: if the address changes, `assign_email` voids the link, and the
 confirmation re-checks the binding anyway.

@@ -7,6 +7,7 @@ from urllib.parse import parse_qs
 import reflex as rx
 
 from admin_portal import routes
+from admin_portal.auth.permissions import load_actor
 from admin_portal.auth.tokens import TokenState
 from admin_portal.config import get_settings
 from admin_portal.db import session_scope
@@ -29,7 +30,7 @@ from admin_portal.services.errors import ServiceError, ValidationFailed
 from admin_portal.state.auth.two_factor_login import SecondStepState
 from admin_portal.state.login_redirect import go_to_session
 from admin_portal.state.off_loop import run_off_loop
-from admin_portal.state.session import SessionState
+from admin_portal.state.session import SessionState, home_path
 
 
 def _query_param(query: str, name: str) -> str:
@@ -47,14 +48,21 @@ def _client_address(state: rx.State) -> str:
     return state.router.session.client_ip
 
 
-def _sign_in(username: str, password: str, *, client_address: str) -> tuple[SecondStep | None, str]:
+def _sign_in(
+    username: str, password: str, *, client_address: str
+) -> tuple[SecondStep | None, str, str]:
     """In a worker thread: the limit, the argon2 check, then either the second step (a TOTP
-    code or the enrolment the organisation requires) or the ticket, in one DB session."""
+    code or the enrolment the organisation requires) or the ticket, in one DB session.
+
+    Also where the person starts when the login names no page (`home_path`).
+    """
     check_login_attempt(client_address=client_address)
     with session_scope() as session:
         user = authenticate(session, username=username, password=password)
+        actor = load_actor(session, user.id) if user.id is not None else None
+        home = home_path(session, actor) if actor is not None else routes.MY_ACCOUNT
         second_step = begin_second_step(session, user=user)
-        return second_step, "" if second_step else issue_login_ticket(session, user=user)
+        return second_step, "" if second_step else issue_login_ticket(session, user=user), home
 
 
 def _request_reset(identifier: str, *, client_address: str) -> None:
@@ -92,7 +100,7 @@ class LoginState(SessionState):
             return None
         try:
             # Off the loop: argon2 must not stall every other tab's events.
-            second_step, ticket = await run_off_loop(
+            second_step, ticket, home = await run_off_loop(
                 _sign_in, username, password, client_address=_client_address(self)
             )
         except RateLimited as limited:
@@ -102,7 +110,7 @@ class LoginState(SessionState):
             self.error = self._text("login.failed")
             return None
         self.error = ""
-        next_path = routes.safe_next(_query_param(self.router.url.query, "next"))
+        next_path = routes.safe_next(_query_param(self.router.url.query, "next"), default=home)
         if second_step:  # a TOTP code (or the enrolment the organisation requires) is due
             return (await self.get_state(SecondStepState))._begin(second_step, next_path)
         return go_to_session(ticket, next_path)
