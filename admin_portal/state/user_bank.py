@@ -177,8 +177,11 @@ class UserBankState(SessionState):
                     session,
                     actor=actor,
                     user_id=int(self.selected["user_id"]),
-                    company_id=_int(form.get("company_id")),
-                    unit_id=_int(form.get("unit_id")),
+                    # The placement comes from the state, not the form: the selects are
+                    # controlled, so a reply to an earlier pick can still be repainting the
+                    # DOM when a quick admin submits; the state has every pick, in order.
+                    company_id=_int(self.target_company_id),
+                    unit_id=_int(self.target_unit_id),
                     new_email=str(form.get("new_email", "")),
                     clear_email=form.get("clear_email") == "on",
                 )
