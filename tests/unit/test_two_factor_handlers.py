@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pyotp
@@ -31,6 +29,7 @@ from admin_portal.state.auth.pages import LoginState
 from admin_portal.state.auth.two_factor import TwoFactorState
 from admin_portal.state.auth.two_factor_login import SecondStepState
 from admin_portal.state.session import SessionState
+from tests.support.db_scope import route_scopes
 from tests.support.factories import grant, make_company, make_org, make_unit, make_user
 
 T0 = datetime(2030, 3, 1, 9, 0, 5, tzinfo=UTC)
@@ -51,18 +50,9 @@ def world(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> dict[str, User]:
         grant(session, admin, Role.ADMIN, unit=unit)
         session.commit()
 
-    @contextmanager
-    def scope() -> Iterator[Session]:
-        with Session(engine, expire_on_commit=False) as s:
-            try:
-                yield s
-                s.commit()
-            except BaseException:
-                s.rollback()
-                raise
-
-    for module in (auth_pages, two_factor, two_factor_login, organisation_security):
-        monkeypatch.setattr(module, "session_scope", scope)
+    route_scopes(
+        monkeypatch, engine, auth_pages, two_factor, two_factor_login, organisation_security
+    )
     return {"head": head, "admin": admin, "org": org}  # type: ignore[dict-item]
 
 

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import reflex as rx
 
-from admin_portal.auth.permissions import Actor
 from admin_portal.db import session_scope
 from admin_portal.services.auth.two_factor import (
     get_admin_two_factor_requirement,
     set_admin_two_factor_requirement,
 )
-from admin_portal.services.errors import ServiceError, ValidationFailed
 from admin_portal.state.session import HEAD_ADMIN, SIGNED_IN, SessionState
 
 
@@ -19,9 +17,6 @@ class OrganisationSecurityState(SessionState):
     requires_two_factor: bool = False
     error: str = ""
     notice: str = ""
-
-    def _head_admin(self) -> Actor | None:
-        return self._authorized(HEAD_ADMIN)
 
     @rx.event
     def load(self):
@@ -40,20 +35,13 @@ class OrganisationSecurityState(SessionState):
     @rx.event
     def set_requirement(self, required: bool):
         """Any client may send anything here: the service checks the role and the value."""
-        actor = self._head_admin()
-        if actor is None:
+        with self._service(HEAD_ADMIN, error="error") as call:
+            self.requires_two_factor = set_admin_two_factor_requirement(
+                call.session, actor=call.actor, required=required
+            )
+        if call.refused:
             self.shown = False
-            return
-        try:
-            with session_scope() as session:
-                self.requires_two_factor = set_admin_two_factor_requirement(
-                    session, actor=actor, required=required
-                )
-        except ValidationFailed as failure:
-            self.error = self._text(next(iter(failure.errors.values())))
-            return
-        except ServiceError as refusal:
-            self.error = self._text(refusal.key)
+        if not call.ok:
             return
         self.error = ""
         self.notice = self._text(

@@ -167,11 +167,15 @@ class UsersListState(BulkVerificationMixin, SessionState):
 
     @rx.event
     def open_bulk_remove(self):
-        actor = self._authorized()
-        if actor is None or not self.selected_ids:
+        with self._service(ADMIN, catch=()) as call:
+            actor = call.actor  # a refused call stops here
+            if not self.selected_ids:
+                return
+            self.remove_names = describe_users(
+                call.session, actor=actor, user_ids=self.selected_ids
+            )
+        if call.refused:
             return
-        with session_scope() as session:
-            self.remove_names = describe_users(session, actor=actor, user_ids=self.selected_ids)
         self.remove_error = ""
         self.remove_open = bool(self.remove_names)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import reflex as rx
 
 from admin_portal import routes
-from admin_portal.db import session_scope
 from admin_portal.services.errors import PermissionDenied, ValidationFailed
 from admin_portal.services.users.manage import create_user
 from admin_portal.services.users.profile import placement_options
@@ -21,15 +20,14 @@ class UserNewState(UserFormMixin, SessionState):
 
     @rx.event
     def load(self):
-        actor = self._actor()
-        if actor is None:
+        with self._service(ADMIN, catch=()) as call:
+            placement = placement_options(call.session, actor=call.actor)
+        if call.refused:
             return
         self._reset_form_feedback()
         self.username_message, self.username_ok, self.bank_user_id = "", False, 0
         self.chosen_brukare, self.brukare_options, self.brukare_query = [], [], ""
         self.user_type, self.show_optional, self.invite = "employee", False, False
-        with session_scope() as session:
-            placement = placement_options(session, actor=actor)
         self.companies = [{"id": str(c.id), "label": c.label} for c in placement.companies]
         self.units = [{"id": str(u.id), "label": u.label} for u in placement.units]
 
