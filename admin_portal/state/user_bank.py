@@ -22,17 +22,10 @@ from admin_portal.services.user_bank.manage import (
 from admin_portal.services.users.profile import placement_options
 from admin_portal.state.service_call import refusal_key
 from admin_portal.state.session import HEAD_ADMIN, SessionState
-from admin_portal.validation.ids import is_int
+from admin_portal.validation.ids import parse_id
 
 # What the bank's writes may refuse with, shown beside the form; anything else propagates.
 _BANK_REFUSALS = (ValidationFailed, NotFound)
-
-
-def _int(value: object) -> int | None:
-    """A positive id from a form or a row button (which may send a number); else None."""
-    if is_int(value):
-        return value if 0 < value < 10**11 else None
-    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 12 else None
 
 
 def _date(value: str) -> date | None:
@@ -81,7 +74,7 @@ class UserBankState(SessionState):
                 query=BankQuery(
                     text=self.text,
                     national_id=self.national_id,
-                    company_id=_int(self.company_id),
+                    company_id=parse_id(self.company_id),
                     cursor=self._cursor,
                 ),
             )
@@ -116,7 +109,7 @@ class UserBankState(SessionState):
         self._cursor = None
         self._search()
         # A username-taken message links here with ?anvandare=<id>: open that person at once.
-        wanted = _int((parse_qs(self.router.url.query or "").get("anvandare") or [""])[0])
+        wanted = parse_id((parse_qs(self.router.url.query or "").get("anvandare") or [""])[0])
         if wanted is not None:
             self._select(actor, wanted, None, None)
 
@@ -159,7 +152,7 @@ class UserBankState(SessionState):
 
     @rx.event
     def select(self, user_id: str):
-        actor, wanted = self._head_admin(), _int(user_id)
+        actor, wanted = self._head_admin(), parse_id(user_id)
         if actor is not None and wanted is not None:
             self._select(actor, wanted, None, None)
 
@@ -175,8 +168,8 @@ class UserBankState(SessionState):
                 call.session,
                 actor=actor,
                 user_id=int(self.selected["user_id"]),
-                company_id=_int(form.get("company_id")),
-                unit_id=_int(form.get("unit_id")),
+                company_id=parse_id(form.get("company_id")),
+                unit_id=parse_id(form.get("unit_id")),
                 new_email=str(form.get("new_email", "")),
                 clear_email=form.get("clear_email") == "on",
             )
@@ -210,19 +203,19 @@ class UserBankState(SessionState):
     def _repreview(self) -> None:
         actor = self._head_admin()
         if actor is not None and self.selected:
-            company, unit = _int(self.target_company_id), _int(self.target_unit_id)
+            company, unit = parse_id(self.target_company_id), parse_id(self.target_unit_id)
             self._select(actor, int(self.selected["user_id"]), company, unit)
 
     @rx.event
     def set_target_company_id(self, value: str):
         # A new company: its units differ, so the unit starts empty; conflicts are re-checked.
-        self.target_company_id = value if _int(value) is not None else ""
+        self.target_company_id = value if parse_id(value) is not None else ""
         self.target_unit_id = ""
         self._repreview()
 
     @rx.event
     def set_target_unit_id(self, value: str):
-        self.target_unit_id = value if _int(value) is not None else ""
+        self.target_unit_id = value if parse_id(value) is not None else ""
         self._repreview()
 
     @rx.event

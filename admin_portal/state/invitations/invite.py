@@ -18,6 +18,7 @@ from admin_portal.services.invitations.input import InvitationInput, detail_fiel
 from admin_portal.services.invitations.invite import can_give_admin_role, create_invitation
 from admin_portal.services.invitations.unit_switcher import administered_units, choose_unit
 from admin_portal.state.session import ADMIN, SessionState
+from admin_portal.validation.ids import parse_id
 
 FIELDS = (
     "first_name",
@@ -165,9 +166,8 @@ class InviteState(SessionState):
         unit_id = _text(form, "unit_id")
         name = f"{_text(form, 'first_name').strip()} {_text(form, 'last_name').strip()}"
         message = self._text("invite.saved", name=name, email=_text(form, "email").strip())
-        target = (
-            routes.organisation_unit(int(unit_id)) if unit_id.isdigit() else routes.ORGANISATION
-        )
+        unit = parse_id(unit_id)
+        target = routes.organisation_unit(unit) if unit is not None else routes.ORGANISATION
         return [rx.redirect(target), rx.toast.success(message)]
 
     def _show_failure(self, errors: dict[str, str]) -> None:

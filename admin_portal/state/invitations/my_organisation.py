@@ -28,6 +28,7 @@ from admin_portal.services.invitations.lists import (
 )
 from admin_portal.services.invitations.unit_switcher import administered_units, choose_unit
 from admin_portal.state.session import ADMIN, SessionState
+from admin_portal.validation.ids import parse_id
 
 CREDIT_FIELDS = ("order_id", "credits", "cost_centre_id")
 
@@ -131,7 +132,7 @@ class MyOrganisationState(SessionState):
         self.tab = tab if tab in ("invited", "registered") else "invited"
 
     def _refresh(self, actor: Actor):  # type: ignore[no-untyped-def]
-        return self._show_unit(actor, int(self.unit_id) if self.unit_id.isdigit() else None)
+        return self._show_unit(actor, parse_id(self.unit_id))
 
     @rx.event
     def resend(self, invitation_id: str):
@@ -160,7 +161,7 @@ class MyOrganisationState(SessionState):
         """kind: "invited" (an invitation id) or "registered" (a user id)."""
         rows = self.invited if kind == "invited" else self.registered
         ids = {"invitation_id": person_id} if kind == "invited" else {"user_id": person_id}
-        ids = {k: int(v) if isinstance(v, str) and v.isdigit() else None for k, v in ids.items()}
+        ids = {k: parse_id(v) for k, v in ids.items()}
         with self._service(ADMIN) as call:
             actor = call.actor  # a refused call stops here
             self.credits_person = next((r["name"] for r in rows if r["id"] == person_id), "")
@@ -194,7 +195,7 @@ class MyOrganisationState(SessionState):
             total = add_credits(
                 call.session,
                 actor=call.actor,
-                order_id=int(order_id) if order_id.isdigit() else None,
+                order_id=parse_id(order_id),
                 credits=amount,
                 cost_centre_id=str(form.get("cost_centre_id", "")),
             )

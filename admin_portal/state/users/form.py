@@ -10,6 +10,7 @@ from admin_portal.services.users.input import UserInput
 from admin_portal.services.users.profile import find_brukare
 from admin_portal.services.users.username_check import UsernameVerdict, check_username
 from admin_portal.state.session import ADMIN
+from admin_portal.validation.ids import parse_id
 
 FIELDS = (
     "first_name",
@@ -68,8 +69,8 @@ class UserFormMixin(rx.State, mixin=True):
             last_name=form_text(form, "last_name"),
             username=form_text(form, "username"),
             user_type=form_text(form, "user_type"),
-            company_id=_int_or_none(form_text(form, "company_id")),
-            unit_id=_int_or_none(form_text(form, "unit_id")),
+            company_id=parse_id(form_text(form, "company_id")),
+            unit_id=parse_id(form_text(form, "unit_id")),
             email=form_text(form, "email"),
             mobile=form_text(form, "mobile"),
             national_id=form_text(form, "national_id"),
@@ -142,7 +143,3 @@ class UserFormMixin(rx.State, mixin=True):
     @rx.event
     def unchoose_brukare(self, brukare_id: str):
         self.chosen_brukare = [b for b in self.chosen_brukare if b["id"] != brukare_id]
-
-
-def _int_or_none(text: str) -> int | None:
-    return int(text) if text.strip().isdigit() else None
