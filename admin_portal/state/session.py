@@ -142,11 +142,22 @@ class SessionState(rx.State):
     def _authorized(self, need: str = ADMIN) -> Actor | None:
         """The caller's actor when they hold `need`, else None after recording the refusal.
 
-        Every authorized handler gets its actor here (directly or through its state's
-        `_actor()`/`_admin()` helper). It also names the entrance, so a service refusing on
-        scope or permission later in the same call is recorded under this handler.
+        Every authorized handler gets its actor here (directly, through `_service`, or
+        through its state's `_admin()`-style helper). It also names the entrance, so a service
+        refusing on scope or permission later in the same call is recorded under this handler.
+        """
+        return self._authorize(need)[1]
+
+    def _authorize(self, need: str) -> tuple[SignedIn | None, Actor | None]:
+        """`_authorized` for a handler that also shows who is signed in (a page's on_load).
+
+        The session is resolved once: (who is signed in or None, the actor when they hold
+        `need` or None after recording the refusal).
         """
         who = self._signed_in()
+        return who, self._check(who, need)
+
+    def _check(self, who: SignedIn | None, need: str) -> Actor | None:
         actor = who.actor if who is not None else None
         action, target = _entrance_name(self), self._target_id()
         enter(action, actor, target_id=target)
@@ -240,7 +251,7 @@ class SessionState(rx.State):
         """A page guard: no session -> login; without the role -> the caller's home. Both recorded."""
         who = self._signed_in()
         if who is None or not holds(who.actor, need):
-            self._authorized(need)  # records the refusal under the guard's name
+            self._check(who, need)  # records the refusal under the guard's name
         if who is None:
             return self._to_login()
         self._show(who)

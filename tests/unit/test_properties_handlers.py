@@ -42,6 +42,7 @@ def world(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> World:
 
 def _state(cls: type[rx.State], monkeypatch: pytest.MonkeyPatch, actor: Actor | None):  # type: ignore[no-untyped-def]
     monkeypatch.setattr(cls, "_authorized", lambda self, need="admin": actor)
+    monkeypatch.setattr(cls, "_authorize", lambda self, need: (None, actor))
     monkeypatch.setattr(cls, "_signed_in", lambda self: None)
     root = rx.State(_reflex_internal_init=True)
     return root.get_substate(cls.get_full_name().split(".")[1:])

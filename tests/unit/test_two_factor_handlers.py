@@ -201,3 +201,28 @@ def test_the_account_handlers_act_only_on_the_signed_in_person(
     with Session(engine) as session:
         owners = session.exec(select(TotpCredential.user_id)).all()
     assert owners == [world["admin"].id]
+
+
+@pytest.mark.parametrize(("who", "shown"), [("head", True), ("admin", False), (None, False)])
+def test_mitt_konto_fills_both_sections_from_one_look_at_the_session(
+    engine: Engine,
+    world: dict,
+    monkeypatch: pytest.MonkeyPatch,
+    who: str | None,
+    shown: bool,
+) -> None:
+    looks: list[int] = []
+    _signed_in_as(monkeypatch, engine, world[who] if who else None)
+    resolve = SessionState._signed_in
+    monkeypatch.setattr(SessionState, "_signed_in", lambda self: looks.append(1) or resolve(self))
+    with Session(engine, expire_on_commit=False) as session:
+        session.get(Organisation, world["org"].id).require_admin_two_factor = True
+        session.commit()
+    root = _root()
+    security = _sub(root, OrganisationSecurityState)
+    security.shown = not shown  # whatever the tab showed before is replaced
+
+    asyncio.run(TwoFactorState.load.fn(_sub(root, TwoFactorState)))
+
+    assert len(looks) == 1
+    assert (security.shown, security.requires_two_factor) == (shown, shown)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import reflex as rx
 
+from admin_portal.auth.permissions import Actor
 from admin_portal.db import session_scope
 from admin_portal.services.auth.two_factor import (
     get_admin_two_factor_requirement,
     set_admin_two_factor_requirement,
 )
-from admin_portal.state.session import HEAD_ADMIN, SIGNED_IN, SessionState
+from admin_portal.state.session import HEAD_ADMIN, SessionState
 
 
 class OrganisationSecurityState(SessionState):
@@ -18,11 +19,10 @@ class OrganisationSecurityState(SessionState):
     error: str = ""
     notice: str = ""
 
-    @rx.event
-    def load(self):
-        """Mitt konto's on_load for everyone signed in: the section shows for head admins only."""
+    def _fill(self, actor: Actor | None) -> None:
+        """Mitt konto's on_load (TwoFactorState.load) for everyone signed in: the section
+        shows for head admins only."""
         self.error = self.notice = ""
-        actor = self._authorized(SIGNED_IN)
         if actor is not None and not actor.is_head_admin:
             actor = None
         self.shown = actor is not None

@@ -13,6 +13,7 @@ from admin_portal.services.auth.two_factor import (
     regenerate_recovery_codes,
     start_enrolment,
 )
+from admin_portal.state.auth.organisation_security import OrganisationSecurityState
 from admin_portal.state.session import ADMIN, SIGNED_IN, SessionState
 
 
@@ -50,9 +51,13 @@ class TwoFactorState(SessionState):
         self.confirm_error = self.regenerate_error = self.disable_error = self.notice = ""
 
     @rx.event
-    def load(self):
+    async def load(self):
+        """Mitt konto's on_load for its sections (everyone signed in): two-factor here and the
+        organisation's requirement beside it, with the session resolved once for both."""
         self._clear_forms()
-        actor = self._authorized(SIGNED_IN)  # Mitt konto's on_load: everyone signed in
+        actor = self._authorized(SIGNED_IN)
+        security = await self.get_state(OrganisationSecurityState)
+        security._fill(actor)
         if actor is None:
             self.available = self.enrolled = False
             return

@@ -59,7 +59,7 @@ class PropertyAddUserState(SessionState):
 
     @rx.event
     def load(self):
-        actor = self._authorized(SIGNED_IN)
+        who, actor = self._authorize(SIGNED_IN)
         self._clear()
         self.step, self.done_message = "who", ""
         self.matched_name = self.matched_username = self.new_name = self.new_email = ""
@@ -67,7 +67,6 @@ class PropertyAddUserState(SessionState):
         if actor is None:
             self.grid = []
             return self._to_login()
-        who = self._signed_in()
         if who is not None:
             self._show(who)
         wanted = parse_qs(self.router.url.query or "").get("typ", [""])[0]

@@ -39,11 +39,10 @@ class PropertiesHomeState(SessionState):
 
     @rx.event
     def load(self):
-        actor = self._authorized(SIGNED_IN)
+        who, actor = self._authorize(SIGNED_IN)
         if actor is None:
             self.rows = []
             return self._to_login()
-        who = self._signed_in()
         if who is not None:
             self._show(who)
         self.query, self._cursor = "", ""

@@ -30,12 +30,11 @@ class PropertyNewState(SessionState):
 
     @rx.event
     def load(self):
-        actor = self._authorized(SIGNED_IN)
+        who, actor = self._authorize(SIGNED_IN)
         self._clear()
         if actor is None:
             self.is_primary = False
             return self._to_login()
-        who = self._signed_in()
         if who is not None:
             self._show(who)
         with session_scope() as session:

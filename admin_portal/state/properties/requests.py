@@ -41,12 +41,11 @@ class PropertyRequestsState(SessionState):
 
     @rx.event
     def load(self):
-        actor = self._authorized(SIGNED_IN)
+        who, actor = self._authorize(SIGNED_IN)
         self.page_error = ""
         if actor is None:
             self.requests, self.properties = [], []
             return self._to_login()
-        who = self._signed_in()
         if who is not None:
             self._show(who)
         self._fill(actor)

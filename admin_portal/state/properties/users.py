@@ -58,11 +58,10 @@ class PropertyUsersState(SessionState):
 
     @rx.event
     def load(self):
-        actor = self._authorized(SIGNED_IN)
+        who, actor = self._authorize(SIGNED_IN)
         if actor is None:
             self.users, self.properties = [], []
             return self._to_login()
-        who = self._signed_in()
         if who is not None:
             self._show(who)
         self._fill(actor)
