@@ -224,13 +224,13 @@ def test_claims_of_later_batches_are_handed_back_when_time_runs_out(engine: Engi
         def send_batch(
             self, mails: Sequence[OutgoingMail], *, idempotency_key: str
         ) -> list[SendResult]:
-            time.sleep(0.06)
+            time.sleep(1.2)
             return super().send_batch(mails, idempotency_key=idempotency_key)
 
+    # Margins in whole seconds, not milliseconds: on a loaded machine the claim alone can
+    # take longer than 50 ms, and the first batch must still start inside half the lease.
     sender = Slow()
-    report = dispatch_due(
-        engine, sender, now=T0, limit=4, batch_size=2, lease=timedelta(milliseconds=100)
-    )
+    report = dispatch_due(engine, sender, now=T0, limit=4, batch_size=2, lease=timedelta(seconds=2))
     released = _rows(engine, ids[2:])
     again = dispatch_due(engine, sender, now=T0, rate_limiter=_no_limit())
 
