@@ -83,7 +83,11 @@ def username_field(state: Any, values: dict[str, Any]) -> rx.Component:
     )
 
 
-def type_and_placement(state: Any, values: dict[str, Any]) -> rx.Component:
+def type_and_placement(
+    state: Any, values: dict[str, Any], *, unit_only: rx.Var | bool = False
+) -> rx.Component:
+    """Användartyp, Företag and Enhet. With `unit_only` (a unit admin on the add page) there
+    is no company to choose: it follows from the unit (services/users/manage._placement)."""
     type_options = [
         option(kind, tx(f"type.{kind}"))
         if kind != "administrator"
@@ -100,16 +104,21 @@ def type_and_placement(state: Any, values: dict[str, Any]) -> rx.Component:
             default_value=_value(values, "user_type", "employee"),
             on_change=state.set_user_type,
         ),
-        select_field(
-            field_id="company_id",
-            label=tx("users.company"),
-            name="company_id",
-            options=[
-                option("", tx("users.choose")),
-                rx.foreach(state.companies, lambda c: option(c["id"], c["label"])),
-            ],
-            error=state.errors["company_id"],
-            default_value=_value(values, "company_id"),
+        rx.cond(
+            unit_only,
+            rx.fragment(),
+            select_field(
+                field_id="company_id",
+                label=tx("users.company"),
+                name="company_id",
+                options=[
+                    option("", tx("users.choose")),
+                    rx.foreach(state.companies, lambda c: option(c["id"], c["label"])),
+                ],
+                error=state.errors["company_id"],
+                default_value=_value(values, "company_id"),
+                on_change=state.choose_company,
+            ),
         ),
         select_field(
             field_id="unit_id",
@@ -121,6 +130,7 @@ def type_and_placement(state: Any, values: dict[str, Any]) -> rx.Component:
             ],
             error=state.errors["unit_id"],
             default_value=_value(values, "unit_id"),
+            on_change=state.choose_unit,
         ),
         columns=rx.breakpoints(initial="1", sm="3"),
         spacing="4",
@@ -217,6 +227,8 @@ def optional_fields(state: Any, values: dict[str, Any]) -> rx.Component:
             error=state.errors["email"],
             hint=tx("users.email_hint"),
             default_value=_value(values, "email"),
+            # F0.8 while typing, like the username; the save checks again.
+            on_change=state.check_email.debounce(350),
         ),
         text_field(
             field_id="mobile",

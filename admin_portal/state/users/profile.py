@@ -24,10 +24,11 @@ from admin_portal.services.users.profile import get_user_profile, placement_opti
 from admin_portal.services.verification.email import send_verification
 from admin_portal.state.revealed_national_id import REVEALED_NATIONAL_ID, hide_national_id
 from admin_portal.state.session import SessionState
+from admin_portal.state.users.email_check import EmailCheckMixin
 from admin_portal.state.users.form import UserFormMixin
 
 
-class UserProfileState(UserFormMixin, SessionState):
+class UserProfileState(EmailCheckMixin, UserFormMixin, SessionState):
     found: bool = True
     version: int = 0  # bumps after each load so the uncontrolled form remounts with fresh values
     profile: dict = {}
@@ -81,6 +82,9 @@ class UserProfileState(UserFormMixin, SessionState):
         self.user_type = profile.user_type
         self.companies = [{"id": str(c.id), "label": c.label} for c in placement.companies]
         self.units = [{"id": str(u.id), "label": u.label} for u in placement.units]
+        self._follow_placement(
+            self.profile["company_id"], self.profile["unit_id"], profile.email or ""
+        )
         self.version += 1
 
     @rx.event
