@@ -10,7 +10,7 @@ MESSAGES: dict[str, str] = {
     "change.placement_none": "no placement",
     "change.grants_lost": "Administrator rights that are removed:",
     "change.grant_gained": "Becomes administrator of {scope}.",
-    "change.links_lost": "Links between brukare and assistant that are removed:",
+    "change.links_lost": "Links between care recipient and assistant that are removed:",
     "change.links_outside": "{count} links to people outside your scope are removed too.",
     "change.confirm": "Confirm and save",
     "change.cancel": "Cancel",

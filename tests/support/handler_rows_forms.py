@@ -15,6 +15,9 @@ HANDLERS: dict[str, Access] = {
     "UserProfileState.check_email": authorized(ADMIN, _EMAIL_SCOPE),
     "UserProfileState.choose_company": ui_only("the form (may queue check_email)"),
     "UserProfileState.choose_unit": ui_only("the form (may queue check_email)"),
+    # The impact preview: save (already a row) previews or saves; these only steer the dialog.
+    "UserProfileState.confirm_change": ui_only("Bekräfta's flag; save re-checks the impact"),
+    "UserProfileState.set_impact_open": ui_only("closes the impact preview"),
 }
 
 ROUTES: dict[str, Access] = {}

@@ -18,17 +18,17 @@ from admin_portal.services.users.manage import (
     remove_user,
     reveal_national_id,
     send_invitation,
-    update_user,
 )
 from admin_portal.services.users.profile import get_user_profile, placement_options
 from admin_portal.services.verification.email import send_verification
 from admin_portal.state.revealed_national_id import REVEALED_NATIONAL_ID, hide_national_id
 from admin_portal.state.session import SessionState
+from admin_portal.state.users.change_preview import ChangePreviewMixin
 from admin_portal.state.users.email_check import EmailCheckMixin
 from admin_portal.state.users.form import UserFormMixin
 
 
-class UserProfileState(EmailCheckMixin, UserFormMixin, SessionState):
+class UserProfileState(ChangePreviewMixin, EmailCheckMixin, UserFormMixin, SessionState):
     found: bool = True
     version: int = 0  # bumps after each load so the uncontrolled form remounts with fresh values
     profile: dict = {}
@@ -92,7 +92,8 @@ class UserProfileState(EmailCheckMixin, UserFormMixin, SessionState):
         self._reset_form_feedback()
         self.notice = self.username_message = ""
         self.verification_error = self.invitation_error = ""
-        self.remove_open = False
+        self.remove_open = self.change_confirmed = False
+        self._close_impact()
         self.brukare_options, self.brukare_query = [], ""
         self._reload()
         return hide_national_id()
@@ -106,15 +107,17 @@ class UserProfileState(EmailCheckMixin, UserFormMixin, SessionState):
         self.notice = ""
         try:
             with session_scope() as session:
-                update_user(session, actor=actor, user_id=user_id, data=self._user_input(form))
+                data = self._user_input(form)
+                if not self._save_or_preview(session, actor, user_id, data):
+                    return None  # a type or placement change: the impact asks first
         except ValidationFailed as failure:
             self._show_failure(failure)
             return
         except NotFound:
             self.found = False
             return
-        except PermissionDenied as denied:  # an admin out of reach (the page offered no Spara)
-            self.form_error = self._text(denied.key)
+        except ServiceError as refused:  # out of reach (no Spara was offered), impact changed
+            self.form_error = self._text(refused.key)
             return
         self.username_message = ""
         self._reload()
