@@ -11,7 +11,7 @@ MESSAGES: dict[str, str] = {
     "change.grants_lost": "Administrator rights that are removed:",
     "change.grant_gained": "Becomes administrator of {scope}.",
     "change.links_lost": "Links between care recipient and assistant that are removed:",
-    "change.links_outside": "{count} links to people outside your scope are removed too.",
+    "change.links_outside": "Links to people outside your scope that are removed too: {count}.",
     "change.confirm": "Confirm and save",
     "change.cancel": "Cancel",
     "change.impact_changed": "Something changed while you were confirming. Review the consequences again before saving.",

@@ -14,7 +14,7 @@ MESSAGES: dict[str, str] = {
     "change.grants_lost": "Administratörsbehörigheter som tas bort:",
     "change.grant_gained": "Blir administratör för {scope}.",
     "change.links_lost": "Kopplingar mellan brukare och assistent som tas bort:",
-    "change.links_outside": "{count} kopplingar till personer utanför din behörighet tas också bort.",
+    "change.links_outside": "Kopplingar till personer utanför din behörighet som också tas bort: {count}.",
     "change.confirm": "Bekräfta och spara",
     "change.cancel": "Avbryt",
     "change.impact_changed": "Något ändrades medan du bekräftade. Se över följderna igen innan du sparar.",
