@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
+from types import ModuleType
 
 import pytest
 import reflex as rx
@@ -13,6 +12,7 @@ from sqlmodel import Session
 
 from admin_portal.auth.permissions import Actor, load_actor
 from admin_portal.models import Company, Unit, User
+from tests.support.db_scope import route_scopes
 from tests.support.factories import Role, grant, make_company, make_org, make_unit, make_user
 
 
@@ -76,17 +76,9 @@ def build(session: Session) -> FormsWorld:
     )
 
 
-def patch_sessions(engine: Engine, monkeypatch: pytest.MonkeyPatch, *modules: object) -> None:
-    """The state modules' `session_scope` opens sessions on the test database."""
-
-    @contextmanager
-    def scope() -> Iterator[Session]:
-        with Session(engine, expire_on_commit=False) as s:
-            yield s
-            s.commit()
-
-    for module in modules:
-        monkeypatch.setattr(module, "session_scope", scope)
+def patch_sessions(engine: Engine, monkeypatch: pytest.MonkeyPatch, *modules: ModuleType) -> None:
+    """The handlers' transactions (state helper included) open on the test database."""
+    route_scopes(monkeypatch, engine, *modules)
 
 
 def substate(

@@ -8,24 +8,17 @@ from __future__ import annotations
 
 import reflex as rx
 
-from admin_portal.auth.permissions import Actor
-from admin_portal.db import session_scope
 from admin_portal.services.users.email_check import EmailVerdict, check_email_in_company
+from admin_portal.state.session import ADMIN
+from admin_portal.validation.ids import parse_id
 
 _MAX_TYPED = 320  # longer than any valid address: nothing longer is kept or looked up
-
-
-def _id_or_none(text: str) -> int | None:
-    return int(text) if text.isdigit() and len(text) <= 10 else None
 
 
 class EmailCheckMixin(rx.State, mixin=True):
     email_typed: str = ""
     chosen_company_id: str = ""
     chosen_unit_id: str = ""
-
-    def _email_check_actor(self) -> Actor | None:
-        return self._authorized()  # type: ignore[attr-defined]
 
     def _email_check_exclude(self) -> int | None:
         return self._exclude_user_id()  # type: ignore[attr-defined]
@@ -36,19 +29,20 @@ class EmailCheckMixin(rx.State, mixin=True):
 
     @rx.event
     def check_email(self, value: str):
-        actor = self._email_check_actor()
-        if actor is None:
-            return
-        self.email_typed = value[:_MAX_TYPED] if isinstance(value, str) else ""
-        with session_scope() as session:
+        with self._service(ADMIN, catch=()) as call:  # type: ignore[attr-defined]
+            actor = call.actor  # a refused call stops here
+            typed = value[:_MAX_TYPED] if isinstance(value, str) else ""
             verdict = check_email_in_company(
-                session,
+                call.session,
                 actor=actor,
-                email=self.email_typed,
-                company_id=_id_or_none(self.chosen_company_id),
-                unit_id=_id_or_none(self.chosen_unit_id),
+                email=typed,
+                company_id=parse_id(self.chosen_company_id),
+                unit_id=parse_id(self.chosen_unit_id),
                 exclude_user_id=self._email_check_exclude(),
             )
+        if call.refused:
+            return
+        self.email_typed = typed
         errors: dict[str, str] = self.errors  # type: ignore[attr-defined]
         if verdict.verdict is EmailVerdict.TAKEN_IN_COMPANY:
             message = self._text(verdict.message_key)  # type: ignore[attr-defined]
