@@ -10,6 +10,8 @@ from admin_portal.i18n import (
     audit_en,
     audit_sv,
     en,
+    forms_en,
+    forms_sv,
     infra_en,
     infra_sv,
     limits_en,
@@ -48,6 +50,7 @@ SV.update(limits_sv.MESSAGES)
 SV.update(api_clients_sv.MESSAGES)
 SV.update(properties_sv.MESSAGES)
 SV.update(polish_sv.MESSAGES)
+SV.update(forms_sv.MESSAGES)
 EN: dict[str, str] = {**en.MESSAGES, **validation_en.MESSAGES, **verification_en.MESSAGES}
 EN.update(spreadsheet_en.MESSAGES)
 EN.update(organisation_en.MESSAGES)
@@ -61,6 +64,7 @@ EN.update(limits_en.MESSAGES)
 EN.update(api_clients_en.MESSAGES)
 EN.update(properties_en.MESSAGES)
 EN.update(polish_en.MESSAGES)
+EN.update(forms_en.MESSAGES)
 
 LANGUAGES = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"

@@ -18,6 +18,7 @@ from admin_portal.components.user_fields import (
     username_field,
 )
 from admin_portal.pages.loading import on_load
+from admin_portal.pages.users.change_dialog import PROFILE_FORM_ID, change_dialog
 from admin_portal.state.revealed_national_id import REVEALED_NATIONAL_ID
 from admin_portal.state.session import SessionState
 from admin_portal.state.users.profile import UserProfileState as S
@@ -287,6 +288,7 @@ def profile_form() -> rx.Component:
         # Our own messages at each field, in the admin's language, not the browser's.
         no_validate=True,
         key=S.version.to_string(),  # remount with the freshly loaded values
+        id=PROFILE_FORM_ID,  # Bekräfta in the impact preview submits this form
         width="100%",
     )
 
@@ -317,6 +319,7 @@ def user_profile_page() -> rx.Component:
                 ),
                 form_error(S),
                 profile_form(),
+                change_dialog(),
                 rx.divider(),
                 invitation_block(),
                 rx.divider(),
