@@ -84,6 +84,14 @@ def invitation_block() -> rx.Component:
             rx.text(tx("profile.has_password"), size="2", id="invitation-has-password"),
             rx.fragment(
                 rx.cond(
+                    S.profile["invitation_delivery"] != "",
+                    rx.text(
+                        tx("webhooks.latest_invitation", status=S.profile["invitation_delivery"]),
+                        size="2",
+                        id="invitation-delivery",
+                    ),
+                ),
+                rx.cond(
                     S.profile["invitation_pending_until"] != "",
                     rx.text(
                         tx(
@@ -135,7 +143,13 @@ def login_connection_block() -> rx.Component:
         ),
         rx.cond(
             S.profile["email_bounced"].to(bool),
-            rx.text(tx("verification.bounced_notice"), size="2"),
+            rx.text(
+                tx("verification.bounced_notice"),
+                rx.cond(S.profile["email_stopped"].to(bool), " "),
+                rx.cond(S.profile["email_stopped"].to(bool), tx("webhooks.address_stopped")),
+                size="2",
+                id="email-bounced-notice",
+            ),
         ),
         rx.cond(
             ~S.profile["email_verified"].to(bool) & _may_change(),
