@@ -18,6 +18,7 @@ from admin_portal import db
 from admin_portal.api.webhook_routes import WEBHOOK_MAX_BODY_BYTES, WEBHOOK_PATH, webhook_routes
 from admin_portal.auth.permissions import load_actor
 from admin_portal.config import get_settings
+from admin_portal.i18n import EN, SV
 from admin_portal.mail.dispatcher import dispatch_due
 from admin_portal.mail.messages import Message
 from admin_portal.mail.outbox import enqueue_message
@@ -33,8 +34,11 @@ from admin_portal.models import (
     User,
     utcnow,
 )
+from admin_portal.services.errors import ServiceError
 from admin_portal.services.invitations.delivery import delivery_label
+from admin_portal.services.invitations.invite import resend_invitation
 from admin_portal.services.users.email_address import assign_email
+from admin_portal.services.users.manage import send_invitation
 from admin_portal.services.users.profile import get_user_profile
 from tests.support.factories import grant, make_company, make_org, make_unit, make_user
 from tests.support.fake_resend_webhooks import (
@@ -439,3 +443,21 @@ def test_a_fresh_batch_loses_its_refused_member_and_is_keyed_anew(
     with db.session_scope() as session:
         keys = {i: session.get_one(OutboxMessage, i).batch_key for i in ids}
     assert keys[ids[0]] == keys[ids[2]] == last.idempotency_key
+
+
+def test_skicka_ny_inbjudan_to_a_refused_address_is_refused_with_the_reason(
+    world: World, client: TestClient
+) -> None:
+    assert _event(client, "email.bounced", world.invitation_mail_id)[0] == 200
+    assert _event(client, "email.complained", world.welcome_mail_id)[0] == 200
+    with db.session_scope() as session:
+        head = load_actor(session, world.head_id)
+        assert head is not None
+        with pytest.raises(ServiceError) as invitation_refused:
+            resend_invitation(session, actor=head, invitation_id=world.invitation_id)
+        with pytest.raises(ServiceError) as welcome_refused:
+            send_invitation(session, actor=head, user_id=world.user_id)
+    assert invitation_refused.value.key == "webhooks.invitation_address_refused"
+    assert welcome_refused.value.key == "webhooks.address_refused"
+    for key in (invitation_refused.value.key, welcome_refused.value.key):
+        assert SV[key] != key and EN[key] != key

@@ -20,6 +20,7 @@ from admin_portal.auth.permissions import (
 )
 from admin_portal.auth.tokens import void_tokens
 from admin_portal.mail.outbox import cancel_pending_for_user
+from admin_portal.mail.suppressions import refused_addresses
 from admin_portal.models import (
     CareLink,
     Company,
@@ -34,7 +35,7 @@ from admin_portal.models import (
 )
 from admin_portal.services.audit.events import record_admin_action
 from admin_portal.services.auth.login import revoke_sessions
-from admin_portal.services.errors import NotFound, PermissionDenied, ValidationFailed
+from admin_portal.services.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
 from admin_portal.services.users.email_address import assign_email, email_taken_in_company
 from admin_portal.services.users.input import CleanUser, UserInput, clean_user_input
 from admin_portal.services.users.username_check import UsernameVerdict, check_username
@@ -389,9 +390,13 @@ def send_invitation(session: Session, *, actor: Actor, user_id: object) -> None:
     Raises:
         NotFound / PermissionDenied: see `get_user_for_write`.
         ValidationFailed: no e-mail address.
-        ServiceError: ``users.welcome_has_password``: the account already has a password.
+        ServiceError: ``users.welcome_has_password``: the account already has a password;
+            ``webhooks.address_refused``: the address bounced or complained before.
     """
     user = get_user_for_write(session, actor=actor, user_id=user_id)
+    if user.email and refused_addresses(session, [user.email]):
+        # Resend reported a bounce or a complaint: no mail goes there until it is changed.
+        raise ServiceError("webhooks.address_refused")
     _queue_invitation(session, actor, user)
 
 
