@@ -15,6 +15,7 @@ import time
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.accounts import add_person
 from tests.e2e.conftest import assert_accessible, log_in, wait_until_ready
 
 pytestmark = pytest.mark.e2e
@@ -113,6 +114,50 @@ def test_inbjudna_shows_delivered_bounced_and_spam_from_resends_webhooks(new_pag
     assert_accessible(page)
     page.get_by_role("button", name="Svenska").click()
     expect(rows["delivered"]).to_contain_text("Levererad")
+
+
+def test_the_profile_shows_what_became_of_the_invitation_mail(new_page, portal):
+    """A person without a password gets Skicka e-postinbjudan; Resend reports on it."""
+    user_id = add_person(portal, "welma.webhook", first="Welma", last="Webhook", with_email=True)
+    email = "welma.webhook@demo-omsorg.example"
+    page = new_page()
+    log_in(page, "enhetsadmin")
+    expect(page).to_have_url(re.compile(r"/anvandare/?$"))
+    wait_until_ready(page)
+    page.goto(f"/anvandare/{user_id}")
+    expect(page).to_have_url(re.compile(rf"/anvandare/{user_id}/?$"))
+    wait_until_ready(page)
+    page.get_by_role("button", name="Skicka e-postinbjudan").click()
+    expect(page.get_by_text(f"En e-postinbjudan är på väg till {email}.")).to_be_visible()
+    fake = portal.fake_resend
+    fake.wait_for_mail(email)
+    latest = page.locator("#invitation-delivery")
+    history = page.get_by_role("table").filter(has_text="welcome")
+
+    assert fake.webhook("email.delivered", email) == 200
+    _eventually(page, latest, "Senaste inbjudan: Levererad")
+    expect(history).to_contain_text("Levererad")
+    assert_accessible(page)
+
+    assert fake.webhook("email.bounced", email) == 200
+    _eventually(page, latest, "Senaste inbjudan: Studsade")
+    expect(history).to_contain_text("Studsade")
+    expect(page.locator("#email-stopped-notice")).to_have_text(
+        "Inga fler mejl skickas till adressen förrän den byts."
+    )
+    page.get_by_role("button", name="Skicka ny inbjudan").click()
+    expect(page.locator("#invitation-error")).to_contain_text("Byt adress först.")
+    assert fake.count_to(email) == 1
+    assert_accessible(page)
+
+    page.get_by_role("button", name="English").click()
+    _reload(page)  # the labels are read in the language of the load
+    expect(latest).to_have_text("Latest invitation: Bounced")
+    expect(page.locator("#email-stopped-notice")).to_have_text(
+        "No more mail goes to this address until it is changed."
+    )
+    assert_accessible(page)
+    page.get_by_role("button", name="Svenska").click()
 
 
 def test_an_unsigned_call_to_the_webhook_is_refused(portal):

@@ -143,13 +143,11 @@ def login_connection_block() -> rx.Component:
         ),
         rx.cond(
             S.profile["email_bounced"].to(bool),
-            rx.text(
-                tx("verification.bounced_notice"),
-                rx.cond(S.profile["email_stopped"].to(bool), " "),
-                rx.cond(S.profile["email_stopped"].to(bool), tx("webhooks.address_stopped")),
-                size="2",
-                id="email-bounced-notice",
-            ),
+            rx.text(tx("verification.bounced_notice"), size="2", id="email-bounced-notice"),
+        ),
+        rx.cond(
+            S.profile["email_stopped"].to(bool),
+            rx.text(tx("webhooks.address_stopped"), size="2", id="email-stopped-notice"),
         ),
         rx.cond(
             ~S.profile["email_verified"].to(bool) & _may_change(),
