@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
@@ -42,6 +42,9 @@ EVENT_TYPES: dict[str, DeliveryEvent] = {
     "email.complained": DeliveryEvent.COMPLAINED,
 }
 _REFUSALS = (DeliveryEvent.BOUNCED, DeliveryEvent.COMPLAINED)
+# Svix retries a call for about a day and a half at most; a processed id is kept well past
+# that, then forgotten by the worker's hourly maintenance.
+WEBHOOK_ID_RETENTION = timedelta(days=7)
 
 
 class Result(StrEnum):
@@ -112,6 +115,16 @@ def record_provider_event(
     for hook in installed_delivery_hooks() if hooks is None else hooks:
         hook(session, [outcome], now)
     return Result.RECORDED
+
+
+def forget_old_webhook_ids(session: Session, *, now: datetime) -> int:
+    """Delete processed webhook ids older than WEBHOOK_ID_RETENTION; returns how many."""
+    result = session.execute(
+        delete(MailWebhookEvent).where(
+            col(MailWebhookEvent.received_at) < now - WEBHOOK_ID_RETENTION
+        )
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def _fields(payload: Any) -> tuple[str, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from admin_portal.models.base import utcnow
@@ -13,6 +14,8 @@ class MailWebhookEvent(SQLModel, table=True):
     """One processed webhook call, by its svix-id: a redelivery is recognised and skipped."""
 
     __tablename__ = "mail_webhook_events"
+    # The worker forgets ids older than mail.provider_events.WEBHOOK_ID_RETENTION.
+    __table_args__ = (Index("ix_mail_webhook_events_received_at", "received_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     # Svix retries a call under the same id; the unique constraint decides between two

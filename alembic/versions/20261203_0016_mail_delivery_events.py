@@ -44,6 +44,8 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_mail_webhook_events')),
     sa.UniqueConstraint('webhook_id', name=op.f('uq_mail_webhook_events_webhook_id'))
     )
+    with op.batch_alter_table('mail_webhook_events', schema=None) as batch_op:
+        batch_op.create_index('ix_mail_webhook_events_received_at', ['received_at'], unique=False)
     with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
         batch_op.add_column(sa.Column('delivery_event', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True))
         batch_op.add_column(sa.Column('delivery_event_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
@@ -58,6 +60,9 @@ def downgrade() -> None:
         batch_op.drop_index('ix_outbox_provider_message_id')
         batch_op.drop_column('delivery_event_at')
         batch_op.drop_column('delivery_event')
+
+    with op.batch_alter_table('mail_webhook_events', schema=None) as batch_op:
+        batch_op.drop_index('ix_mail_webhook_events_received_at')
 
     op.drop_table('mail_webhook_events')
     op.drop_table('mail_suppressions')

@@ -461,3 +461,17 @@ def test_skicka_ny_inbjudan_to_a_refused_address_is_refused_with_the_reason(
     assert welcome_refused.value.key == "webhooks.address_refused"
     for key in (invitation_refused.value.key, welcome_refused.value.key):
         assert SV[key] != key and EN[key] != key
+
+
+def test_processed_ids_are_forgotten_after_the_retention(world: World, client: TestClient) -> None:
+    from admin_portal.mail.provider_events import WEBHOOK_ID_RETENTION, forget_old_webhook_ids
+
+    call = signed_call(
+        TEST_WEBHOOK_SECRET, event_body("email.delivered", _resend_id(world.welcome_mail_id))
+    )
+    assert _post(client, call) == (200, "recorded")
+    with db.session_scope() as session:
+        assert forget_old_webhook_ids(session, now=utcnow()) == 0
+        later = utcnow() + WEBHOOK_ID_RETENTION + timedelta(minutes=1)
+        assert forget_old_webhook_ids(session, now=later) == 1
+        assert session.exec(select(MailWebhookEvent)).all() == []
