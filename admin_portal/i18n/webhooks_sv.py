@@ -10,7 +10,7 @@ MESSAGES: dict[str, str] = {
     "mail_status.complained": "Markerad som skräppost",
     "mail_status.delivery_delayed": "Försenad",
     "webhooks.address_stopped": "Inga fler mejl skickas till adressen förrän den byts.",
-    "webhooks.latest_invitation": "Senaste inbjudan: {status}",
+    "webhooks.latest_invitation": "Senaste inbjudan",
     "webhooks.address_refused": "Mejl till adressen har studsat eller markerats som skräppost, så inga fler skickas dit. Byt adress först.",
     "webhooks.invitation_address_refused": "Mejl till adressen har studsat eller markerats som skräppost, så ingen ny inbjudan skickas dit. Återkalla inbjudan och bjud in med en annan adress.",
 }

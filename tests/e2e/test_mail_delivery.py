@@ -50,13 +50,15 @@ def _reload(page: Page) -> None:
     wait_until_ready(page)
 
 
-def _eventually(page: Page, row, text: str, timeout: float = 20) -> None:  # type: ignore[no-untyped-def]
-    """Reload until the row says `text`: Inbjudna is read at load, not pushed."""
+def _eventually(page: Page, where, text: str, timeout: float = 40) -> None:  # type: ignore[no-untyped-def]
+    """Reload until `where` says `text`: the page reads the mail's state at load."""
     deadline = time.monotonic() + timeout
-    while text not in (row.inner_text() if row.count() else ""):
-        assert time.monotonic() < deadline, f"{text!r} never appeared"
+    seen = ""
+    while text not in seen:
+        assert time.monotonic() < deadline, f"{text!r} never appeared; last: {seen!r}"
         time.sleep(0.5)
         _reload(page)
+        seen = where.inner_text() if where.count() else ""
 
 
 def _toasts_gone(page: Page) -> None:
@@ -151,7 +153,6 @@ def test_the_profile_shows_what_became_of_the_invitation_mail(new_page, portal):
     assert_accessible(page)
 
     page.get_by_role("button", name="English").click()
-    _reload(page)  # the labels are read in the language of the load
     expect(latest).to_have_text("Latest invitation: Bounced")
     expect(page.locator("#email-stopped-notice")).to_have_text(
         "No more mail goes to this address until it is changed."

@@ -76,6 +76,17 @@ def _may_change() -> rx.Var:
     return S.profile["may_change"].to(bool)
 
 
+_MAIL_WORDS = (
+    *("pending", "sending", "sent", "local", "dead", "cancelled"),
+    *("delivered", "bounced", "complained", "delivery_delayed"),
+)
+
+
+def _mail_word(word: rx.Var) -> rx.Component:
+    # Rendered here, not at load: a language switch changes it at once.
+    return rx.match(word, *[(w, tx(f"mail_status.{w}")) for w in _MAIL_WORDS], "")
+
+
 def invitation_block() -> rx.Component:
     """F0.6: the welcome link, only for an account without a password (finding A.1)."""
     return rx.vstack(
@@ -86,7 +97,9 @@ def invitation_block() -> rx.Component:
                 rx.cond(
                     S.profile["invitation_delivery"] != "",
                     rx.text(
-                        tx("webhooks.latest_invitation", status=S.profile["invitation_delivery"]),
+                        tx("webhooks.latest_invitation"),
+                        ": ",
+                        _mail_word(S.profile["invitation_delivery"]),
                         size="2",
                         id="invitation-delivery",
                     ),

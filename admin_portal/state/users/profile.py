@@ -69,11 +69,6 @@ class UserProfileState(UserFormMixin, SessionState):
             "company_id": str(profile.company_id),
             "unit_id": str(profile.unit_id or ""),
             "assistants": [{"id": str(a["id"]), "label": a["label"]} for a in data["assistants"]],
-            "invitation_delivery": (
-                self._text(f"mail_status.{profile.invitation_delivery}")
-                if profile.invitation_delivery
-                else ""
-            ),
         }
         self.user_type = profile.user_type
         self.companies = [{"id": str(c.id), "label": c.label} for c in placement.companies]
