@@ -9,6 +9,7 @@ from admin_portal.api.scim.routes import scim_routes
 from admin_portal.api.security_headers import security_headers
 from admin_portal.api.session_routes import session_routes
 from admin_portal.api.spreadsheet_routes import spreadsheet_routes
+from admin_portal.api.webhook_routes import webhook_routes
 
 # Each module registers its pages.
 from admin_portal.pages import (
@@ -86,7 +87,15 @@ app = rx.App(
     toaster=rx.toast.provider(rich_colors=False, close_button=True, position="top-center"),
     # Our routes first; then the security headers wrap everything (pages, assets, routes).
     api_transformer=[
-        Starlette(routes=[*session_routes, *spreadsheet_routes, *rest_routes, *scim_routes]),
+        Starlette(
+            routes=[
+                *session_routes,
+                *spreadsheet_routes,
+                *rest_routes,
+                *scim_routes,
+                *webhook_routes,
+            ]
+        ),
         security_headers,
     ],
 )

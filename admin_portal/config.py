@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import secrets
@@ -33,6 +34,9 @@ class Settings(BaseSettings):
     demo_password: str = ""
     resend_api_key: str = ""
     resend_api_url: str = "https://api.resend.com"
+    # Signing secret of the Resend webhook ("whsec_..."; Resend signs through Svix). Empty:
+    # POST /webhooks/resend answers 404 and no delivery event is recorded.
+    resend_webhook_secret: str = ""
     session_hours: int = 12
     # A session unused this long ends (ASVS 3.3.2); activity slides it.
     idle_timeout_minutes: int = Field(default=30, ge=1)
@@ -96,6 +100,19 @@ class Settings(BaseSettings):
     def _rate_limit_parses(cls, value: str) -> str:
         # A typo must refuse to start, not silently leave the door open.
         parse_many(value)
+        return value
+
+    @field_validator("resend_webhook_secret")
+    @classmethod
+    def _webhook_secret_decodes(cls, value: str) -> str:
+        # A pasted secret that is no base64 must refuse to start, not answer every call 401.
+        if value:
+            bare = value.removeprefix("whsec_").rstrip("=")
+            try:
+                if not base64.b64decode(bare + "=" * (-len(bare) % 4), validate=True):
+                    raise ValueError
+            except ValueError:
+                raise ValueError("ADMIN_PORTAL_RESEND_WEBHOOK_SECRET is no whsec_ secret") from None
         return value
 
     @model_validator(mode="after")

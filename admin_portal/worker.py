@@ -21,7 +21,9 @@ from admin_portal.db import get_engine, session_scope
 from admin_portal.mail.dispatcher import dispatch_due, run_forever
 from admin_portal.mail.outbox import blank_expired_bodies
 from admin_portal.mail.pacing import RateLimiter
+from admin_portal.mail.provider_events import forget_old_webhook_ids
 from admin_portal.mail.senders import LocalMailboxSender, Sender, sender_from_settings
+from admin_portal.models import utcnow
 from admin_portal.search.rows_maintenance import reorder_if_drifted
 from admin_portal.services import jobs
 from admin_portal.services.user_bank.manage import purge_expired
@@ -92,7 +94,10 @@ def blank_expired_mail(engine: Engine) -> int:
     place its (dead) token is written down.
     """
     with session_scope(engine) as session:
-        return blank_expired_bodies(session)
+        blanked = blank_expired_bodies(session)
+        # Resend's processed webhook ids, kept only while Svix may still redeliver a call.
+        forget_old_webhook_ids(session, now=utcnow())
+        return blanked
 
 
 def _maintain_periodically(engine: Engine, stop: threading.Event) -> None:

@@ -35,6 +35,8 @@ from admin_portal.i18n import (
     validation_sv,
     verification_en,
     verification_sv,
+    webhooks_en,
+    webhooks_sv,
 )
 
 SV: dict[str, str] = {**sv.MESSAGES, **validation_sv.MESSAGES, **verification_sv.MESSAGES}
@@ -51,6 +53,7 @@ SV.update(api_clients_sv.MESSAGES)
 SV.update(properties_sv.MESSAGES)
 SV.update(polish_sv.MESSAGES)
 SV.update(forms_sv.MESSAGES)
+SV.update(webhooks_sv.MESSAGES)
 EN: dict[str, str] = {**en.MESSAGES, **validation_en.MESSAGES, **verification_en.MESSAGES}
 EN.update(spreadsheet_en.MESSAGES)
 EN.update(organisation_en.MESSAGES)
@@ -65,6 +68,7 @@ EN.update(api_clients_en.MESSAGES)
 EN.update(properties_en.MESSAGES)
 EN.update(polish_en.MESSAGES)
 EN.update(forms_en.MESSAGES)
+EN.update(webhooks_en.MESSAGES)
 
 LANGUAGES = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"

@@ -82,4 +82,5 @@ MESSAGES: dict[str, str] = {
     "audit.action.api_call": "API call",
     "audit.action.user_disabled": "Disabled sign-in (SCIM)",
     "audit.action.user_enabled": "Enabled sign-in (SCIM)",
+    "audit.action.email_address_refused": "Address bounced or marked mail as spam",
 }

@@ -82,4 +82,5 @@ MESSAGES: dict[str, str] = {
     "audit.action.api_call": "API-anrop",
     "audit.action.user_disabled": "Spärrade inloggning (SCIM)",
     "audit.action.user_enabled": "Öppnade inloggning (SCIM)",
+    "audit.action.email_address_refused": "Adressen studsade eller markerade mejl som skräppost",
 }

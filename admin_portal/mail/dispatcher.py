@@ -15,6 +15,8 @@ Why this shape:
   (see mail.outbox): the raw token of its link exists nowhere else.
 - Every outcome UPDATE is guarded by our `claimed_at`: if our lease expired and another
   dispatcher took the row over, we leave its state alone.
+- A claimed mail to an address Resend reported as bounced or complained about is not sent
+  but recorded DEAD, and the hooks hear of it (mail.suppressions).
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ from admin_portal.mail.senders import (
     TransientSendError,
     sender_from_settings,
 )
+from admin_portal.mail.suppressions import Stopped, stop_refused
 from admin_portal.models import OutboxMessage, OutboxStatus
 
 logger = logging.getLogger(__name__)
@@ -132,6 +135,9 @@ def dispatch_due(
         run.new_session, run.claimed_at, limit or batch_size, batch_size, lease, run.max_attempts
     )
     run.report.claimed = sum(len(unit.claims) for unit in units)
+    units, stopped = stop_refused(run.new_session, units, run.claimed_at)
+    if stopped:
+        run.record_stopped(stopped)
     for index, unit in enumerate(units):
         if run.out_of_time():
             run.release([claim for rest in units[index:] for claim in rest.claims])
@@ -231,6 +237,23 @@ class _Run:
             session.commit()
         self.report.released += released
         logger.warning("released %d claimed mails: the batch ran too long", released)
+
+    def record_stopped(self, stopped: Sequence[Stopped]) -> None:
+        """Record mail not sent because its address was refused before: DEAD, body blanked."""
+        outcomes: list[tuple[Claim, dict[str, object]]] = [
+            (
+                item.claim,
+                {
+                    **self._dead(f"not sent: the address was refused before ({item.reason})"),
+                    "delivery_event": item.reason,
+                    "delivery_event_at": self.clock(),
+                    **redacted_body_values(),
+                },
+            )
+            for item in stopped
+        ]
+        self._record(outcomes, events={i.claim.mail.outbox_id: i.reason for i in stopped})
+        logger.info("stopped %d mails to refused addresses", len(stopped))
 
     def send_one(self, claim: Claim) -> None:
         """One request for one mail, under the row's own idempotency key."""
@@ -338,9 +361,17 @@ class _Run:
         )
 
     def _record(
-        self, outcomes: Sequence[tuple[Claim, dict[str, object]]], *, bounced: bool = False
+        self,
+        outcomes: Sequence[tuple[Claim, dict[str, object]]],
+        *,
+        bounced: bool = False,
+        events: dict[int, str] | None = None,
     ) -> None:
-        """Record outcomes in one transaction; rows no longer ours are counted as lost."""
+        """Record outcomes in one transaction; rows no longer ours are counted as lost.
+
+        Args:
+            events: Per outbox id, the refusal that stopped the mail (see record_stopped).
+        """
         counters = {
             OutboxStatus.SENT: "sent",
             OutboxStatus.LOCAL: "local",
@@ -357,7 +388,8 @@ class _Run:
                     user_id=claim.user_id,
                     to=claim.mail.to,
                     status=OutboxStatus(str(values["status"])),
-                    recipient_rejected=bounced,
+                    recipient_rejected=bounced or bool(events),
+                    provider_event=(events or {}).get(claim.mail.outbox_id),
                 )
                 for (claim, values), ok in zip(outcomes, changed, strict=True)
                 if ok

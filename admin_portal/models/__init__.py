@@ -16,7 +16,13 @@ from admin_portal.models.invitation import (
     SupportNotification,
 )
 from admin_portal.models.jobs import BackgroundJob, JobKind, JobStatus
-from admin_portal.models.outbox import OutboxMessage, OutboxStatus
+from admin_portal.models.mail_events import MailSuppression, MailWebhookEvent
+from admin_portal.models.outbox import (
+    DELIVERY_EVENT_RANK,
+    DeliveryEvent,
+    OutboxMessage,
+    OutboxStatus,
+)
 from admin_portal.models.property import (
     ALL_RIGHTS,
     ExceptionReason,
@@ -92,6 +98,10 @@ __all__ = [
     "LoginSession",
     "LoginThrottle",
     "Organisation",
+    "DELIVERY_EVENT_RANK",
+    "DeliveryEvent",
+    "MailSuppression",
+    "MailWebhookEvent",
     "OutboxMessage",
     "OutboxStatus",
     "RecoveryCode",

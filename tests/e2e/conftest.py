@@ -24,6 +24,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from tests.support.fake_resend_webhooks import TEST_WEBHOOK_SECRET
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEMO_PASSWORD = "en lång demofras för testerna"
 # Tests that write an invitation straight into the database hash its token with this.
@@ -81,6 +83,20 @@ class FakeResend:
     def count_to(self, to: str) -> int:
         return sum(1 for m in self.emails() if to in _recipients(m))
 
+    def webhook(self, event_type: str, to: str) -> int:
+        """Have the fake send the app a signed `event_type` about its latest mail to `to`.
+
+        Returns the app's HTTP status (tests/support/fake_resend_webhooks.py).
+        """
+        request = urllib.request.Request(  # noqa: S310
+            f"{self.url}/_test/webhook",
+            data=json.dumps({"type": event_type, "to": to}).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=15) as response:  # noqa: S310
+            return int(json.loads(response.read())["status"])
+
 
 def _recipients(mail: dict) -> list[str]:
     body = mail.get("body", mail)
@@ -115,6 +131,8 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
         ADMIN_PORTAL_SECRET_KEY=PORTAL_SECRET_KEY,
         ADMIN_PORTAL_RESEND_API_KEY="re_test_e2e",
         ADMIN_PORTAL_RESEND_API_URL=f"http://127.0.0.1:{resend_port}",
+        # The fake signs its webhook calls to the app with this secret.
+        ADMIN_PORTAL_RESEND_WEBHOOK_SECRET=TEST_WEBHOOK_SECRET,
         ADMIN_PORTAL_MAIL_REQUESTS_PER_SECOND="20",
         # Every test's browser is 127.0.0.1: the per-address limits would count the whole
         # suite as one client. The limits are asserted in tests/integration/ and bench/.
@@ -127,7 +145,11 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
     )
     resend_log, app_log = workdir / "fake_resend.log", workdir / "portal.log"
     fake = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "tests.support.fake_resend", "--port", str(resend_port)],
+        [
+            *[sys.executable, "-m", "tests.support.fake_resend", "--port", str(resend_port)],
+            *["--webhook-url", f"http://127.0.0.1:{app_port}/webhooks/resend"],
+            *["--webhook-secret", TEST_WEBHOOK_SECRET],
+        ],
         cwd=PROJECT_ROOT,
         env=env,
         stdout=resend_log.open("w"),

@@ -83,11 +83,13 @@ _OWN_ACCOUNT = "the caller's own account"
 _USER_ADMIN = "properties on which the caller holds Användarhantering"
 _AUDIT_SCOPE = "events about people in the admin's scope and their own (head admin: all)"
 
-# Rows of one engineer's branch each, in modules of their own (after the helpers they use).
-from tests.support import handler_rows_forms  # noqa: E402
+# Each branch's rows live in a module of their own (imported here, after the helpers they
+# use are defined): one splice line per module keeps merges trivial.
+from tests.support import handler_rows_forms, handler_rows_webhooks  # noqa: E402
 
 HANDLERS: dict[str, Access] = {
     **handler_rows_forms.HANDLERS,
+    **handler_rows_webhooks.HANDLERS,
     # --- Reflex's own handlers on rx.State and its internal substates
     "State.hydrate": public("sends the caller's own tab state", framework=True),
     "State.hydrate_and_load": public("hydrate + on_load of the page", framework=True),
@@ -289,6 +291,7 @@ HANDLERS: dict[str, Access] = {
 # HTTP routes of the app, Reflex's own included. Keyed by Starlette's path.
 ROUTES: dict[str, Access] = {
     **handler_rows_forms.ROUTES,
+    **handler_rows_webhooks.ROUTES,
     "/ping": public("liveness", framework=True),
     "/_health": public("health of the backend's dependencies", framework=True),
     "/_event": public(

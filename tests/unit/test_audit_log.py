@@ -452,6 +452,8 @@ _REVIEWED_DETAIL_VALUES = {
     "property_ids",  # comma-separated property ids
     "reason",  # ExceptionReason, checked against the enumeration before use
     "<non-literal detail in requests.py>",  # _handled: its callers' f-strings above
+    # Resend's webhooks (users.bounces, invitations.delivery): "bounced" or "complained".
+    "refusal",
 }
 
 

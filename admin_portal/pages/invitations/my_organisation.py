@@ -22,6 +22,8 @@ _DELIVERY = (
     "cancelled",
     "bounced",
     "delivered",
+    "complained",
+    "delivery_delayed",
 )
 
 
@@ -30,13 +32,8 @@ def _role(value: rx.Var) -> rx.Component:
 
 
 def _delivery(row: rx.Var) -> rx.Component:
-    # The provider's word (bounced/delivered) on the invitation beats the outbox row's state.
-    state = rx.cond(
-        (row["status"] == "bounced") | (row["status"] == "delivered"),
-        row["status"],
-        row["delivery"],
-    )
-    return rx.match(state, *[(d, tx(f"org.delivery_{d}")) for d in _DELIVERY], "")
+    # services.invitations.delivery.delivery_label chose the word: Resend's report first.
+    return rx.match(row["delivery"], *[(d, tx(f"org.delivery_{d}")) for d in _DELIVERY], "")
 
 
 def _unit_switcher() -> rx.Component:

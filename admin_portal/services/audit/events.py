@@ -56,6 +56,8 @@ AUDIT_ACTIONS: tuple[str, ...] = (
     "api_call",
     "user_disabled",
     "user_enabled",
+    # Resend reported a bounce or a spam complaint (mail.provider_events, no actor).
+    "email_address_refused",
     # Boenden (services/properties/).
     "property_registered",
     "property_access_changed",

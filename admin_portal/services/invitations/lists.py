@@ -28,6 +28,7 @@ from admin_portal.models import (
     utcnow,
 )
 from admin_portal.services.errors import ServiceError
+from admin_portal.services.invitations.delivery import delivery_label
 from admin_portal.services.invitations.invite import (
     OPEN_STATUSES,
     get_invitation_in_scope,
@@ -46,7 +47,7 @@ class InvitedRow:
     email: str
     role: str  # InvitationRole
     status: str  # InvitationStatus, EXPIRED when overdue
-    delivery: str  # OutboxStatus of the latest mail ("" when none)
+    delivery: str  # the latest mail's word: delivery.delivery_label ("" when none)
     sent_at: datetime | None  # when the latest mail was accepted (else queued)
     expires_at: datetime
     invited_by: str
@@ -104,7 +105,7 @@ def list_invited(
             email=invitation.email,
             role=invitation.role,
             status=effective_status(invitation, now),
-            delivery=mail.status if mail else "",
+            delivery=delivery_label(invitation.status, mail),
             sent_at=(mail.sent_at or mail.created_at) if mail else invitation.sent_at,
             expires_at=invitation.expires_at,
             invited_by=who.full_name if who else "",

@@ -20,6 +20,7 @@ from admin_portal.auth.permissions import (
 )
 from admin_portal.auth.tokens import void_tokens
 from admin_portal.mail.outbox import cancel_pending_for_user
+from admin_portal.mail.suppressions import refused_addresses
 from admin_portal.models import (
     CareLink,
     Company,
@@ -410,9 +411,13 @@ def send_invitation(session: Session, *, actor: Actor, user_id: object) -> None:
     Raises:
         NotFound / PermissionDenied: see `get_user_for_write`.
         ValidationFailed: no e-mail address.
-        ServiceError: ``users.welcome_has_password``: the account already has a password.
+        ServiceError: ``users.welcome_has_password``: the account already has a password;
+            ``webhooks.address_refused``: the address bounced or complained before.
     """
     user = get_user_for_write(session, actor=actor, user_id=user_id)
+    if user.email and refused_addresses(session, [user.email]):
+        # Resend reported a bounce or a complaint: no mail goes there until it is changed.
+        raise ServiceError("webhooks.address_refused")
     _queue_invitation(session, actor, user)
 
 
