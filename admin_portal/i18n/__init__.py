@@ -14,6 +14,8 @@ from admin_portal.i18n import (
     infra_sv,
     limits_en,
     limits_sv,
+    myorg_en,
+    myorg_sv,
     organisation_en,
     organisation_sv,
     polish_en,
@@ -48,6 +50,7 @@ SV.update(limits_sv.MESSAGES)
 SV.update(api_clients_sv.MESSAGES)
 SV.update(properties_sv.MESSAGES)
 SV.update(polish_sv.MESSAGES)
+SV.update(myorg_sv.MESSAGES)
 EN: dict[str, str] = {**en.MESSAGES, **validation_en.MESSAGES, **verification_en.MESSAGES}
 EN.update(spreadsheet_en.MESSAGES)
 EN.update(organisation_en.MESSAGES)
@@ -61,6 +64,7 @@ EN.update(limits_en.MESSAGES)
 EN.update(api_clients_en.MESSAGES)
 EN.update(properties_en.MESSAGES)
 EN.update(polish_en.MESSAGES)
+EN.update(myorg_en.MESSAGES)
 
 LANGUAGES = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"

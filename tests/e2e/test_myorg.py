@@ -1,0 +1,96 @@
+"""Min organisation at scale, the service catalogue and the therapist (issue 14, seed 004).
+
+- Inbjudna and Registrerade page and search on the server: a unit with more rows than a
+  page shows the whole count on the tab, pages forward and back, and finds a person.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlalchemy import create_engine
+from sqlmodel import Session, select
+
+from admin_portal.models import Invitation, Unit, User, utcnow
+from tests.e2e.conftest import assert_accessible, log_in, wait_until_ready
+
+pytestmark = pytest.mark.e2e
+
+SYD = "Personlig assistans Syd"
+
+
+def _fill_unit_with_invitations(database_url: str, count: int) -> int:
+    """More open invitations than one page holds, straight into the portal's database."""
+    engine = create_engine(database_url)
+    with Session(engine) as session:
+        unit = session.exec(select(Unit).where(Unit.name == SYD)).one()
+        admin = session.exec(select(User).where(User.username == "huvudadmin")).one()
+        company_id = unit.company_id
+        for i in range(count):
+            email = f"massinbjuden{i:03d}@example.org"
+            session.add(
+                Invitation(
+                    organisation_id=admin.organisation_id,
+                    company_id=company_id,
+                    unit_id=unit.id or 0,
+                    first_name="Massa",
+                    last_name=f"Inbjuden{i:03d}",
+                    email=email,
+                    email_key=email,
+                    token_hash=f"e2e-paging-{i:03d}",
+                    expires_at=utcnow() + timedelta(days=3),
+                    invited_by_id=admin.id or 0,
+                )
+            )
+        session.commit()
+        unit_id = unit.id or 0
+    engine.dispose()
+    return unit_id
+
+
+def _rows(page: Page):  # type: ignore[no-untyped-def]
+    """Body rows of the tab shown (Radix renders only the active tab's panel)."""
+    return page.get_by_role("tabpanel").locator("tbody tr")
+
+
+def test_inbjudna_pages_and_searches_a_unit_of_any_size(new_page, portal) -> None:  # type: ignore[no-untyped-def]
+    unit_id = _fill_unit_with_invitations(portal.database_url, 62)
+    page = new_page()
+    log_in(page, "huvudadmin")
+    expect(page).to_have_url(re.compile(r"/anvandare/?$"))
+    page.goto(f"/min-organisation?enhet={unit_id}")
+    wait_until_ready(page)
+    expect(page.locator("#current-unit")).to_have_text(SYD)
+    expect(page.get_by_role("tab", name="Inbjudna (62)")).to_be_visible()
+    rows = _rows(page)
+    expect(rows).to_have_count(50)
+    expect(rows.first).to_contain_text("Massa Inbjuden061")  # newest first
+    assert_accessible(page)
+    page.get_by_role("button", name="Nästa").first.click()
+    expect(page.get_by_text("Sida 2").first).to_be_visible()
+    expect(rows).to_have_count(12)
+    expect(rows.last).to_contain_text("Massa Inbjuden000")
+    expect(page.get_by_role("tab", name="Inbjudna (62)")).to_be_visible()  # the unit's count
+    page.get_by_role("button", name="Föregående").first.click()
+    expect(rows).to_have_count(50)
+    # Search on the server: page two's person is found from page one.
+    box = page.get_by_role("searchbox", name="Sök bland inbjudna")
+    box.fill("INBJUDEN007")
+    box.press("Enter")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("massinbjuden007@example.org")
+    box.fill("finns inte")
+    page.get_by_role("button", name="Sök").first.click()
+    expect(page.get_by_text("Ingen i fliken matchar sökningen.")).to_be_visible()
+    assert_accessible(page)
+    # In English the tab keeps its count and the search its name.
+    page.get_by_role("button", name="English").click()
+    expect(page.get_by_role("tab", name="Invited (62)")).to_be_visible()
+    expect(page.get_by_role("searchbox", name="Search invited people")).to_be_visible()
+    page.get_by_role("button", name="Svenska").click()
+    # Registrerade: its own search and count.
+    page.get_by_role("tab", name=re.compile(r"^Registrerade \(\d+\)$")).click()
+    expect(page.get_by_role("searchbox", name="Sök bland registrerade")).to_be_visible()
