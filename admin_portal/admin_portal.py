@@ -15,6 +15,7 @@ from admin_portal.pages import (
     admin_sections,
     api_clients,
     audit_log,
+    catalogue,
     dev_mail,
     support_inbox,
     user_bank,
@@ -53,6 +54,7 @@ from admin_portal.pages.verification import email
 # looks unused.
 _PAGES = (
     admin_sections,
+    catalogue,
     api_clients,
     audit_log,
     dev_mail,

@@ -6,7 +6,7 @@ branches merge without conflicts. Imported by handler_table after its helpers ex
 
 from __future__ import annotations
 
-from tests.support.handler_table import ADMIN, Access, authorized
+from tests.support.handler_table import ADMIN, SUPPORT, Access, authorized, ui_only
 
 _UNIT = "the unit shown (re-checked in scope); cursor = a row id inside that unit's tab"
 
@@ -15,6 +15,14 @@ HANDLERS: dict[str, Access] = {
     "MyOrganisationState.search": authorized(ADMIN, _UNIT),
     "MyOrganisationState.next_page": authorized(ADMIN, _UNIT),
     "MyOrganisationState.previous_page": authorized(ADMIN, _UNIT),
+    # --- Tjänstekatalog (support staff, platform-wide: every organisation's services)
+    "CatalogueState.on_open": authorized(SUPPORT, "every organisation's catalogue"),
+    "CatalogueState.choose_organisation": authorized(SUPPORT, "an organisation that exists"),
+    "CatalogueState.new_service": ui_only("opens an empty form; save re-checks"),
+    "CatalogueState.edit_service": authorized(SUPPORT, "a service of the chosen organisation"),
+    "CatalogueState.set_form_open": ui_only("the create/edit dialog"),
+    "CatalogueState.save": authorized(SUPPORT, "a service of the chosen organisation"),
+    "CatalogueState.set_active": authorized(SUPPORT, "one service by id"),
 }
 
 ROUTES: dict[str, Access] = {}
