@@ -18,6 +18,7 @@ from admin_portal.pages import (
     catalogue,
     dev_mail,
     support_inbox,
+    therapist_cases,
     user_bank,
 )
 from admin_portal.pages.auth import (
@@ -55,6 +56,7 @@ from admin_portal.pages.verification import email
 _PAGES = (
     admin_sections,
     catalogue,
+    therapist_cases,
     api_clients,
     audit_log,
     dev_mail,

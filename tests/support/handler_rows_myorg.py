@@ -6,7 +6,15 @@ branches merge without conflicts. Imported by handler_table after its helpers ex
 
 from __future__ import annotations
 
-from tests.support.handler_table import ADMIN, SUPPORT, Access, authorized, ui_only
+from tests.support.handler_table import (
+    ADMIN,
+    SIGNED_IN,
+    SUPPORT,
+    THERAPIST,
+    Access,
+    authorized,
+    ui_only,
+)
 
 _UNIT = "the unit shown (re-checked in scope); cursor = a row id inside that unit's tab"
 
@@ -23,6 +31,16 @@ HANDLERS: dict[str, Access] = {
     "CatalogueState.set_form_open": ui_only("the create/edit dialog"),
     "CatalogueState.save": authorized(SUPPORT, "a service of the chosen organisation"),
     "CatalogueState.set_active": authorized(SUPPORT, "one service by id"),
+    # --- F4.5: the employee chooses a therapist; the therapist reads their cases
+    "TherapistChoiceState.load": authorized(SIGNED_IN, "the caller's own orders"),
+    "TherapistChoiceState.choose": authorized(
+        SIGNED_IN, "one of the caller's own orders + an active therapist"
+    ),
+    "TherapistCasesState.on_open": authorized(THERAPIST, "cases the caller was chosen for"),
+    "TherapistCasesState.open_case": authorized(
+        THERAPIST, "a case the caller was chosen for (each read audited)"
+    ),
+    "TherapistCasesState.set_case_open": ui_only("closes the case dialog, forgetting its text"),
 }
 
 ROUTES: dict[str, Access] = {}

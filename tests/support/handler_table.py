@@ -47,6 +47,7 @@ SIGNED_IN = "signed_in"
 ADMIN = "admin"
 HEAD_ADMIN = "head_admin"
 SUPPORT = "support"
+THERAPIST = "therapist"  # issue 14: platform staff who read the cases they were chosen for
 
 
 @dataclass(frozen=True)
