@@ -82,4 +82,6 @@ MESSAGES: dict[str, str] = {
     "therapist.not_chosen_yet": "You have not chosen a therapist yet.",
     "therapist.chosen": "You have chosen {name} as your therapist.",
     "therapist.choose_one": "Choose a therapist from the list.",
+    # Granskningslogg: what a catalogue event is about
+    "audit.target.service": "Service",
 }

@@ -82,4 +82,6 @@ MESSAGES: dict[str, str] = {
     "therapist.not_chosen_yet": "Du har inte valt någon terapeut ännu.",
     "therapist.chosen": "Du har valt {name} som terapeut.",
     "therapist.choose_one": "Välj en terapeut i listan.",
+    # Granskningslogg: what a catalogue event is about
+    "audit.target.service": "Tjänst",
 }
