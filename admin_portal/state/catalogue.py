@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import reflex as rx
 
-from admin_portal.db import session_scope
 from admin_portal.services.catalogue.manage import (
     SERVICE_FIELDS,
     list_catalogue,
@@ -17,8 +16,9 @@ from admin_portal.services.catalogue.manage import (
     save_service,
     set_service_active,
 )
-from admin_portal.services.errors import ServiceError, ValidationFailed
+from admin_portal.services.errors import ValidationFailed
 from admin_portal.state.session import SUPPORT, SessionState
+from admin_portal.validation.ids import parse_id
 
 _EMPTY_FORM = {
     "id": "",
@@ -46,17 +46,22 @@ class CatalogueState(SessionState):
     def _deny(self) -> None:
         self.allowed, self.organisations, self.entries, self.form_open = False, [], [], False
 
-    def _load(self, actor) -> None:  # type: ignore[no-untyped-def]
-        with session_scope() as session:
-            orgs = list_organisations(session, actor=actor)
+    def _reload(self) -> bool:
+        """Re-check who is asking and read the catalogue again; False (and nothing shown) if
+        the caller is not support staff."""
+        with self._service(SUPPORT) as call:
+            orgs = list_organisations(call.session, actor=call.actor)
             ids = [str(o.id) for o in orgs]
             if self.organisation_id not in ids:
                 self.organisation_id = ids[0] if ids else ""
             entries = (
-                list_catalogue(session, actor=actor, organisation_id=self.organisation_id)
+                list_catalogue(call.session, actor=call.actor, organisation_id=self.organisation_id)
                 if self.organisation_id
                 else []
             )
+        if not call.ok:
+            self._deny()
+            return False
         self.allowed = True
         self.organisations = [{"id": str(o.id), "label": o.name} for o in orgs]
         self.entries = [
@@ -75,6 +80,7 @@ class CatalogueState(SessionState):
             }
             for e in entries
         ]
+        return True
 
     @rx.event
     def on_open(self):
@@ -84,31 +90,19 @@ class CatalogueState(SessionState):
             self._deny()
             return self._to_login()
         self._show(who)
-        actor = self._authorized(SUPPORT)
-        if actor is None:
-            self._deny()
-            return None
         self.form_open = False
-        try:
-            self._load(actor)
-        except ServiceError:
-            self._deny()
+        self._reload()
         return None
 
     @rx.event
     def choose_organisation(self, organisation_id: str):
-        actor = self._authorized(SUPPORT)
-        if actor is None:
-            self._deny()
-            return None
-        # Checked against the organisations that exist: anything else keeps the current one.
-        wanted = organisation_id if isinstance(organisation_id, str) else ""
-        with session_scope() as session:
-            known = {str(o.id) for o in list_organisations(session, actor=actor)}
-        if wanted in known:
-            self.organisation_id = wanted
+        # Kept only if it names an organisation that exists (_reload falls back otherwise).
+        wanted = parse_id(organisation_id)
         self.form_open = False
-        self._load(actor)
+        previous = self.organisation_id
+        self.organisation_id = str(wanted) if wanted is not None else previous
+        if not self._reload():
+            self.organisation_id = ""
         return None
 
     def _open_form(self, values: dict[str, str]) -> None:
@@ -125,15 +119,9 @@ class CatalogueState(SessionState):
 
     @rx.event
     def edit_service(self, service_id: str):
-        actor = self._authorized(SUPPORT)
-        if actor is None:
-            self._deny()
-            return None
         # Read again from the database: the list in the tab may be stale.
-        try:
-            self._load(actor)
-        except ServiceError:
-            return rx.toast.error(self._text("error.not_found"))
+        if not self._reload():
+            return None
         entry = next((e for e in self.entries if e["id"] == service_id), None)
         if entry is None:
             return rx.toast.error(self._text("error.not_found"))
@@ -156,52 +144,43 @@ class CatalogueState(SessionState):
 
     @rx.event
     def save(self, form: dict):
-        actor = self._authorized(SUPPORT)
-        if actor is None:
+        data = form if isinstance(form, dict) else {}
+        with self._service(SUPPORT) as call:
+            save_service(
+                call.session,
+                actor=call.actor,
+                organisation_id=self.organisation_id,
+                service_id=self.form.get("id", ""),
+                form=data,
+            )
+        if call.refused:
             self._deny()
             return None
-        data = form if isinstance(form, dict) else {}
-        try:
-            with session_scope() as session:
-                save_service(
-                    session,
-                    actor=actor,
-                    organisation_id=self.organisation_id,
-                    service_id=self.form.get("id", ""),
-                    form=data,
-                )
-        except ValidationFailed as failure:
-            self.errors = {
-                f: self._text(failure.errors[f]) if f in failure.errors else ""
-                for f in SERVICE_FIELDS
-            }
+        if isinstance(call.error, ValidationFailed):
+            errors = call.error.errors
+            self.errors = {f: self._text(errors[f]) if f in errors else "" for f in SERVICE_FIELDS}
             self.form_error = self._text("catalogue.fix_fields")
             return None
-        except ServiceError as problem:
-            self.form_open = False
-            self._load(actor)
-            return rx.toast.error(self._text(problem.key))
-        created = not self.form.get("id")
         self.form_open = False
-        self._load(actor)
+        self._reload()
+        if call.error:
+            return rx.toast.error(call.message())
         name = data.get("name_sv", "") if isinstance(data.get("name_sv"), str) else ""
-        key = "catalogue.created" if created else "catalogue.saved"
+        key = "catalogue.saved" if self.form.get("id") else "catalogue.created"
         return rx.toast.success(self._text(key, name=name.strip()))
 
     @rx.event
     def set_active(self, service_id: str, active: bool):
-        actor = self._authorized(SUPPORT)
-        if actor is None:
+        with self._service(SUPPORT) as call:
+            now_active = set_service_active(
+                call.session, actor=call.actor, service_id=service_id, active=active
+            )
+        if call.refused:
             self._deny()
             return None
-        try:
-            with session_scope() as session:
-                now_active = set_service_active(
-                    session, actor=actor, service_id=service_id, active=active
-                )
-        except ServiceError as problem:
-            return rx.toast.error(self._text(problem.key))
-        self._load(actor)
+        self._reload()
+        if call.error:
+            return rx.toast.error(call.message())
         return rx.toast.success(
             self._text("catalogue.activated" if now_active else "catalogue.deactivated")
         )

@@ -13,7 +13,6 @@ import reflex as rx
 
 from admin_portal.db import session_scope
 from admin_portal.services.catalogue.therapists import list_my_cases, read_case
-from admin_portal.services.errors import ServiceError
 from admin_portal.state.session import THERAPIST, SessionState
 
 
@@ -37,17 +36,16 @@ class TherapistCasesState(SessionState):
 
     @rx.event
     def on_open(self):
-        who = self._signed_in()
+        who, actor = self._authorize(THERAPIST)
         if who is None:
-            self._authorized(THERAPIST)  # records the refusal
             self._deny()
             return self._to_login()
         self._show(who)
-        actor = self._authorized(THERAPIST)
+        self._close()
         if actor is None:
             self._deny()
             return None
-        self._close()
+        # The session is resolved once (above); the list itself refuses nobody it was given.
         with session_scope() as session:
             cases = list_my_cases(session, actor=actor)
         self.allowed = True
@@ -56,16 +54,14 @@ class TherapistCasesState(SessionState):
 
     @rx.event
     def open_case(self, order_id: str):
-        actor = self._authorized(THERAPIST)
-        if actor is None:
+        with self._service(THERAPIST) as call:
+            case = read_case(call.session, actor=call.actor, order_id=order_id, lang=self.lang)
+        if call.refused:
             self._deny()
             return None
-        try:
-            with session_scope() as session:
-                case = read_case(session, actor=actor, order_id=order_id, lang=self.lang)
-        except ServiceError as problem:
+        if call.error:
             self._close()
-            return rx.toast.error(self._text(problem.key))
+            return rx.toast.error(call.message())
         self.case_person = case.person
         self.case_service_sv, self.case_service_en = case.service_sv, case.service_en
         self.case_fields = [{"label": label, "text": text} for label, text in case.fields]

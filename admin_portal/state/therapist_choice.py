@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import reflex as rx
 
-from admin_portal.db import session_scope
 from admin_portal.services.catalogue.therapists import (
     choose_therapist,
     list_my_choices,
     list_therapists,
 )
-from admin_portal.services.errors import ServiceError
 from admin_portal.state.session import SIGNED_IN, SessionState
 
 
@@ -23,10 +21,14 @@ class TherapistChoiceState(SessionState):
     therapists: list[dict[str, str]] = []
     errors: dict[str, str] = {}
 
-    def _load(self, actor) -> None:  # type: ignore[no-untyped-def]
-        with session_scope() as session:
-            choices = list_my_choices(session, actor=actor)
-            therapists = list_therapists(session, actor=actor) if choices else []
+    def _reload(self) -> None:
+        """The caller's own orders that need a therapist, and whom they may choose."""
+        with self._service(SIGNED_IN) as call:
+            choices = list_my_choices(call.session, actor=call.actor)
+            therapists = list_therapists(call.session, actor=call.actor) if choices else []
+        if not call.ok:
+            self.choices, self.therapists = [], []
+            return
         self.choices = [
             {
                 "order_id": str(c.order_id),
@@ -41,35 +43,27 @@ class TherapistChoiceState(SessionState):
 
     @rx.event
     def load(self):
-        actor = self._authorized(SIGNED_IN)
-        if actor is None:
-            self.choices, self.therapists, self.errors = [], [], {}
-            return None  # MyServicesState.load sends the visitor to Logga in
+        # A visitor is sent to Logga in by MyServicesState.load, the page's first on_load.
         self.errors = {}
-        self._load(actor)
-        return None
+        self._reload()
 
     @rx.event
     def choose(self, form: dict):
-        actor = self._authorized(SIGNED_IN)
-        if actor is None:
-            self.choices, self.therapists = [], []
-            return None
         data = form if isinstance(form, dict) else {}
         order_id = data.get("order_id", "")
-        key = order_id if isinstance(order_id, str) else ""
-        try:
-            with session_scope() as session:
-                name = choose_therapist(
-                    session,
-                    actor=actor,
-                    order_id=order_id,
-                    therapist_id=data.get("therapist_id", ""),
-                )
-        except ServiceError as problem:
-            self.errors = {key: self._text(problem.key)} if key else {}
-            self._load(actor)
+        with self._service(SIGNED_IN) as call:
+            name = choose_therapist(
+                call.session,
+                actor=call.actor,
+                order_id=order_id,
+                therapist_id=data.get("therapist_id", ""),
+            )
+        if call.refused:
+            self.choices, self.therapists, self.errors = [], [], {}
             return None
-        self.errors = {}
-        self._load(actor)
+        key = order_id if isinstance(order_id, str) else ""
+        self.errors = {key: call.message()} if call.error and key else {}
+        self._reload()
+        if call.error:
+            return None
         return rx.toast.success(self._text("therapist.chosen", name=name))

@@ -25,7 +25,7 @@ from admin_portal.models import Organisation, Service, ServiceOrder
 from admin_portal.services.audit.events import record_event
 from admin_portal.services.errors import NotFound, ValidationFailed
 from admin_portal.services.invitations.catalogue import RequiredField, parse_required_fields
-from admin_portal.validation.ids import ID_MAX
+from admin_portal.validation.ids import parse_id
 
 NAME_MAX = 200
 LABEL_MAX = 200
@@ -66,15 +66,6 @@ def _require_support(actor: Actor | None) -> Actor:
     return actor
 
 
-def _id(value: object) -> int | None:
-    if isinstance(value, bool):
-        return None
-    text = str(value).strip() if isinstance(value, int | str) else ""
-    if not text.isdigit() or len(text) > 10 or not 1 <= int(text) <= ID_MAX:
-        return None
-    return int(text)
-
-
 def list_organisations(session: Session, *, actor: Actor | None) -> list[OrganisationOption]:
     """Every organisation of the platform (support staff serve them all), by name."""
     _require_support(actor)
@@ -83,7 +74,7 @@ def list_organisations(session: Session, *, actor: Actor | None) -> list[Organis
 
 
 def _organisation(session: Session, organisation_id: object) -> Organisation:
-    found = _id(organisation_id)
+    found = parse_id(organisation_id)
     organisation = session.get(Organisation, found) if found is not None else None
     if organisation is None:
         raise NotFound()
@@ -261,7 +252,7 @@ def save_service(
     data = parse_service_form(form)
     service: Service | None = None
     if service_id not in (None, ""):
-        found = _id(service_id)
+        found = parse_id(service_id)
         service = session.get(Service, found) if found is not None else None
         if service is None or service.organisation_id != organisation.id:
             raise NotFound()
@@ -310,7 +301,7 @@ def set_service_active(
         Whether the service is active afterwards.
     """
     who = _require_support(actor)
-    found = _id(service_id)
+    found = parse_id(service_id)
     service = session.get(Service, found) if found is not None else None
     if service is None:
         raise NotFound()

@@ -33,7 +33,7 @@ from admin_portal.models import (
 )
 from admin_portal.services.audit.events import record_event
 from admin_portal.services.errors import NotFound, ServiceError
-from admin_portal.validation.ids import ID_MAX
+from admin_portal.validation.ids import parse_id
 
 
 @dataclass(frozen=True)
@@ -75,15 +75,6 @@ class CaseText:
     service_en: str
     # (label, text) of each required field filled in, labels in the requested language.
     fields: list[tuple[str, str]]
-
-
-def _id(value: object) -> int | None:
-    if isinstance(value, bool):
-        return None
-    text = str(value).strip() if isinstance(value, int | str) else ""
-    if not text.isdigit() or len(text) > 10 or not 1 <= int(text) <= ID_MAX:
-        return None
-    return int(text)
 
 
 def _therapists_query():  # type: ignore[no-untyped-def]
@@ -151,14 +142,14 @@ def choose_therapist(
     """
     if actor is None:
         raise NotFound()
-    wanted = _id(order_id)
+    wanted = parse_id(order_id)
     order = session.get(ServiceOrder, wanted) if wanted is not None else None
     if order is None or order.user_id != actor.user_id:
         raise NotFound()
     service = session.get(Service, order.service_id)
     if service is None or not service.needs_therapist:
         raise NotFound()
-    chosen = _id(therapist_id)
+    chosen = parse_id(therapist_id)
     therapist = (
         session.exec(_therapists_query().where(User.id == chosen)).first()
         if chosen is not None
@@ -244,7 +235,7 @@ def read_case(
         NotFound: not a therapist, or not a case this therapist was chosen for.
     """
     who = _require_therapist(actor)
-    wanted = _id(order_id)
+    wanted = parse_id(order_id)
     order = session.get(ServiceOrder, wanted) if wanted is not None else None
     if order is None or order.therapist_id != who.user_id:
         raise NotFound()
