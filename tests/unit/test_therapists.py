@@ -197,3 +197,26 @@ def test_forged_case_ids_are_not_found(session: Session, w, forged: object) -> N
     _choose(session, w)
     with pytest.raises(NotFound):
         read_case(session, actor=w["actors"]["chosen"], order_id=forged)
+
+
+def test_therapists_land_on_their_cases(session: Session, w) -> None:  # type: ignore[no-untyped-def]
+    from admin_portal import routes
+    from admin_portal.state.session import home_path
+
+    assert home_path(session, w["actors"]["chosen"]) == routes.THERAPIST_CASES
+
+
+def test_the_demo_has_therapists_who_sign_in_with_the_demo_password(session: Session) -> None:
+    from admin_portal.auth.passwords import verify_password
+    from admin_portal.services.demo.seed import seed_demo
+
+    assert seed_demo(session, password="en lång demofras för testerna") is True
+    therapist = session.exec(select(User).where(User.username == "terapeut")).one()
+    actor = _actor(session, therapist)
+    assert actor.is_therapist and not actor.is_admin and not actor.is_support
+    assert verify_password(therapist.password_hash, "en lång demofras för testerna")
+    needs = {
+        s.code
+        for s in session.exec(select(Service).where(Service.needs_therapist == True))  # noqa: E712
+    }
+    assert needs == {"therapy", "workplace_rehab", "work_capacity"}
