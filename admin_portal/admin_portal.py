@@ -16,8 +16,10 @@ from admin_portal.pages import (
     admin_sections,
     api_clients,
     audit_log,
+    catalogue,
     dev_mail,
     support_inbox,
+    therapist_cases,
     user_bank,
 )
 from admin_portal.pages.auth import (
@@ -54,6 +56,8 @@ from admin_portal.pages.verification import email
 # looks unused.
 _PAGES = (
     admin_sections,
+    catalogue,
+    therapist_cases,
     api_clients,
     audit_log,
     dev_mail,

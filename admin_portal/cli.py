@@ -39,7 +39,7 @@ def _demo_password() -> str:
 def _print_demo_credentials(password: str) -> None:
     print(
         "\n  Demo: log in as 'huvudadmin' (head admin), 'enhetsadmin' (unit admin),"
-        " 'omradeschef' (admin of two units) or 'kundtjanst' (support desk);"
+        " 'omradeschef' (admin of two units), 'kundtjanst' (support desk) or 'terapeut' (therapist);"
         " Boenden: 'primarkonto' (primary account, AVT-1001) or 'ordinarie' (ordinary account)"
     )
     print(f"  Lösenord/password: {password}\n", flush=True)

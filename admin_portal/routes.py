@@ -22,6 +22,9 @@ ORGANISATION_INVITE = "/min-organisation/bjud-in"
 # The invitee's link (F4.8); the page is the invitee side (helper E).
 INVITATION = "/inbjudan"
 SUPPORT_INBOX = "/kundtjanst"
+# Platform staff (issue 14): the service catalogue (support) and a therapist's cases.
+SERVICE_CATALOGUE = "/kundtjanst/tjanstekatalog"
+THERAPIST_CASES = "/terapeut"
 # Where an invited person lands after creating their account (F4.8).
 MY_SERVICES = "/mina-tjanster"
 PROPERTIES = "/boenden"

@@ -16,6 +16,8 @@ from admin_portal.i18n import (
     infra_sv,
     limits_en,
     limits_sv,
+    myorg_en,
+    myorg_sv,
     organisation_en,
     organisation_sv,
     polish_en,
@@ -54,6 +56,7 @@ SV.update(properties_sv.MESSAGES)
 SV.update(polish_sv.MESSAGES)
 SV.update(forms_sv.MESSAGES)
 SV.update(webhooks_sv.MESSAGES)
+SV.update(myorg_sv.MESSAGES)
 EN: dict[str, str] = {**en.MESSAGES, **validation_en.MESSAGES, **verification_en.MESSAGES}
 EN.update(spreadsheet_en.MESSAGES)
 EN.update(organisation_en.MESSAGES)
@@ -69,6 +72,7 @@ EN.update(properties_en.MESSAGES)
 EN.update(polish_en.MESSAGES)
 EN.update(forms_en.MESSAGES)
 EN.update(webhooks_en.MESSAGES)
+EN.update(myorg_en.MESSAGES)
 
 LANGUAGES = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"

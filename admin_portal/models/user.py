@@ -44,6 +44,8 @@ class User(SQLModel, table=True):
         Index("ix_users_org_national_id", "organisation_id", "national_id"),
         # The user bank lists removals newest first, filtered by date range.
         Index("ix_users_bank_removed", "organisation_id", "status", "removed_at", "id"),
+        # Min organisation, Registrerade: a unit's active people by name, paged by keyset.
+        Index("ix_users_unit_status_name", "unit_id", "status", "last_name", "first_name", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -85,6 +87,8 @@ class User(SQLModel, table=True):
 class Role(StrEnum):
     HEAD_ADMIN = "head_admin"  # huvudadministratör: the whole organisation
     SUPPORT = "support"  # kundtjänst (platform staff): the support inbox of every organisation
+    # Terapeut (platform staff): reads the case text of the orders an employee chose them for.
+    THERAPIST = "therapist"
     ADMIN = "admin"  # administratör: the companies/units named on the assignment rows
 
 

@@ -47,6 +47,7 @@ SIGNED_IN = "signed_in"
 ADMIN = "admin"
 HEAD_ADMIN = "head_admin"
 SUPPORT = "support"
+THERAPIST = "therapist"  # issue 14: platform staff who read the cases they were chosen for
 
 
 @dataclass(frozen=True)
@@ -85,10 +86,15 @@ _AUDIT_SCOPE = "events about people in the admin's scope and their own (head adm
 
 # Each branch's rows live in a module of their own (imported here, after the helpers they
 # use are defined): one splice line per module keeps merges trivial.
-from tests.support import handler_rows_forms, handler_rows_webhooks  # noqa: E402
+from tests.support import (  # noqa: E402
+    handler_rows_forms,
+    handler_rows_myorg,
+    handler_rows_webhooks,
+)
 
 HANDLERS: dict[str, Access] = {
     **handler_rows_forms.HANDLERS,
+    **handler_rows_myorg.HANDLERS,
     **handler_rows_webhooks.HANDLERS,
     # --- Reflex's own handlers on rx.State and its internal substates
     "State.hydrate": public("sends the caller's own tab state", framework=True),
@@ -291,6 +297,7 @@ HANDLERS: dict[str, Access] = {
 # HTTP routes of the app, Reflex's own included. Keyed by Starlette's path.
 ROUTES: dict[str, Access] = {
     **handler_rows_forms.ROUTES,
+    **handler_rows_myorg.ROUTES,
     **handler_rows_webhooks.ROUTES,
     "/ping": public("liveness", framework=True),
     "/_health": public("health of the backend's dependencies", framework=True),

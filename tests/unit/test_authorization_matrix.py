@@ -1,4 +1,4 @@
-"""Every authorized handler and route, called as a forging client would, by eight personas.
+"""Every authorized handler and route, called as a forging client would, by every persona (tests/support/personas.py).
 
 The table (tests/support/handler_table.py) says who may call what. Each authorized handler
 is called as each persona with forged arguments (ids of another organisation's user, unit

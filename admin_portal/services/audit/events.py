@@ -67,6 +67,13 @@ AUDIT_ACTIONS: tuple[str, ...] = (
     "property_request_handled",
     "property_moved",
     "property_exception_linked",
+    # The service catalogue and therapists (issue 14; services/catalogue/).
+    "service_created",
+    "service_changed",
+    "service_deactivated",
+    "service_activated",
+    "therapist_chosen",
+    "therapist_case_read",
 )
 
 # Details are short "key=value" notes. These shapes must never be stored, whatever a caller

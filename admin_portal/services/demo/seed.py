@@ -26,6 +26,7 @@ from admin_portal.services.demo.catalogue import (
     seed_support_desk,
 )
 from admin_portal.services.demo.properties import seed_partner_properties
+from admin_portal.services.demo.therapists import seed_therapists
 from admin_portal.validation.identifiers import email_key, username_key
 
 DEMO_ORGANISATION = "Demo Omsorg"
@@ -195,6 +196,7 @@ def seed_demo(session: Session, *, password: str) -> bool:
         password_hash=password_hash,
     )
     seed_support_desk(session, password_hash=password_hash)
+    seed_therapists(session, password_hash=password_hash)
     _seed_other_organisation(session)
     seed_partner_properties(session, password_hash=password_hash)
     return True
