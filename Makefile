@@ -16,11 +16,19 @@ export npm_config_fund := false
 export npm_config_update_notifier := false
 export NPM_CONFIG_REGISTRY ?= https://registry.npmjs.org/
 
-.PHONY: run test install system-packages migrate seed lint typecheck contracts clean
+APP_WORKERS ?= 3
+MAIL_WORKERS ?= 2
+
+.PHONY: run run-cluster test-cluster test install system-packages migrate seed lint typecheck contracts clean
 
 # `reflex run --env prod` compiles the pages and builds the frontend bundle itself.
 run: install migrate seed
 	$(PY) -m admin_portal.cli serve --port $(PORT)
+
+# The same portal on PostgreSQL + Redis (loopback, data under var/cluster/) with APP_WORKERS
+# app workers and MAIL_WORKERS mail/job workers; migrates and seeds itself. Ctrl-C stops all.
+run-cluster: install system-packages
+	$(PY) -m admin_portal.cluster --port $(PORT) --app-workers $(APP_WORKERS) --mail-workers $(MAIL_WORKERS)
 
 test: install system-packages lint contracts typecheck
 	$(PY) -m pytest
