@@ -112,6 +112,14 @@ class LocalPostgres:
             except KeyError:
                 raise ClusterError("no `postgres` OS user: apt-get install -y postgresql") from None
         self.base.mkdir(parents=True, exist_ok=True)
+        if (
+            self._as_root
+            and subprocess.run(  # noqa: S603
+                ["runuser", "-u", OS_USER, "--", "test", "-x", str(self.base.parent)],  # noqa: S607
+                capture_output=True,
+            ).returncode
+        ):
+            raise ClusterError(f"the postgres OS user cannot reach {self.base.parent}")
         (self.base / "sock").mkdir(exist_ok=True)
         for path in (self.base, self.base / "sock"):
             self._own(path)
