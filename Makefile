@@ -36,9 +36,11 @@ test: install system-packages lint contracts typecheck
 # The e2e suite's representative subset against the cluster topology (PostgreSQL, Redis,
 # 3 app workers, 2 mail/job workers; tests/e2e/cluster_topology.py), the app-worker kill
 # test, and the worker kill tests on PostgreSQL.
-CLUSTER_E2E := tests/e2e/test_foundation.py tests/e2e/test_users.py tests/e2e/test_sessions.py \
-	tests/e2e/test_verification.py tests/e2e/test_user_import_export.py \
-	tests/e2e/test_cluster_sessions.py
+# In the embedded run's (alphabetical) order: the modules share one portal, and test_users
+# removes a person test_user_import_export expects.
+CLUSTER_E2E := tests/e2e/test_cluster_sessions.py tests/e2e/test_foundation.py \
+	tests/e2e/test_sessions.py tests/e2e/test_user_import_export.py tests/e2e/test_users.py \
+	tests/e2e/test_verification.py
 test-cluster: install system-packages
 	$(PY) -m pytest tests/cluster
 	ADMIN_PORTAL_E2E_TOPOLOGY=cluster $(PY) -m pytest $(CLUSTER_E2E)
