@@ -20,7 +20,7 @@ from admin_portal.config import get_settings
 from admin_portal.db import get_engine, session_scope
 from admin_portal.mail.dispatcher import dispatch_due, run_forever
 from admin_portal.mail.outbox import blank_expired_bodies
-from admin_portal.mail.pacing import RateLimiter
+from admin_portal.mail.pacing import mail_rate_limiter
 from admin_portal.mail.provider_events import forget_old_webhook_ids
 from admin_portal.mail.senders import LocalMailboxSender, Sender, sender_from_settings
 from admin_portal.models import utcnow
@@ -125,7 +125,7 @@ def _maintain_periodically(engine: Engine, stop: threading.Event) -> None:
 def _dispatch_until_idle(engine: Engine, sender: Sender, stop: threading.Event) -> None:
     # One dispatch_due call claims at most `limit` rows; keep going until nothing is due.
     # Retried rows are due later, so this always ends.
-    limiter = RateLimiter(get_settings().mail_requests_per_second)
+    limiter = mail_rate_limiter()
     while not stop.is_set():
         report = dispatch_due(engine, sender, rate_limiter=limiter)
         logger.info("dispatched: %s", report)

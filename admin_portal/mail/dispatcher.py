@@ -38,7 +38,7 @@ from admin_portal.db import get_engine
 from admin_portal.mail.claims import Claim, SessionFactory, claim_due, update_outbox
 from admin_portal.mail.outbox import redacted_body_values
 from admin_portal.mail.outcomes import DeliveryHook, DeliveryOutcome, installed_delivery_hooks
-from admin_portal.mail.pacing import RateLimiter, backoff_seconds
+from admin_portal.mail.pacing import Pacer, backoff_seconds, mail_rate_limiter
 from admin_portal.mail.senders import (
     MAX_BATCH_SIZE,
     PermanentSendError,
@@ -83,7 +83,7 @@ def dispatch_due(
     limit: int | None = None,
     batch_size: int | None = None,
     lease: timedelta = DEFAULT_LEASE,
-    rate_limiter: RateLimiter | None = None,
+    rate_limiter: Pacer | None = None,
     max_attempts: int | None = None,
     rng: Callable[[], float] = random.random,
     hooks: Sequence[DeliveryHook] | None = None,
@@ -102,9 +102,9 @@ def dispatch_due(
             whole); defaults to the batch size, i.e. one request per call.
         batch_size: Most mails per batch request; defaults to `settings.mail_batch_size`.
         lease: How long a claim protects a row; older SENDING rows are taken over.
-        rate_limiter: Spaces HTTP calls; defaults to `settings.mail_requests_per_second`.
-            Pass the same one to every call (as `run_forever` does) so the limit holds
-            across calls.
+        rate_limiter: Paces HTTP calls; defaults to the shared Resend ceiling
+            (`mail_rate_limiter`: `settings.mail_requests_per_second` for all workers
+            together, counted in the rate-limit storage).
         max_attempts: Defaults to `settings.mail_max_attempts`.
         rng: Jitter source for the backoff.
         hooks: Told every recorded outcome (mail.outcomes); defaults to the hooks the
@@ -122,7 +122,7 @@ def dispatch_due(
     run = _Run(
         new_session=_session_factory(engine_or_session_factory),
         sender=sender,
-        limiter=rate_limiter or RateLimiter(settings.mail_requests_per_second),
+        limiter=rate_limiter or mail_rate_limiter(settings),
         claimed_at=clock(),
         started=time.monotonic(),
         lease=lease,
@@ -166,7 +166,7 @@ def run_forever(
     """
     target = engine_or_session_factory or get_engine()
     sender = sender or sender_from_settings()
-    limiter = RateLimiter(get_settings().mail_requests_per_second)
+    limiter = mail_rate_limiter()
     while not stop_event.is_set():
         try:
             report = dispatch_due(target, sender, rate_limiter=limiter)
@@ -202,7 +202,7 @@ class _Run:
 
     new_session: SessionFactory
     sender: Sender
-    limiter: RateLimiter
+    limiter: Pacer
     claimed_at: datetime
     started: float
     lease: timedelta
