@@ -9,6 +9,8 @@ from admin_portal.i18n import (
     api_clients_sv,
     audit_en,
     audit_sv,
+    contact_centre_en,
+    contact_centre_sv,
     en,
     infra_en,
     infra_sv,
@@ -48,6 +50,7 @@ SV.update(limits_sv.MESSAGES)
 SV.update(api_clients_sv.MESSAGES)
 SV.update(properties_sv.MESSAGES)
 SV.update(polish_sv.MESSAGES)
+SV.update(contact_centre_sv.MESSAGES)
 EN: dict[str, str] = {**en.MESSAGES, **validation_en.MESSAGES, **verification_en.MESSAGES}
 EN.update(spreadsheet_en.MESSAGES)
 EN.update(organisation_en.MESSAGES)
@@ -61,6 +64,7 @@ EN.update(limits_en.MESSAGES)
 EN.update(api_clients_en.MESSAGES)
 EN.update(properties_en.MESSAGES)
 EN.update(polish_en.MESSAGES)
+EN.update(contact_centre_en.MESSAGES)
 
 LANGUAGES = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"

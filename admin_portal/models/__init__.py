@@ -4,6 +4,19 @@ from admin_portal.models.api_client import ApiClient, ApiScope, ProvisionedUser
 from admin_portal.models.audit import AuditEvent
 from admin_portal.models.base import require_id, utcnow
 from admin_portal.models.care import CareLink
+from admin_portal.models.contact_centre import (
+    Agent,
+    AgentGroupProfile,
+    AgentResourceFilter,
+    ExternalUserId,
+    GroupResourceFilter,
+    Profile,
+    ProfileSkill,
+    Queue,
+    QueueSession,
+    Skill,
+    UserGroup,
+)
 from admin_portal.models.invitation import (
     CostCentre,
     CreditEntry,
@@ -52,6 +65,17 @@ from admin_portal.models.user_import import (
 )
 
 __all__ = [
+    "Agent",
+    "AgentGroupProfile",
+    "AgentResourceFilter",
+    "ExternalUserId",
+    "GroupResourceFilter",
+    "Profile",
+    "ProfileSkill",
+    "Queue",
+    "QueueSession",
+    "Skill",
+    "UserGroup",
     "ApiClient",
     "ApiScope",
     "ProvisionedUser",

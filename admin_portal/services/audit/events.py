@@ -65,6 +65,10 @@ AUDIT_ACTIONS: tuple[str, ...] = (
     "property_request_handled",
     "property_moved",
     "property_exception_linked",
+    # Kontaktcenter (services/contact_centre/).
+    "agent_moved",
+    "agent_profiles_changed",
+    "agent_queue_changed",
 )
 
 # Details are short "key=value" notes. These shapes must never be stored, whatever a caller

@@ -23,6 +23,8 @@ from admin_portal.mail.outbox import cancel_pending_for_user
 from admin_portal.models import (
     CareLink,
     Company,
+    Queue,
+    QueueSession,
     Role,
     RoleAssignment,
     Unit,
@@ -34,7 +36,12 @@ from admin_portal.models import (
 )
 from admin_portal.services.audit.events import record_admin_action
 from admin_portal.services.auth.login import revoke_sessions
-from admin_portal.services.errors import NotFound, PermissionDenied, ValidationFailed
+from admin_portal.services.errors import (
+    NotFound,
+    PermissionDenied,
+    ServiceError,
+    ValidationFailed,
+)
 from admin_portal.services.users.email_address import assign_email, email_taken_in_company
 from admin_portal.services.users.input import CleanUser, UserInput, clean_user_input
 from admin_portal.services.users.username_check import UsernameVerdict, check_username
@@ -433,6 +440,15 @@ def _removable(session: Session, actor: Actor, user_id: object) -> User:
     user = get_user_for_write(session, actor=actor, user_id=user_id)
     if user.id == actor.user_id:
         raise ValidationFailed({"remove": "users.cannot_remove_self"})
+    # F3.7: an agent logged in to a contact-centre queue stays until they log out. Asked of
+    # the table itself: the contact-centre capability builds on this one, not the reverse.
+    queues = session.exec(
+        select(Queue.name)
+        .join(QueueSession, col(QueueSession.queue_id) == col(Queue.id))
+        .where(QueueSession.agent_id == user.id)
+    ).all()
+    if queues:
+        raise ServiceError("contact_centre.in_queue", queues=", ".join(sorted(queues)))
     return user
 
 
