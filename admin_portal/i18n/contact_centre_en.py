@@ -64,6 +64,7 @@ MESSAGES: dict[str, str] = {
     "contact_centre.group_profiles_hint": "Tick the profiles of the user group the agent gets.",
     "contact_centre.group_profiles_none": "The user group has no profiles.",
     "contact_centre.choose_group_first": "Choose a user group to see its profiles.",
+    "contact_centre.skills_of": "Skills of {name}",
     "contact_centre.skill_level": "{skill} (level {level})",
     "contact_centre.save_agent": "Save agent",
     "contact_centre.created": "The agent {name} has been added.",

@@ -64,6 +64,7 @@ MESSAGES: dict[str, str] = {
     "contact_centre.group_profiles_hint": "Markera de profiler i användargruppen som agenten ska ha.",
     "contact_centre.group_profiles_none": "Användargruppen har inga profiler.",
     "contact_centre.choose_group_first": "Välj användargrupp för att se dess profiler.",
+    "contact_centre.skills_of": "Kompetenser i {name}",
     "contact_centre.skill_level": "{skill} (nivå {level})",
     "contact_centre.save_agent": "Spara agent",
     "contact_centre.created": "Agenten {name} är tillagd.",

@@ -83,7 +83,11 @@ _OWN_ACCOUNT = "the caller's own account"
 _USER_ADMIN = "properties on which the caller holds Användarhantering"
 _AUDIT_SCOPE = "events about people in the admin's scope and their own (head admin: all)"
 
+# Each engineer's rows live in a module of their own (merges stay trivial).
+from tests.support import handler_rows_kc  # noqa: E402
+
 HANDLERS: dict[str, Access] = {
+    **handler_rows_kc.HANDLERS,
     # --- Reflex's own handlers on rx.State and its internal substates
     "State.hydrate": public("sends the caller's own tab state", framework=True),
     "State.hydrate_and_load": public("hydrate + on_load of the page", framework=True),
@@ -287,6 +291,7 @@ HANDLERS: dict[str, Access] = {
 
 # HTTP routes of the app, Reflex's own included. Keyed by Starlette's path.
 ROUTES: dict[str, Access] = {
+    **handler_rows_kc.ROUTES,
     "/ping": public("liveness", framework=True),
     "/_health": public("health of the backend's dependencies", framework=True),
     "/_event": public(

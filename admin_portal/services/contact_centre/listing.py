@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from admin_portal.auth.permissions import Actor
 from admin_portal.models import Agent, QueueSession, User, UserGroup, UserStatus, require_id
 from admin_portal.services.contact_centre.scope import groups_in_scope
-from admin_portal.validation.ids import is_int
+from admin_portal.validation.ids import is_id, is_int
 
 PAGE_SIZE = 25
 QUERY_MAX = 100
@@ -54,8 +54,8 @@ def list_agents(
         in_queue: True (only logged in), False (only not), anything else: both.
     """
     groups = {require_id(g): g.name for g in groups_in_scope(session, actor=actor)}
-    wanted = [group_id] if is_int(group_id) and group_id in groups else list(groups)
-    if is_int(group_id) and group_id not in groups:
+    wanted = [group_id] if is_id(group_id) and group_id in groups else list(groups)
+    if is_id(group_id) and group_id not in groups:
         wanted = []
     logged_in = exists().where(col(QueueSession.agent_id) == col(Agent.user_id))
     stmt = (

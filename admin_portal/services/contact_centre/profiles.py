@@ -24,7 +24,7 @@ from admin_portal.services.contact_centre.scope import (
     get_group_in_scope,
 )
 from admin_portal.services.errors import NotFound, PermissionDenied, ValidationFailed
-from admin_portal.validation.ids import is_int
+from admin_portal.validation.ids import is_id, is_int
 
 PROFILE_NAME_MAX = 100
 PERSONAL_PROFILES_MAX = 50
@@ -100,7 +100,7 @@ def replace_group_profiles(
     """Tick exactly these profiles of the group (forged ids of other groups are refused)."""
     if not isinstance(profile_ids, list | tuple | set | frozenset):
         raise ValidationFailed({"group_profiles": "contact_centre.profiles_invalid"})
-    wanted = {p for p in profile_ids if is_int(p)}
+    wanted = {p for p in profile_ids if is_id(p)}
     if len(wanted) != len(profile_ids):
         raise ValidationFailed({"group_profiles": "contact_centre.profiles_invalid"})
     offered = set(session.exec(select(Profile.id).where(Profile.group_id == group_id)).all())
@@ -141,7 +141,7 @@ def _clean_skills(
     for raw_id, raw_level in skills.items():
         skill_id = int(raw_id) if isinstance(raw_id, str) and raw_id.isdigit() else raw_id
         level = int(raw_level) if isinstance(raw_level, str) and raw_level.isdigit() else raw_level
-        if not is_int(skill_id) or not is_int(level):
+        if not is_id(skill_id) or not is_int(level):
             errors["skills"] = "contact_centre.skills_invalid"
             return {}
         if not SKILL_LEVEL_MIN <= level <= SKILL_LEVEL_MAX:
@@ -200,7 +200,7 @@ def save_personal_profile(
         session.add(profile)
         session.flush()
     else:
-        found = session.get(Profile, profile_id) if is_int(profile_id) else None
+        found = session.get(Profile, profile_id) if is_id(profile_id) else None
         if found is None or found.agent_id != agent.user_id:
             raise NotFound()
         profile = found
@@ -219,7 +219,7 @@ def delete_personal_profile(
 ) -> None:
     """Remove one of the agent's personal profiles."""
     user, agent = get_agent_for_write(session, actor=actor, agent_id=agent_id)
-    found = session.get(Profile, profile_id) if is_int(profile_id) else None
+    found = session.get(Profile, profile_id) if is_id(profile_id) else None
     if found is None or found.agent_id != agent.user_id:
         raise NotFound()
     session.execute(delete(ProfileSkill).where(col(ProfileSkill.profile_id) == found.id))

@@ -8,7 +8,7 @@ from admin_portal.auth.permissions import Actor, can_manage_user, can_use_compan
 from admin_portal.models import Agent, Company, User, UserGroup, UserStatus
 from admin_portal.services.errors import NotFound, PermissionDenied
 from admin_portal.services.users.manage import get_user_for_write, get_user_in_scope
-from admin_portal.validation.ids import is_int
+from admin_portal.validation.ids import is_id
 
 
 def may_use_group(actor: Actor, group: UserGroup, company: Company | None) -> bool:
@@ -22,7 +22,7 @@ def may_use_group(actor: Actor, group: UserGroup, company: Company | None) -> bo
 
 def get_group_in_scope(session: Session, *, actor: Actor, group_id: object) -> UserGroup:
     """The group if the actor may use it; otherwise NotFound (existence is not revealed)."""
-    if not actor.is_admin or not is_int(group_id):
+    if not actor.is_admin or not is_id(group_id):
         raise NotFound()
     group = session.get(UserGroup, group_id)
     if group is None or not may_use_group(actor, group, session.get(Company, group.company_id)):
