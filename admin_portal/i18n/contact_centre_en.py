@@ -4,6 +4,7 @@ MESSAGES: dict[str, str] = {
     "audit.action.agent_moved": "Moved an agent to another user group",
     "audit.action.agent_profiles_changed": "Changed an agent's profiles",
     "audit.action.agent_queue_changed": "Agent logged in to or out of a queue",
+    "api_clients.scope.telephony": "Telephony: log agents in to and out of queues",
     "contact_centre.title": "Contact centre",
     "contact_centre.agents": "Agents",
     "contact_centre.intro": (

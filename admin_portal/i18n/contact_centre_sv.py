@@ -4,6 +4,7 @@ MESSAGES: dict[str, str] = {
     "audit.action.agent_moved": "Flyttade agent till annan användargrupp",
     "audit.action.agent_profiles_changed": "Ändrade agentens profiler",
     "audit.action.agent_queue_changed": "Agent loggade in eller ut ur kö",
+    "api_clients.scope.telephony": "Telefoni: logga in och ut agenter ur köer",
     "contact_centre.title": "Kontaktcenter",
     "contact_centre.agents": "Agenter",
     "contact_centre.intro": (

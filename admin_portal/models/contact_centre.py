@@ -158,3 +158,52 @@ class QueueSession(SQLModel, table=True):
     agent_id: int = Field(foreign_key="cc_agents.user_id", primary_key=True, ondelete="CASCADE")
     queue_id: int = Field(foreign_key="cc_queues.id", primary_key=True, ondelete="CASCADE")
     logged_in_at: datetime = Field(default_factory=utcnow)
+
+
+class OneTimePassword(SQLModel, table=True):
+    """Engångslösenord (F3.2): single use, expiring, stored as a keyed hash only."""
+
+    __tablename__ = "one_time_passwords"
+    __table_args__ = (Index("ix_one_time_passwords_user", "user_id", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE")
+    channel: str = Field(max_length=10)  # "email" or "sms"
+    code_hash: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    used_at: datetime | None = None
+    # Wrong codes typed against this password; at the maximum it stops working.
+    failed_attempts: int = Field(default=0)
+
+
+class SmsStatus:
+    PENDING = "pending"  # waiting for the provider
+    LOCAL = "local"  # no provider configured: stays in the local outbox
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class SmsMessage(SQLModel, table=True):
+    """The SMS outbox: written in the transaction that causes it, delivered by the worker.
+
+    The body holds a one-time password: it is blanked once handed to the provider, and a
+    local one when its code expires.
+    """
+
+    __tablename__ = "sms_outbox"
+    __table_args__ = (Index("ix_sms_outbox_status", "status", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int | None = Field(default=None, foreign_key="organisations.id")
+    user_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    to_number: str = Field(max_length=20)
+    body: str = Field(max_length=500)
+    status: str = Field(default=SmsStatus.PENDING, max_length=10)
+    attempts: int = Field(default=0)
+    next_attempt_at: datetime = Field(default_factory=utcnow)
+    provider_id: str | None = Field(default=None, max_length=100)
+    last_error: str | None = Field(default=None, max_length=300)
+    body_expires_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    sent_at: datetime | None = None
