@@ -29,6 +29,7 @@ from admin_portal.pages.auth import (
 from admin_portal.pages.contact_centre import agent as cc_agent
 from admin_portal.pages.contact_centre import agents as cc_agents
 from admin_portal.pages.contact_centre import new as cc_new
+from admin_portal.pages.contact_centre import one_time_password as cc_otp
 from admin_portal.pages.invitations import acceptance, invite, my_organisation, my_services
 from admin_portal.pages.properties import (
     add_user as property_add_user,
@@ -84,6 +85,7 @@ _PAGES = (
     cc_agents,
     cc_new,
     cc_agent,
+    cc_otp,
 )
 
 app = rx.App(

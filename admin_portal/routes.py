@@ -30,6 +30,8 @@ PROPERTY_REQUESTS = "/boenden/begaran"
 PROPERTY_INVITATION = "/boenden/inbjudan"
 CONTACT_CENTRE = "/kontaktcenter"
 CONTACT_CENTRE_NEW = "/kontaktcenter/ny"
+# "Behöver nytt lösenord?": a one-time password by e-mail or SMS (F3.2).
+ONE_TIME_PASSWORD = "/engangslosenord"
 CONTACT_CENTRE_AGENT = "/kontaktcenter/agent/[agent_id]"
 USER_BANK = "/anvandarbanken"
 AUDIT_LOG = "/granskningslogg"

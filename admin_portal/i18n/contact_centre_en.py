@@ -5,6 +5,35 @@ MESSAGES: dict[str, str] = {
     "audit.action.agent_profiles_changed": "Changed an agent's profiles",
     "audit.action.agent_queue_changed": "Agent logged in to or out of a queue",
     "api_clients.scope.telephony": "Telephony: log agents in to and out of queues",
+    "audit.action.one_time_password_sent": "One-time password sent",
+    "audit.action.one_time_password_used": "One-time password used",
+    "mail.one_time_password.subject": "Your one-time password",
+    "one_time_password.message": (
+        "Your one-time password is {code}. It is valid for {minutes} minutes and can be used "
+        "once. Enter it on the One-time password page and then choose a new password."
+    ),
+    "one_time_password.title": "One-time password",
+    "one_time_password.link": "Need a new password? Get a one-time password by e-mail or SMS",
+    "one_time_password.intro": (
+        "Enter your username and choose how to get the one-time password. With it you then "
+        "choose a new password."
+    ),
+    "one_time_password.username": "Username",
+    "one_time_password.channel": "Send to",
+    "one_time_password.channel_email": "E-mail",
+    "one_time_password.channel_sms": "SMS",
+    "one_time_password.send": "Send one-time password",
+    "one_time_password.sent": (
+        "If the username exists and has an e-mail address or a mobile number for the chosen "
+        "way, we have sent a one-time password. It is valid for {minutes} minutes."
+    ),
+    "one_time_password.code": "One-time password",
+    "one_time_password.continue": "Continue",
+    "one_time_password.invalid": (
+        "The one-time password is wrong, already used or expired. Ask for a new one."
+    ),
+    "one_time_password.channel_required": "Choose e-mail or SMS.",
+    "one_time_password.back_to_login": "To the login",
     "contact_centre.title": "Contact centre",
     "contact_centre.agents": "Agents",
     "contact_centre.intro": (

@@ -5,6 +5,35 @@ MESSAGES: dict[str, str] = {
     "audit.action.agent_profiles_changed": "Ändrade agentens profiler",
     "audit.action.agent_queue_changed": "Agent loggade in eller ut ur kö",
     "api_clients.scope.telephony": "Telefoni: logga in och ut agenter ur köer",
+    "audit.action.one_time_password_sent": "Engångslösenord skickat",
+    "audit.action.one_time_password_used": "Engångslösenord använt",
+    "mail.one_time_password.subject": "Ditt engångslösenord",
+    "one_time_password.message": (
+        "Ditt engångslösenord är {code}. Det gäller i {minutes} minuter och kan användas en "
+        "gång. Ange det på sidan Engångslösenord och välj sedan ett nytt lösenord."
+    ),
+    "one_time_password.title": "Engångslösenord",
+    "one_time_password.link": "Behöver nytt lösenord? Få ett engångslösenord via e-post eller sms",
+    "one_time_password.intro": (
+        "Ange ditt användarnamn och välj hur du vill få engångslösenordet. Med det väljer du "
+        "sedan ett nytt lösenord."
+    ),
+    "one_time_password.username": "Användarnamn",
+    "one_time_password.channel": "Skicka till",
+    "one_time_password.channel_email": "E-post",
+    "one_time_password.channel_sms": "Sms",
+    "one_time_password.send": "Skicka engångslösenord",
+    "one_time_password.sent": (
+        "Om användarnamnet finns och har en e-postadress eller ett mobilnummer för det valda "
+        "sättet har vi skickat ett engångslösenord. Det gäller i {minutes} minuter."
+    ),
+    "one_time_password.code": "Engångslösenord",
+    "one_time_password.continue": "Fortsätt",
+    "one_time_password.invalid": (
+        "Engångslösenordet stämmer inte, är redan använt eller har gått ut. Be om ett nytt."
+    ),
+    "one_time_password.channel_required": "Välj e-post eller sms.",
+    "one_time_password.back_to_login": "Till inloggningen",
     "contact_centre.title": "Kontaktcenter",
     "contact_centre.agents": "Agenter",
     "contact_centre.intro": (

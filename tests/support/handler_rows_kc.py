@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 # Imported while handler_table.py is loading: its helpers above HANDLERS exist by then.
-from tests.support.handler_table import ADMIN, Access, authorized, ui_only
+from tests.support.handler_table import ADMIN, Access, authorized, public, ui_only
 
 _GROUPS = "user groups whose company the admin administers (head admin: organisation)"
 _AGENT = "the agent in the URL: users write lookup + the agent's group in scope"
@@ -40,6 +40,14 @@ HANDLERS: dict[str, Access] = {
     "AgentState.cancel_move": ui_only("closes the move preview"),
     "AgentState.confirm_move": authorized(ADMIN, _AGENT + "; target group; queue guard"),
     "AgentState.remove": authorized(ADMIN, _AGENT + "; queue guard"),
+    # --- Engångslösenord (/engangslosenord): signed-out people
+    "OneTimePasswordState.on_open": public("Engångslösenord page"),
+    "OneTimePasswordState.send_code": public(
+        "same answer whether or not anyone matched; limited per address and per person"
+    ),
+    "OneTimePasswordState.redeem": public(
+        "the code is the credential: hashed, single use, expiring, guesses limited"
+    ),
 }
 
 ROUTES: dict[str, Access] = {}

@@ -69,6 +69,8 @@ AUDIT_ACTIONS: tuple[str, ...] = (
     "agent_moved",
     "agent_profiles_changed",
     "agent_queue_changed",
+    "one_time_password_sent",
+    "one_time_password_used",
 )
 
 # Details are short "key=value" notes. These shapes must never be stored, whatever a caller
