@@ -34,6 +34,32 @@ MESSAGES: dict[str, str] = {
     ),
     "one_time_password.channel_required": "Choose e-mail or SMS.",
     "one_time_password.back_to_login": "To the login",
+    "own_contact.title": "E-mail or mobile number for one-time passwords",
+    "own_contact.intro": (
+        "Your account has neither an e-mail address nor a mobile number. Add one of them so "
+        "that you can get a one-time password when you need a new password. We send a code "
+        "there first."
+    ),
+    "own_contact.kind": "Add",
+    "own_contact.kind_email": "E-mail",
+    "own_contact.kind_mobile": "Mobile number",
+    "own_contact.value": "E-mail address or mobile number (00 and country code)",
+    "own_contact.send": "Send code",
+    "own_contact.sent": "We have sent a code to {value}. It is valid for 30 minutes.",
+    "own_contact.code": "Code",
+    "own_contact.confirm": "Confirm",
+    "own_contact.confirmed": "Done. You can now get one-time passwords there.",
+    "own_contact.subject": "Your code",
+    "own_contact.message": (
+        "Your code is {code}. Enter it on My account within {minutes} minutes to add this "
+        "contact detail."
+    ),
+    "own_contact.has_contact": (
+        "The account already has an e-mail address or a mobile number. Ask an administrator "
+        "to change them."
+    ),
+    "own_contact.invalid_code": "The code is wrong or has expired. Ask for a new one.",
+    "own_contact.kind_required": "Choose e-mail or mobile number.",
     "contact_centre.title": "Contact centre",
     "contact_centre.agents": "Agents",
     "contact_centre.intro": (

@@ -34,6 +34,31 @@ MESSAGES: dict[str, str] = {
     ),
     "one_time_password.channel_required": "Välj e-post eller sms.",
     "one_time_password.back_to_login": "Till inloggningen",
+    "own_contact.title": "E-post eller mobilnummer för engångslösenord",
+    "own_contact.intro": (
+        "Ditt konto saknar både e-postadress och mobilnummer. Lägg till något av dem så att "
+        "du kan få ett engångslösenord om du behöver ett nytt lösenord. Vi skickar en kod "
+        "dit först."
+    ),
+    "own_contact.kind": "Lägg till",
+    "own_contact.kind_email": "E-post",
+    "own_contact.kind_mobile": "Mobilnummer",
+    "own_contact.value": "E-postadress eller mobilnummer (00 och landskod)",
+    "own_contact.send": "Skicka kod",
+    "own_contact.sent": "Vi har skickat en kod till {value}. Den gäller i 30 minuter.",
+    "own_contact.code": "Kod",
+    "own_contact.confirm": "Bekräfta",
+    "own_contact.confirmed": "Klart. Nu kan du få engångslösenord dit.",
+    "own_contact.subject": "Din kod",
+    "own_contact.message": (
+        "Din kod är {code}. Ange den på Mitt konto inom {minutes} minuter för att lägga till "
+        "den här kontaktuppgiften."
+    ),
+    "own_contact.has_contact": (
+        "Kontot har redan e-post eller mobilnummer. Be en administratör om att ändra dem."
+    ),
+    "own_contact.invalid_code": "Koden stämmer inte eller har gått ut. Be om en ny.",
+    "own_contact.kind_required": "Välj e-post eller mobilnummer.",
     "contact_centre.title": "Kontaktcenter",
     "contact_centre.agents": "Agenter",
     "contact_centre.intro": (

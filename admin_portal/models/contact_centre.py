@@ -207,3 +207,21 @@ class SmsMessage(SQLModel, table=True):
     body_expires_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
     sent_at: datetime | None = None
+
+
+class PendingContact(SQLModel, table=True):
+    """F3.4: an e-mail address or mobile number a person added themself, not yet proven.
+
+    It becomes the person's only once they type the code sent to it, so a one-time password
+    never goes to an address nobody has shown they can read.
+    """
+
+    __tablename__ = "pending_contacts"
+
+    user_id: int = Field(foreign_key="users.id", primary_key=True, ondelete="CASCADE")
+    kind: str = Field(max_length=10)  # "email" or "mobile"
+    value: str = Field(max_length=254)
+    code_hash: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    failed_attempts: int = Field(default=0)

@@ -3,12 +3,12 @@
 Kontaktcenter (seed 003, issue 16): user groups and their resource filters, agents (own
 setting values, own resource filters, external user IDs unique per organisation and
 system), skills, group and personal profiles with levels 1–9, queues and queue sessions;
-one-time passwords (hashed) and the SMS outbox. The numeric ID's constraint
-(uq_user_org_numeric_id) already exists on users.
+one-time passwords (hashed), the SMS outbox and self-added contact details awaiting their
+code (F3.4). The numeric ID's constraint (uq_user_org_numeric_id) already exists on users.
 
 Revision ID: 0020
 Revises: 0015
-Create Date: 2026-12-03 12:43:43.720544
+Create Date: 2026-12-03 12:48:43.513966
 """
 from collections.abc import Sequence
 
@@ -104,6 +104,17 @@ def upgrade() -> None:
     with op.batch_alter_table('one_time_passwords', schema=None) as batch_op:
         batch_op.create_index('ix_one_time_passwords_user', ['user_id', 'created_at'], unique=False)
 
+    op.create_table('pending_contacts',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('value', sqlmodel.sql.sqltypes.AutoString(length=254), nullable=False),
+    sa.Column('code_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('expires_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('failed_attempts', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_pending_contacts_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('user_id', name=op.f('pk_pending_contacts'))
+    )
     op.create_table('sms_outbox',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('organisation_id', sa.Integer(), nullable=True),
@@ -207,6 +218,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_sms_outbox_status')
 
     op.drop_table('sms_outbox')
+    op.drop_table('pending_contacts')
     with op.batch_alter_table('one_time_passwords', schema=None) as batch_op:
         batch_op.drop_index('ix_one_time_passwords_user')
 

@@ -5,6 +5,7 @@ every new page."""
 from __future__ import annotations
 
 import re
+import sqlite3
 
 from playwright.sync_api import Page, expect
 
@@ -131,3 +132,55 @@ def test_queue_guard_and_move_with_preview(new_page):  # type: ignore[no-untyped
     page.get_by_role("button", name="Flytta agenten").click()
     expect(page.get_by_text("Agenten är flyttad till Växel Stockholm.")).to_be_visible()
     expect(page.get_by_text("Timeout telefon (s): 45 (ärvt från användargruppen)")).to_be_visible()
+
+
+def _latest_sms(portal, number: str) -> str:  # type: ignore[no-untyped-def]
+    """Without SMS settings the SMS stays in the local outbox: read it from the database."""
+    path = portal.database_url.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as db:
+        row = db.execute(
+            "SELECT body FROM sms_outbox WHERE to_number = ? ORDER BY id DESC LIMIT 1", (number,)
+        ).fetchone()
+    assert row is not None
+    found = re.search(r"\b(\d{8})\b", row[0])
+    assert found, row[0]
+    return found.group(1)
+
+
+def test_one_time_password_by_sms_then_sign_in(new_page, portal):  # type: ignore[no-untyped-def]
+    page = new_page()
+    page.goto("/logga-in")
+    wait_until_ready(page)
+    page.get_by_role("link", name="Behöver nytt lösenord?").click()
+    expect(page).to_have_url(re.compile(r"/engangslosenord/?$"))
+    wait_until_ready(page)
+    assert_accessible(page)
+    page.get_by_label("Användarnamn").fill("agent2")
+    page.get_by_label("Sms").check()
+    page.get_by_role("button", name="Skicka engångslösenord").click()
+    expect(page.get_by_role("status").filter(has_text="engångslösenord")).to_be_visible()
+    assert_accessible(page)
+    code = _latest_sms(portal, "+46701740102")
+    page.get_by_label("Engångslösenord").fill(code)
+    page.get_by_role("button", name="Fortsätt").click()
+    expect(page).to_have_url(re.compile(r"/satt-losenord\?token="))
+    wait_until_ready(page)
+    new_password = "kundtjänst i göteborg med kaffe"
+    page.get_by_label("Nytt lösenord").fill(new_password)
+    page.get_by_label("Upprepa lösenordet").fill(new_password)
+    page.get_by_role("button", name="Spara lösenord").click()
+    expect(page.get_by_role("status").filter(has_text="Ditt lösenord är sparat")).to_be_visible()
+    login = new_page()
+    log_in(login, "agent2", new_password)
+    expect(login).to_have_url(re.compile(r"/mitt-konto/?$"))
+    # Single use: the same code again is refused.
+    again = new_page()
+    again.goto("/engangslosenord")
+    wait_until_ready(again)
+    again.get_by_label("Användarnamn").fill("agent2")
+    again.get_by_role("button", name="Skicka engångslösenord").click()
+    again.get_by_label("Engångslösenord").fill(code)
+    again.get_by_role("button", name="Fortsätt").click()
+    expect(
+        again.get_by_role("alert").filter(has_text="Engångslösenordet stämmer inte")
+    ).to_be_visible()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 # Imported while handler_table.py is loading: its helpers above HANDLERS exist by then.
-from tests.support.handler_table import ADMIN, Access, authorized, public, ui_only
+from tests.support.handler_table import ADMIN, SIGNED_IN, Access, authorized, public, ui_only
 
 _GROUPS = "user groups whose company the admin administers (head admin: organisation)"
 _AGENT = "the agent in the URL: users write lookup + the agent's group in scope"
@@ -48,6 +48,10 @@ HANDLERS: dict[str, Access] = {
     "OneTimePasswordState.redeem": public(
         "the code is the credential: hashed, single use, expiring, guesses limited"
     ),
+    # --- Mitt konto, F3.4: the caller's own contact details only
+    "OwnContactState.load": authorized(SIGNED_IN, "the caller's own account"),
+    "OwnContactState.send_code": authorized(SIGNED_IN, "the caller's own account"),
+    "OwnContactState.confirm": authorized(SIGNED_IN, "the caller's own account"),
 }
 
 ROUTES: dict[str, Access] = {}

@@ -10,10 +10,12 @@ from admin_portal.components.layout import logout_button, plain_page
 from admin_portal.components.password_change import password_change_section
 from admin_portal.components.session_watch import session_watch
 from admin_portal.components.two_factor import organisation_security_section, two_factor_section
+from admin_portal.pages.contact_centre.own_contact import own_contact_section
 from admin_portal.pages.loading import on_load
 from admin_portal.state.auth.organisation_security import OrganisationSecurityState
 from admin_portal.state.auth.password_change import PasswordChangeState
 from admin_portal.state.auth.two_factor import TwoFactorState
+from admin_portal.state.contact_centre.own_contact import OwnContactState
 from admin_portal.state.session import SessionState
 
 
@@ -29,6 +31,7 @@ def _row(label_key: str, value: rx.Var) -> rx.Component:
         PasswordChangeState.on_open,
         TwoFactorState.load,
         OrganisationSecurityState.load,
+        OwnContactState.load,
     ),
 )
 def my_account_page() -> rx.Component:
@@ -48,6 +51,8 @@ def my_account_page() -> rx.Component:
             rx.link(tx("nav.users"), href=routes.USERS),
             rx.text(tx("my_account.no_admin"), size="2", color_scheme="gray"),
         ),
+        # F3.4: someone without e-mail and mobile adds their own (seed 003).
+        own_contact_section(),
         password_change_section(),
         two_factor_section(),
         organisation_security_section(),

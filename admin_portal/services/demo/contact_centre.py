@@ -89,9 +89,9 @@ def seed_contact_centre(session: Session, *, company: Company, password_hash: st
             )
     queue = Queue(organisation_id=org_id, key=QUEUE_KEY, name="Kundtjänst")
     session.add(queue)
-    for username, first, numeric_id, own_timeout in (
-        (AGENT1, "Agnes", 101, 60),
-        (AGENT2, "Axel", 102, None),
+    for username, first, numeric_id, own_timeout, mobile in (
+        (AGENT1, "Agnes", 101, 60, "+46701740101"),
+        (AGENT2, "Axel", 102, None, "+46701740102"),
     ):
         email = f"{username}@demo-omsorg.example"
         user = User(
@@ -104,6 +104,7 @@ def seed_contact_centre(session: Session, *, company: Company, password_hash: st
             email=email,
             email_key=email_key(email),
             email_verified_at=utcnow(),
+            mobile=mobile,
             user_type=UserType.AGENT,
             numeric_id=numeric_id,
             password_hash=password_hash,
