@@ -28,6 +28,7 @@ from admin_portal.pages.auth import (
 )
 from admin_portal.pages.contact_centre import agent as cc_agent
 from admin_portal.pages.contact_centre import agents as cc_agents
+from admin_portal.pages.contact_centre import dev_sms as cc_dev_sms
 from admin_portal.pages.contact_centre import new as cc_new
 from admin_portal.pages.contact_centre import one_time_password as cc_otp
 from admin_portal.pages.invitations import acceptance, invite, my_organisation, my_services
@@ -86,6 +87,7 @@ _PAGES = (
     cc_new,
     cc_agent,
     cc_otp,
+    cc_dev_sms,
 )
 
 app = rx.App(

@@ -37,6 +37,8 @@ USER_BANK = "/anvandarbanken"
 AUDIT_LOG = "/granskningslogg"
 API_CLIENTS = "/api-klienter"
 DEV_MAIL = "/dev/mail"
+# The local SMS outbox (no SMS provider configured, outside production).
+DEV_SMS = "/dev/sms"
 
 # Starlette routes beside the Reflex app (full navigations, not client-side routing).
 API_SESSION = "/api/session"

@@ -60,6 +60,13 @@ MESSAGES: dict[str, str] = {
     ),
     "own_contact.invalid_code": "The code is wrong or has expired. Ask for a new one.",
     "own_contact.kind_required": "Choose e-mail or mobile number.",
+    "dev_sms.title": "Local SMS",
+    "dev_sms.none": "No SMS.",
+    "dev_sms.unavailable": "SMS go out through a provider here: there are no local SMS.",
+    "dev_sms.time": "Time",
+    "dev_sms.to": "To",
+    "dev_sms.status": "Status",
+    "dev_sms.body": "Text",
     "contact_centre.title": "Contact centre",
     "contact_centre.agents": "Agents",
     "contact_centre.intro": (

@@ -59,6 +59,13 @@ MESSAGES: dict[str, str] = {
     ),
     "own_contact.invalid_code": "Koden stämmer inte eller har gått ut. Be om en ny.",
     "own_contact.kind_required": "Välj e-post eller mobilnummer.",
+    "dev_sms.title": "Lokala sms",
+    "dev_sms.none": "Inga sms.",
+    "dev_sms.unavailable": "Sms skickas via en leverantör här: det finns inga lokala sms.",
+    "dev_sms.time": "Tid",
+    "dev_sms.to": "Till",
+    "dev_sms.status": "Status",
+    "dev_sms.body": "Text",
     "contact_centre.title": "Kontaktcenter",
     "contact_centre.agents": "Agenter",
     "contact_centre.intro": (

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 # Imported while handler_table.py is loading: its helpers above HANDLERS exist by then.
-from tests.support.handler_table import ADMIN, SIGNED_IN, Access, authorized, public, ui_only
+from tests.support.handler_table import (
+    ADMIN,
+    HEAD_ADMIN,
+    SIGNED_IN,
+    Access,
+    authorized,
+    public,
+    ui_only,
+)
 
 _GROUPS = "user groups whose company the admin administers (head admin: organisation)"
 _AGENT = "the agent in the URL: users write lookup + the agent's group in scope"
@@ -52,6 +60,8 @@ HANDLERS: dict[str, Access] = {
     "OwnContactState.load": authorized(SIGNED_IN, "the caller's own account"),
     "OwnContactState.send_code": authorized(SIGNED_IN, "the caller's own account"),
     "OwnContactState.confirm": authorized(SIGNED_IN, "the caller's own account"),
+    # --- /dev/sms (no SMS provider, outside production)
+    "DevSmsState.load": authorized(HEAD_ADMIN, "the organisation's local SMS"),
 }
 
 ROUTES: dict[str, Access] = {}
