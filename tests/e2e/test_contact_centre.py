@@ -73,6 +73,10 @@ def test_group_profiles_and_a_personal_profile(new_page):  # type: ignore[no-unt
     expect(page).to_have_url(re.compile(r"/anvandare/?$"))
     _open_agent(page, "102", "Axel Agent")
     expect(page.get_by_text("Timeout telefon (s): 30 (ärvt från användargruppen)")).to_be_visible()
+    # An own value: kept across a move, marked as own.
+    page.get_by_label("Eget värde för Efterbearbetningstid (s)").fill("20")
+    page.get_by_role("button", name="Spara eget värde för Efterbearbetningstid (s)").click()
+    expect(page.get_by_text("Efterbearbetningstid (s): 20 (eget värde)")).to_be_visible()
     page.get_by_text("Gruppprofiler", exact=True).click()
     page.get_by_label("Teknik", exact=True).click()
     expect(page.get_by_label("Teknik", exact=True)).not_to_be_checked()
@@ -127,6 +131,7 @@ def test_queue_guard_and_move_with_preview(new_page):  # type: ignore[no-untyped
     expect(preview.get_by_text("Från Kundtjänst Göteborg till Växel Stockholm")).to_be_visible()
     expect(preview.get_by_text("Profiler som försvinner")).to_be_visible()
     expect(preview.get_by_text("Timeout telefon (s): 30 → 45")).to_be_visible()
+    expect(preview.get_by_text("Efterbearbetningstid (s): 20")).to_be_visible()
     expect(preview.get_by_text("Kom ihåg att berätta för agenten")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Flytta agenten").click()

@@ -30,42 +30,96 @@ def _facts() -> rx.Component:
     )
 
 
+def _setting_row(s: rx.Var) -> rx.Component:
+    label = s["label"].to(str)
+    field_id = "cc-own-" + s["key"].to(str)
+    return rx.el.li(
+        rx.el.span(
+            label,
+            ": ",
+            s["value"].to(str),
+            " (",
+            rx.cond(s["own"], tx("contact_centre.own_value"), tx("contact_centre.inherited")),
+            ")",
+        ),
+        rx.form(
+            rx.hstack(
+                rx.el.input(type="hidden", name="key", value=s["key"].to(str)),
+                rx.el.label(tx("contact_centre.own_value_for", setting=label), html_for=field_id),
+                rx.input(id=field_id, name="value", type="number", min=0, max=3600, size="1"),
+                rx.button(
+                    tx("contact_centre.save_own_value"),
+                    type="submit",
+                    size="1",
+                    variant="soft",
+                    aria_label=tx("contact_centre.save_own_value_for", setting=label),
+                ),
+                rx.cond(
+                    s["own"],
+                    rx.button(
+                        tx("contact_centre.inherit"),
+                        type="button",
+                        size="1",
+                        variant="soft",
+                        on_click=S.inherit_setting(s["key"].to(str)),
+                        aria_label=tx("contact_centre.inherit_for", setting=label),
+                    ),
+                ),
+                align="center",
+            ),
+            on_submit=S.save_setting,
+            reset_on_submit=True,
+            aria_label=tx("contact_centre.own_value_for", setting=label),
+        ),
+    )
+
+
+def _filter_row(f: rx.Var) -> rx.Component:
+    name = f["name"].to(str)
+    return rx.el.li(
+        rx.el.span(
+            name,
+            " (",
+            rx.cond(f["own"], tx("contact_centre.own_value"), tx("contact_centre.inherited")),
+            ")",
+        ),
+        rx.cond(
+            f["own"],
+            rx.button(
+                tx("contact_centre.delete_profile"),
+                size="1",
+                variant="soft",
+                color_scheme="red",
+                margin_left="1em",
+                on_click=S.remove_filter(name),
+                aria_label=tx("contact_centre.remove_own_filter", name=name),
+            ),
+        ),
+    )
+
+
 def _settings() -> rx.Component:
     return rx.box(
         rx.heading(tx("contact_centre.settings"), as_="h2", size="4"),
-        rx.el.ul(
-            rx.foreach(
-                S.settings,
-                lambda s: rx.el.li(
-                    s["label"].to(str),
-                    ": ",
-                    s["value"].to(str),
-                    " (",
-                    rx.cond(
-                        s["own"], tx("contact_centre.own_value"), tx("contact_centre.inherited")
-                    ),
-                    ")",
-                ),
-            ),
-            id="cc-settings",
-        ),
+        rx.el.ul(rx.foreach(S.settings, _setting_row), id="cc-settings"),
         rx.heading(tx("contact_centre.resource_filters"), as_="h3", size="3"),
         rx.cond(
             S.filters.length() == 0,
             rx.text(tx("contact_centre.no_filters")),
-            rx.el.ul(
-                rx.foreach(
-                    S.filters,
-                    lambda f: rx.el.li(
-                        f["name"].to(str),
-                        " (",
-                        rx.cond(
-                            f["own"], tx("contact_centre.own_value"), tx("contact_centre.inherited")
-                        ),
-                        ")",
-                    ),
-                )
+            rx.el.ul(rx.foreach(S.filters, _filter_row)),
+        ),
+        rx.form(
+            rx.hstack(
+                rx.el.label(tx("contact_centre.own_filter"), html_for="cc-own-filter"),
+                rx.input(id="cc-own-filter", name="name", size="1"),
+                rx.button(
+                    tx("contact_centre.add_own_filter"), type="submit", size="1", variant="soft"
+                ),
+                align="center",
             ),
+            on_submit=S.add_filter,
+            reset_on_submit=True,
+            aria_label=tx("contact_centre.add_own_filter"),
         ),
         rx.text(
             rx.cond(

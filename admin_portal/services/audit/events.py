@@ -69,6 +69,7 @@ AUDIT_ACTIONS: tuple[str, ...] = (
     "agent_moved",
     "agent_profiles_changed",
     "agent_queue_changed",
+    "agent_settings_changed",
     "one_time_password_sent",
     "one_time_password_used",
 )

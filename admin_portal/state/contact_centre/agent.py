@@ -17,6 +17,11 @@ from admin_portal.db import session_scope
 from admin_portal.services.contact_centre.agents import remove_agent
 from admin_portal.services.contact_centre.detail import get_agent
 from admin_portal.services.contact_centre.moves import move_agent, preview_move
+from admin_portal.services.contact_centre.own_values import (
+    add_own_filter,
+    remove_own_filter,
+    set_own_setting,
+)
 from admin_portal.services.contact_centre.profiles import (
     delete_personal_profile,
     group_profiles,
@@ -274,6 +279,61 @@ class AgentState(SessionState):
             return
         self.error, self.notice = "", self._text("contact_centre.profile_deleted")
         self._reload(actor)
+
+    # --- own values and own resource filters (they stay across a move)
+
+    def _own_change(self, change) -> None:  # type: ignore[no-untyped-def]
+        actor = self._admin()
+        if actor is None:
+            return
+        try:
+            with session_scope() as session:
+                change(session, actor)
+        except ServiceError as refusal:
+            self._refused(refusal)
+            return
+        self.error, self.notice = "", self._text("contact_centre.setting_saved")
+        self._reload(actor)
+
+    @rx.event
+    def save_setting(self, form: dict[str, Any]):
+        """Spara eget värde: the service checks the key, the value and the agent."""
+        data = form if isinstance(form, dict) else {}
+        self._own_change(
+            lambda session, actor: set_own_setting(
+                session,
+                actor=actor,
+                agent_id=self._agent_id(),
+                key=data.get("key"),
+                value=data.get("value") if isinstance(data.get("value"), str) else "x",
+            )
+        )
+
+    @rx.event
+    def inherit_setting(self, key: str):
+        """Ärv från gruppen: the own value goes; the group's applies."""
+        self._own_change(
+            lambda session, actor: set_own_setting(
+                session, actor=actor, agent_id=self._agent_id(), key=key, value=None
+            )
+        )
+
+    @rx.event
+    def add_filter(self, form: dict[str, Any]):
+        data = form if isinstance(form, dict) else {}
+        self._own_change(
+            lambda session, actor: add_own_filter(
+                session, actor=actor, agent_id=self._agent_id(), name=data.get("name")
+            )
+        )
+
+    @rx.event
+    def remove_filter(self, name: str):
+        self._own_change(
+            lambda session, actor: remove_own_filter(
+                session, actor=actor, agent_id=self._agent_id(), name=name
+            )
+        )
 
     # --- Flytta (F3.8) and removal (F3.7)
 
