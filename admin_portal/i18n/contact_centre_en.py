@@ -79,6 +79,12 @@ MESSAGES: dict[str, str] = {
     "contact_centre.add_own_filter": "Add own resource filter",
     "contact_centre.remove_own_filter": "Remove the resource filter {name}",
     "contact_centre.filter_invalid": "Give the resource filter a name (at most 100 characters).",
+    "contact_centre.in_queue_remove": (
+        "The agent is logged in to a queue and cannot be removed. The agent must log out of "
+        "the queue first."
+    ),
+    "contact_centre.save_details": "Save agent details",
+    "contact_centre.edit_in_users": "Names, e-mail and mobile number are changed under Users",
     "contact_centre.title": "Contact centre",
     "contact_centre.agents": "Agents",
     "contact_centre.intro": (

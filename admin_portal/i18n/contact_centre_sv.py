@@ -78,6 +78,11 @@ MESSAGES: dict[str, str] = {
     "contact_centre.add_own_filter": "Lägg till eget resursfilter",
     "contact_centre.remove_own_filter": "Ta bort resursfiltret {name}",
     "contact_centre.filter_invalid": "Ge resursfiltret ett namn (högst 100 tecken).",
+    "contact_centre.in_queue_remove": (
+        "Agenten är inloggad i kö och kan inte tas bort. Agenten måste först logga ut ur kön."
+    ),
+    "contact_centre.save_details": "Spara agentuppgifter",
+    "contact_centre.edit_in_users": "Namn, e-post och mobilnummer ändras under Användare",
     "contact_centre.title": "Kontaktcenter",
     "contact_centre.agents": "Agenter",
     "contact_centre.intro": (

@@ -74,7 +74,7 @@ def test_group_profiles_and_a_personal_profile(new_page):  # type: ignore[no-unt
     _open_agent(page, "102", "Axel Agent")
     expect(page.get_by_text("Timeout telefon (s): 30 (ärvt från användargruppen)")).to_be_visible()
     # An own value: kept across a move, marked as own.
-    page.get_by_label("Eget värde för Efterbearbetningstid (s)").fill("20")
+    page.get_by_role("spinbutton", name="Eget värde för Efterbearbetningstid (s)").fill("20")
     page.get_by_role("button", name="Spara eget värde för Efterbearbetningstid (s)").click()
     expect(page.get_by_text("Efterbearbetningstid (s): 20 (eget värde)")).to_be_visible()
     page.get_by_text("Gruppprofiler", exact=True).click()
@@ -166,7 +166,7 @@ def test_one_time_password_by_sms_then_sign_in(new_page, portal):  # type: ignor
     expect(page.get_by_role("status").filter(has_text="engångslösenord")).to_be_visible()
     assert_accessible(page)
     code = _latest_sms(portal, "+46701740102")
-    page.get_by_label("Engångslösenord").fill(code)
+    page.get_by_label("Engångslösenord", exact=True).fill(code)
     page.get_by_role("button", name="Fortsätt").click()
     expect(page).to_have_url(re.compile(r"/satt-losenord\?token="))
     wait_until_ready(page)
@@ -184,7 +184,8 @@ def test_one_time_password_by_sms_then_sign_in(new_page, portal):  # type: ignor
     wait_until_ready(again)
     again.get_by_label("Användarnamn").fill("agent2")
     again.get_by_role("button", name="Skicka engångslösenord").click()
-    again.get_by_label("Engångslösenord").fill(code)
+    expect(again.get_by_role("status").filter(has_text="engångslösenord")).to_be_visible()
+    again.get_by_label("Engångslösenord", exact=True).fill(code)
     again.get_by_role("button", name="Fortsätt").click()
     expect(
         again.get_by_role("alert").filter(has_text="Engångslösenordet stämmer inte")

@@ -172,3 +172,14 @@ def test_telephony_refusals(client: TestClient, world: dict) -> None:
         ).status_code
         == 422
     )
+
+
+def test_users_delete_refused_with_409_while_in_a_queue(client: TestClient, world: dict) -> None:
+    response = client.delete(f"/api/v1/users/{world['agent1']}", headers=_h(world["write"]))
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "contact_centre.in_queue_remove"
+    assert "inloggad i kö" in response.json()["error"]["message"]
+    assert (
+        client.delete(f"/api/v1/users/{world['agent2']}", headers=_h(world["write"])).status_code
+        == 204
+    )

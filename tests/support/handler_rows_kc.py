@@ -44,6 +44,8 @@ HANDLERS: dict[str, Access] = {
     "AgentState.cancel_profile": ui_only("closes the profile editor"),
     "AgentState.save_profile": authorized(ADMIN, _AGENT + "; the agent's own profile"),
     "AgentState.delete_profile": authorized(ADMIN, _AGENT + "; the agent's own profile"),
+    "AgentState.add_external_row": ui_only("another Externa användar-ID row"),
+    "AgentState.save_details": authorized(ADMIN, _AGENT + "; uniqueness in the organisation"),
     "AgentState.save_setting": authorized(ADMIN, _AGENT + "; known setting keys, 0–3600 s"),
     "AgentState.inherit_setting": authorized(ADMIN, _AGENT + "; known setting keys"),
     "AgentState.add_filter": authorized(ADMIN, _AGENT),

@@ -64,3 +64,41 @@ def test_own_filters(session: Session, world: CcWorld) -> None:
     assert [(f.name, f.own) for f in detail.filters] == [("Väst", False)]
     with pytest.raises(ValidationFailed):
         add_own_filter(session, actor=world.head, agent_id=aid, name=" ")
+
+
+def test_agent_details_keywords_login_id_and_external_ids(session: Session, world: CcWorld) -> None:
+    from admin_portal.services.contact_centre.agents import update_agent_details
+
+    update_agent_details(
+        session,
+        actor=world.head,
+        agent_id=world.agent1.id,
+        keywords="kväll",
+        login_id="agnes@x.example",
+        external_ids=[("crm", "1"), ("hr", "1")],
+    )
+    detail = get_agent(session, actor=world.head, agent_id=world.agent1.id)
+    assert (detail.keywords, detail.login_id) == ("kväll", "agnes@x.example")
+    assert detail.external_ids == [("crm", "1"), ("hr", "1")]
+    # Saving the same values again is no clash with oneself.
+    update_agent_details(
+        session,
+        actor=world.head,
+        agent_id=world.agent1.id,
+        keywords="",
+        login_id="agnes@x.example",
+        external_ids=[("crm", "1")],
+    )
+    with pytest.raises(ValidationFailed) as refused:
+        update_agent_details(
+            session,
+            actor=world.head,
+            agent_id=world.agent2.id,
+            keywords="",
+            login_id="agnes@x.example",
+            external_ids=[("crm", "1")],
+        )
+    assert refused.value.errors == {
+        "login_id": "contact_centre.login_id_taken",
+        "external_ids": "contact_centre.external_id_taken",
+    }

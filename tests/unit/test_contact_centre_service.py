@@ -186,7 +186,7 @@ def test_agent_in_queue_cannot_be_removed(session: Session, world: CcWorld) -> N
     # Nor through Användare (the users capability's removal).
     with pytest.raises(ServiceError) as refused_users:
         remove_user(session, actor=world.head, user_id=world.agent1.id)
-    assert refused_users.value.key == "contact_centre.in_queue"
+    assert refused_users.value.key == "contact_centre.in_queue_remove"
     assert world.agent1.status == UserStatus.ACTIVE
     remove_agent(session, actor=world.head, agent_id=world.agent2.id)
     assert world.agent2.status == UserStatus.REMOVED

@@ -30,6 +30,67 @@ def _facts() -> rx.Component:
     )
 
 
+def _external_row(row: rx.Var) -> rx.Component:
+    n = row["n"].to(str)
+    return rx.hstack(
+        rx.el.label(
+            tx("contact_centre.external_system"),
+            rx.input(name="ext_system_" + n, default_value=row["system"].to(str), size="2"),
+        ),
+        rx.el.label(
+            tx("contact_centre.external_id"),
+            rx.input(name="ext_id_" + n, default_value=row["id"].to(str), size="2"),
+        ),
+        align="end",
+    )
+
+
+def _details() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            text_field(
+                field_id="cc-edit-keywords",
+                label=tx("contact_centre.keywords"),
+                name="keywords",
+                default_value=S.agent["keywords"].to(str),
+            ),
+            text_field(
+                field_id="cc-edit-login-id",
+                label=tx("contact_centre.login_id"),
+                name="login_id",
+                default_value=S.agent["login_id"].to(str),
+            ),
+            rx.el.fieldset(
+                rx.el.legend(tx("contact_centre.external_ids")),
+                rx.vstack(rx.foreach(S.external_rows, _external_row), spacing="2"),
+                rx.button(
+                    tx("contact_centre.add_external_id"),
+                    type="button",
+                    variant="soft",
+                    on_click=S.add_external_row,
+                    aria_label=tx("contact_centre.add_external_id_label"),
+                ),
+            ),
+            rx.hstack(
+                rx.button(tx("contact_centre.save_details"), type="submit"),
+                rx.link(
+                    tx("contact_centre.edit_in_users"),
+                    href="/anvandare/" + S.agent["id"].to(str),
+                    high_contrast=True,
+                ),
+                align="center",
+                spacing="4",
+            ),
+            align="start",
+            width="100%",
+        ),
+        on_submit=S.save_details,
+        key=S.details_version.to_string(),
+        aria_label=tx("contact_centre.save_details"),
+        width="100%",
+    )
+
+
 def _setting_row(s: rx.Var) -> rx.Component:
     label = s["label"].to(str)
     field_id = "cc-own-" + s["key"].to(str)
@@ -355,6 +416,7 @@ def _page() -> rx.Component:
             S.error != "", rx.text(S.error, role="alert", color_scheme="red", high_contrast=True)
         ),
         _facts(),
+        _details(),
         _settings(),
         _group_profiles(),
         _personal_profiles(),

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from admin_portal.auth.permissions import Actor
-from admin_portal.models import Agent, ExternalUserId, User, UserType, require_id
+from admin_portal.models import Agent, ExternalUserId, User, UserType, require_id, utcnow
+from admin_portal.services.audit.events import record_admin_action
 from admin_portal.services.contact_centre.numeric_ids import (
     TAKEN,
     numeric_id_taken,
@@ -90,30 +92,32 @@ def _external_ids(raw: object, errors: dict[str, str]) -> list[tuple[str, str]]:
 
 
 def external_id_taken(
-    session: Session, *, organisation_id: int, system: str, external_id: str
+    session: Session,
+    *,
+    organisation_id: int,
+    system: str,
+    external_id: str,
+    exclude_agent_id: int | None = None,
 ) -> bool:
-    return (
-        session.exec(
-            select(ExternalUserId.id).where(
-                ExternalUserId.organisation_id == organisation_id,
-                ExternalUserId.system == system,
-                ExternalUserId.external_id == external_id,
-            )
-        ).first()
-        is not None
+    query = select(ExternalUserId.id).where(
+        ExternalUserId.organisation_id == organisation_id,
+        ExternalUserId.system == system,
+        ExternalUserId.external_id == external_id,
     )
+    if exclude_agent_id is not None:
+        query = query.where(ExternalUserId.agent_id != exclude_agent_id)
+    return session.exec(query).first() is not None
 
 
-def login_id_taken(session: Session, *, organisation_id: int, login_id: str) -> bool:
-    return (
-        session.exec(
-            select(Agent.user_id).where(
-                Agent.organisation_id == organisation_id,
-                col(Agent.login_id) == login_id,
-            )
-        ).first()
-        is not None
+def login_id_taken(
+    session: Session, *, organisation_id: int, login_id: str, exclude_agent_id: int | None = None
+) -> bool:
+    query = select(Agent.user_id).where(
+        Agent.organisation_id == organisation_id, col(Agent.login_id) == login_id
     )
+    if exclude_agent_id is not None:
+        query = query.where(Agent.user_id != exclude_agent_id)
+    return session.exec(query).first() is not None
 
 
 def _check_fields(
@@ -228,3 +232,62 @@ def remove_agent(session: Session, *, actor: Actor, agent_id: object) -> None:
     user, agent = get_agent_for_write(session, actor=actor, agent_id=agent_id)
     ensure_not_in_queue(session, agent_id=agent.user_id)
     remove_user(session, actor=actor, user_id=require_id(user))
+
+
+def update_agent_details(
+    session: Session,
+    *,
+    actor: Actor,
+    agent_id: object,
+    keywords: object,
+    login_id: object,
+    external_ids: object,
+) -> None:
+    """Nyckelord, Inloggnings-ID and Externa användar-ID of an existing agent.
+
+    Names, e-mail and mobile are the users capability's (Användare → the profile).
+
+    Raises:
+        NotFound / PermissionDenied: the agent is outside the actor's scope.
+        ValidationFailed: per field, as on Lägg till agent.
+    """
+    user, agent = get_agent_for_write(session, actor=actor, agent_id=agent_id)
+    errors: dict[str, str] = {}
+    words, login = _text(keywords), _text(login_id)
+    if len(words) > KEYWORDS_MAX:
+        errors["keywords"] = "contact_centre.keywords_too_long"
+    if len(login) > LOGIN_ID_MAX:
+        errors["login_id"] = "contact_centre.login_id_too_long"
+    elif login and login_id_taken(
+        session,
+        organisation_id=user.organisation_id,
+        login_id=login,
+        exclude_agent_id=agent.user_id,
+    ):
+        errors["login_id"] = "contact_centre.login_id_taken"
+    pairs = _external_ids(external_ids, errors)
+    for system, value in pairs:
+        if external_id_taken(
+            session,
+            organisation_id=user.organisation_id,
+            system=system,
+            external_id=value,
+            exclude_agent_id=agent.user_id,
+        ):
+            errors["external_ids"] = "contact_centre.external_id_taken"
+    if errors:
+        raise ValidationFailed(errors)
+    agent.keywords, agent.login_id, agent.updated_at = words, login or None, utcnow()
+    session.add(agent)
+    session.execute(delete(ExternalUserId).where(col(ExternalUserId.agent_id) == agent.user_id))
+    session.flush()
+    for system, value in pairs:
+        session.add(
+            ExternalUserId(
+                organisation_id=user.organisation_id,
+                agent_id=agent.user_id,
+                system=system,
+                external_id=value,
+            )
+        )
+    record_admin_action(session, actor=actor, action="agent_settings_changed", user_id=user.id)

@@ -67,14 +67,8 @@ def _views(session: Session, profiles: list[Profile]) -> list[ProfileView]:
     ).all()
     by_profile: dict[int, list[SkillLevel]] = {i: [] for i in ids}
     for profile_id, skill_id, name, level in rows:
-        by_profile[profile_id].append(SkillLevel(require_id_int(skill_id), name, level))
+        by_profile[profile_id].append(SkillLevel(skill_id or 0, name, level))
     return [ProfileView(require_id(p), p.name, by_profile[require_id(p)]) for p in profiles]
-
-
-def require_id_int(value: int | None) -> int:
-    if value is None:
-        raise ValueError("skill without id")
-    return value
 
 
 def group_profiles(session: Session, *, actor: Actor, group_id: object) -> list[ProfileView]:

@@ -448,7 +448,7 @@ def _removable(session: Session, actor: Actor, user_id: object) -> User:
         .where(QueueSession.agent_id == user.id)
     ).all()
     if queues:
-        raise ServiceError("contact_centre.in_queue", queues=", ".join(sorted(queues)))
+        raise ServiceError("contact_centre.in_queue_remove")
     return user
 
 

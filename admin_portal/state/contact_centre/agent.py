@@ -7,6 +7,7 @@ unsaved the page asks before it is left. Flytta shows the preview first (F3.8).
 from __future__ import annotations
 
 import dataclasses
+import json
 from typing import Any
 
 import reflex as rx
@@ -14,7 +15,7 @@ import reflex as rx
 from admin_portal import routes
 from admin_portal.auth.permissions import Actor
 from admin_portal.db import session_scope
-from admin_portal.services.contact_centre.agents import remove_agent
+from admin_portal.services.contact_centre.agents import remove_agent, update_agent_details
 from admin_portal.services.contact_centre.detail import get_agent
 from admin_portal.services.contact_centre.moves import move_agent, preview_move
 from admin_portal.services.contact_centre.own_values import (
@@ -32,7 +33,7 @@ from admin_portal.services.contact_centre.profiles import (
 )
 from admin_portal.services.contact_centre.scope import groups_in_scope
 from admin_portal.services.errors import NotFound, ServiceError, ValidationFailed
-from admin_portal.state.contact_centre.new import profile_rows
+from admin_portal.state.contact_centre.new import EXTERNAL_ROWS_MAX, profile_rows
 from admin_portal.state.session import ADMIN, SessionState
 
 # Leaving with an unsaved personal profile asks first: the browser's own prompt for a
@@ -58,6 +59,9 @@ class AgentState(SessionState):
     settings: list[dict[str, Any]] = []
     filters: list[dict[str, Any]] = []
     externals: list[str] = []
+    # The details form (uncontrolled, remounted by `details_version` after each load).
+    external_rows: list[dict[str, str]] = []
+    details_version: int = 0
     group_profiles: list[dict[str, Any]] = []
     ticked: list[str] = []
     personal: list[dict[str, Any]] = []
@@ -115,6 +119,10 @@ class AgentState(SessionState):
         ]
         self.filters = data["filters"]
         self.externals = [f"{s}: {e}" for s, e in detail.external_ids]
+        self.external_rows = [
+            {"n": str(i), "system": s, "id": e} for i, (s, e) in enumerate(detail.external_ids)
+        ] or [{"n": "0", "system": "", "id": ""}]
+        self.details_version += 1
         self.group_profiles = profile_rows(tree)
         self.ticked = [str(i) for i in detail.ticked_profile_ids]
         self.personal = profile_rows(mine)
@@ -177,8 +185,6 @@ class AgentState(SessionState):
         first = not self.unsaved
         self.unsaved = True
         if first:
-            import json
-
             return rx.call_script(
                 _GUARD_ON % json.dumps(self._text("contact_centre.unsaved_leave"))
             )
@@ -279,6 +285,34 @@ class AgentState(SessionState):
             return
         self.error, self.notice = "", self._text("contact_centre.profile_deleted")
         self._reload(actor)
+
+    # --- Nyckelord, Inloggnings-ID, Externa användar-ID
+
+    @rx.event
+    def add_external_row(self):
+        """UI-only: "+" adds another Externa användar-ID row."""
+        if len(self.external_rows) < EXTERNAL_ROWS_MAX:
+            n = str(len(self.external_rows))
+            self.external_rows = [*self.external_rows, {"n": n, "system": "", "id": ""}]
+
+    @rx.event
+    def save_details(self, form: dict[str, Any]):
+        """Spara agentuppgifter: the service checks lengths and uniqueness."""
+        data = form if isinstance(form, dict) else {}
+        pairs = [
+            (data.get(f"ext_system_{r['n']}", ""), data.get(f"ext_id_{r['n']}", ""))
+            for r in self.external_rows
+        ]
+        self._own_change(
+            lambda session, actor: update_agent_details(
+                session,
+                actor=actor,
+                agent_id=self._agent_id(),
+                keywords=data.get("keywords", ""),
+                login_id=data.get("login_id", ""),
+                external_ids=pairs,
+            )
+        )
 
     # --- own values and own resource filters (they stay across a move)
 
