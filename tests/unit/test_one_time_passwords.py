@@ -204,3 +204,12 @@ def test_sms_port_against_the_fake(session: Session, agent, configure) -> None: 
         assert rows[0].status == SmsStatus.FAILED and rows[0].body == REDACTED
     finally:
         fake.stop()
+
+
+def test_administrators_get_no_one_time_password(session: Session, agent) -> None:  # type: ignore[no-untyped-def]
+    from admin_portal.models import Role
+    from tests.support.factories import grant
+
+    grant(session, agent, Role.HEAD_ADMIN)
+    request_one_time_password(session, username="agent.otp", channel="sms", client_address=ADDRESS)
+    assert session.exec(select(OneTimePassword)).all() == []

@@ -99,6 +99,7 @@ def external_id_taken(
     external_id: str,
     exclude_agent_id: int | None = None,
 ) -> bool:
+    """Is this (system, id) pair used by an agent of the organisation (other than one)?"""
     query = select(ExternalUserId.id).where(
         ExternalUserId.organisation_id == organisation_id,
         ExternalUserId.system == system,
@@ -112,6 +113,7 @@ def external_id_taken(
 def login_id_taken(
     session: Session, *, organisation_id: int, login_id: str, exclude_agent_id: int | None = None
 ) -> bool:
+    """Is this login ID used by an agent of the organisation (other than one)?"""
     query = select(Agent.user_id).where(
         Agent.organisation_id == organisation_id, col(Agent.login_id) == login_id
     )

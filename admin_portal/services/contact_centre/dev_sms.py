@@ -26,6 +26,7 @@ class SmsRow:
 
 
 def local_sms_enabled() -> bool:
+    """SMS stay on the machine: outside production and without an SMS provider."""
     settings = get_settings()
     return not settings.is_production and not settings.sms_via_provider
 

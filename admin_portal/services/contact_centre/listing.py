@@ -8,7 +8,7 @@ from sqlalchemy import exists, func, or_
 from sqlmodel import Session, col, select
 
 from admin_portal.auth.permissions import Actor
-from admin_portal.models import Agent, QueueSession, User, UserGroup, UserStatus, require_id
+from admin_portal.models import Agent, QueueSession, User, UserStatus, require_id
 from admin_portal.services.contact_centre.scope import groups_in_scope
 from admin_portal.validation.ids import is_id, is_int
 
@@ -104,7 +104,5 @@ def list_agents(
 
 
 def group_names(session: Session, *, actor: Actor) -> list[tuple[int, str]]:
+    """(id, name) of the groups the list may filter on."""
     return [(require_id(g), g.name) for g in groups_in_scope(session, actor=actor)]
-
-
-__all__ = ["AgentPage", "AgentRow", "UserGroup", "group_names", "list_agents"]

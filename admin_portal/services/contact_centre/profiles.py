@@ -81,6 +81,7 @@ def group_profiles(session: Session, *, actor: Actor, group_id: object) -> list[
 
 
 def ticked_group_profiles(session: Session, *, agent_id: int) -> list[int]:
+    """Ids of the group profiles ticked for the agent."""
     return list(
         session.exec(
             select(AgentGroupProfile.profile_id).where(AgentGroupProfile.agent_id == agent_id)

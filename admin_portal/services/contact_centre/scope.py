@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
-from admin_portal.auth.permissions import Actor, can_manage_user, can_use_company_unit
-from admin_portal.models import Agent, Company, User, UserGroup, UserStatus
+from admin_portal.auth.permissions import Actor, can_use_company_unit
+from admin_portal.models import Agent, Company, User, UserGroup
 from admin_portal.services.errors import NotFound, PermissionDenied
 from admin_portal.services.users.manage import get_user_for_write, get_user_in_scope
 from admin_portal.validation.ids import is_id
@@ -57,7 +57,3 @@ def get_agent_for_write(session: Session, *, actor: Actor, agent_id: object) -> 
         raise NotFound()
     get_group_in_scope(session, actor=actor, group_id=agent.group_id)
     return user, agent
-
-
-def agent_visible(actor: Actor, user: User) -> bool:
-    return user.status == UserStatus.ACTIVE and can_manage_user(actor, user)

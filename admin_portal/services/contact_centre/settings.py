@@ -42,6 +42,7 @@ def effective_settings(agent: Agent, group: UserGroup) -> list[SettingValue]:
 
 
 def group_filters(session: Session, group_id: int) -> list[str]:
+    """The group's resource filters (inherited by its agents), by name."""
     return list(
         session.exec(
             select(GroupResourceFilter.name)
@@ -52,6 +53,7 @@ def group_filters(session: Session, group_id: int) -> list[str]:
 
 
 def own_filters(session: Session, agent_id: int) -> list[str]:
+    """The agent's own resource filters, by name."""
     return list(
         session.exec(
             select(AgentResourceFilter.name)
