@@ -3,9 +3,6 @@ move preview says why, Lägg till agent shows used IDs and needs e-mail or mobil
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
 import reflex as rx
 from reflex.istate.data import RouterData
@@ -21,6 +18,7 @@ from admin_portal.state.contact_centre.agent import AgentState
 from admin_portal.state.contact_centre.new import NewAgentState
 from admin_portal.state.session import SessionState
 from tests.support.contact_centre_factories import CcWorld, build_world
+from tests.support.db_scope import route_scopes
 
 
 @pytest.fixture
@@ -29,18 +27,7 @@ def world(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> CcWorld:
         built = build_world(session)
         session.commit()
 
-    @contextmanager
-    def scope() -> Iterator[Session]:
-        with Session(engine, expire_on_commit=False) as s:
-            try:
-                yield s
-                s.commit()
-            except BaseException:
-                s.rollback()
-                raise
-
-    monkeypatch.setattr(agent_module, "session_scope", scope)
-    monkeypatch.setattr(new_module, "session_scope", scope)
+    route_scopes(monkeypatch, engine, agent_module, new_module)
     return built
 
 
@@ -144,3 +131,48 @@ def test_new_agent_used_ids_and_email_or_mobile(
     with Session(engine) as session:
         user = session.exec(select(User).where(User.username == "nils.ny")).one()
     assert user.numeric_id == 103 and user.password_hash is None
+
+
+def test_agent_list_search_and_filters(
+    world: CcWorld, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from admin_portal.state.contact_centre.listing import AgentListState
+
+    state = _state(
+        monkeypatch, engine, world.company_admin.user_id, AgentListState, "/kontaktcenter"
+    )
+    AgentListState.load.fn(state)
+    assert [r["numeric_id"] for r in state.rows] == ["101", "102"]
+    AgentListState.search.fn(state, {"query": "101", "group_id": "", "queue": ""})
+    assert [r["username"] for r in state.rows] == ["agent1"]
+    AgentListState.search.fn(state, {"query": "", "group_id": str(world.foreign.id), "queue": "in"})
+    assert state.rows == []
+    other = _state(monkeypatch, engine, world.other_admin.user_id, AgentListState, "/kontaktcenter")
+    AgentListState.load.fn(other)
+    assert other.rows == []
+
+
+def test_own_contact_on_my_account(
+    world: CcWorld, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import re
+
+    from admin_portal.models import SmsMessage, require_id
+    from admin_portal.state.contact_centre.own_contact import OwnContactState
+    from tests.support.factories import make_user
+
+    with Session(engine, expire_on_commit=False) as session:
+        bare = make_user(session, world.company, username="utan.kontakt")
+        session.commit()
+    state = _state(monkeypatch, engine, require_id(bare), OwnContactState, "/mitt-konto")
+    OwnContactState.load.fn(state)
+    assert state.needs_contact
+    OwnContactState.send_code.fn(state, {"kind": "mobile", "value": "070-123 45 67"})
+    assert state.error == "" and state.pending_value == "+46701234567"
+    with Session(engine) as session:
+        body = session.exec(select(SmsMessage.body)).one()
+    code = re.search(r"\b(\d{6})\b", body).group(1)  # type: ignore[union-attr]
+    OwnContactState.confirm.fn(state, {"code": code})
+    assert state.error == "" and not state.needs_contact
+    with Session(engine) as session:
+        assert session.get(User, bare.id).mobile == "+46701234567"  # type: ignore[union-attr]

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable
 from typing import Any
 
 import reflex as rx
+from sqlmodel import Session
 
 from admin_portal import routes
 from admin_portal.auth.permissions import Actor
@@ -83,21 +85,21 @@ class AgentState(SessionState):
     def _target_id(self) -> int | None:
         return self._agent_id()
 
-    def _admin(self) -> Actor | None:
-        return self._authorized(ADMIN)
-
     def _reload(self, actor: Actor) -> None:
-        agent_id = self._agent_id()
+        """After a change: the page again, in a transaction of its own."""
         try:
             with session_scope() as session:
-                detail = get_agent(session, actor=actor, agent_id=agent_id)
-                tree = group_profiles(session, actor=actor, group_id=detail.group_id)
-                mine = personal_profiles(session, actor=actor, agent_id=agent_id)
-                catalogue = skills_catalogue(session, actor=actor)
-                groups = groups_in_scope(session, actor=actor)
+                self._fill(session, actor)
         except NotFound:
             self.found, self.agent = False, {}
-            return
+
+    def _fill(self, session: Session, actor: Actor) -> None:
+        agent_id = self._agent_id()
+        detail = get_agent(session, actor=actor, agent_id=agent_id)
+        tree = group_profiles(session, actor=actor, group_id=detail.group_id)
+        mine = personal_profiles(session, actor=actor, agent_id=agent_id)
+        catalogue = skills_catalogue(session, actor=actor)
+        groups = groups_in_scope(session, actor=actor)
         self.found = True
         data = dataclasses.asdict(detail)
         self.agent = {
@@ -134,12 +136,24 @@ class AgentState(SessionState):
         """on_load: the agent if in the actor's scope; nothing else survives a load."""
         self.notice = self.error = self.editing = self.move_target = ""
         self.preview, self.unsaved = {}, False
-        actor = self._admin()
-        if actor is None:
+        with self._service(ADMIN) as call:
+            self._fill(call.session, call.actor)
+        if not call.ok:
             self.found, self.agent = False, {}
-            return
-        self._reload(actor)
+            return None
         return rx.call_script(_GUARD_OFF)
+
+    def _change(self, work: Callable[[Session, Actor], object], done_key: str) -> bool:
+        """One change through the state helper; then the page again, or the refusal."""
+        with self._service(ADMIN) as call:
+            work(call.session, call.actor)
+        if call.error is not None:
+            self._refused(call.error)
+        if not call.ok:
+            return False
+        self.error, self.notice = "", self._text(done_key)
+        self._reload(call.actor)
+        return True
 
     def _refused(self, refusal: ServiceError) -> None:
         if isinstance(refusal, ValidationFailed):
@@ -162,22 +176,13 @@ class AgentState(SessionState):
 
     @rx.event
     def save_group_profiles(self):
-        actor = self._admin()
-        if actor is None:
-            return
-        try:
-            with session_scope() as session:
-                set_group_profiles(
-                    session,
-                    actor=actor,
-                    agent_id=self._agent_id(),
-                    profile_ids=[int(p) for p in self.ticked if p.isdigit()],
-                )
-        except ServiceError as refusal:
-            self._refused(refusal)
-            return
-        self.error, self.notice = "", self._text("contact_centre.group_profiles_saved")
-        self._reload(actor)
+        ticked = [int(p) for p in self.ticked if p.isdigit()]
+        self._change(
+            lambda session, actor: set_group_profiles(
+                session, actor=actor, agent_id=self._agent_id(), profile_ids=ticked
+            ),
+            "contact_centre.group_profiles_saved",
+        )
 
     # --- personal profiles (F3.6): edited here, saved explicitly
 
@@ -245,46 +250,34 @@ class AgentState(SessionState):
     @rx.event
     def save_profile(self):
         """Spara profil: the service checks the agent, the profile, skills and levels."""
-        actor = self._admin()
-        if actor is None:
-            return
-        profile_id = None if self.editing == "new" else self.editing
-        try:
-            with session_scope() as session:
-                save_personal_profile(
-                    session,
-                    actor=actor,
-                    agent_id=self._agent_id(),
-                    profile_id=int(profile_id) if profile_id and profile_id.isdigit() else None,
-                    name=self.edit_name,
-                    skills=dict(self.edit_levels),
-                )
-        except ServiceError as refusal:
-            self._refused(refusal)
-            return
+        editing = None if self.editing == "new" else self.editing
+        profile_id = int(editing) if editing and editing.isdigit() else None
+        name, levels = self.edit_name, dict(self.edit_levels)
+        saved = self._change(
+            lambda session, actor: save_personal_profile(
+                session,
+                actor=actor,
+                agent_id=self._agent_id(),
+                profile_id=profile_id,
+                name=name,
+                skills=levels,
+            ),
+            "contact_centre.profile_saved",
+        )
+        if not saved:
+            return None
         self.editing, self.edit_name, self.edit_levels, self.unsaved = "", "", {}, False
-        self.error, self.notice = "", self._text("contact_centre.profile_saved")
-        self._reload(actor)
         return rx.call_script(_GUARD_OFF)
 
     @rx.event
     def delete_profile(self, profile_id: str):
-        actor = self._admin()
-        if actor is None:
-            return
-        try:
-            with session_scope() as session:
-                delete_personal_profile(
-                    session,
-                    actor=actor,
-                    agent_id=self._agent_id(),
-                    profile_id=int(profile_id) if str(profile_id).isdigit() else None,
-                )
-        except ServiceError as refusal:
-            self._refused(refusal)
-            return
-        self.error, self.notice = "", self._text("contact_centre.profile_deleted")
-        self._reload(actor)
+        wanted = int(profile_id) if str(profile_id).isdigit() else None
+        self._change(
+            lambda session, actor: delete_personal_profile(
+                session, actor=actor, agent_id=self._agent_id(), profile_id=wanted
+            ),
+            "contact_centre.profile_deleted",
+        )
 
     # --- Nyckelord, Inloggnings-ID, Externa användar-ID
 
@@ -316,18 +309,8 @@ class AgentState(SessionState):
 
     # --- own values and own resource filters (they stay across a move)
 
-    def _own_change(self, change) -> None:  # type: ignore[no-untyped-def]
-        actor = self._admin()
-        if actor is None:
-            return
-        try:
-            with session_scope() as session:
-                change(session, actor)
-        except ServiceError as refusal:
-            self._refused(refusal)
-            return
-        self.error, self.notice = "", self._text("contact_centre.setting_saved")
-        self._reload(actor)
+    def _own_change(self, change: Callable[[Session, Actor], object]) -> None:
+        self._change(change, "contact_centre.setting_saved")
 
     @rx.event
     def save_setting(self, form: dict[str, Any]):
@@ -374,22 +357,19 @@ class AgentState(SessionState):
     @rx.event
     def preview_move(self, form: dict[str, Any]):
         """Visa vad som ändras: the preview of a move to the chosen group (reads only)."""
-        actor = self._admin()
-        if actor is None:
-            return
         raw = form.get("group_id") if isinstance(form, dict) else None
-        self.move_target = raw if isinstance(raw, str) and raw.isdigit() else ""
-        self.preview = {}
-        if not self.move_target:
-            self.error = self._text("contact_centre.group_required")
-            return
-        try:
-            with session_scope() as session:
-                found = preview_move(
-                    session, actor=actor, agent_id=self._agent_id(), group_id=int(self.move_target)
-                )
-        except ServiceError as refusal:
-            self._refused(refusal)
+        target = raw if isinstance(raw, str) and raw.isdigit() else ""
+        with self._service(ADMIN) as call:
+            actor = call.actor
+            self.move_target, self.preview = target, {}
+            if not target:
+                raise ValidationFailed({"group_id": "contact_centre.group_required"})
+            found = preview_move(
+                call.session, actor=actor, agent_id=self._agent_id(), group_id=int(target)
+            )
+        if call.error is not None:
+            self._refused(call.error)
+        if not call.ok:
             return
 
         def label(key: str) -> str:
@@ -433,36 +413,26 @@ class AgentState(SessionState):
     @rx.event
     def confirm_move(self):
         """Flytta agenten: the service refuses while the agent is in a queue."""
-        actor = self._admin()
-        if actor is None:
-            return
         target = self.move_target
-        try:
-            with session_scope() as session:
-                move_agent(
-                    session,
-                    actor=actor,
-                    agent_id=self._agent_id(),
-                    group_id=int(target) if target.isdigit() else None,
-                )
-        except ServiceError as refusal:
-            self._refused(refusal)
-            return
+        group_id = int(target) if target.isdigit() else None
         name = next((g["name"] for g in self.groups if g["id"] == target), "")
-        self.preview, self.move_target = {}, ""
-        self.error, self.notice = "", self._text("contact_centre.moved", group=name)
-        self._reload(actor)
+        moved = self._change(
+            lambda session, actor: move_agent(
+                session, actor=actor, agent_id=self._agent_id(), group_id=group_id
+            ),
+            "contact_centre.moved",
+        )
+        if moved:
+            self.preview, self.move_target = {}, ""
+            self.notice = self._text("contact_centre.moved", group=name)
 
     @rx.event
     def remove(self):
         """Ta bort agent: refused while the agent is in a queue ("inloggad i kö")."""
-        actor = self._admin()
-        if actor is None:
-            return
-        try:
-            with session_scope() as session:
-                remove_agent(session, actor=actor, agent_id=self._agent_id())
-        except ServiceError as refusal:
-            self._refused(refusal)
-            return
+        with self._service(ADMIN) as call:
+            remove_agent(call.session, actor=call.actor, agent_id=self._agent_id())
+        if call.error is not None:
+            self._refused(call.error)
+        if not call.ok:
+            return None
         return rx.redirect(routes.CONTACT_CENTRE)

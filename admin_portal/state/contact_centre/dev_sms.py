@@ -6,9 +6,7 @@ from typing import Any
 
 import reflex as rx
 
-from admin_portal.db import session_scope
 from admin_portal.services.contact_centre.dev_sms import list_local_sms
-from admin_portal.services.errors import ServiceError
 from admin_portal.state.session import HEAD_ADMIN, SessionState
 
 
@@ -19,22 +17,11 @@ class DevSmsState(SessionState):
     @rx.event
     def load(self):
         """on_load: the organisation's local SMS, if this deployment keeps any."""
-        actor = self._authorized(HEAD_ADMIN)
         self.available, self.sms = False, []
-        if actor is None:
-            return
-        try:
-            with session_scope() as session:
-                rows = list_local_sms(session, actor=actor)
-        except ServiceError:
-            return
-        self.available = True
-        self.sms = [
-            {
-                "created_at": r.created_at,
-                "to": r.to_number,
-                "status": r.status,
-                "body": r.body,
-            }
-            for r in rows
-        ]
+        with self._service(HEAD_ADMIN) as call:
+            rows = list_local_sms(call.session, actor=call.actor)
+            self.available = True
+            self.sms = [
+                {"created_at": r.created_at, "to": r.to_number, "status": r.status, "body": r.body}
+                for r in rows
+            ]

@@ -12,13 +12,11 @@ from typing import Any
 import reflex as rx
 
 from admin_portal import routes
-from admin_portal.auth.permissions import Actor
-from admin_portal.db import session_scope
 from admin_portal.services.contact_centre.agents import AgentInput, create_agent
 from admin_portal.services.contact_centre.numeric_ids import check_numeric_id, used_numeric_ids
 from admin_portal.services.contact_centre.profiles import group_profiles
 from admin_portal.services.contact_centre.scope import groups_in_scope
-from admin_portal.services.errors import ServiceError, ValidationFailed
+from admin_portal.services.errors import ValidationFailed
 from admin_portal.state.session import ADMIN, SessionState
 
 EXTERNAL_ROWS_MAX = 20
@@ -51,57 +49,43 @@ class NewAgentState(SessionState):
     ticked: list[str] = []
     form_version: int = 0
 
-    def _admin(self) -> Actor | None:
-        return self._authorized(ADMIN)
-
     @rx.event
     def load(self):
         """on_load: the groups the actor may place agents in; a fresh form."""
         self.errors, self.error, self.numeric_value, self.numeric_message = {}, "", "", ""
         self.used_shown, self.login_same, self.external_rows = False, False, [0]
         self.group_id, self.group_profiles, self.ticked = "", [], []
-        actor = self._admin()
-        if actor is None:
-            self.groups = []
-            return
-        with session_scope() as session:
-            self.groups = [
-                {"id": str(g.id), "name": g.name} for g in groups_in_scope(session, actor=actor)
-            ]
+        self.groups = []
+        with self._service(ADMIN, error="error") as call:
+            groups = groups_in_scope(call.session, actor=call.actor)
+            self.groups = [{"id": str(g.id), "name": g.name} for g in groups]
 
     @rx.event
     def check_numeric_id(self, value: str):
         """While typing: is the numeric ID free (numbers only, the organisation's)?"""
-        actor = self._admin()
-        if actor is None:
-            return
-        self.numeric_value = value[:20] if isinstance(value, str) else ""
-        with session_scope() as session:
-            key = check_numeric_id(session, actor=actor, raw=self.numeric_value)
-        self.numeric_message = self._text(key) if key else ""
+        with self._service(ADMIN, error="error") as call:
+            actor = call.actor
+            self.numeric_value = value[:20] if isinstance(value, str) else ""
+            key = check_numeric_id(call.session, actor=actor, raw=self.numeric_value)
+            self.numeric_message = self._text(key) if key else ""
 
     @rx.event
     def show_used_ids(self):
         """ "Se använda ID": the organisation's used numeric IDs as ranges, and the next free."""
-        actor = self._admin()
-        if actor is None:
-            return
-        with session_scope() as session:
-            used = used_numeric_ids(session, actor=actor)
-        self.used_ranges = ", ".join(used.ranges)
-        self.next_free = str(used.next_free)
-        self.used_shown = True
+        with self._service(ADMIN, error="error") as call:
+            used = used_numeric_ids(call.session, actor=call.actor)
+            self.used_ranges = ", ".join(used.ranges)
+            self.next_free = str(used.next_free)
+            self.used_shown = True
 
     @rx.event
     def use_next_free(self):
         """Put the suggestion into the field (checked again, it may have been taken since)."""
-        actor = self._admin()
-        if actor is None:
-            return
-        with session_scope() as session:
-            suggestion = str(used_numeric_ids(session, actor=actor).next_free)
-            key = check_numeric_id(session, actor=actor, raw=suggestion)
-        self.numeric_value, self.numeric_message = suggestion, self._text(key) if key else ""
+        with self._service(ADMIN, error="error") as call:
+            suggestion = str(used_numeric_ids(call.session, actor=call.actor).next_free)
+            key = check_numeric_id(call.session, actor=call.actor, raw=suggestion)
+            self.numeric_value = suggestion
+            self.numeric_message = self._text(key) if key else ""
 
     @rx.event
     def set_login_same(self, value: bool):
@@ -117,20 +101,13 @@ class NewAgentState(SessionState):
     @rx.event
     def choose_group(self, value: str):
         """The group's profiles as the tick tree (the service checks the group's scope)."""
-        actor = self._admin()
-        if actor is None:
-            return
-        self.group_id = value if isinstance(value, str) and value.isdigit() else ""
-        self.ticked, self.group_profiles = [], []
-        if not self.group_id:
-            return
-        try:
-            with session_scope() as session:
-                views = group_profiles(session, actor=actor, group_id=int(self.group_id))
-        except ServiceError as refusal:
-            self.error = self._text(refusal.key)
-            return
-        self.group_profiles = profile_rows(views)
+        with self._service(ADMIN, error="error") as call:
+            actor = call.actor
+            self.group_id = value if isinstance(value, str) and value.isdigit() else ""
+            self.ticked, self.group_profiles = [], []
+            if self.group_id:
+                views = group_profiles(call.session, actor=actor, group_id=int(self.group_id))
+                self.group_profiles = profile_rows(views)
 
     @rx.event
     def toggle_profile(self, profile_id: str):
@@ -142,18 +119,13 @@ class NewAgentState(SessionState):
         else:
             self.ticked = [*self.ticked, profile_id]
 
-    @rx.event
-    def submit(self, form: dict[str, Any]):
-        """Spara agent: everything is checked by create_agent; errors show per field."""
-        actor = self._admin()
-        if actor is None:
-            return
+    def _values(self, form: dict[str, Any]) -> AgentInput:
         data = form if isinstance(form, dict) else {}
         externals = [
             (data.get(f"ext_system_{i}", ""), data.get(f"ext_id_{i}", ""))
             for i in self.external_rows
         ]
-        values = AgentInput(
+        return AgentInput(
             first_name=data.get("first_name", ""),
             last_name=data.get("last_name", ""),
             username=data.get("username", ""),
@@ -168,15 +140,16 @@ class NewAgentState(SessionState):
             external_ids=externals,
             group_profile_ids=[int(p) for p in self.ticked if p.isdigit()],
         )
-        try:
-            with session_scope() as session:
-                agent_id = create_agent(session, actor=actor, data=values)
-        except ValidationFailed as refusal:
-            self.errors = {k: self._text(v) for k, v in refusal.errors.items()}
+
+    @rx.event
+    def submit(self, form: dict[str, Any]):
+        """Spara agent: everything is checked by create_agent; errors show per field."""
+        with self._service(ADMIN, error="error") as call:
+            agent_id = create_agent(call.session, actor=call.actor, data=self._values(form))
+        if isinstance(call.error, ValidationFailed):
+            self.errors = {k: self._text(v) for k, v in call.error.errors.items()}
             self.error = self._text("error.validation")
-            return
-        except ServiceError as refusal:
-            self.errors, self.error = {}, self._text(refusal.key)
-            return
+        if not call.ok:
+            return None
         self.errors, self.error = {}, ""
         return rx.redirect(routes.contact_centre_agent(agent_id))
