@@ -190,3 +190,51 @@ def test_one_time_password_by_sms_then_sign_in(new_page, portal):  # type: ignor
     expect(
         again.get_by_role("alert").filter(has_text="Engångslösenordet stämmer inte")
     ).to_be_visible()
+
+
+def test_dev_sms_shows_the_local_outbox(new_page):  # type: ignore[no-untyped-def]
+    page = new_page()
+    log_in(page, "huvudadmin")
+    expect(page).to_have_url(re.compile(r"/anvandare/?$"))
+    page.goto("/dev/sms")
+    wait_until_ready(page)
+    expect(page.get_by_role("heading", name="Lokala sms")).to_be_visible()
+    expect(page.get_by_role("cell", name="+46701740102").first).to_be_visible()
+    assert_accessible(page)
+
+
+def _person_without_contact(portal) -> None:  # type: ignore[no-untyped-def]
+    """F3.4 needs someone with neither e-mail nor mobile: a copy of agent2 without both."""
+    path = portal.database_url.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "INSERT INTO users (organisation_id, company_id, first_name, last_name, username,"
+            " username_key, language, user_type, status, password_hash, created_at, updated_at)"
+            " SELECT organisation_id, company_id, 'Utan', 'Kontakt', 'utan.kontakt',"
+            " 'utan.kontakt', 'sv', 'agent', 'active', password_hash, created_at, updated_at"
+            " FROM users WHERE username = 'agent1'"
+        )
+
+
+def test_agent_without_contact_adds_a_mobile_on_my_account(new_page, portal):  # type: ignore[no-untyped-def]
+    _person_without_contact(portal)
+    page = new_page()
+    log_in(page, "utan.kontakt")
+    expect(page).to_have_url(re.compile(r"/mitt-konto/?$"))
+    wait_until_ready(page)
+    expect(
+        page.get_by_role("heading", name="E-post eller mobilnummer för engångslösenord")
+    ).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("E-postadress eller mobilnummer (00 och landskod)").fill("0046701740199")
+    page.get_by_role("button", name="Skicka kod").click()
+    expect(page.get_by_text("Vi har skickat en kod till +46701740199")).to_be_visible()
+    path = portal.database_url.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as db:
+        body = db.execute(
+            "SELECT body FROM sms_outbox WHERE to_number = '+46701740199' ORDER BY id DESC"
+        ).fetchone()[0]
+    code = re.search(r"\b(\d{6})\b", body).group(1)  # type: ignore[union-attr]
+    page.get_by_label("Kod", exact=True).fill(code)
+    page.get_by_role("button", name="Bekräfta").click()
+    expect(page.get_by_text("Klart. Nu kan du få engångslösenord dit.")).to_be_visible()
