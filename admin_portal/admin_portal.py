@@ -29,6 +29,11 @@ from admin_portal.pages.auth import (
     set_password,
     two_factor_login,
 )
+from admin_portal.pages.contact_centre import agent as cc_agent
+from admin_portal.pages.contact_centre import agents as cc_agents
+from admin_portal.pages.contact_centre import dev_sms as cc_dev_sms
+from admin_portal.pages.contact_centre import new as cc_new
+from admin_portal.pages.contact_centre import one_time_password as cc_otp
 from admin_portal.pages.invitations import acceptance, invite, my_organisation, my_services
 from admin_portal.pages.properties import (
     add_user as property_add_user,
@@ -83,6 +88,11 @@ _PAGES = (
     property_new,
     property_requests,
     property_users,
+    cc_agents,
+    cc_new,
+    cc_agent,
+    cc_otp,
+    cc_dev_sms,
 )
 
 app = rx.App(

@@ -83,6 +83,20 @@ class Settings(BaseSettings):
     property_user_lookup_rate_limit: str = "10/minute;50/hour"
     # Lifetime of a Boenden "Ny användare" invitation link (F2.7).
     property_invitation_hours: int = Field(default=168, ge=1)
+    # Kontaktcenter one-time passwords (F3.2) and the SMS port: an HTTP SMS API in the
+    # style of 46elks (POST {url}/sms, basic auth, form fields from/to/message). Without a
+    # username SMS stays in the local outbox (table sms_outbox), as mail does without Resend.
+    sms_api_url: str = "https://api.46elks.com/a1"
+    sms_api_username: str = ""
+    sms_api_password: str = ""
+    sms_from: str = Field(default="Adminportal", max_length=11)
+    sms_max_attempts: int = Field(default=5, ge=1)
+    one_time_password_minutes: int = Field(default=10, ge=1, le=60)
+    one_time_password_max_attempts: int = Field(default=5, ge=1)
+    # Requests and code attempts per client address (`limits` notation), and at most one
+    # one-time password per person per this many seconds.
+    one_time_password_rate_limit_per_address: str = "10/hour"  # noqa: S105 (a limit)
+    one_time_password_cooldown_seconds: int = Field(default=60, ge=0)
     # Threads that hash passwords beside the event loop; 0: the usable cores less one.
     password_hash_threads: int = Field(default=0, ge=0)
     # X-Forwarded-For is trusted only behind this many reverse proxies of our own (0: never).
@@ -95,6 +109,7 @@ class Settings(BaseSettings):
         "reset_rate_limit_global",
         "api_rate_limit_per_client",
         "property_user_lookup_rate_limit",
+        "one_time_password_rate_limit_per_address",
     )
     @classmethod
     def _rate_limit_parses(cls, value: str) -> str:
@@ -130,6 +145,10 @@ class Settings(BaseSettings):
     @property
     def cookie_secure(self) -> bool:
         return self.is_production or self.public_base_url.startswith("https://")
+
+    @property
+    def sms_via_provider(self) -> bool:
+        return bool(self.sms_api_username)
 
     @property
     def mail_via_resend(self) -> bool:

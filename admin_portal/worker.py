@@ -27,6 +27,7 @@ from admin_portal.models import utcnow
 from admin_portal.search.rows_maintenance import reorder_if_drifted
 from admin_portal.services import jobs
 from admin_portal.services.user_bank.manage import purge_expired
+from admin_portal.sms import dispatch as sms_dispatch
 
 logger = logging.getLogger("admin_portal.worker")
 
@@ -64,6 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.once:
         jobs.run_until_idle(engine)  # jobs queue mail: run them before dispatching
         _dispatch_until_idle(engine, sender, stop)
+        sms_dispatch.run_once(engine)
         blank_expired_mail(engine)
     else:
         logger.info("worker started; polling every %.1fs", args.poll_seconds)
@@ -72,6 +74,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         # not hold up mail, and mail waiting on the rate limit must not hold up a job.
         threading.Thread(
             target=jobs.run_forever, args=(engine, stop, args.poll_seconds), daemon=True
+        ).start()
+        # SMS (one-time passwords) in a loop of its own, beside mail.
+        threading.Thread(
+            target=sms_dispatch.run_forever, args=(engine, stop, args.poll_seconds), daemon=True
         ).start()
         run_forever(stop, args.poll_seconds, engine_or_session_factory=engine, sender=sender)
     logger.info("worker stopped")

@@ -9,6 +9,8 @@ from admin_portal.i18n import (
     api_clients_sv,
     audit_en,
     audit_sv,
+    contact_centre_en,
+    contact_centre_sv,
     en,
     forms_en,
     forms_sv,
@@ -57,6 +59,7 @@ SV.update(polish_sv.MESSAGES)
 SV.update(forms_sv.MESSAGES)
 SV.update(webhooks_sv.MESSAGES)
 SV.update(myorg_sv.MESSAGES)
+SV.update(contact_centre_sv.MESSAGES)
 EN: dict[str, str] = {**en.MESSAGES, **validation_en.MESSAGES, **verification_en.MESSAGES}
 EN.update(spreadsheet_en.MESSAGES)
 EN.update(organisation_en.MESSAGES)
@@ -73,6 +76,7 @@ EN.update(polish_en.MESSAGES)
 EN.update(forms_en.MESSAGES)
 EN.update(webhooks_en.MESSAGES)
 EN.update(myorg_en.MESSAGES)
+EN.update(contact_centre_en.MESSAGES)
 
 LANGUAGES = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"

@@ -4,6 +4,23 @@ from admin_portal.models.api_client import ApiClient, ApiScope, ProvisionedUser
 from admin_portal.models.audit import AuditEvent
 from admin_portal.models.base import require_id, utcnow
 from admin_portal.models.care import CareLink
+from admin_portal.models.contact_centre import (
+    Agent,
+    AgentGroupProfile,
+    AgentResourceFilter,
+    ExternalUserId,
+    GroupResourceFilter,
+    OneTimePassword,
+    PendingContact,
+    Profile,
+    ProfileSkill,
+    Queue,
+    QueueSession,
+    Skill,
+    SmsMessage,
+    SmsStatus,
+    UserGroup,
+)
 from admin_portal.models.invitation import (
     CostCentre,
     CreditEntry,
@@ -58,6 +75,21 @@ from admin_portal.models.user_import import (
 )
 
 __all__ = [
+    "Agent",
+    "AgentGroupProfile",
+    "AgentResourceFilter",
+    "ExternalUserId",
+    "GroupResourceFilter",
+    "OneTimePassword",
+    "PendingContact",
+    "SmsMessage",
+    "SmsStatus",
+    "Profile",
+    "ProfileSkill",
+    "Queue",
+    "QueueSession",
+    "Skill",
+    "UserGroup",
     "ApiClient",
     "ApiScope",
     "ProvisionedUser",

@@ -88,12 +88,14 @@ _AUDIT_SCOPE = "events about people in the admin's scope and their own (head adm
 # use are defined): one splice line per module keeps merges trivial.
 from tests.support import (  # noqa: E402
     handler_rows_forms,
+    handler_rows_kc,
     handler_rows_myorg,
     handler_rows_webhooks,
 )
 
 HANDLERS: dict[str, Access] = {
     **handler_rows_forms.HANDLERS,
+    **handler_rows_kc.HANDLERS,
     **handler_rows_myorg.HANDLERS,
     **handler_rows_webhooks.HANDLERS,
     # --- Reflex's own handlers on rx.State and its internal substates
@@ -297,6 +299,7 @@ HANDLERS: dict[str, Access] = {
 # HTTP routes of the app, Reflex's own included. Keyed by Starlette's path.
 ROUTES: dict[str, Access] = {
     **handler_rows_forms.ROUTES,
+    **handler_rows_kc.ROUTES,
     **handler_rows_myorg.ROUTES,
     **handler_rows_webhooks.ROUTES,
     "/ping": public("liveness", framework=True),

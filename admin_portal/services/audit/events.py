@@ -74,6 +74,13 @@ AUDIT_ACTIONS: tuple[str, ...] = (
     "service_activated",
     "therapist_chosen",
     "therapist_case_read",
+    # Kontaktcenter (services/contact_centre/).
+    "agent_moved",
+    "agent_profiles_changed",
+    "agent_queue_changed",
+    "agent_settings_changed",
+    "one_time_password_sent",
+    "one_time_password_used",
 )
 
 # Details are short "key=value" notes. These shapes must never be stored, whatever a caller

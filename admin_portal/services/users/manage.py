@@ -24,6 +24,8 @@ from admin_portal.mail.suppressions import refused_addresses
 from admin_portal.models import (
     CareLink,
     Company,
+    Queue,
+    QueueSession,
     Role,
     RoleAssignment,
     Unit,
@@ -459,6 +461,15 @@ def _removable(session: Session, actor: Actor, user_id: object) -> User:
     user = get_user_for_write(session, actor=actor, user_id=user_id)
     if user.id == actor.user_id:
         raise ValidationFailed({"remove": "users.cannot_remove_self"})
+    # F3.7: an agent logged in to a contact-centre queue stays until they log out. Asked of
+    # the table itself: the contact-centre capability builds on this one, not the reverse.
+    queues = session.exec(
+        select(Queue.name)
+        .join(QueueSession, col(QueueSession.queue_id) == col(Queue.id))
+        .where(QueueSession.agent_id == user.id)
+    ).all()
+    if queues:
+        raise ServiceError("contact_centre.in_queue_remove")
     return user
 
 
