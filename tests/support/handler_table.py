@@ -83,6 +83,9 @@ _OWN_ACCOUNT = "the caller's own account"
 _USER_ADMIN = "properties on which the caller holds Användarhantering"
 _AUDIT_SCOPE = "events about people in the admin's scope and their own (head admin: all)"
 
+# Each engineer's rows live in a module of their own (it imports Access and the helpers above).
+from tests.support import handler_rows_house  # noqa: E402
+
 HANDLERS: dict[str, Access] = {
     # --- Reflex's own handlers on rx.State and its internal substates
     "State.hydrate": public("sends the caller's own tab state", framework=True),
@@ -280,10 +283,12 @@ HANDLERS: dict[str, Access] = {
     "InviteState.toggle_service": ui_only("only services load() offered"),
     "InviteState.toggle_admin_unit": ui_only("only units load() offered"),
     "InviteState.submit": authorized(ADMIN, "unit, role and services in scope"),
+    **handler_rows_house.HANDLERS,
 }
 
 # HTTP routes of the app, Reflex's own included. Keyed by Starlette's path.
 ROUTES: dict[str, Access] = {
+    **handler_rows_house.ROUTES,
     "/ping": public("liveness", framework=True),
     "/_health": public("health of the backend's dependencies", framework=True),
     "/_event": public(
