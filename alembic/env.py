@@ -47,17 +47,31 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     url = _url()
     engine = make_engine(url)
+    sqlite = url.startswith("sqlite")
     with engine.connect() as connection:
+        if sqlite:
+            # Batch mode rebuilds a table by dropping it: with foreign keys enforced, that
+            # fails as soon as another table's rows point at it (an organisation with users).
+            # The pragma only works outside a transaction, so it is set before the
+            # migrations' transaction, and the keys are checked once they are done.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
             compare_type=True,
             include_object=include_object,
             # SQLite cannot ALTER most things in place: batch mode rebuilds tables.
-            render_as_batch=url.startswith("sqlite"),
+            render_as_batch=sqlite,
         )
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
+            if broken:
+                raise RuntimeError(f"the migrations left broken foreign keys: {broken[:5]}")
     engine.dispose()
 
 
