@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from admin_portal import routes
-from admin_portal.components.cursor_pager import cursor_pager
+from admin_portal.components.cursor_pager import list_pager
 from admin_portal.components.forms import option, select_field, text_field
 from admin_portal.components.i18n import tx
 from admin_portal.components.layout import admin_page
@@ -131,15 +131,7 @@ def results() -> rx.Component:
                 variant="surface",
             ),
         ),
-        cursor_pager(
-            previous_label=tx("users.previous"),
-            next_label=tx("users.next"),
-            page_text=S.page_number.to_string(),
-            page_number=S.page_number,
-            has_next=S.has_next,
-            on_previous=S.previous_page,
-            on_next=S.next_page,
-        ),
+        list_pager(S),
         width="100%",
     )
 

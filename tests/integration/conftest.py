@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from sqlmodel import SQLModel
 
-from admin_portal import db
 from admin_portal.config import get_settings
 from tests.support.fake_resend import TEST_API_KEY, FakeResend
 
@@ -28,16 +25,3 @@ def fake_resend() -> Iterator[FakeResend]:
         finally:
             get_settings.cache_clear()
     get_settings.cache_clear()  # the environment is restored now: forget the fake's settings
-
-
-@pytest.fixture
-def app_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The app's own engine (db.get_engine) on a fresh SQLite file, for tests of HTTP routes."""
-    monkeypatch.setenv("ADMIN_PORTAL_DATABASE_URL", f"sqlite:///{tmp_path / 'routes.db'}")
-    get_settings.cache_clear()
-    db.get_engine.cache_clear()
-    SQLModel.metadata.create_all(db.get_engine())
-    yield
-    db.get_engine().dispose()
-    db.get_engine.cache_clear()
-    get_settings.cache_clear()
