@@ -35,7 +35,7 @@ class CareWorld:
     company2: Company  # "Norrsidan AB", the same organisation
     unit_a: Unit  # "Enhet A", in company
     unit_b: Unit  # "Enhet B", in company
-    other_org: Organisation  # "Annan kund"
+    other_org: Organisation  # "Annan kund" unless named otherwise
     other_company: Company  # in other_org
     head: User  # head administrator of org
     company_admin: User  # administrator of `company`
@@ -59,6 +59,7 @@ def build_care_world(
     session: Session,
     *,
     head_username: str = "huvud.admin",
+    other_org_name: str = "Annan kund",
     other_company_name: str = "Annan AB",
 ) -> CareWorld:
     """Build the shared world (flushed, not committed: the caller adds to it and commits)."""
@@ -67,7 +68,7 @@ def build_care_world(
     company2 = make_company(session, org, "Norrsidan AB")
     unit_a = make_unit(session, company, "Enhet A")
     unit_b = make_unit(session, company, "Enhet B")
-    other_org = make_org(session, "Annan kund")
+    other_org = make_org(session, other_org_name)
     other_company = make_company(session, other_org, other_company_name)
     head = make_user(session, company, username=head_username)
     grant(session, head, Role.HEAD_ADMIN)
