@@ -88,6 +88,7 @@ _AUDIT_SCOPE = "events about people in the admin's scope and their own (head adm
 # use are defined): one splice line per module keeps merges trivial.
 from tests.support import (  # noqa: E402
     handler_rows_forms,
+    handler_rows_house,
     handler_rows_kc,
     handler_rows_myorg,
     handler_rows_webhooks,
@@ -294,6 +295,7 @@ HANDLERS: dict[str, Access] = {
     "InviteState.toggle_service": ui_only("only services load() offered"),
     "InviteState.toggle_admin_unit": ui_only("only units load() offered"),
     "InviteState.submit": authorized(ADMIN, "unit, role and services in scope"),
+    **handler_rows_house.HANDLERS,
 }
 
 # HTTP routes of the app, Reflex's own included. Keyed by Starlette's path.
@@ -302,6 +304,7 @@ ROUTES: dict[str, Access] = {
     **handler_rows_kc.ROUTES,
     **handler_rows_myorg.ROUTES,
     **handler_rows_webhooks.ROUTES,
+    **handler_rows_house.ROUTES,
     "/ping": public("liveness", framework=True),
     "/_health": public("health of the backend's dependencies", framework=True),
     "/_event": public(
