@@ -49,7 +49,7 @@ def load_sqlite(path: Path, n: int, tree: Tree) -> dict[str, float]:
     from datetime import UTC, datetime
 
     from admin_portal.db import make_engine
-    from admin_portal.search.ddl import ensure_search_structures
+    from admin_portal.search.structures import ensure_search_structures
 
     url = f"sqlite:///{path}"
     timings = {"schema (alembic head)": _alembic(url, "head")}

@@ -7,6 +7,8 @@ from admin_portal.i18n import (
     acceptance_sv,
     api_clients_en,
     api_clients_sv,
+    api_round4_en,
+    api_round4_sv,
     audit_en,
     audit_sv,
     en,
@@ -46,6 +48,7 @@ SV.update(infra_sv.MESSAGES)
 SV.update(audit_sv.MESSAGES)
 SV.update(limits_sv.MESSAGES)
 SV.update(api_clients_sv.MESSAGES)
+SV.update(api_round4_sv.MESSAGES)
 SV.update(properties_sv.MESSAGES)
 SV.update(polish_sv.MESSAGES)
 EN: dict[str, str] = {**en.MESSAGES, **validation_en.MESSAGES, **verification_en.MESSAGES}
@@ -59,6 +62,7 @@ EN.update(infra_en.MESSAGES)
 EN.update(audit_en.MESSAGES)
 EN.update(limits_en.MESSAGES)
 EN.update(api_clients_en.MESSAGES)
+EN.update(api_round4_en.MESSAGES)
 EN.update(properties_en.MESSAGES)
 EN.update(polish_en.MESSAGES)
 
