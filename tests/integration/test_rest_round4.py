@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
+from sqlmodel import col, select
 from starlette.testclient import TestClient
 
 from admin_portal import db
 from admin_portal.auth.permissions import load_actor
-from admin_portal.models import Company, Invitation, InvitationStatus
+from admin_portal.models import (
+    ApiClient,
+    ApiClientReadWindow,
+    AuditEvent,
+    Company,
+    Invitation,
+    InvitationStatus,
+)
+from admin_portal.services.api_clients.usage import record_read_call
 from admin_portal.services.invitations.input import InvitationInput
 from admin_portal.services.invitations.invite import create_invitation
 from tests.integration.test_rest_routes import _h, app_db, client, world  # noqa: F401
@@ -79,3 +90,61 @@ def test_a_client_cannot_resend_or_revoke_an_admin_invitation(
     with db.session_scope() as session:
         invitation = session.get(Invitation, invitation_id)
         assert invitation is not None and invitation.status != InvitationStatus.REVOKED
+
+
+def _events(action: str) -> list[AuditEvent]:
+    with db.session_scope() as session:
+        rows = session.exec(
+            select(AuditEvent).where(AuditEvent.action == action).order_by(col(AuditEvent.id))
+        ).all()
+        session.expunge_all()
+        return list(rows)
+
+
+def test_reads_are_audited_per_client_per_minute_writes_one_by_one(
+    client: TestClient,  # noqa: F811
+    world: dict,  # noqa: F811
+) -> None:
+    for _ in range(5):
+        assert client.get("/api/v1/units", headers=_h(world["read"])).status_code == 200
+    assert client.get("/api/v1/users/999999", headers=_h(world["read"])).status_code == 404
+    path = f"/api/v1/users/{world['person']}"
+    assert client.patch(path, headers=_h(world["write"]), json={"mobile": ""}).status_code == 200
+    assert client.patch(path, headers=_h(world["write"]), json={"mobile": ""}).status_code == 200
+    # A refusal for scope is its own event even on a read.
+    assert client.get("/api/v1/units", headers=_h(world["write"])).status_code == 403
+    reads = _events("api_reads")
+    calls = _events("api_call")
+    # Six reads in (almost surely) one minute: one event; a minute boundary makes two.
+    assert 1 <= len(reads) <= 2, [r.detail for r in reads]
+    counted = sum(int((r.detail or "").split("reads=")[1].split()[0]) for r in reads)
+    assert counted == 6
+    assert all(r.actor_api_client_id is not None and r.actor_user_id is None for r in reads)
+    assert "failed=1" in "".join(r.detail or "" for r in reads)
+    assert [c.detail for c in calls] == [
+        "call=rest.users.update status=200",
+        "call=rest.users.update status=200",
+        "call=rest.units.list status=403",
+    ]
+    assert all(c.actor_api_client_id is not None for c in calls)
+
+
+def test_each_minute_gets_its_own_read_event(world: dict) -> None:  # noqa: F811
+    start = datetime(2026, 12, 3, 12, 0, 5, tzinfo=UTC)
+    with db.session_scope() as session:
+        client = session.exec(select(ApiClient).where(ApiClient.name == "users:read")).one()
+        for seconds in (0, 20, 50, 61, 62):
+            record_read_call(
+                session,
+                client=client,
+                endpoint="rest.users.list",
+                status=200,
+                now=start + timedelta(seconds=seconds),
+            )
+        windows = session.exec(select(ApiClientReadWindow)).all()
+        assert sorted(w.reads for w in windows) == [2, 3]
+        assert all(w.audit_event_id is not None for w in windows)
+    assert sorted((r.detail or "").split()[0] for r in _events("api_reads")) == [
+        "reads=2",
+        "reads=3",
+    ]

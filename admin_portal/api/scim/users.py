@@ -198,7 +198,9 @@ async def search_users(request: Request) -> Response:
             return scim_error(400, "A SearchRequest object is expected.", "invalidSyntax")
         return _search(call, request, payload)
 
-    return await respond(request, scope=SCOPE, name="scim.users.search", work=work, style=STYLE)
+    return await respond(
+        request, scope=SCOPE, name="scim.users.search", work=work, style=STYLE, read=True
+    )
 
 
 def _user_id(request: Request) -> object:

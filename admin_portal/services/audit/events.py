@@ -54,6 +54,7 @@ AUDIT_ACTIONS: tuple[str, ...] = (
     "api_client_rotated",
     "api_client_revoked",
     "api_call",
+    "api_reads",
     "user_disabled",
     "user_enabled",
     # Boenden (services/properties/).
