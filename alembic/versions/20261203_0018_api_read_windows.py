@@ -1,5 +1,6 @@
-"""api read windows
+"""api read windows, scim id index
 
+- ix_users_scim_org_id: SCIM's list by id (startIndex skips narrow index entries).
 - api_client_read_windows: per API client and minute, the count of its read calls and
   the one audit event that reports them (reads are audited per client per minute).
 
@@ -31,7 +32,11 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['audit_event_id'], ['audit_events.id'], name=op.f('fk_api_client_read_windows_audit_event_id_audit_events')),
     sa.PrimaryKeyConstraint('api_client_id', 'window_start', name=op.f('pk_api_client_read_windows'))
     )
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.create_index('ix_users_scim_org_id', ['organisation_id', 'status', 'id'], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_index('ix_users_scim_org_id')
     op.drop_table('api_client_read_windows')

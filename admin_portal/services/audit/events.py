@@ -55,6 +55,8 @@ AUDIT_ACTIONS: tuple[str, ...] = (
     "api_client_revoked",
     "api_call",
     "api_reads",
+    "unit_created",
+    "unit_renamed",
     "user_disabled",
     "user_enabled",
     # Boenden (services/properties/).
