@@ -290,3 +290,61 @@ def test_bulk_refuses_what_it_cannot_run(client: TestClient, world: dict) -> Non
     assert [o["status"] for o in ops] == ["400", "409", "400"]
     # Without the scim scope: 403 before anything runs.
     _assert_error(client.post("/scim/v2/Bulk", headers=_h(world["read"]), json=body), 403)
+
+
+def test_the_fts_driven_filters_match_the_plain_ones(world: dict, monkeypatch) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """SQLite with the search's FTS5 table: co filters stream from it in id order; the
+    answers (pages and totals) are those of the plain row-by-row test."""
+    from scim2_models import EnterpriseUser, ScimFilter
+    from scim2_models import User as ScimUser
+
+    from admin_portal.auth.permissions import load_actor
+    from admin_portal.search import ddl
+    from admin_portal.search.structures import ensure_search_structures
+    from admin_portal.models import Company
+    from tests.support.factories import make_user
+
+    with db.session_scope() as session:
+        actor = load_actor(session, world["head_id"])
+        assert actor is not None
+        unit = session.get(Unit, world["unit_id"])
+        assert unit is not None
+        company = session.get(Company, unit.company_id)
+        assert company is not None
+        for n in range(30):
+            make_user(
+                session,
+                company,
+                username=f"{'erik' if n % 3 else 'anna'}.{n}",
+                email=f"p{n}@{'erikson' if n % 2 else 'example'}.se",
+                first_name="Erik" if n % 3 else "Anna",
+                last_name="Eriksson" if n % 5 else "Berg",
+            )
+    queries = [
+        'userName co "erik"',
+        'emails co "erikson"',
+        'name.familyName co "rikss"',
+        'userName co "erik" and emails co "erikson"',
+        'userName co "rik" or userName eq "anna.3"',
+        'userName sw "anna"',
+    ]
+
+    def run(start: int, count: int) -> dict[str, tuple[int, list[int]]]:
+        found = {}
+        with db.session_scope() as session:
+            for q in queries:
+                node = ScimFilter[ScimUser[EnterpriseUser]](q).ast  # type: ignore[misc]
+                page = scim_search.find_users(
+                    session, actor=actor, node=node, start_index=start, count=count
+                )
+                found[q] = (page.total, [u.id for u in page.users])
+        return found
+
+    monkeypatch.setattr(scim_search, "TOTAL_AHEAD", 4)
+    plain = {(s, c): run(s, c) for s, c in ((1, 3), (4, 5), (1, 100))}
+    ensure_search_structures(db.get_engine())
+    with db.session_scope() as session:
+        assert ddl.sqlite_fts_available(session.connection())
+    driven = {(s, c): run(s, c) for s, c in ((1, 3), (4, 5), (1, 100))}
+    assert driven == plain
+    assert plain[(1, 100)]['userName co "erik"'][0] == 20
