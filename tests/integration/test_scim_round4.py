@@ -299,9 +299,9 @@ def test_the_fts_driven_filters_match_the_plain_ones(world: dict, monkeypatch) -
     from scim2_models import User as ScimUser
 
     from admin_portal.auth.permissions import load_actor
+    from admin_portal.models import Company
     from admin_portal.search import ddl
     from admin_portal.search.structures import ensure_search_structures
-    from admin_portal.models import Company
     from tests.support.factories import make_user
 
     with db.session_scope() as session:
