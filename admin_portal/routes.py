@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from admin_portal.validation.ids import parse_id
+
 LOGIN = "/logga-in"
 # The login's second step (TOTP code, or the enrolment an organisation requires).
 LOGIN_SECOND_STEP = "/logga-in/tvastegsverifiering"
@@ -71,7 +73,7 @@ def user_bank_entry(user_id: int) -> str:
 def user_id_from_path(path: str) -> int | None:
     """The id in /anvandare/<id>; None for anything else (never trust the path blindly)."""
     last = (path or "").rstrip("/").rsplit("/", 1)[-1]
-    return int(last) if last.isdigit() and len(last) < 12 else None
+    return parse_id(last) if last == last.strip() else None
 
 
 def users_export_url(fmt: str, params: dict[str, str]) -> str:

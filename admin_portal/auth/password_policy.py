@@ -59,3 +59,28 @@ def _is_sequence(text: str) -> bool:
         return steps in ({1}, {9})
     steps = {ord(b) - ord(a) for a, b in zip(text, text[1:], strict=False)}
     return steps in ({1}, {-1})
+
+
+def new_password_problem(
+    password: str, repeat: object, *, personal_words: list[str], mismatch_key: str
+) -> tuple[str, str] | None:
+    """The first thing wrong with a chosen password and its repetition, as (field, key).
+
+    The rules come first ("password"), then the repetition ("repeat"): the forms that set a
+    password (a set-password link, an invitation's acceptance) show one message at a time.
+
+    Args:
+        password: The chosen password.
+        repeat: What was typed in "Upprepa lösenord".
+        personal_words: Names the password must not contain.
+        mismatch_key: The message key for a repetition that differs.
+
+    Returns:
+        ("password", key), ("repeat", mismatch_key) or None when both are fine.
+    """
+    problems = password_problems(password, personal_words=personal_words)
+    if problems:
+        return ("password", problems[0])
+    if password != repeat:
+        return ("repeat", mismatch_key)
+    return None

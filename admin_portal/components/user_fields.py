@@ -83,6 +83,37 @@ def username_field(state: Any, values: dict[str, Any]) -> rx.Component:
     )
 
 
+def unit_select(
+    units: rx.Var, *, label: rx.Var, empty_label: rx.Var, error: rx.Var, default_value: Any
+) -> rx.Component:
+    """ "Enhet": a select named unit_id over [{"id", "label"}] rows, with an empty first choice.
+
+    The user forms and Bjud in användare both place a person in a unit with it.
+    """
+    return select_field(
+        field_id="unit_id",
+        label=label,
+        name="unit_id",
+        options=[option("", empty_label), rx.foreach(units, lambda u: option(u["id"], u["label"]))],
+        error=error,
+        default_value=default_value,
+    )
+
+
+def language_select(
+    *, label: rx.Var, sv_label: rx.Var, en_label: rx.Var, error: rx.Var, default_value: Any = "sv"
+) -> rx.Component:
+    """ "Språk": a select named language offering Swedish and English."""
+    return select_field(
+        field_id="language",
+        label=label,
+        name="language",
+        options=[option("sv", sv_label), option("en", en_label)],
+        error=error,
+        default_value=default_value,
+    )
+
+
 def type_and_placement(state: Any, values: dict[str, Any]) -> rx.Component:
     type_options = [
         option(kind, tx(f"type.{kind}"))
@@ -111,14 +142,10 @@ def type_and_placement(state: Any, values: dict[str, Any]) -> rx.Component:
             error=state.errors["company_id"],
             default_value=_value(values, "company_id"),
         ),
-        select_field(
-            field_id="unit_id",
+        unit_select(
+            state.units,
             label=tx("users.unit"),
-            name="unit_id",
-            options=[
-                option("", tx("users.no_unit")),
-                rx.foreach(state.units, lambda u: option(u["id"], u["label"])),
-            ],
+            empty_label=tx("users.no_unit"),
             error=state.errors["unit_id"],
             default_value=_value(values, "unit_id"),
         ),
@@ -235,11 +262,10 @@ def optional_fields(state: Any, values: dict[str, Any]) -> rx.Component:
             hint=tx("users.national_id_hint", support=state.support_email),
             default_value=_value(values, "national_id"),
         ),
-        select_field(
-            field_id="language",
+        language_select(
             label=tx("users.language"),
-            name="language",
-            options=[option("sv", tx("users.language_sv")), option("en", tx("users.language_en"))],
+            sv_label=tx("users.language_sv"),
+            en_label=tx("users.language_en"),
             error=state.errors["language"],
             default_value=_value(values, "language", "sv"),
         ),

@@ -17,10 +17,10 @@ class DevMailState(SessionState):
     @rx.event
     def load(self):
         """Authorized: a signed-in head admin, and only where the local mailbox exists."""
-        actor = self._authorized(HEAD_ADMIN)
+        who, actor = self._authorize(HEAD_ADMIN)
         if actor is None:  # a visitor goes to Logga in; other roles get nothing
             self.messages = []
-            return None if self._signed_in() else self._to_login()
+            return None if who else self._to_login()
         try:
             with session_scope() as session:
                 mail = list_local_mail(session, actor=actor)

@@ -19,7 +19,6 @@ from admin_portal.services.api_clients import (
     revoke_api_client,
     rotate_api_client,
 )
-from admin_portal.services.errors import ServiceError, ValidationFailed
 from admin_portal.state.session import HEAD_ADMIN, SessionState
 
 SCOPES = [s.value for s in ApiScope]
@@ -62,65 +61,44 @@ class ApiClientsState(SessionState):
             return
         self._reload(actor)
 
-    def _refused(self, refusal: ServiceError) -> None:
-        if isinstance(refusal, ValidationFailed):
-            self.error = self._text(next(iter(refusal.errors.values())))
-        else:
-            self.error = self._text(refusal.key)
-
     @rx.event
     def create(self, form: dict[str, Any]):
         """The form sends a name and one checkbox per scope; the service checks both."""
-        actor = self._head_admin()
-        if actor is None:
-            return
         data = form if isinstance(form, dict) else {}
         scopes = [s for s in SCOPES if data.get(f"scope_{s}") in ("on", True, "true")]
-        try:
-            with session_scope() as session:
-                created = create_api_client(
-                    session, actor=actor, name=data.get("name"), scopes=scopes
-                )
-        except ServiceError as refusal:
-            self._refused(refusal)
+        with self._service(HEAD_ADMIN, error="error") as call:
+            created = create_api_client(
+                call.session, actor=call.actor, name=data.get("name"), scopes=scopes
+            )
+        if not call.ok:
             return
         self.error = ""
         self.notice = self._text("api_clients.created_toast")
         self.secret, self.secret_for = created.secret, str(data.get("name", ""))[:100]
         self.form_version += 1
-        self._reload(actor)
+        self._reload(call.actor)
 
     @rx.event
     def rotate(self, client_id: int):
-        actor = self._head_admin()
-        if actor is None:
-            return
-        try:
-            with session_scope() as session:
-                rotated = rotate_api_client(session, actor=actor, client_id=client_id)
-        except ServiceError as refusal:
-            self._refused(refusal)
+        with self._service(HEAD_ADMIN, error="error") as call:
+            rotated = rotate_api_client(call.session, actor=call.actor, client_id=client_id)
+        if not call.ok:
             return
         self.error = ""
         self.notice = self._text("api_clients.rotated_toast")
         self.secret = rotated.secret
         self.secret_for = next((c["name"] for c in self.clients if c["id"] == client_id), "")
-        self._reload(actor)
+        self._reload(call.actor)
 
     @rx.event
     def revoke(self, client_id: int):
-        actor = self._head_admin()
-        if actor is None:
-            return
-        try:
-            with session_scope() as session:
-                revoke_api_client(session, actor=actor, client_id=client_id)
-        except ServiceError as refusal:
-            self._refused(refusal)
+        with self._service(HEAD_ADMIN, error="error") as call:
+            revoke_api_client(call.session, actor=call.actor, client_id=client_id)
+        if not call.ok:
             return
         self.error = ""
         self.notice = self._text("api_clients.revoked_toast")
-        self._reload(actor)
+        self._reload(call.actor)
 
     @rx.event
     def close_secret(self):

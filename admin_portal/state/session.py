@@ -20,8 +20,10 @@ from admin_portal.db import session_scope
 from admin_portal.i18n import LANGUAGES, t
 from admin_portal.services.auth.denials import Reason, enter, record_denial
 from admin_portal.services.auth.login import SignedIn, end_session, resolve_session, session_status
+from admin_portal.services.errors import ServiceError
 from admin_portal.services.invitations.my_services import has_ordered_services
 from admin_portal.services.organisation import describe_scope
+from admin_portal.state.service_call import ServiceCall
 
 # What an authorized handler needs (SessionState._authorized); the handler table in
 # tests/support/handler_table.py uses the same words.
@@ -140,11 +142,22 @@ class SessionState(rx.State):
     def _authorized(self, need: str = ADMIN) -> Actor | None:
         """The caller's actor when they hold `need`, else None after recording the refusal.
 
-        Every authorized handler gets its actor here (directly or through its state's
-        `_actor()`/`_admin()` helper). It also names the entrance, so a service refusing on
-        scope or permission later in the same call is recorded under this handler.
+        Every authorized handler gets its actor here (directly, through `_service`, or
+        through its state's `_admin()`-style helper). It also names the entrance, so a service
+        refusing on scope or permission later in the same call is recorded under this handler.
+        """
+        return self._authorize(need)[1]
+
+    def _authorize(self, need: str) -> tuple[SignedIn | None, Actor | None]:
+        """`_authorized` for a handler that also shows who is signed in (a page's on_load).
+
+        The session is resolved once: (who is signed in or None, the actor when they hold
+        `need` or None after recording the refusal).
         """
         who = self._signed_in()
+        return who, self._check(who, need)
+
+    def _check(self, who: SignedIn | None, need: str) -> Actor | None:
         actor = who.actor if who is not None else None
         action, target = _entrance_name(self), self._target_id()
         enter(action, actor, target_id=target)
@@ -153,6 +166,31 @@ class SessionState(rx.State):
             record_denial(action=action, actor=actor, reason=reason, target_id=target)
             return None
         return actor
+
+    def _service(
+        self,
+        need: str = ADMIN,
+        *,
+        error: str | None = None,
+        catch: tuple[type[ServiceError], ...] = (ServiceError,),
+    ) -> ServiceCall:
+        """One authorized call into the services, used as `with self._service(...) as call:`.
+
+        Authorizes at once (a refusal is recorded before anything else happens), opens one
+        transaction for the body and turns a `ServiceError` into a message in the user's
+        language (state/service_call.py says how).
+
+        Args:
+            need: The role the entrance needs (SIGNED_IN, ADMIN, HEAD_ADMIN or SUPPORT).
+            error: The name of the state var that shows a refusal's message; None keeps the
+                refusal in `call.error` only, for the handler to show.
+            catch: The refusals the call catches; others propagate (after the rollback).
+
+        Returns:
+            The call: `call.actor`, `call.session` inside the `with`; `call.ok`,
+            `call.refused` and `call.error` after it.
+        """
+        return ServiceCall(self, self._authorized(need), error, catch)
 
     def _text(self, key: str, **params: object) -> str:
         return t(key, self.lang, **params)
@@ -213,7 +251,7 @@ class SessionState(rx.State):
         """A page guard: no session -> login; without the role -> the caller's home. Both recorded."""
         who = self._signed_in()
         if who is None or not holds(who.actor, need):
-            self._authorized(need)  # records the refusal under the guard's name
+            self._check(who, need)  # records the refusal under the guard's name
         if who is None:
             return self._to_login()
         self._show(who)

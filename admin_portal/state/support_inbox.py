@@ -6,7 +6,6 @@ import dataclasses
 
 import reflex as rx
 
-from admin_portal.db import session_scope
 from admin_portal.services.errors import NotFound
 from admin_portal.services.support_inbox import list_support_notifications, mark_handled
 from admin_portal.state.session import SUPPORT, SessionState
@@ -23,16 +22,11 @@ class SupportInboxState(SessionState):
 
     def _reload(self) -> None:
         """Re-check who is asking on every call: a handler may be called without on_load."""
-        actor = self._authorized(SUPPORT)
-        if actor is None:
-            self.allowed, self.rows, self.total, self.page, self.pages = False, [], 0, 1, 1
-            return
-        try:
-            with session_scope() as session:
-                found = list_support_notifications(
-                    session, actor=actor, page=self.page, show=self.show, lang=self.lang
-                )
-        except NotFound:
+        with self._service(SUPPORT, catch=(NotFound,)) as call:
+            found = list_support_notifications(
+                call.session, actor=call.actor, page=self.page, show=self.show, lang=self.lang
+            )
+        if not call.ok:
             self.allowed, self.rows, self.total, self.page, self.pages = False, [], 0, 1, 1
             return
         self.allowed = True
@@ -66,16 +60,13 @@ class SupportInboxState(SessionState):
 
     @rx.event
     def handle(self, notification_id: int):
-        actor = self._authorized(SUPPORT)
-        if actor is None:
+        with self._service(SUPPORT, catch=(NotFound,)) as call:
+            changed = mark_handled(call.session, actor=call.actor, notification_id=notification_id)
+        if call.refused:
             self.allowed, self.rows = False, []
-            return rx.toast.error(self._text("error.not_found"))
-        try:
-            with session_scope() as session:
-                changed = mark_handled(session, actor=actor, notification_id=notification_id)
-        except NotFound:
+        else:
             self._reload()
+        if not call.ok:
             return rx.toast.error(self._text("error.not_found"))
-        self._reload()
         key = "support.marked" if changed else "support.already_handled"
         return rx.toast.success(self._text(key)) if changed else rx.toast.info(self._text(key))

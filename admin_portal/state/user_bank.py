@@ -20,15 +20,12 @@ from admin_portal.services.user_bank.manage import (
     set_retention_days,
 )
 from admin_portal.services.users.profile import placement_options
+from admin_portal.state.service_call import refusal_key
 from admin_portal.state.session import HEAD_ADMIN, SessionState
-from admin_portal.validation.ids import is_int
+from admin_portal.validation.ids import parse_id
 
-
-def _int(value: object) -> int | None:
-    """A positive id from a form or a row button (which may send a number); else None."""
-    if is_int(value):
-        return value if 0 < value < 10**11 else None
-    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 12 else None
+# What the bank's writes may refuse with, shown beside the form; anything else propagates.
+_BANK_REFUSALS = (ValidationFailed, NotFound)
 
 
 def _date(value: str) -> date | None:
@@ -70,23 +67,20 @@ class UserBankState(SessionState):
         return self._authorized(HEAD_ADMIN)
 
     def _search(self) -> None:
-        actor = self._head_admin()
-        if actor is None:
-            return
-        try:
-            with session_scope() as session:
-                page = search_bank(
-                    session,
-                    actor=actor,
-                    query=BankQuery(
-                        text=self.text,
-                        national_id=self.national_id,
-                        company_id=_int(self.company_id),
-                        cursor=self._cursor,
-                    ),
-                )
-        except NotFound:
+        with self._service(HEAD_ADMIN, catch=(NotFound,)) as call:
+            page = search_bank(
+                call.session,
+                actor=call.actor,
+                query=BankQuery(
+                    text=self.text,
+                    national_id=self.national_id,
+                    company_id=parse_id(self.company_id),
+                    cursor=self._cursor,
+                ),
+            )
+        if call.error:
             self.rows = []
+        if not call.ok:
             return
         self.national_id_error = (
             self._text(page.national_id_error) if page.national_id_error else ""
@@ -98,24 +92,24 @@ class UserBankState(SessionState):
 
     @rx.event
     def load(self):
-        actor = self._head_admin()
-        if actor is None:
-            return
-        self.notice = self.restore_error = self.erase_error = ""
-        self.selected, self.conflicts = {}, []
-        with session_scope() as session:
+        with self._service(HEAD_ADMIN, catch=()) as call:
+            actor, session = call.actor, call.session  # a refused call stops here
+            self.notice = self.restore_error = self.erase_error = ""
+            self.selected, self.conflicts = {}, []
             placement = placement_options(session, actor=actor)
             self.removers = [
                 {"id": str(i), "label": name} for i, name in list_removers(session, actor=actor)
             ]
             self.retention_days = get_retention_days(session, actor=actor)
+        if call.refused:
+            return
         self.retention_error = ""
         self.companies = [{"id": str(c.id), "label": c.label} for c in placement.companies]
         self.units = [{"id": str(u.id), "label": u.label} for u in placement.units]
         self._cursor = None
         self._search()
         # A username-taken message links here with ?anvandare=<id>: open that person at once.
-        wanted = _int((parse_qs(self.router.url.query or "").get("anvandare") or [""])[0])
+        wanted = parse_id((parse_qs(self.router.url.query or "").get("anvandare") or [""])[0])
         if wanted is not None:
             self._select(actor, wanted, None, None)
 
@@ -145,12 +139,10 @@ class UserBankState(SessionState):
                 preview = preview_restore(
                     session, actor=actor, user_id=user_id, company_id=company_id, unit_id=unit_id
                 )
-        except NotFound:
-            self.selected, self.conflicts = {}, []
-            self.restore_error = self._text("error.not_found")
-            return
-        except ValidationFailed as failure:
-            self.restore_error = self._text(next(iter(failure.errors.values())))
+        except (NotFound, ValidationFailed) as refusal:
+            if isinstance(refusal, NotFound):
+                self.selected, self.conflicts = {}, []
+            self.restore_error = self._text(refusal_key(refusal))
             return
         self.restore_error = self.erase_error = ""
         self.selected = dataclasses.asdict(preview)
@@ -160,33 +152,31 @@ class UserBankState(SessionState):
 
     @rx.event
     def select(self, user_id: str):
-        actor, wanted = self._head_admin(), _int(user_id)
+        actor, wanted = self._head_admin(), parse_id(user_id)
         if actor is not None and wanted is not None:
             self._select(actor, wanted, None, None)
 
     @rx.event
     def restore(self, form: dict):
-        actor = self._head_admin()
-        if actor is None or not self.selected:
-            return
         form = form if isinstance(form, dict) else {}
         name = self.selected.get("full_name", "")
-        try:
-            with session_scope() as session:
-                mailed = restore_user(
-                    session,
-                    actor=actor,
-                    user_id=int(self.selected["user_id"]),
-                    company_id=_int(form.get("company_id")),
-                    unit_id=_int(form.get("unit_id")),
-                    new_email=str(form.get("new_email", "")),
-                    clear_email=form.get("clear_email") == "on",
-                )
-        except ValidationFailed as failure:
-            self.restore_error = self._text(next(iter(failure.errors.values())))
-            return
-        except NotFound:
-            self.restore_error = self._text("error.not_found")
+        with self._service(HEAD_ADMIN, error="restore_error", catch=_BANK_REFUSALS) as call:
+            actor = call.actor  # a refused call stops here
+            if not self.selected:
+                return
+            mailed = restore_user(
+                call.session,
+                actor=actor,
+                user_id=int(self.selected["user_id"]),
+                # The placement comes from the state, not the form: the selects are
+                # controlled, so a reply to an earlier pick can still be repainting the DOM
+                # when a quick admin submits; the state has every pick, in order.
+                company_id=parse_id(self.target_company_id),
+                unit_id=parse_id(self.target_unit_id),
+                new_email=str(form.get("new_email", "")),
+                clear_email=form.get("clear_email") == "on",
+            )
+        if not call.ok:
             return
         self.notice = self._text(
             "bank.restored_mailed" if mailed else "bank.restored_no_mail", name=name
@@ -196,23 +186,18 @@ class UserBankState(SessionState):
 
     @rx.event
     def erase(self, form: dict):
-        actor = self._head_admin()
-        if actor is None or not self.selected:
-            return
         typed = form.get("confirm", "") if isinstance(form, dict) else ""
-        try:
-            with session_scope() as session:
-                erase_user(
-                    session,
-                    actor=actor,
-                    user_id=int(self.selected["user_id"]),
-                    typed_username=str(typed),
-                )
-        except ValidationFailed as failure:
-            self.erase_error = self._text(next(iter(failure.errors.values())))
-            return
-        except NotFound:
-            self.erase_error = self._text("error.not_found")
+        with self._service(HEAD_ADMIN, error="erase_error", catch=_BANK_REFUSALS) as call:
+            actor = call.actor  # a refused call stops here
+            if not self.selected:
+                return
+            erase_user(
+                call.session,
+                actor=actor,
+                user_id=int(self.selected["user_id"]),
+                typed_username=str(typed),
+            )
+        if not call.ok:
             return
         self.notice = self._text("bank.erased")
         self.selected, self.conflicts = {}, []
@@ -221,19 +206,19 @@ class UserBankState(SessionState):
     def _repreview(self) -> None:
         actor = self._head_admin()
         if actor is not None and self.selected:
-            company, unit = _int(self.target_company_id), _int(self.target_unit_id)
+            company, unit = parse_id(self.target_company_id), parse_id(self.target_unit_id)
             self._select(actor, int(self.selected["user_id"]), company, unit)
 
     @rx.event
     def set_target_company_id(self, value: str):
         # A new company: its units differ, so the unit starts empty; conflicts are re-checked.
-        self.target_company_id = value if _int(value) is not None else ""
+        self.target_company_id = value if parse_id(value) is not None else ""
         self.target_unit_id = ""
         self._repreview()
 
     @rx.event
     def set_target_unit_id(self, value: str):
-        self.target_unit_id = value if _int(value) is not None else ""
+        self.target_unit_id = value if parse_id(value) is not None else ""
         self._repreview()
 
     @rx.event
@@ -243,15 +228,10 @@ class UserBankState(SessionState):
 
     @rx.event
     def save_retention(self, form: dict):
-        actor = self._head_admin()
-        if actor is None:
-            return
         days = form.get("days", "") if isinstance(form, dict) else ""
-        try:
-            with session_scope() as session:
-                self.retention_days = set_retention_days(session, actor=actor, days=days)
-        except ValidationFailed as failure:
-            self.retention_error = self._text(next(iter(failure.errors.values())))
+        with self._service(HEAD_ADMIN, error="retention_error", catch=(ValidationFailed,)) as call:
+            self.retention_days = set_retention_days(call.session, actor=call.actor, days=days)
+        if not call.ok:
             return
         self.retention_error = ""
         self.notice = self._text("bank.retention_saved", days=self.retention_days)

@@ -140,9 +140,6 @@ HANDLERS: dict[str, Access] = {
     "TwoFactorState.disable": authorized(ADMIN, "the caller's own two-factor"),
     "TwoFactorState.cancel": ui_only("hides the enrolment form"),
     "TwoFactorState.hide_codes": ui_only("hides the recovery codes shown once"),
-    "OrganisationSecurityState.load": authorized(
-        SIGNED_IN, "shows the section to head admins of the organisation only"
-    ),
     "OrganisationSecurityState.set_requirement": authorized(
         HEAD_ADMIN, "the caller's own organisation"
     ),

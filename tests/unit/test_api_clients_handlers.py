@@ -3,9 +3,6 @@ until closed or reloaded; forged ids and scopes change nothing; the hash is what
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
 import reflex as rx
 from sqlalchemy.engine import Engine
@@ -18,6 +15,7 @@ from admin_portal.services.auth.login import SignedIn
 from admin_portal.state import api_clients
 from admin_portal.state.api_clients import ApiClientsState
 from admin_portal.state.session import SessionState
+from tests.support.db_scope import route_scopes
 from tests.support.factories import grant, make_company, make_org, make_user
 
 
@@ -32,17 +30,7 @@ def world(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> dict[str, User]:
         grant(session, other, Role.HEAD_ADMIN)
         session.commit()
 
-    @contextmanager
-    def scope() -> Iterator[Session]:
-        with Session(engine, expire_on_commit=False) as s:
-            try:
-                yield s
-                s.commit()
-            except BaseException:
-                s.rollback()
-                raise
-
-    monkeypatch.setattr(api_clients, "session_scope", scope)
+    route_scopes(monkeypatch, engine, api_clients)
     return {"head": head, "other": other}
 
 

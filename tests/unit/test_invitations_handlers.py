@@ -6,9 +6,6 @@ another unit's id, a forged role or a foreign invitation id gets a refusal, neve
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
 import reflex as rx
 from sqlalchemy.engine import Engine
@@ -21,6 +18,7 @@ from admin_portal.state.invitations import invite as invite_module
 from admin_portal.state.invitations import my_organisation as org_module
 from admin_portal.state.invitations.invite import InviteState
 from admin_portal.state.invitations.my_organisation import MyOrganisationState
+from tests.support.db_scope import route_scopes
 from tests.support.factories import Role, grant, make_company, make_org, make_unit, make_user
 
 
@@ -42,19 +40,12 @@ def world(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> dict:
         therapy = session.exec(select(Service).where(Service.code == "digital_treatment")).one()
         actor, head_actor = load_actor(session, admin.id or 0), load_actor(session, head.id or 0)
 
-    @contextmanager
-    def scope() -> Iterator[Session]:
-        with Session(engine, expire_on_commit=False) as s:
-            yield s
-            s.commit()
-
-    monkeypatch.setattr(invite_module, "session_scope", scope)
-    monkeypatch.setattr(org_module, "session_scope", scope)
+    route_scopes(monkeypatch, engine, invite_module, org_module)
     return {"mine": mine, "theirs": theirs, "service": therapy, "actor": actor, "head": head_actor}
 
 
 def _state(cls: type[rx.State], monkeypatch: pytest.MonkeyPatch, actor: Actor | None):  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(cls, "_actor", lambda self: actor)
+    monkeypatch.setattr(cls, "_authorized", lambda self, need="admin": actor)
     root = rx.State(_reflex_internal_init=True)
     return root.get_substate(cls.get_full_name().split(".")[1:])
 

@@ -7,9 +7,6 @@ leaves the database as it was.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
 import reflex as rx
 from sqlalchemy.engine import Engine
@@ -27,6 +24,7 @@ from admin_portal.state.properties.home import PropertiesHomeState
 from admin_portal.state.properties.new import PropertyNewState
 from admin_portal.state.properties.requests import PropertyRequestsState
 from admin_portal.state.properties.users import PropertyUsersState
+from tests.support.db_scope import route_scopes
 from tests.unit.test_properties_service import World, build_world
 
 
@@ -36,23 +34,15 @@ def world(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> World:
         built = build_world(session)
         session.commit()
 
-    @contextmanager
-    def scope() -> Iterator[Session]:
-        with Session(engine, expire_on_commit=False) as s:
-            try:
-                yield s
-                s.commit()
-            except BaseException:
-                s.rollback()
-                raise
-
-    for module in (add_module, home_module, new_module, requests_module, users_module):
-        monkeypatch.setattr(module, "session_scope", scope)
+    route_scopes(
+        monkeypatch, engine, add_module, home_module, new_module, requests_module, users_module
+    )
     return built
 
 
 def _state(cls: type[rx.State], monkeypatch: pytest.MonkeyPatch, actor: Actor | None):  # type: ignore[no-untyped-def]
     monkeypatch.setattr(cls, "_authorized", lambda self, need="admin": actor)
+    monkeypatch.setattr(cls, "_authorize", lambda self, need: (None, actor))
     monkeypatch.setattr(cls, "_signed_in", lambda self: None)
     root = rx.State(_reflex_internal_init=True)
     return root.get_substate(cls.get_full_name().split(".")[1:])

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -25,9 +24,9 @@ from admin_portal.state import session as session_module
 from admin_portal.state.auth import password_change as password_module
 from admin_portal.state.auth.password_change import PasswordChangeState
 from admin_portal.state.session import SessionState
-from admin_portal.state.users import profile as profile_module
 from admin_portal.state.users.listing import UsersListState
 from admin_portal.state.users.profile import UserProfileState
+from tests.support.db_scope import route_scopes
 from tests.support.factories import grant, make_company, make_org, make_user
 
 PASSWORD = "en lång demofras för test"
@@ -50,15 +49,7 @@ def world(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> dict:
         session.commit()
         actor = load_actor(session, head.id or 0)
 
-    @contextmanager
-    def scope() -> Iterator[Session]:
-        with Session(engine, expire_on_commit=False) as s:
-            yield s
-            s.commit()
-
-    monkeypatch.setattr(session_module, "session_scope", scope)
-    monkeypatch.setattr(profile_module, "session_scope", scope)
-    monkeypatch.setattr(password_module, "session_scope", scope)
+    route_scopes(monkeypatch, engine, session_module, password_module)
     return {"head": head, "person": person, "actor": actor, "engine": engine}
 
 
@@ -117,7 +108,7 @@ def test_logging_out_resets_every_substate_and_gives_the_tab_a_new_token(world: 
 def test_reveal_sends_the_number_in_the_answer_and_keeps_none_of_it(
     world: dict, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(UserProfileState, "_actor", lambda self: world["actor"])
+    monkeypatch.setattr(UserProfileState, "_authorized", lambda self, need="admin": world["actor"])
     monkeypatch.setattr(UserProfileState, "_user_id", lambda self: world["person"].id)
     root = _root()
     profile = _sub(root, UserProfileState)

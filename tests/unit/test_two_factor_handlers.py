@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pyotp
@@ -31,6 +29,7 @@ from admin_portal.state.auth.pages import LoginState
 from admin_portal.state.auth.two_factor import TwoFactorState
 from admin_portal.state.auth.two_factor_login import SecondStepState
 from admin_portal.state.session import SessionState
+from tests.support.db_scope import route_scopes
 from tests.support.factories import grant, make_company, make_org, make_unit, make_user
 
 T0 = datetime(2030, 3, 1, 9, 0, 5, tzinfo=UTC)
@@ -51,18 +50,9 @@ def world(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> dict[str, User]:
         grant(session, admin, Role.ADMIN, unit=unit)
         session.commit()
 
-    @contextmanager
-    def scope() -> Iterator[Session]:
-        with Session(engine, expire_on_commit=False) as s:
-            try:
-                yield s
-                s.commit()
-            except BaseException:
-                s.rollback()
-                raise
-
-    for module in (auth_pages, two_factor, two_factor_login, organisation_security):
-        monkeypatch.setattr(module, "session_scope", scope)
+    route_scopes(
+        monkeypatch, engine, auth_pages, two_factor, two_factor_login, organisation_security
+    )
     return {"head": head, "admin": admin, "org": org}  # type: ignore[dict-item]
 
 
@@ -211,3 +201,28 @@ def test_the_account_handlers_act_only_on_the_signed_in_person(
     with Session(engine) as session:
         owners = session.exec(select(TotpCredential.user_id)).all()
     assert owners == [world["admin"].id]
+
+
+@pytest.mark.parametrize(("who", "shown"), [("head", True), ("admin", False), (None, False)])
+def test_mitt_konto_fills_both_sections_from_one_look_at_the_session(
+    engine: Engine,
+    world: dict,
+    monkeypatch: pytest.MonkeyPatch,
+    who: str | None,
+    shown: bool,
+) -> None:
+    looks: list[int] = []
+    _signed_in_as(monkeypatch, engine, world[who] if who else None)
+    resolve = SessionState._signed_in
+    monkeypatch.setattr(SessionState, "_signed_in", lambda self: looks.append(1) or resolve(self))
+    with Session(engine, expire_on_commit=False) as session:
+        session.get(Organisation, world["org"].id).require_admin_two_factor = True
+        session.commit()
+    root = _root()
+    security = _sub(root, OrganisationSecurityState)
+    security.shown = not shown  # whatever the tab showed before is replaced
+
+    asyncio.run(TwoFactorState.load.fn(_sub(root, TwoFactorState)))
+
+    assert len(looks) == 1
+    assert (security.shown, security.requires_two_factor) == (shown, shown)

@@ -11,7 +11,6 @@ from admin_portal.components.password_change import password_change_section
 from admin_portal.components.session_watch import session_watch
 from admin_portal.components.two_factor import organisation_security_section, two_factor_section
 from admin_portal.pages.loading import on_load
-from admin_portal.state.auth.organisation_security import OrganisationSecurityState
 from admin_portal.state.auth.password_change import PasswordChangeState
 from admin_portal.state.auth.two_factor import TwoFactorState
 from admin_portal.state.session import SessionState
@@ -27,8 +26,7 @@ def _row(label_key: str, value: rx.Var) -> rx.Component:
     on_load=on_load(
         SessionState.require_signed_in,
         PasswordChangeState.on_open,
-        TwoFactorState.load,
-        OrganisationSecurityState.load,
+        TwoFactorState.load,  # fills the organisation's section too
     ),
 )
 def my_account_page() -> rx.Component:

@@ -5,17 +5,18 @@ from __future__ import annotations
 import reflex as rx
 
 from admin_portal import routes
-from admin_portal.components.forms import primary_button, text_field
+from admin_portal.components.forms import primary_button
 from admin_portal.components.i18n import tx
 from admin_portal.components.layout import plain_page
+from admin_portal.components.new_password import dead_link, new_password_fields
 from admin_portal.pages.loading import on_load
 from admin_portal.state.auth.pages import SetPasswordState
 
 
 def _dead_link(message_key: str) -> rx.Component:
-    return rx.vstack(
-        rx.callout(tx(message_key), icon="triangle_alert", color_scheme="amber", role="alert"),
-        rx.link(tx("set_password.request_new"), href=routes.FORGOT_PASSWORD),
+    return dead_link(
+        tx(message_key),
+        way_on=rx.link(tx("set_password.request_new"), href=routes.FORGOT_PASSWORD),
     )
 
 
@@ -42,21 +43,12 @@ def _form() -> rx.Component:
         rx.text(tx("set_password.intro", username=SetPasswordState.link_username)),
         rx.form(
             rx.vstack(
-                text_field(
-                    field_id="new-password",
-                    label=tx("set_password.password"),
-                    name="password",
-                    input_type="password",
-                    autocomplete="new-password",
-                    error=SetPasswordState.password_error,
-                ),
-                text_field(
-                    field_id="repeat-password",
-                    label=tx("set_password.repeat"),
-                    name="repeat",
-                    input_type="password",
-                    autocomplete="new-password",
-                    error=SetPasswordState.repeat_error,
+                *new_password_fields(
+                    id_prefix="",
+                    password_label=tx("set_password.password"),
+                    repeat_label=tx("set_password.repeat"),
+                    password_error=SetPasswordState.password_error,
+                    repeat_error=SetPasswordState.repeat_error,
                 ),
                 primary_button(tx("set_password.submit"), width="100%"),
                 spacing="3",

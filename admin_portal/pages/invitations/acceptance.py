@@ -11,23 +11,16 @@ from admin_portal import routes
 from admin_portal.components.forms import primary_button, text_field
 from admin_portal.components.i18n import tx
 from admin_portal.components.layout import plain_page
+from admin_portal.components.new_password import dead_link, new_password_fields
+from admin_portal.components.page_error import error_callout
 from admin_portal.pages.loading import on_load
 from admin_portal.state.invitations.acceptance import InvitationState as S
 from admin_portal.state.session import SessionState
 
 
 def _dead_link(message_key: str, *, to_login: bool = False) -> rx.Component:
-    return rx.vstack(
-        rx.callout(
-            tx(message_key),
-            icon="triangle_alert",
-            color_scheme="amber",
-            high_contrast=True,
-            role="alert",
-        ),
-        rx.link(tx("acceptance.to_login"), href=routes.LOGIN) if to_login else rx.fragment(),
-        width="100%",
-    )
+    way_on = rx.link(tx("acceptance.to_login"), href=routes.LOGIN) if to_login else None
+    return dead_link(tx(message_key), way_on=way_on)
 
 
 def _services() -> rx.Component:
@@ -56,7 +49,7 @@ def _form() -> rx.Component:
         _services(),
         rx.cond(
             S.page_error != "",
-            rx.callout(S.page_error, icon="triangle_alert", color_scheme="red", role="alert"),
+            error_callout(S.page_error),
         ),
         rx.form(
             rx.vstack(
@@ -69,24 +62,14 @@ def _form() -> rx.Component:
                     error=S.username_error,
                     hint=tx("acceptance.username_hint"),
                 ),
-                text_field(
-                    field_id="invite-password",
-                    label=tx("acceptance.password"),
-                    name="password",
-                    input_type="password",
-                    autocomplete="new-password",
+                *new_password_fields(
+                    id_prefix="invite",
+                    password_label=tx("acceptance.password"),
+                    repeat_label=tx("acceptance.repeat"),
+                    password_error=S.password_error,
+                    repeat_error=S.repeat_error,
+                    password_hint=tx("acceptance.password_hint"),
                     required=True,
-                    error=S.password_error,
-                    hint=tx("acceptance.password_hint"),
-                ),
-                text_field(
-                    field_id="invite-repeat",
-                    label=tx("acceptance.repeat"),
-                    name="repeat",
-                    input_type="password",
-                    autocomplete="new-password",
-                    required=True,
-                    error=S.repeat_error,
                 ),
                 primary_button(tx("acceptance.submit"), width="100%"),
                 spacing="3",

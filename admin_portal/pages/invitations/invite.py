@@ -8,6 +8,7 @@ from admin_portal import routes
 from admin_portal.components.forms import option, select_field, text_field
 from admin_portal.components.i18n import tx
 from admin_portal.components.layout import admin_page
+from admin_portal.components.user_fields import language_select, unit_select
 from admin_portal.pages.loading import on_load
 from admin_portal.state.invitations.invite import InviteState as S
 from admin_portal.state.session import SessionState
@@ -77,13 +78,11 @@ def _person() -> rx.Component:
             width="100%",
         ),
         rx.box(
-            select_field(
-                field_id="language",
+            language_select(
                 label=tx("invite.language"),
-                name="language",
-                options=[option("sv", tx("invite.lang_sv")), option("en", tx("invite.lang_en"))],
+                sv_label=tx("invite.lang_sv"),
+                en_label=tx("invite.lang_en"),
                 error=S.errors["language"],
-                default_value="sv",
             ),
             max_width="320px",
             width="100%",
@@ -140,14 +139,10 @@ def _role() -> rx.Component:
             style={"border": "none", "padding": 0, "margin": 0},
         ),
         rx.box(
-            select_field(
-                field_id="unit_id",
+            unit_select(
+                S.units,
                 label=tx("invite.unit"),
-                name="unit_id",
-                options=[
-                    option("", tx("invite.unit_choose")),
-                    rx.foreach(S.units, lambda u: option(u["id"], u["label"])),
-                ],
+                empty_label=tx("invite.unit_choose"),
                 error=S.errors["unit_id"],
                 default_value=S.unit_id,
             ),

@@ -8,6 +8,7 @@ from admin_portal import routes
 from admin_portal.components.forms import primary_button, text_field
 from admin_portal.components.i18n import tx
 from admin_portal.components.layout import admin_page
+from admin_portal.components.page_error import page_error
 from admin_portal.components.properties_parts import rights_grid
 from admin_portal.pages.loading import on_load
 from admin_portal.state.properties.add_user import PropertyAddUserState as S
@@ -174,16 +175,7 @@ def property_add_user_page() -> rx.Component:
     return admin_page(
         "properties.add.title",
         rx.vstack(
-            rx.cond(
-                S.page_error != "",
-                rx.callout(
-                    S.page_error,
-                    icon="triangle-alert",
-                    color_scheme="red",
-                    role="alert",
-                    high_contrast=True,
-                ),
-            ),
+            page_error(S.page_error),
             rx.cond(S.step != "done", _kind_choice()),
             _body(),
             rx.link(tx("properties.users.title"), href=routes.PROPERTY_USERS),

@@ -8,6 +8,8 @@ from admin_portal import routes
 from admin_portal.components.forms import primary_button, text_field
 from admin_portal.components.i18n import tx
 from admin_portal.components.layout import plain_page
+from admin_portal.components.new_password import new_password_fields
+from admin_portal.components.page_error import error_callout
 from admin_portal.pages.loading import on_load
 from admin_portal.state.properties.invitation import PropertyInvitationState as S
 
@@ -25,22 +27,12 @@ def _form() -> rx.Component:
                 autocomplete="username",
                 required=True,
             ),
-            text_field(
-                field_id="accept-password",
-                label=tx("properties.accept.password"),
-                name="password",
-                input_type="password",
-                error=S.password_error,
-                autocomplete="new-password",
-                required=True,
-            ),
-            text_field(
-                field_id="accept-repeat",
-                label=tx("properties.accept.repeat"),
-                name="repeat",
-                input_type="password",
-                error=S.repeat_error,
-                autocomplete="new-password",
+            *new_password_fields(
+                id_prefix="accept",
+                password_label=tx("properties.accept.password"),
+                repeat_label=tx("properties.accept.repeat"),
+                password_error=S.password_error,
+                repeat_error=S.repeat_error,
                 required=True,
             ),
             primary_button(tx("properties.accept.submit")),
@@ -63,13 +55,7 @@ def property_invitation_page() -> rx.Component:
         rx.cond(
             S.link_error != "",
             rx.vstack(
-                rx.callout(
-                    S.link_error,
-                    icon="triangle-alert",
-                    color_scheme="red",
-                    role="alert",
-                    high_contrast=True,
-                ),
+                error_callout(S.link_error),
                 rx.link(tx("nav.my_account"), href=routes.LOGIN),
             ),
             _form(),

@@ -8,6 +8,7 @@ from admin_portal import routes
 from admin_portal.components.forms import option, primary_button, select_field, text_field
 from admin_portal.components.i18n import tx
 from admin_portal.components.layout import admin_page
+from admin_portal.components.page_error import page_error
 from admin_portal.components.properties_parts import guided_way
 from admin_portal.pages.loading import on_load
 from admin_portal.services.properties import PROPERTY_TYPES
@@ -66,16 +67,7 @@ def property_new_page() -> rx.Component:
     return admin_page(
         "properties.new.title",
         rx.vstack(
-            rx.cond(
-                S.page_error != "",
-                rx.callout(
-                    S.page_error,
-                    icon="triangle-alert",
-                    color_scheme="red",
-                    role="alert",
-                    high_contrast=True,
-                ),
-            ),
+            page_error(S.page_error),
             rx.cond(S.other_agreement, guided_way()),
             rx.cond(
                 S.saved_message != "",

@@ -8,6 +8,7 @@ from admin_portal import routes
 from admin_portal.components.forms import primary_button, select_field, text_area, text_field
 from admin_portal.components.i18n import tx
 from admin_portal.components.layout import admin_page
+from admin_portal.components.page_error import page_error
 from admin_portal.models import RequestKind, RequestStatus
 from admin_portal.pages.loading import on_load
 from admin_portal.state.properties.requests import PropertyRequestsState as S
@@ -124,16 +125,7 @@ def property_requests_page() -> rx.Component:
     return admin_page(
         "properties.request.title",
         rx.vstack(
-            rx.cond(
-                S.page_error != "",
-                rx.callout(
-                    S.page_error,
-                    icon="triangle-alert",
-                    color_scheme="red",
-                    role="alert",
-                    high_contrast=True,
-                ),
-            ),
+            page_error(S.page_error),
             rx.cond(
                 S.requests.length() > 0,
                 rx.table.root(

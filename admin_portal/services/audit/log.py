@@ -29,6 +29,7 @@ from admin_portal.i18n import t
 from admin_portal.models import ApiClient, AuditEvent, User
 from admin_portal.services.audit.events import AUDIT_ACTIONS
 from admin_portal.services.errors import PermissionDenied, ValidationFailed
+from admin_portal.validation.fields import FieldErrors
 from admin_portal.validation.identifiers import username_key
 
 PAGE_SIZE = 50
@@ -89,7 +90,7 @@ def parse_filters(session: Session, *, actor: Actor, raw: object) -> AuditFilter
     if not actor.is_admin:
         raise PermissionDenied()
     values = raw if isinstance(raw, Mapping) else {}
-    errors: dict[str, str] = {}
+    errors = FieldErrors()
 
     def text(field: str) -> str:
         value = values.get(field, "")

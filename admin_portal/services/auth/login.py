@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
-from admin_portal.auth.password_policy import password_problems
+from admin_portal.auth.password_policy import new_password_problem
 from admin_portal.auth.passwords import hash_password, needs_rehash, verify_password
 from admin_portal.auth.permissions import Actor, load_actor
 from admin_portal.auth.tokens import (
@@ -350,13 +350,14 @@ def set_password_with_link(session: Session, *, raw_token: str, password: str, r
     user = session.get(User, token.user_id)
     if user is None or user.status != UserStatus.ACTIVE:
         raise ServiceError("set_password.link_unknown")
-    problems = password_problems(
-        password or "", personal_words=[user.first_name, user.last_name, user.username]
+    problem = new_password_problem(
+        password or "",
+        repeat,
+        personal_words=[user.first_name, user.last_name, user.username],
+        mismatch_key="set_password.mismatch",
     )
-    if problems:
-        raise ValidationFailed({"password": problems[0]})
-    if password != repeat:
-        raise ValidationFailed({"repeat": "set_password.mismatch"})
+    if problem:
+        raise ValidationFailed(dict([problem]))
     state, token = consume_token(session, raw_token, PASSWORD_LINK_PURPOSES)
     if state is not TokenState.VALID or token is None:
         raise ServiceError("set_password.link_used")

@@ -16,7 +16,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from admin_portal.auth.password_policy import password_problems
+from admin_portal.auth.password_policy import new_password_problem
 from admin_portal.auth.passwords import hash_password
 from admin_portal.auth.tokens import hash_secret
 from admin_portal.models import (
@@ -39,7 +39,7 @@ from admin_portal.services.audit.events import record_event
 from admin_portal.services.auth.login import issue_login_ticket
 from admin_portal.services.errors import ServiceError, ValidationFailed
 from admin_portal.services.users.email_address import email_taken_in_company
-from admin_portal.validation.errors import InvalidInput
+from admin_portal.validation.fields import FieldErrors
 from admin_portal.validation.identifiers import username_key
 from admin_portal.validation.names import clean_username
 
@@ -145,14 +145,10 @@ def _validate(
     session: Session, invitation: Invitation, username: object, password: object, repeat: object
 ) -> tuple[str, str]:
     """The cleaned username and the password, or ValidationFailed with a message per field."""
-    errors: dict[str, str] = {}
+    errors = FieldErrors()
     typed = username if isinstance(username, str) else ""
     chosen = password[:_MAX_PASSWORD] if isinstance(password, str) else ""
-    cleaned = ""
-    try:
-        cleaned = clean_username(typed)
-    except InvalidInput as problem:
-        errors["username"] = problem.key
+    cleaned = errors.check("username", clean_username, typed) or ""
     # F0.3: usernames are global. Whose it is stays unsaid, whatever organisation holds it.
     if (
         cleaned
@@ -161,11 +157,11 @@ def _validate(
         errors["username"] = "acceptance.username_taken"
     personal = [invitation.first_name, invitation.last_name, cleaned or typed]
     personal.append(invitation.email.split("@", 1)[0])
-    problems = password_problems(chosen, personal_words=personal)
-    if problems:
-        errors["password"] = problems[0]
-    elif chosen != repeat:
-        errors["repeat"] = "acceptance.mismatch"
+    problem = new_password_problem(
+        chosen, repeat, personal_words=personal, mismatch_key="acceptance.mismatch"
+    )
+    if problem:
+        errors[problem[0]] = problem[1]
     if errors:
         raise ValidationFailed(errors)
     return cleaned, chosen

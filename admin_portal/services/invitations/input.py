@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from admin_portal.i18n import LANGUAGES
 from admin_portal.models import InvitationRole
 from admin_portal.validation.email import normalise_email
-from admin_portal.validation.errors import InvalidInput
-from admin_portal.validation.ids import is_int
+from admin_portal.validation.fields import FieldErrors
+from admin_portal.validation.ids import parse_id, parse_ids
 from admin_portal.validation.names import clean_person_name
 from admin_portal.validation.phone import parse_mobile
 
@@ -54,21 +54,6 @@ class CleanInvitation:
     cost_centre_id: int | None
 
 
-def as_id(value: object) -> int | None:
-    """A positive id from an int or a digit string; anything else (bool, float, junk) is None."""
-    if is_int(value):
-        return value if 0 < value < 2**53 else None
-    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) < 16:
-        return int(value.strip()) or None
-    return None
-
-
-def as_ids(value: object) -> tuple[int, ...]:
-    # Only a real collection counts: a forged str "12" must not mean ids 1 and 2.
-    items = value if isinstance(value, list | tuple | set | frozenset) else ()
-    return tuple(sorted({i for i in (as_id(x) for x in items) if i}))
-
-
 def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
 
@@ -78,7 +63,7 @@ def _details(value: object) -> dict[int, dict[str, str]]:
     if not isinstance(value, Mapping):
         return result
     for raw_id, fields in value.items():
-        service_id = as_id(raw_id)
+        service_id = parse_id(raw_id)
         if service_id is None or not isinstance(fields, Mapping):
             continue
         result[service_id] = {
@@ -87,14 +72,9 @@ def _details(value: object) -> dict[int, dict[str, str]]:
     return result
 
 
-def clean_invitation_input(data: InvitationInput, errors: dict[str, str]) -> CleanInvitation:
-    def run(name: str, check, raw: str):  # type: ignore[no-untyped-def]
-        try:
-            return check(raw)
-        except InvalidInput as problem:
-            errors[name] = problem.key
-            return None
-
+def clean_invitation_input(data: InvitationInput, errors: FieldErrors) -> CleanInvitation:
+    """Validate each field on its own; errors collect per field so the form shows them all."""
+    run = errors.check
     first = run("first_name", clean_person_name, _text(data.first_name))
     last = run("last_name", clean_person_name, _text(data.last_name))
     email = run("email", normalise_email, _text(data.email))
@@ -114,11 +94,11 @@ def clean_invitation_input(data: InvitationInput, errors: dict[str, str]) -> Cle
         phone=phone,
         language=language if language in LANGUAGES else "sv",
         role=role,
-        unit_id=as_id(data.unit_id),
-        admin_unit_ids=as_ids(data.admin_unit_ids),
-        service_ids=as_ids(data.service_ids),
+        unit_id=parse_id(data.unit_id),
+        admin_unit_ids=parse_ids(data.admin_unit_ids),
+        service_ids=parse_ids(data.service_ids),
         details=_details(data.details),
-        cost_centre_id=as_id(data.cost_centre_id),
+        cost_centre_id=parse_id(data.cost_centre_id),
     )
 
 

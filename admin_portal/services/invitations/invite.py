@@ -45,7 +45,6 @@ from admin_portal.services.invitations.input import (
     DETAIL_MAX,
     CleanInvitation,
     InvitationInput,
-    as_id,
     clean_credits,
     clean_invitation_input,
     detail_field_name,
@@ -57,7 +56,9 @@ from admin_portal.services.invitations.mail import (
 )
 from admin_portal.services.invitations.unit_switcher import get_unit_in_scope
 from admin_portal.services.users.email_address import email_taken_in_company
+from admin_portal.validation.fields import FieldErrors
 from admin_portal.validation.identifiers import email_key
+from admin_portal.validation.ids import parse_id
 
 # Not yet accepted nor withdrawn: shown under Inbjudna, may be resent or revoked.
 OPEN_STATUSES = (
@@ -175,7 +176,7 @@ def create_invitation(session: Session, *, actor: Actor, data: InvitationInput) 
     """
     if not actor.is_admin:
         raise PermissionDenied()
-    errors: dict[str, str] = {}
+    errors = FieldErrors()
     clean = clean_invitation_input(data, errors)
     placement = _unit(session, actor, clean, errors)
     admin_units = _admin_units(session, actor, clean, errors)
@@ -297,7 +298,7 @@ def _place_orders(
 
 def get_invitation_in_scope(session: Session, *, actor: Actor, invitation_id: object) -> Invitation:
     """The invitation if its unit is in the actor's scope; NotFound otherwise (forged ids too)."""
-    wanted = as_id(invitation_id)
+    wanted = parse_id(invitation_id)
     invitation = session.get(Invitation, wanted) if wanted else None
     if invitation is None or invitation.organisation_id != actor.organisation_id:
         raise NotFound()
@@ -403,7 +404,7 @@ def revoke_invitation(session: Session, *, actor: Actor, invitation_id: object) 
 
 def get_order_in_scope(session: Session, *, actor: Actor, order_id: object) -> ServiceOrder:
     """An order is in scope through its invitation's unit, or through its (registered) person."""
-    wanted = as_id(order_id)
+    wanted = parse_id(order_id)
     order = session.get(ServiceOrder, wanted) if wanted else None
     if order is None or order.organisation_id != actor.organisation_id or not actor.is_admin:
         raise NotFound()
@@ -422,15 +423,15 @@ def add_credits(
 ) -> int:
     """F4.6: more credits on an existing order, invoiced to a cost centre (F4.7). Returns the total."""
     order = get_order_in_scope(session, actor=actor, order_id=order_id)
-    errors: dict[str, str] = {}
+    errors = FieldErrors()
     amount = clean_credits(credits)
     if amount is None:
         errors["credits"] = "invitations.credits_invalid"
-    centre = cost_centre_in_org(session, actor=actor, cost_centre_id=as_id(cost_centre_id))
+    centre = cost_centre_in_org(session, actor=actor, cost_centre_id=parse_id(cost_centre_id))
     if centre is None:
         errors["cost_centre_id"] = (
             "invitations.cost_centre_required"
-            if as_id(cost_centre_id) is None
+            if parse_id(cost_centre_id) is None
             else "invitations.cost_centre_not_found"
         )
     if errors or amount is None or centre is None:

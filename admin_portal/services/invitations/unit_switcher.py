@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from admin_portal.auth.permissions import Actor
 from admin_portal.models import Company, Unit
 from admin_portal.services.errors import NotFound, PermissionDenied
-from admin_portal.validation.ids import is_int
+from admin_portal.validation.ids import parse_id
 
 
 @dataclass(frozen=True)
@@ -73,16 +73,8 @@ def choose_unit(session: Session, *, actor: Actor, requested: object) -> UnitOpt
     carries, a unit the admin really administers.
     """
     options = administered_units(session, actor=actor)
-    wanted = _as_id(requested)
+    wanted = parse_id(requested)
     for option in options:
         if option.id == wanted:
             return option
     return options[0] if options else None
-
-
-def _as_id(value: object) -> int | None:
-    if is_int(value):
-        return value
-    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) < 12:
-        return int(value.strip())
-    return None

@@ -23,10 +23,10 @@ from admin_portal.services.audit import record_event
 from admin_portal.services.errors import NotFound, PermissionDenied, ServiceError
 from admin_portal.services.properties.reach import (
     administered_property,
-    parse_id,
     rights_of_row,
     rights_on,
 )
+from admin_portal.validation.ids import parse_id
 
 
 @dataclass(frozen=True)

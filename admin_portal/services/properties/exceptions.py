@@ -22,8 +22,8 @@ from admin_portal.models import (
 from admin_portal.services.audit import record_event
 from admin_portal.services.errors import NotFound, ServiceError
 from admin_portal.services.properties.listing import name_key
-from admin_portal.services.properties.reach import parse_id
 from admin_portal.validation.identifiers import username_key
+from admin_portal.validation.ids import parse_id
 
 
 def link_property_exception(

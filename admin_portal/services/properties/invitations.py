@@ -16,11 +16,12 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from admin_portal.auth.password_policy import password_problems
+from admin_portal.auth.password_policy import new_password_problem
 from admin_portal.auth.passwords import hash_password
 from admin_portal.auth.permissions import Actor, load_actor
 from admin_portal.auth.tokens import hash_secret, new_secret
 from admin_portal.config import get_settings
+from admin_portal.i18n import LANGUAGES
 from admin_portal.mail.outbox import enqueue_message
 from admin_portal.mail.property_messages import property_invitation_message
 from admin_portal.models import (
@@ -38,7 +39,7 @@ from admin_portal.services.errors import ServiceError, ValidationFailed
 from admin_portal.services.properties.access import apply_rights, rights_by_property
 from admin_portal.services.users.email_address import email_taken_in_company
 from admin_portal.validation.email import normalise_email
-from admin_portal.validation.errors import InvalidInput
+from admin_portal.validation.fields import FieldErrors
 from admin_portal.validation.identifiers import email_key, username_key
 from admin_portal.validation.names import clean_person_name, clean_username
 
@@ -60,22 +61,15 @@ class AcceptedPropertyInvitation:
 
 
 def _person(first: object, last: object, email: object) -> tuple[str, str, str]:
-    errors: dict[str, str] = {}
-    names = []
-    for field, value in (("first_name", first), ("last_name", last)):
-        try:
-            names.append(clean_person_name(value if isinstance(value, str) else ""))
-        except InvalidInput as problem:
-            errors[field] = problem.key
-            names.append("")
-    address = ""
-    try:
-        address = normalise_email(email if isinstance(email, str) else "")
-    except InvalidInput as problem:
-        errors["email"] = problem.key
+    errors = FieldErrors()
+    names = [
+        errors.check(field, clean_person_name, value if isinstance(value, str) else "") or ""
+        for field, value in (("first_name", first), ("last_name", last))
+    ]
+    address = errors.check("email", normalise_email, email if isinstance(email, str) else "")
     if errors:
         raise ValidationFailed(errors)
-    return names[0], names[1], address
+    return names[0], names[1], address or ""
 
 
 def invite_property_user(
@@ -96,7 +90,7 @@ def invite_property_user(
         raise ServiceError("error.not_found")
     raw = new_secret()
     now = utcnow()
-    language = lang if lang in ("sv", "en") else "sv"
+    language = lang if lang in LANGUAGES else "sv"
     invitation = PropertyInvitation(
         organisation_id=actor.organisation_id,
         company_id=inviter.company_id,
@@ -188,24 +182,20 @@ def accept_property_invitation(
 ) -> AcceptedPropertyInvitation:
     """Create the new ordinary account, give it the invited rights, hand back a login ticket."""
     invitation = _find(session, raw_token)
-    errors: dict[str, str] = {}
+    errors = FieldErrors()
     typed = username if isinstance(username, str) else ""
     chosen = password[:_MAX_PASSWORD] if isinstance(password, str) else ""
-    cleaned = ""
-    try:
-        cleaned = clean_username(typed)
-    except InvalidInput as problem:
-        errors["username"] = problem.key
+    cleaned = errors.check("username", clean_username, typed) or ""
     if cleaned:
         clash = _username_error(session, invitation, cleaned)
         if clash:
             errors["username"] = clash
     personal = [invitation.first_name, invitation.last_name, cleaned or typed]
-    problems = password_problems(chosen, personal_words=personal)
-    if problems:
-        errors["password"] = problems[0]
-    elif chosen != repeat:
-        errors["repeat"] = "acceptance.mismatch"
+    problem = new_password_problem(
+        chosen, repeat, personal_words=personal, mismatch_key="acceptance.mismatch"
+    )
+    if problem:
+        errors[problem[0]] = problem[1]
     if errors:
         raise ValidationFailed(errors)
     claimed = session.execute(

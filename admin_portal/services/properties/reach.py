@@ -20,6 +20,7 @@ from admin_portal.models import (
     PropertyRight,
 )
 from admin_portal.services.errors import NotFound
+from admin_portal.validation.ids import parse_id
 
 
 def primary_agreement_of(session: Session, user_id: int) -> int | None:
@@ -67,16 +68,6 @@ def rights_on(session: Session, *, user_id: int, property_row: Property) -> froz
         )
     ).first()
     return rights_of_row(row) if row is not None else frozenset()
-
-
-def parse_id(raw: object) -> int | None:
-    """A positive integer id from client input, or None (bools, floats and text refused)."""
-    if isinstance(raw, bool) or not isinstance(raw, int | str):
-        return None
-    text = str(raw).strip()
-    if not text.isdigit() or len(text) > 12:
-        return None
-    return int(text)
 
 
 def reachable_property(session: Session, *, actor: Actor, property_id: object) -> Property:

@@ -12,7 +12,9 @@ from admin_portal.models import PartnerAgreement, Property, require_id
 from admin_portal.services.audit import record_event
 from admin_portal.services.errors import PermissionDenied, ServiceError, ValidationFailed
 from admin_portal.services.properties.listing import name_key
-from admin_portal.services.properties.reach import parse_id, primary_agreement_of
+from admin_portal.services.properties.reach import primary_agreement_of
+from admin_portal.validation.fields import FieldErrors
+from admin_portal.validation.ids import parse_id
 
 PROPERTY_TYPES: tuple[str, ...] = ("hotel", "hostel", "cabin", "apartment", "bed_and_breakfast")
 
@@ -64,7 +66,7 @@ def register_property(
     if typed and typed != agreement.agreement_number.upper():
         raise OtherAgreement()
     clean_name, clean_address = _clean(name, 201), _clean(address, 301)
-    errors: dict[str, str] = {}
+    errors = FieldErrors()
     if len(clean_name) < 2:
         errors["name"] = "properties.error.name_required"
     elif len(clean_name) > 200:

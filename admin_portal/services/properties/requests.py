@@ -28,7 +28,8 @@ from admin_portal.models import (
 from admin_portal.services.audit import record_event
 from admin_portal.services.errors import NotFound, PermissionDenied, ServiceError
 from admin_portal.services.properties.listing import name_key
-from admin_portal.services.properties.reach import parse_id, primary_agreement_of
+from admin_portal.services.properties.reach import primary_agreement_of
+from admin_portal.validation.ids import parse_id
 
 _MAX_MESSAGE = 2000
 

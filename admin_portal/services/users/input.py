@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from admin_portal.i18n import LANGUAGES
-from admin_portal.models import UserType
+from admin_portal.models import USER_TYPE_CHOICES, UserType
 from admin_portal.validation.email import normalise_email
-from admin_portal.validation.errors import InvalidInput
-from admin_portal.validation.ids import is_int
+from admin_portal.validation.fields import FieldErrors
+from admin_portal.validation.ids import parse_id, parse_ids
 from admin_portal.validation.names import clean_person_name, clean_username
 from admin_portal.validation.national_id import parse_national_id
 from admin_portal.validation.phone import parse_mobile
@@ -57,24 +57,9 @@ def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _optional_id(value: object) -> int | None:
-    if is_int(value):
-        return value if value > 0 else None
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip()) or None
-    return None
-
-
-def clean_user_input(data: UserInput, errors: dict[str, str]) -> CleanUser:
+def clean_user_input(data: UserInput, errors: FieldErrors) -> CleanUser:
     """Validate each field on its own; errors collect per field so the form shows them all."""
-
-    def run(name: str, check, raw: str):  # type: ignore[no-untyped-def]
-        try:
-            return check(raw)
-        except InvalidInput as problem:
-            errors[name] = problem.key
-            return None
-
+    run = errors.check
     first = run("first_name", clean_person_name, _text(data.first_name))
     last = run("last_name", clean_person_name, _text(data.last_name))
     username = run("username", clean_username, _text(data.username))
@@ -87,24 +72,20 @@ def clean_user_input(data: UserInput, errors: dict[str, str]) -> CleanUser:
     mobile = run("mobile", parse_mobile, raw_mobile) if raw_mobile else None
     national_id = run("national_id", parse_national_id, raw_id) if raw_id else None
     user_type = _text(data.user_type)
-    if user_type not in {t.value for t in UserType}:
+    if user_type not in USER_TYPE_CHOICES:
         errors["user_type"] = "users.user_type_invalid"
     language = _text(data.language) if _text(data.language) in LANGUAGES else "sv"
     notes = _text(data.notes).strip()
     if len(notes) > NOTES_MAX:
         errors["notes"] = "users.notes_too_long"
-    # Only a real collection counts: a forged int would crash, a str "12" would mean ids 1 and 2.
-    raw_ids = (
-        data.brukare_ids if isinstance(data.brukare_ids, list | tuple | set | frozenset) else ()
-    )
-    brukare_ids = tuple(sorted({i for i in (_optional_id(x) for x in raw_ids) if i}))
+    brukare_ids = parse_ids(data.brukare_ids)
     return CleanUser(
         first_name=first or "",
         last_name=last or "",
         username=username or "",
         user_type=user_type,
-        company_id=_optional_id(data.company_id),
-        unit_id=_optional_id(data.unit_id),
+        company_id=parse_id(data.company_id),
+        unit_id=parse_id(data.unit_id),
         email=email,
         mobile=mobile,
         national_id=national_id,

@@ -39,6 +39,7 @@ from admin_portal.services.users.email_address import assign_email, email_taken_
 from admin_portal.services.users.input import CleanUser, UserInput, clean_user_input
 from admin_portal.services.users.username_check import UsernameVerdict, check_username
 from admin_portal.services.users.welcome_link import queue_welcome_mail
+from admin_portal.validation.fields import FieldErrors
 from admin_portal.validation.identifiers import email_key, username_key
 from admin_portal.validation.ids import is_int
 
@@ -203,7 +204,7 @@ def _validate(
     current_type: str | None = None,
     kept_links: int = 0,
 ) -> tuple[CleanUser, Company, Unit | None, list[User]]:
-    errors: dict[str, str] = {}
+    errors = FieldErrors()
     clean = clean_user_input(data, errors)
     # Keeping an administrator an administrator makes no one an admin: an actor who may
     # change this admin at all (get_user_for_write) may save their profile.
@@ -273,7 +274,7 @@ def _flush_or_explain(session: Session, actor: Actor, data: UserInput, user_id: 
         session.flush()
     except IntegrityError:
         session.rollback()
-        errors: dict[str, str] = {}
+        errors = FieldErrors()
         clean = clean_user_input(data, errors)
         company = session.get(Company, clean.company_id) if clean.company_id else None
         _check_uniqueness(session, actor, clean, company, errors, user_id=user_id)

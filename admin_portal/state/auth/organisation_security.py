@@ -10,8 +10,7 @@ from admin_portal.services.auth.two_factor import (
     get_admin_two_factor_requirement,
     set_admin_two_factor_requirement,
 )
-from admin_portal.services.errors import ServiceError, ValidationFailed
-from admin_portal.state.session import HEAD_ADMIN, SIGNED_IN, SessionState
+from admin_portal.state.session import HEAD_ADMIN, SessionState
 
 
 class OrganisationSecurityState(SessionState):
@@ -20,14 +19,10 @@ class OrganisationSecurityState(SessionState):
     error: str = ""
     notice: str = ""
 
-    def _head_admin(self) -> Actor | None:
-        return self._authorized(HEAD_ADMIN)
-
-    @rx.event
-    def load(self):
-        """Mitt konto's on_load for everyone signed in: the section shows for head admins only."""
+    def _fill(self, actor: Actor | None) -> None:
+        """Mitt konto's on_load (TwoFactorState.load) for everyone signed in: the section
+        shows for head admins only."""
         self.error = self.notice = ""
-        actor = self._authorized(SIGNED_IN)
         if actor is not None and not actor.is_head_admin:
             actor = None
         self.shown = actor is not None
@@ -40,20 +35,13 @@ class OrganisationSecurityState(SessionState):
     @rx.event
     def set_requirement(self, required: bool):
         """Any client may send anything here: the service checks the role and the value."""
-        actor = self._head_admin()
-        if actor is None:
+        with self._service(HEAD_ADMIN, error="error") as call:
+            self.requires_two_factor = set_admin_two_factor_requirement(
+                call.session, actor=call.actor, required=required
+            )
+        if call.refused:
             self.shown = False
-            return
-        try:
-            with session_scope() as session:
-                self.requires_two_factor = set_admin_two_factor_requirement(
-                    session, actor=actor, required=required
-                )
-        except ValidationFailed as failure:
-            self.error = self._text(next(iter(failure.errors.values())))
-            return
-        except ServiceError as refusal:
-            self.error = self._text(refusal.key)
+        if not call.ok:
             return
         self.error = ""
         self.notice = self._text(

@@ -13,7 +13,7 @@ from admin_portal.services.auth.two_factor import (
     regenerate_recovery_codes,
     start_enrolment,
 )
-from admin_portal.services.errors import ServiceError, ValidationFailed
+from admin_portal.state.auth.organisation_security import OrganisationSecurityState
 from admin_portal.state.session import ADMIN, SIGNED_IN, SessionState
 
 
@@ -37,10 +37,6 @@ class TwoFactorState(SessionState):
     disable_error: str = ""
     notice: str = ""
 
-    def _actor(self) -> Actor | None:
-        # Only administrators enrol (services.two_factor refuses anyone else as well).
-        return self._authorized(ADMIN)
-
     def _refresh(self, actor: Actor) -> None:
         with session_scope() as session:
             status = get_two_factor_status(session, actor=actor)
@@ -55,9 +51,13 @@ class TwoFactorState(SessionState):
         self.confirm_error = self.regenerate_error = self.disable_error = self.notice = ""
 
     @rx.event
-    def load(self):
+    async def load(self):
+        """Mitt konto's on_load for its sections (everyone signed in): two-factor here and the
+        organisation's requirement beside it, with the session resolved once for both."""
         self._clear_forms()
-        actor = self._authorized(SIGNED_IN)  # Mitt konto's on_load: everyone signed in
+        actor = self._authorized(SIGNED_IN)
+        security = await self.get_state(OrganisationSecurityState)
+        security._fill(actor)
         if actor is None:
             self.available = self.enrolled = False
             return
@@ -65,17 +65,15 @@ class TwoFactorState(SessionState):
 
     @rx.event
     def start(self):
-        actor = self._actor()
-        if actor is None:
+        # Only administrators enrol (services.two_factor refuses anyone else as well).
+        with self._service(ADMIN, error="notice") as call:
+            actor = call.actor  # a refused call stops here
+            self._clear_forms()
+            enrolment = start_enrolment(call.session, actor=actor)
+        if call.refused:
             return self._to_login()
-        self._clear_forms()
-        try:
-            with session_scope() as session:
-                enrolment = start_enrolment(session, actor=actor)
-        except ServiceError as refusal:
-            self.notice = self._text(refusal.key)
-            return None
-        self.secret_text, self.qr_svg = enrolment.secret_text, enrolment.qr_svg
+        if call.ok:
+            self.secret_text, self.qr_svg = enrolment.secret_text, enrolment.qr_svg
         return None
 
     @rx.event
@@ -84,68 +82,47 @@ class TwoFactorState(SessionState):
 
     @rx.event
     def confirm(self, form: dict):
-        actor = self._actor()
-        if actor is None:
-            return self._to_login()
-        code = _field(form, "code", 40)
-        if not code.strip():
-            self.confirm_error = self._text("two_factor.code_required")
-            return None
-        try:
-            with session_scope() as session:
-                codes = confirm_enrolment(session, actor=actor, code=code)
-        except ServiceError as refusal:
-            self.confirm_error = self._text(refusal.key)
-            return None
-        self._clear_forms()
-        self.new_codes = codes
-        self.notice = self._text("two_factor.enabled")
-        self._refresh(actor)
-        return None
+        return self._with_code(form, confirm_enrolment, "confirm_error", "two_factor.enabled")
 
     @rx.event
     def regenerate(self, form: dict):
-        actor = self._actor()
-        if actor is None:
+        return self._with_code(
+            form, regenerate_recovery_codes, "regenerate_error", "two_factor.codes_renewed"
+        )
+
+    def _with_code(self, form: object, action, error: str, done_key: str):  # type: ignore[no-untyped-def]
+        """Bekräfta and Skapa nya koder: a code is needed, and new recovery codes come back."""
+        with self._service(ADMIN, error=error) as call:
+            actor = call.actor  # a refused call stops here
+            code = _field(form, "code", 40)
+            if not code.strip():
+                setattr(self, error, self._text("two_factor.code_required"))
+                return None
+            codes = action(call.session, actor=actor, code=code)
+        if call.refused:
             return self._to_login()
-        code = _field(form, "code", 40)
-        if not code.strip():
-            self.regenerate_error = self._text("two_factor.code_required")
-            return None
-        try:
-            with session_scope() as session:
-                codes = regenerate_recovery_codes(session, actor=actor, code=code)
-        except ServiceError as refusal:
-            self.regenerate_error = self._text(refusal.key)
-            return None
-        self._clear_forms()
-        self.new_codes = codes
-        self.notice = self._text("two_factor.codes_renewed")
-        self._refresh(actor)
+        if call.ok:
+            self._clear_forms()
+            self.new_codes = codes
+            self.notice = self._text(done_key)
+            self._refresh(actor)
         return None
 
     @rx.event
     def disable(self, form: dict):
-        actor = self._actor()
-        if actor is None:
+        with self._service(ADMIN, error="disable_error") as call:
+            disable_two_factor(
+                call.session,
+                actor=call.actor,
+                password=_field(form, "password"),
+                code=_field(form, "code", 40),
+            )
+        if call.refused:
             return self._to_login()
-        try:
-            with session_scope() as session:
-                disable_two_factor(
-                    session,
-                    actor=actor,
-                    password=_field(form, "password"),
-                    code=_field(form, "code", 40),
-                )
-        except ValidationFailed as failure:
-            self.disable_error = self._text(next(iter(failure.errors.values())))
-            return None
-        except ServiceError as refusal:
-            self.disable_error = self._text(refusal.key)
-            return None
-        self._clear_forms()
-        self.notice = self._text("two_factor.disabled")
-        self._refresh(actor)
+        if call.ok:
+            self._clear_forms()
+            self.notice = self._text("two_factor.disabled")
+            self._refresh(call.actor)
         return None
 
     @rx.event

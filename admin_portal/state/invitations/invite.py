@@ -12,14 +12,13 @@ from urllib.parse import parse_qs
 import reflex as rx
 
 from admin_portal import routes
-from admin_portal.auth.permissions import Actor
-from admin_portal.db import session_scope
 from admin_portal.services.errors import PermissionDenied, ValidationFailed
 from admin_portal.services.invitations.catalogue import list_cost_centres, list_services
 from admin_portal.services.invitations.input import InvitationInput, detail_field_name
 from admin_portal.services.invitations.invite import can_give_admin_role, create_invitation
 from admin_portal.services.invitations.unit_switcher import administered_units, choose_unit
-from admin_portal.state.session import SessionState
+from admin_portal.state.session import ADMIN, SessionState
+from admin_portal.validation.ids import parse_id
 
 FIELDS = (
     "first_name",
@@ -68,20 +67,17 @@ class InviteState(SessionState):
     form_error: str = ""
     version: int = 0  # remounts the uncontrolled form with the loaded defaults
 
-    def _actor(self) -> Actor | None:
-        return self._authorized()
-
     @rx.event
     def load(self):
-        actor = self._actor()
-        if actor is None:
-            return
         requested = (parse_qs(self.router.url.query or "").get("enhet") or [""])[0]
-        with session_scope() as session:
+        with self._service(ADMIN, catch=()) as call:
+            actor, session = call.actor, call.session
             units = administered_units(session, actor=actor)
             choice = choose_unit(session, actor=actor, requested=requested)
             services = list_services(session, actor=actor)
             centres = list_cost_centres(session, actor=actor)
+        if call.refused:
+            return
         self.units = [{"id": str(u.id), "label": u.label} for u in units]
         self.unit_id = str(choice.id) if choice else ""
         self.can_give_admin = can_give_admin_role(actor)
@@ -143,9 +139,6 @@ class InviteState(SessionState):
 
     @rx.event
     def submit(self, form: dict):
-        actor = self._actor()
-        if actor is None:
-            return rx.redirect(routes.LOGIN)
         form = form if isinstance(form, dict) else {}
         data = InvitationInput(
             first_name=_text(form, "first_name"),
@@ -160,21 +153,21 @@ class InviteState(SessionState):
             details=_details(form),
             cost_centre_id=_text(form, "cost_centre_id"),
         )
-        try:
-            with session_scope() as session:
-                create_invitation(session, actor=actor, data=data)
-        except ValidationFailed as failure:
-            self._show_failure(failure.errors)
+        with self._service(ADMIN, catch=(ValidationFailed, PermissionDenied)) as call:
+            create_invitation(call.session, actor=call.actor, data=data)
+        if call.refused:
+            return rx.redirect(routes.LOGIN)
+        if isinstance(call.error, ValidationFailed):
+            self._show_failure(call.error.errors)
             return None
-        except PermissionDenied:
+        if call.error:
             self.form_error = self._text("error.permission_denied")
             return None
         unit_id = _text(form, "unit_id")
         name = f"{_text(form, 'first_name').strip()} {_text(form, 'last_name').strip()}"
         message = self._text("invite.saved", name=name, email=_text(form, "email").strip())
-        target = (
-            routes.organisation_unit(int(unit_id)) if unit_id.isdigit() else routes.ORGANISATION
-        )
+        unit = parse_id(unit_id)
+        target = routes.organisation_unit(unit) if unit is not None else routes.ORGANISATION
         return [rx.redirect(target), rx.toast.success(message)]
 
     def _show_failure(self, errors: dict[str, str]) -> None:

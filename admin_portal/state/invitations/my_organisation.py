@@ -14,7 +14,7 @@ import reflex as rx
 from admin_portal import routes
 from admin_portal.auth.permissions import Actor
 from admin_portal.db import session_scope
-from admin_portal.services.errors import ServiceError, ValidationFailed
+from admin_portal.services.errors import ValidationFailed
 from admin_portal.services.invitations.catalogue import list_cost_centres
 from admin_portal.services.invitations.invite import (
     add_credits,
@@ -27,7 +27,8 @@ from admin_portal.services.invitations.lists import (
     list_registered,
 )
 from admin_portal.services.invitations.unit_switcher import administered_units, choose_unit
-from admin_portal.state.session import SessionState
+from admin_portal.state.session import ADMIN, SessionState
+from admin_portal.validation.ids import parse_id
 
 CREDIT_FIELDS = ("order_id", "credits", "cost_centre_id")
 
@@ -54,21 +55,18 @@ class MyOrganisationState(SessionState):
     credit_errors: dict[str, str] = dict.fromkeys(CREDIT_FIELDS, "")
     credit_form_error: str = ""
 
-    def _actor(self) -> Actor | None:
-        return self._authorized()
-
     def _requested_unit(self) -> str:
         values = parse_qs(self.router.url.query or "").get("enhet")
         return values[0] if values else self.saved_unit
 
     @rx.event
     def load(self):
-        actor = self._actor()
-        if actor is None:
+        with self._service(ADMIN, catch=()) as call:
+            options = administered_units(call.session, actor=call.actor)
+            choice = choose_unit(call.session, actor=call.actor, requested=self._requested_unit())
+        if call.refused:
             return None
-        with session_scope() as session:
-            options = administered_units(session, actor=actor)
-            choice = choose_unit(session, actor=actor, requested=self._requested_unit())
+        actor = call.actor
         self.units = [{"id": str(o.id), "label": o.label} for o in options]
         self.tab = "invited"
         return self._show_unit(actor, choice.id if choice else None)
@@ -122,20 +120,19 @@ class MyOrganisationState(SessionState):
 
     @rx.event
     def switch_unit(self, unit_id: str):
-        actor = self._actor()
-        if actor is None:
-            return rx.redirect(routes.LOGIN)
         # choose_unit falls back to a unit in scope: a forged id shows the admin's own unit.
-        with session_scope() as session:
-            choice = choose_unit(session, actor=actor, requested=unit_id)
-        return self._show_unit(actor, choice.id if choice else None)
+        with self._service(ADMIN, catch=()) as call:
+            choice = choose_unit(call.session, actor=call.actor, requested=unit_id)
+        if call.refused:
+            return rx.redirect(routes.LOGIN)
+        return self._show_unit(call.actor, choice.id if choice else None)
 
     @rx.event
     def set_tab(self, tab: str):
         self.tab = tab if tab in ("invited", "registered") else "invited"
 
     def _refresh(self, actor: Actor):  # type: ignore[no-untyped-def]
-        return self._show_unit(actor, int(self.unit_id) if self.unit_id.isdigit() else None)
+        return self._show_unit(actor, parse_id(self.unit_id))
 
     @rx.event
     def resend(self, invitation_id: str):
@@ -146,16 +143,12 @@ class MyOrganisationState(SessionState):
         return self._lifecycle(revoke_invitation, invitation_id, "org.revoked")
 
     def _lifecycle(self, action, invitation_id: object, done_key: str):  # type: ignore[no-untyped-def]
-        actor = self._actor()
-        if actor is None:
-            return rx.redirect(routes.LOGIN)
         email = next((r["email"] for r in self.invited if r["id"] == invitation_id), "")
-        try:
-            with session_scope() as session:
-                action(session, actor=actor, invitation_id=invitation_id)
-        except ServiceError as problem:
-            return self._then(actor, rx.toast.error(self._text(problem.key)))
-        return self._then(actor, rx.toast.success(self._text(done_key, email=email)))
+        with self._service(ADMIN) as call:
+            action(call.session, actor=call.actor, invitation_id=invitation_id)
+        if call.refused:
+            return rx.redirect(routes.LOGIN)
+        return self._then(call.actor, call.toast(done_key, email=email))
 
     def _then(self, actor: Actor, toast):  # type: ignore[no-untyped-def]
         """Reload the tabs (someone else may have acted too), then say what happened."""
@@ -166,19 +159,18 @@ class MyOrganisationState(SessionState):
     @rx.event
     def open_credits(self, kind: str, person_id: str):
         """kind: "invited" (an invitation id) or "registered" (a user id)."""
-        actor = self._actor()
-        if actor is None:
-            return rx.redirect(routes.LOGIN)
         rows = self.invited if kind == "invited" else self.registered
-        self.credits_person = next((r["name"] for r in rows if r["id"] == person_id), "")
         ids = {"invitation_id": person_id} if kind == "invited" else {"user_id": person_id}
-        ids = {k: int(v) if isinstance(v, str) and v.isdigit() else None for k, v in ids.items()}
-        try:
-            with session_scope() as session:
-                orders = list_orders(session, actor=actor, **ids)
-                centres = list_cost_centres(session, actor=actor)
-        except ServiceError as problem:
-            return rx.toast.error(self._text(problem.key))
+        ids = {k: parse_id(v) for k, v in ids.items()}
+        with self._service(ADMIN) as call:
+            actor = call.actor  # a refused call stops here
+            self.credits_person = next((r["name"] for r in rows if r["id"] == person_id), "")
+            orders = list_orders(call.session, actor=actor, **ids)
+            centres = list_cost_centres(call.session, actor=actor)
+        if call.refused:
+            return rx.redirect(routes.LOGIN)
+        if call.error:
+            return rx.toast.error(self._text(call.error.key))
         en = self.lang == "en"
         self.credit_orders = [
             {"id": str(o.id), "label": f"{o.service_en if en else o.service_sv} ({o.credits})"}
@@ -196,34 +188,29 @@ class MyOrganisationState(SessionState):
 
     @rx.event
     def submit_credits(self, form: dict):
-        actor = self._actor()
-        if actor is None:
-            return rx.redirect(routes.LOGIN)
         form = form if isinstance(form, dict) else {}
         order_id = str(form.get("order_id", ""))
         amount = form.get("credits", "")
-        try:
-            with session_scope() as session:
-                total = add_credits(
-                    session,
-                    actor=actor,
-                    order_id=int(order_id) if order_id.isdigit() else None,
-                    credits=amount,
-                    cost_centre_id=str(form.get("cost_centre_id", "")),
-                )
-        except ValidationFailed as failure:
+        with self._service(ADMIN) as call:
+            total = add_credits(
+                call.session,
+                actor=call.actor,
+                order_id=parse_id(order_id),
+                credits=amount,
+                cost_centre_id=str(form.get("cost_centre_id", "")),
+            )
+        if call.refused:
+            return rx.redirect(routes.LOGIN)
+        if isinstance(call.error, ValidationFailed):
+            errors = call.error.errors
             self.credit_errors = {
-                f: self._text(failure.errors[f]) if f in failure.errors else ""
-                for f in CREDIT_FIELDS
+                f: self._text(errors[f]) if f in errors else "" for f in CREDIT_FIELDS
             }
             self.credit_form_error = self._text("invite.fix_fields")
             return None
-        except ServiceError as problem:
-            self.credit_errors = {
-                **dict.fromkeys(CREDIT_FIELDS, ""),
-                "order_id": self._text(problem.key),
-            }
+        if call.error:
+            self.credit_errors = {**dict.fromkeys(CREDIT_FIELDS, ""), "order_id": call.message()}
             return None
         self.credits_open = False
         message = self._text("org.credits_added", credits=str(amount).strip(), total=total)
-        return self._then(actor, rx.toast.success(message))
+        return self._then(call.actor, rx.toast.success(message))

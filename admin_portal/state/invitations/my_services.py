@@ -17,11 +17,10 @@ class MyServicesState(SessionState):
     @rx.event
     def load(self):
         # Whose services: the session cookie decides, never the client.
-        actor = self._authorized(SIGNED_IN)
+        who, actor = self._authorize(SIGNED_IN)
         if actor is None:
             self.rows = []
             return self._to_login()
-        who = self._signed_in()
         if who is not None:
             self._show(who)
         with session_scope() as session:

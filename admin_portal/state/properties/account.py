@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import reflex as rx
 
-from admin_portal.db import session_scope
 from admin_portal.services.properties import account_overview
 from admin_portal.state.session import SIGNED_IN, SessionState
 
@@ -17,11 +16,10 @@ class PropertyAccountState(SessionState):
     @rx.event
     def load_account(self, is_open: bool = True):
         """When the menu opens: the label "primärt konto" is derived from the agreement."""
-        actor = self._authorized(SIGNED_IN)
-        if actor is None:
+        with self._service(SIGNED_IN, catch=()) as call:
+            overview = account_overview(call.session, actor=call.actor, limit=1)
+        if call.refused:
             self.is_primary, self.agreement_number, self.account_loaded = False, "", False
             return
-        with session_scope() as session:
-            overview = account_overview(session, actor=actor, limit=1)
         self.is_primary, self.agreement_number = overview.is_primary, overview.agreement_number
         self.account_loaded = True

@@ -12,7 +12,7 @@ import reflex as rx
 
 from admin_portal.auth.permissions import Actor
 from admin_portal.db import session_scope
-from admin_portal.services.errors import ServiceError, ValidationFailed
+from admin_portal.services.errors import ValidationFailed
 from admin_portal.services.properties import (
     account_overview,
     grant_existing_user,
@@ -59,7 +59,7 @@ class PropertyAddUserState(SessionState):
 
     @rx.event
     def load(self):
-        actor = self._authorized(SIGNED_IN)
+        who, actor = self._authorize(SIGNED_IN)
         self._clear()
         self.step, self.done_message = "who", ""
         self.matched_name = self.matched_username = self.new_name = self.new_email = ""
@@ -67,7 +67,6 @@ class PropertyAddUserState(SessionState):
         if actor is None:
             self.grid = []
             return self._to_login()
-        who = self._signed_in()
         if who is not None:
             self._show(who)
         wanted = parse_qs(self.router.url.query or "").get("typ", [""])[0]
@@ -87,50 +86,45 @@ class PropertyAddUserState(SessionState):
     @rx.event
     def see_rights(self, form: dict):
         """Nuvarande användare → Se åtkomsträttigheter: match, rate-limited, generic answer."""
-        actor = self._authorized(SIGNED_IN)
         self._clear()
-        if actor is None:
-            return self._to_login()
         username, email = form_text(form, "username"), form_text(form, "email")
-        try:
-            with session_scope() as session:
-                found = match_existing_user(
-                    session,
-                    actor=actor,
-                    username=username,
-                    email=email,
-                    client_address=self.router.session.client_ip,
-                )
-        except ServiceError as refused:
-            self.page_error = self._text(refused.key)
+        with self._service(SIGNED_IN, error="page_error") as call:
+            found = match_existing_user(
+                call.session,
+                actor=call.actor,
+                username=username,
+                email=email,
+                client_address=self.router.session.client_ip,
+            )
+        if call.refused:
+            return self._to_login()
+        if call.error:
             return None
         self._username, self._email = username, email
         self.matched_name, self.matched_username = found.name, found.username
-        self._fill_grid(actor)
+        self._fill_grid(call.actor)
         self.step = "rights"
         return None
 
     @rx.event
     def save_existing(self, form: dict):
-        actor = self._authorized(SIGNED_IN)
         self._clear()
-        if actor is None:
+        with self._service(SIGNED_IN, error="page_error") as call:
+            actor = call.actor  # a refused call stops here
+            if not self._username:
+                self.step = "who"
+                return None
+            count = grant_existing_user(
+                call.session,
+                actor=actor,
+                username=self._username,
+                email=self._email,
+                rights=rights_from_form(form, self._property_ids),
+                client_address=self.router.session.client_ip,
+            )
+        if call.refused:
             return self._to_login()
-        if not self._username:
-            self.step = "who"
-            return None
-        try:
-            with session_scope() as session:
-                count = grant_existing_user(
-                    session,
-                    actor=actor,
-                    username=self._username,
-                    email=self._email,
-                    rights=rights_from_form(form, self._property_ids),
-                    client_address=self.router.session.client_ip,
-                )
-        except ServiceError as refused:
-            self.page_error = self._text(refused.key)
+        if call.error:
             return None
         self.step = "done"
         self.done_message = self._text("properties.add.granted", count=count)
@@ -157,29 +151,27 @@ class PropertyAddUserState(SessionState):
 
     @rx.event
     def send_invitation(self, form: dict):
-        actor = self._authorized(SIGNED_IN)
         self._clear()
-        if actor is None:
+        with self._service(SIGNED_IN) as call:
+            invite_property_user(
+                call.session,
+                actor=call.actor,
+                first_name=self._first_name,
+                last_name=self._last_name,
+                email=self._email,
+                rights=rights_from_form(form, self._property_ids),
+                lang=self.lang,
+            )
+        if call.refused:
             return self._to_login()
-        try:
-            with session_scope() as session:
-                invite_property_user(
-                    session,
-                    actor=actor,
-                    first_name=self._first_name,
-                    last_name=self._last_name,
-                    email=self._email,
-                    rights=rights_from_form(form, self._property_ids),
-                    lang=self.lang,
-                )
-        except ValidationFailed as failure:
+        if isinstance(call.error, ValidationFailed):
             self.step = "who"
             for field in ("first_name", "last_name", "email"):
-                key = failure.errors.get(field)
+                key = call.error.errors.get(field)
                 setattr(self, f"{field}_error", self._text(key) if key else "")
             return None
-        except ServiceError as refused:
-            self.page_error = self._text(refused.key)
+        if call.error:
+            self.page_error = self._text(call.error.key)
             return None
         self.step = "done"
         self.done_message = self._text("properties.add.invited", email=self._email)

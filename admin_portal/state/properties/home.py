@@ -6,7 +6,6 @@ import dataclasses
 
 import reflex as rx
 
-from admin_portal.db import session_scope
 from admin_portal.services.properties import list_properties
 from admin_portal.state.properties.common import form_text
 from admin_portal.state.session import SIGNED_IN, SessionState
@@ -24,12 +23,13 @@ class PropertiesHomeState(SessionState):
     _next_cursor: str = ""
 
     def _reload(self) -> rx.event.EventSpec | None:
-        actor = self._authorized(SIGNED_IN)
-        if actor is None:
+        with self._service(SIGNED_IN, catch=()) as call:
+            page = list_properties(
+                call.session, actor=call.actor, query=self.query, cursor=self._cursor
+            )
+        if call.refused:
             self.rows, self.is_primary, self.has_next = [], False, False
             return self._to_login()
-        with session_scope() as session:
-            page = list_properties(session, actor=actor, query=self.query, cursor=self._cursor)
         self.rows = [dataclasses.asdict(r) for r in page.rows]
         self.is_primary, self.agreement_number = page.is_primary, page.agreement_number
         self._next_cursor = page.next_cursor
@@ -39,11 +39,10 @@ class PropertiesHomeState(SessionState):
 
     @rx.event
     def load(self):
-        actor = self._authorized(SIGNED_IN)
+        who, actor = self._authorize(SIGNED_IN)
         if actor is None:
             self.rows = []
             return self._to_login()
-        who = self._signed_in()
         if who is not None:
             self._show(who)
         self.query, self._cursor = "", ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from admin_portal.db import session_scope
-from admin_portal.services.errors import PermissionDenied, ServiceError, ValidationFailed
+from admin_portal.services.errors import ValidationFailed
 from admin_portal.services.properties import OtherAgreement, account_overview, register_property
 from admin_portal.state.properties.common import form_text
 from admin_portal.state.session import SIGNED_IN, SessionState
@@ -30,12 +30,11 @@ class PropertyNewState(SessionState):
 
     @rx.event
     def load(self):
-        actor = self._authorized(SIGNED_IN)
+        who, actor = self._authorize(SIGNED_IN)
         self._clear()
         if actor is None:
             self.is_primary = False
             return self._to_login()
-        who = self._signed_in()
         if who is not None:
             self._show(who)
         with session_scope() as session:
@@ -47,32 +46,27 @@ class PropertyNewState(SessionState):
 
     @rx.event
     def submit(self, form: dict):
-        actor = self._authorized(SIGNED_IN)
         self._clear()
-        if actor is None:
-            return self._to_login()
         name = form_text(form, "name")
-        try:
-            with session_scope() as session:
-                register_property(
-                    session,
-                    actor=actor,
-                    name=name,
-                    address=form_text(form, "address"),
-                    property_type=form_text(form, "property_type"),
-                    agreement_number=form_text(form, "agreement_number"),
-                )
-        except ValidationFailed as failure:
+        with self._service(SIGNED_IN) as call:
+            register_property(
+                call.session,
+                actor=call.actor,
+                name=name,
+                address=form_text(form, "address"),
+                property_type=form_text(form, "property_type"),
+                agreement_number=form_text(form, "agreement_number"),
+            )
+        if call.refused:
+            return self._to_login()
+        if isinstance(call.error, ValidationFailed):
             for field in _FIELDS:
-                key = failure.errors.get(field)
+                key = call.error.errors.get(field)
                 setattr(self, f"{field}_error", self._text(key) if key else "")
             return None
-        except OtherAgreement as refused:
-            self.other_agreement = True
-            self.page_error = self._text(refused.key)
-            return None
-        except (PermissionDenied, ServiceError) as refused:
-            self.page_error = self._text(refused.key)
+        if call.error:
+            self.other_agreement = isinstance(call.error, OtherAgreement)
+            self.page_error = self._text(call.error.key)
             return None
         self.saved_message = self._text(
             "properties.new.saved", name=" ".join(name.split()), number=self.agreement_number

@@ -9,7 +9,6 @@ import reflex as rx
 
 from admin_portal.auth.permissions import Actor
 from admin_portal.db import session_scope
-from admin_portal.services.errors import ServiceError
 from admin_portal.services.properties import (
     account_overview,
     list_my_requests,
@@ -18,6 +17,7 @@ from admin_portal.services.properties import (
     request_termination,
 )
 from admin_portal.state.properties.common import form_text
+from admin_portal.state.service_call import ServiceCall
 from admin_portal.state.session import SIGNED_IN, SessionState
 
 
@@ -41,65 +41,47 @@ class PropertyRequestsState(SessionState):
 
     @rx.event
     def load(self):
-        actor = self._authorized(SIGNED_IN)
+        who, actor = self._authorize(SIGNED_IN)
         self.page_error = ""
         if actor is None:
             self.requests, self.properties = [], []
             return self._to_login()
-        who = self._signed_in()
         if who is not None:
             self._show(who)
         self._fill(actor)
         return None
 
-    def _done(self, actor: Actor, refused: ServiceError | None):  # type: ignore[no-untyped-def]
-        self._fill(actor)
-        if refused is not None:
-            self.page_error = self._text(refused.key)
-            return None
-        return rx.toast.success(self._text("properties.request.sent"))
+    def _done(self, call: ServiceCall):  # type: ignore[no-untyped-def]
+        if call.refused:
+            return self._to_login()
+        self._fill(call.actor)
+        return None if call.error else rx.toast.success(self._text("properties.request.sent"))
 
     @rx.event
     def send_primary(self, form: dict):
-        actor = self._authorized(SIGNED_IN)
         self.page_error = ""
-        if actor is None:
-            return self._to_login()
-        try:
-            with session_scope() as session:
-                request_primary_account(session, actor=actor, message=form_text(form, "message"))
-        except ServiceError as refused:
-            return self._done(actor, refused)
-        return self._done(actor, None)
+        with self._service(SIGNED_IN, error="page_error") as call:
+            request_primary_account(
+                call.session, actor=call.actor, message=form_text(form, "message")
+            )
+        return self._done(call)
 
     @rx.event
     def send_ownership(self, form: dict):
-        actor = self._authorized(SIGNED_IN)
         self.page_error = ""
-        if actor is None:
-            return self._to_login()
-        try:
-            with session_scope() as session:
-                request_ownership_change(
-                    session,
-                    actor=actor,
-                    property_id=form_text(form, "property_id"),
-                    target_agreement_number=form_text(form, "target"),
-                    message=form_text(form, "message"),
-                )
-        except ServiceError as refused:
-            return self._done(actor, refused)
-        return self._done(actor, None)
+        with self._service(SIGNED_IN, error="page_error") as call:
+            request_ownership_change(
+                call.session,
+                actor=call.actor,
+                property_id=form_text(form, "property_id"),
+                target_agreement_number=form_text(form, "target"),
+                message=form_text(form, "message"),
+            )
+        return self._done(call)
 
     @rx.event
     def send_termination(self, form: dict):
-        actor = self._authorized(SIGNED_IN)
         self.page_error = ""
-        if actor is None:
-            return self._to_login()
-        try:
-            with session_scope() as session:
-                request_termination(session, actor=actor, message=form_text(form, "message"))
-        except ServiceError as refused:
-            return self._done(actor, refused)
-        return self._done(actor, None)
+        with self._service(SIGNED_IN, error="page_error") as call:
+            request_termination(call.session, actor=call.actor, message=form_text(form, "message"))
+        return self._done(call)

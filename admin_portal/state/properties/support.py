@@ -8,7 +8,6 @@ import reflex as rx
 
 from admin_portal.auth.permissions import Actor
 from admin_portal.db import session_scope
-from admin_portal.services.errors import ServiceError
 from admin_portal.services.properties import (
     approve_request,
     link_property_exception_by_names,
@@ -16,6 +15,7 @@ from admin_portal.services.properties import (
     reject_request,
 )
 from admin_portal.state.properties.common import form_text
+from admin_portal.state.service_call import ServiceCall
 from admin_portal.state.session import SUPPORT, SessionState
 
 
@@ -36,59 +36,42 @@ class PropertySupportState(SessionState):
             return
         self._fill(actor)
 
-    @rx.event
-    def approve(self, form: dict):
-        actor = self._authorized(SUPPORT)
-        if actor is None:
+    def _done(self, call: ServiceCall, done_key: str, *, refill: bool = True):  # type: ignore[no-untyped-def]
+        if call.refused:
             self.requests = []
             return rx.toast.error(self._text("error.not_found"))
-        try:
-            with session_scope() as session:
-                approve_request(
-                    session,
-                    actor=actor,
-                    request_id=form_text(form, "request_id"),
-                    agreement_number=form_text(form, "agreement_number"),
-                )
-        except ServiceError as refused:
-            self._fill(actor)
-            return rx.toast.error(self._text(refused.key))
-        self._fill(actor)
-        return rx.toast.success(self._text("properties.support.done"))
+        if refill:
+            self._fill(call.actor)
+        return call.toast(done_key)
+
+    @rx.event
+    def approve(self, form: dict):
+        with self._service(SUPPORT) as call:
+            approve_request(
+                call.session,
+                actor=call.actor,
+                request_id=form_text(form, "request_id"),
+                agreement_number=form_text(form, "agreement_number"),
+            )
+        return self._done(call, "properties.support.done")
 
     @rx.event
     def reject(self, request_id: str):
-        actor = self._authorized(SUPPORT)
-        if actor is None:
-            self.requests = []
-            return rx.toast.error(self._text("error.not_found"))
-        try:
-            with session_scope() as session:
-                reject_request(session, actor=actor, request_id=request_id)
-        except ServiceError as refused:
-            self._fill(actor)
-            return rx.toast.error(self._text(refused.key))
-        self._fill(actor)
-        return rx.toast.success(self._text("properties.support.done"))
+        with self._service(SUPPORT) as call:
+            reject_request(call.session, actor=call.actor, request_id=request_id)
+        return self._done(call, "properties.support.done")
 
     @rx.event
     def link_exception(self, form: dict):
         """F2.9: link a property outside the agreement to a primary account (recorded)."""
-        actor = self._authorized(SUPPORT)
-        if actor is None:
-            self.requests = []
-            return rx.toast.error(self._text("error.not_found"))
-        try:
-            with session_scope() as session:
-                link_property_exception_by_names(
-                    session,
-                    actor=actor,
-                    username=form_text(form, "username"),
-                    agreement_number=form_text(form, "agreement_number"),
-                    property_name=form_text(form, "property_name"),
-                    reason=form_text(form, "reason"),
-                    note=form_text(form, "note"),
-                )
-        except ServiceError as refused:
-            return rx.toast.error(self._text(refused.key))
-        return rx.toast.success(self._text("properties.support.linked"))
+        with self._service(SUPPORT) as call:
+            link_property_exception_by_names(
+                call.session,
+                actor=call.actor,
+                username=form_text(form, "username"),
+                agreement_number=form_text(form, "agreement_number"),
+                property_name=form_text(form, "property_name"),
+                reason=form_text(form, "reason"),
+                note=form_text(form, "note"),
+            )
+        return self._done(call, "properties.support.linked", refill=False)

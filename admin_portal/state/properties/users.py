@@ -10,7 +10,6 @@ import reflex as rx
 from admin_portal.auth.permissions import Actor
 from admin_portal.db import session_scope
 from admin_portal.models import ALL_RIGHTS
-from admin_portal.services.errors import ServiceError
 from admin_portal.services.properties import (
     account_overview,
     list_property_users,
@@ -18,6 +17,7 @@ from admin_portal.services.properties import (
     set_access_rights,
 )
 from admin_portal.state.properties.common import form_text
+from admin_portal.state.service_call import ServiceCall
 from admin_portal.state.session import SIGNED_IN, SessionState
 
 
@@ -58,11 +58,10 @@ class PropertyUsersState(SessionState):
 
     @rx.event
     def load(self):
-        actor = self._authorized(SIGNED_IN)
+        who, actor = self._authorize(SIGNED_IN)
         if actor is None:
             self.users, self.properties = [], []
             return self._to_login()
-        who = self._signed_in()
         if who is not None:
             self._show(who)
         self._fill(actor)
@@ -78,38 +77,28 @@ class PropertyUsersState(SessionState):
         self._fill(actor)
         return None
 
+    def _done(self, call: ServiceCall, done_key: str):  # type: ignore[no-untyped-def]
+        if call.refused:
+            return self._to_login()
+        self._fill(call.actor)
+        return call.toast(done_key)
+
     @rx.event
     def save_rights(self, form: dict):
-        actor = self._authorized(SIGNED_IN)
-        if actor is None:
-            return self._to_login()
-        user_id = form_text(form, "user_id")
-        rights = [r for r in ALL_RIGHTS if isinstance(form, dict) and form.get(r)]
-        try:
-            with session_scope() as session:
-                set_access_rights(
-                    session,
-                    actor=actor,
-                    property_id=self.selected,
-                    user_id=user_id,
-                    rights=rights,
-                )
-        except ServiceError as refused:
-            self._fill(actor)
-            return rx.toast.error(self._text(refused.key))
-        self._fill(actor)
-        return rx.toast.success(self._text("properties.users.saved"))
+        with self._service(SIGNED_IN) as call:
+            set_access_rights(
+                call.session,
+                actor=call.actor,
+                property_id=self.selected,
+                user_id=form_text(form, "user_id"),
+                rights=[r for r in ALL_RIGHTS if isinstance(form, dict) and form.get(r)],
+            )
+        return self._done(call, "properties.users.saved")
 
     @rx.event
     def remove(self, user_id: str):
-        actor = self._authorized(SIGNED_IN)
-        if actor is None:
-            return self._to_login()
-        try:
-            with session_scope() as session:
-                remove_access(session, actor=actor, property_id=self.selected, user_id=user_id)
-        except ServiceError as refused:
-            self._fill(actor)
-            return rx.toast.error(self._text(refused.key))
-        self._fill(actor)
-        return rx.toast.success(self._text("properties.users.removed"))
+        with self._service(SIGNED_IN) as call:
+            remove_access(
+                call.session, actor=call.actor, property_id=self.selected, user_id=user_id
+            )
+        return self._done(call, "properties.users.removed")

@@ -35,7 +35,7 @@ from admin_portal.services.spreadsheets.imports import (
 )
 from admin_portal.services.spreadsheets.sheets import SpreadsheetError, check_size
 from admin_portal.state.job_watch import WatchClaim
-from admin_portal.state.session import SessionState
+from admin_portal.state.session import ADMIN, SessionState
 
 # Summary order: what changes first, then what is skipped, then what is rejected.
 OUTCOME_ORDER = [o.value for o in ImportOutcome]
@@ -263,18 +263,16 @@ class UserImportState(SessionState):
 
     @rx.event
     def apply(self):
-        actor = self._admin()
-        if actor is None or self._import_id is None:
-            return None
-        if not self._request_key:
-            self._request_key = secrets.token_urlsafe(24)
-        try:
-            with session_scope() as session:
-                progress = start_apply(
-                    session, actor=actor, import_id=self._import_id, request_key=self._request_key
-                )
-        except ServiceError as error:
-            self.error = self._text(error.key)
+        with self._service(ADMIN, error="error") as call:
+            actor = call.actor  # a refused call stops here
+            if self._import_id is None:
+                return None
+            if not self._request_key:
+                self._request_key = secrets.token_urlsafe(24)
+            progress = start_apply(
+                call.session, actor=actor, import_id=self._import_id, request_key=self._request_key
+            )
+        if not call.ok:
             return None
         self.error = ""
         self.status = ImportStatus.APPLYING

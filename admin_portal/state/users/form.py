@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import reflex as rx
 
-from admin_portal.auth.permissions import Actor
 from admin_portal.config import get_settings
-from admin_portal.db import session_scope
 from admin_portal.services.errors import ValidationFailed
 from admin_portal.services.users.input import UserInput
 from admin_portal.services.users.profile import find_brukare
 from admin_portal.services.users.username_check import UsernameVerdict, check_username
+from admin_portal.state.session import ADMIN
+from admin_portal.validation.ids import parse_id
 
 FIELDS = (
     "first_name",
@@ -51,9 +51,6 @@ class UserFormMixin(rx.State, mixin=True):
     chosen_brukare: list[dict[str, str]] = []
     support_email: str = ""
 
-    def _actor(self) -> Actor | None:
-        return self._authorized()  # type: ignore[attr-defined]
-
     def _reset_form_feedback(self) -> None:
         self.errors = _no_errors()
         self.form_error = ""
@@ -72,8 +69,8 @@ class UserFormMixin(rx.State, mixin=True):
             last_name=form_text(form, "last_name"),
             username=form_text(form, "username"),
             user_type=form_text(form, "user_type"),
-            company_id=_int_or_none(form_text(form, "company_id")),
-            unit_id=_int_or_none(form_text(form, "unit_id")),
+            company_id=parse_id(form_text(form, "company_id")),
+            unit_id=parse_id(form_text(form, "unit_id")),
             email=form_text(form, "email"),
             mobile=form_text(form, "mobile"),
             national_id=form_text(form, "national_id"),
@@ -93,14 +90,19 @@ class UserFormMixin(rx.State, mixin=True):
 
     @rx.event
     def check_username(self, value: str):
-        actor = self._actor()
-        if actor is None or not isinstance(value, str) or not value.strip():
+        with self._service(ADMIN, catch=()) as call:  # type: ignore[attr-defined]
+            if not isinstance(value, str) or not value.strip():
+                self.username_message, self.username_ok, self.bank_user_id = "", False, 0
+                return
+            verdict = check_username(
+                call.session,
+                actor=call.actor,
+                username=value,
+                exclude_user_id=self._exclude_user_id(),
+            )
+        if call.refused:
             self.username_message, self.username_ok, self.bank_user_id = "", False, 0
             return
-        with session_scope() as session:
-            verdict = check_username(
-                session, actor=actor, username=value, exclude_user_id=self._exclude_user_id()
-            )
         self.username_ok = verdict.verdict is UsernameVerdict.AVAILABLE
         self.username_message = self._text(verdict.message_key)
         self.bank_user_id = verdict.bank_user_id or 0
@@ -115,12 +117,12 @@ class UserFormMixin(rx.State, mixin=True):
 
     @rx.event
     def search_brukare(self, text: str):
-        actor = self._actor()
-        if actor is None:
+        with self._service(ADMIN, catch=()) as call:  # type: ignore[attr-defined]
+            actor = call.actor  # a refused call stops here
+            self.brukare_query = text if isinstance(text, str) else ""
+            options = find_brukare(call.session, actor=actor, text=self.brukare_query)
+        if call.refused:
             return
-        self.brukare_query = text if isinstance(text, str) else ""
-        with session_scope() as session:
-            options = find_brukare(session, actor=actor, text=self.brukare_query)
         chosen = {b["id"] for b in self.chosen_brukare}
         self.brukare_options = [
             {"id": str(o.id), "label": o.label} for o in options if str(o.id) not in chosen
@@ -141,7 +143,3 @@ class UserFormMixin(rx.State, mixin=True):
     @rx.event
     def unchoose_brukare(self, brukare_id: str):
         self.chosen_brukare = [b for b in self.chosen_brukare if b["id"] != brukare_id]
-
-
-def _int_or_none(text: str) -> int | None:
-    return int(text) if text.strip().isdigit() else None

@@ -12,7 +12,6 @@ from admin_portal import routes
 from admin_portal.db import session_scope
 from admin_portal.search.query import UserQuery
 from admin_portal.search.users import search_users
-from admin_portal.services.errors import ServiceError, ValidationFailed
 from admin_portal.services.users.list_params import (
     DEFAULTS,
     URL_PARAMS,
@@ -22,7 +21,7 @@ from admin_portal.services.users.list_params import (
 )
 from admin_portal.services.users.manage import describe_users, remove_users, users_out_of_reach
 from admin_portal.services.users.profile import placement_options
-from admin_portal.state.session import SessionState
+from admin_portal.state.session import ADMIN, SessionState
 from admin_portal.state.verification.bulk import BulkVerificationMixin
 
 
@@ -59,21 +58,17 @@ class UsersListState(BulkVerificationMixin, SessionState):
         return query_from_fields(self._fields(), cursor=self._cursor)
 
     def _search(self) -> None:
-        actor = self._authorized()
-        if actor is None:
-            return
-        try:
-            with session_scope() as session:
-                page = search_users(session, actor=actor, query=self._query())
-        except ServiceError as error:
-            self.search_error = self._text(error.key)
+        with self._service(ADMIN, error="search_error") as call:
+            page = search_users(call.session, actor=call.actor, query=self._query())
+        if call.error:
             self.rows = []
+        if not call.ok:
             return
         self.search_error = ""
         with session_scope() as session:
             # Admins the viewer may see but not change get no checkbox (finding A.1).
             locked = users_out_of_reach(
-                session, actor=actor, user_ids=[row.id for row in page.rows]
+                session, actor=call.actor, user_ids=[row.id for row in page.rows]
             )
         self.rows = [
             {**dataclasses.asdict(row), "may_change": row.id not in locked} for row in page.rows
@@ -172,11 +167,15 @@ class UsersListState(BulkVerificationMixin, SessionState):
 
     @rx.event
     def open_bulk_remove(self):
-        actor = self._authorized()
-        if actor is None or not self.selected_ids:
+        with self._service(ADMIN, catch=()) as call:
+            actor = call.actor  # a refused call stops here
+            if not self.selected_ids:
+                return
+            self.remove_names = describe_users(
+                call.session, actor=actor, user_ids=self.selected_ids
+            )
+        if call.refused:
             return
-        with session_scope() as session:
-            self.remove_names = describe_users(session, actor=actor, user_ids=self.selected_ids)
         self.remove_error = ""
         self.remove_open = bool(self.remove_names)
 
@@ -186,23 +185,15 @@ class UsersListState(BulkVerificationMixin, SessionState):
 
     @rx.event
     def bulk_remove(self, form: dict):
-        actor = self._authorized()
-        if actor is None:
-            return None
         reason = form.get("reason", "") if isinstance(form, dict) else ""
-        try:
-            with session_scope() as session:
-                count = remove_users(
-                    session,
-                    actor=actor,
-                    user_ids=self.selected_ids,
-                    reason=reason if isinstance(reason, str) else "",
-                )
-        except ValidationFailed as failure:
-            self.remove_error = self._text(next(iter(failure.errors.values())))
-            return None
-        except ServiceError as error:
-            self.remove_error = self._text(error.key)
+        with self._service(ADMIN, error="remove_error") as call:
+            count = remove_users(
+                call.session,
+                actor=call.actor,
+                user_ids=self.selected_ids,
+                reason=reason if isinstance(reason, str) else "",
+            )
+        if not call.ok:
             return None
         self.remove_open, self.selected_ids = False, []
         self._search()

@@ -5,11 +5,10 @@ from __future__ import annotations
 import reflex as rx
 
 from admin_portal import routes
-from admin_portal.db import session_scope
 from admin_portal.services.errors import PermissionDenied, ValidationFailed
 from admin_portal.services.users.manage import create_user
 from admin_portal.services.users.profile import placement_options
-from admin_portal.state.session import SessionState
+from admin_portal.state.session import ADMIN, SessionState
 from admin_portal.state.users.form import UserFormMixin
 
 
@@ -21,15 +20,14 @@ class UserNewState(UserFormMixin, SessionState):
 
     @rx.event
     def load(self):
-        actor = self._actor()
-        if actor is None:
+        with self._service(ADMIN, catch=()) as call:
+            placement = placement_options(call.session, actor=call.actor)
+        if call.refused:
             return
         self._reset_form_feedback()
         self.username_message, self.username_ok, self.bank_user_id = "", False, 0
         self.chosen_brukare, self.brukare_options, self.brukare_query = [], [], ""
         self.user_type, self.show_optional, self.invite = "employee", False, False
-        with session_scope() as session:
-            placement = placement_options(session, actor=actor)
         self.companies = [{"id": str(c.id), "label": c.label} for c in placement.companies]
         self.units = [{"id": str(u.id), "label": u.label} for u in placement.units]
 
@@ -44,23 +42,22 @@ class UserNewState(UserFormMixin, SessionState):
 
     @rx.event
     def submit(self, form: dict):
-        actor = self._actor()
-        if actor is None:
+        with self._service(ADMIN, catch=(ValidationFailed, PermissionDenied)) as call:
+            actor = call.actor  # a refused call stops here
+            self._reset_form_feedback()
+            data = self._user_input(form)
+            user_id = create_user(call.session, actor=actor, data=data, send_invitation=self.invite)
+        if call.refused:
             return rx.redirect(routes.LOGIN)
-        self._reset_form_feedback()
-        data = self._user_input(form)
-        try:
-            with session_scope() as session:
-                user_id = create_user(session, actor=actor, data=data, send_invitation=self.invite)
-        except ValidationFailed as failure:
-            self._show_failure(failure)
+        if isinstance(call.error, ValidationFailed):
+            self._show_failure(call.error)
             if any(
-                failure.errors.get(f)
+                call.error.errors.get(f)
                 for f in ("email", "mobile", "national_id", "notes", "language")
             ):
                 self.show_optional = True  # never hide the field that needs fixing
             return None
-        except PermissionDenied:
+        if call.error:
             self.form_error = self._text("error.permission_denied")
             return None
         name = f"{data.first_name.strip()} {data.last_name.strip()}"

@@ -7,13 +7,7 @@ import dataclasses
 import reflex as rx
 
 from admin_portal import routes
-from admin_portal.db import session_scope
-from admin_portal.services.errors import (
-    NotFound,
-    PermissionDenied,
-    ServiceError,
-    ValidationFailed,
-)
+from admin_portal.services.errors import NotFound, PermissionDenied, ValidationFailed
 from admin_portal.services.users.manage import (
     remove_user,
     reveal_national_id,
@@ -23,7 +17,7 @@ from admin_portal.services.users.manage import (
 from admin_portal.services.users.profile import get_user_profile, placement_options
 from admin_portal.services.verification.email import send_verification
 from admin_portal.state.revealed_national_id import REVEALED_NATIONAL_ID, hide_national_id
-from admin_portal.state.session import SessionState
+from admin_portal.state.session import ADMIN, SessionState
 from admin_portal.state.users.form import UserFormMixin
 
 
@@ -53,16 +47,14 @@ class UserProfileState(UserFormMixin, SessionState):
         return True
 
     def _reload(self) -> None:
-        actor = self._actor()
-        user_id = self._user_id()
-        if actor is None or user_id is None:
-            self.found = False
-            return
-        try:
-            with session_scope() as session:
-                profile = get_user_profile(session, actor=actor, user_id=user_id)
-                placement = placement_options(session, actor=actor)
-        except NotFound:
+        with self._service(ADMIN, catch=(NotFound,)) as call:
+            user_id = self._user_id()
+            if user_id is None:
+                self.found = False
+                return
+            profile = get_user_profile(call.session, actor=call.actor, user_id=user_id)
+            placement = placement_options(call.session, actor=call.actor)
+        if not call.ok:
             self.found = False
             return
         self.found = True
@@ -95,22 +87,20 @@ class UserProfileState(UserFormMixin, SessionState):
 
     @rx.event
     def save(self, form: dict):
-        actor, user_id = self._actor(), self._user_id()
-        if actor is None or user_id is None:
-            return
-        self._reset_form_feedback()
-        self.notice = ""
-        try:
-            with session_scope() as session:
-                update_user(session, actor=actor, user_id=user_id, data=self._user_input(form))
-        except ValidationFailed as failure:
-            self._show_failure(failure)
-            return
-        except NotFound:
+        with self._service(ADMIN, catch=(ValidationFailed, NotFound, PermissionDenied)) as call:
+            actor, user_id = call.actor, self._user_id()
+            if user_id is None:
+                return
+            self._reset_form_feedback()
+            self.notice = ""
+            update_user(call.session, actor=actor, user_id=user_id, data=self._user_input(form))
+        if isinstance(call.error, ValidationFailed):
+            self._show_failure(call.error)
+        elif isinstance(call.error, NotFound):
             self.found = False
-            return
-        except PermissionDenied as denied:  # an admin out of reach (the page offered no Spara)
-            self.form_error = self._text(denied.key)
+        elif call.error:  # an admin out of reach (the page offered no Spara)
+            self.form_error = self._text(call.error.key)
+        if not call.ok:
             return
         self.username_message = ""
         self._reload()
@@ -119,47 +109,42 @@ class UserProfileState(UserFormMixin, SessionState):
 
     @rx.event
     def invite(self):
-        actor, user_id = self._actor(), self._user_id()
-        if actor is None or user_id is None:
+        with self._service(ADMIN) as call:
+            actor, user_id = call.actor, self._user_id()
+            if user_id is None:
+                return
+            self._reset_form_feedback()
+            self.invitation_error = ""
+            send_invitation(call.session, actor=actor, user_id=user_id)
+        if call.refused:
             return
-        self._reset_form_feedback()
-        self.invitation_error = ""
-        try:
-            with session_scope() as session:
-                send_invitation(session, actor=actor, user_id=user_id)
-        except ValidationFailed as failure:
-            self._show_failure(failure)
+        if isinstance(call.error, ValidationFailed):
+            self._show_failure(call.error)
             return
-        except NotFound:
+        if isinstance(call.error, NotFound):
             self.found = False
             return
-        except ServiceError as error:  # has a password already, or an admin out of reach
-            self.invitation_error = self._text(error.key)
-            self._reload()
-            return
+        if call.error:  # has a password already, or an admin out of reach
+            self.invitation_error = self._text(call.error.key)
         self._reload()
-        self.notice = self._text("profile.invitation_sent", email=self.profile.get("email", ""))
+        if call.ok:
+            self.notice = self._text("profile.invitation_sent", email=self.profile.get("email", ""))
 
     @rx.event
     def send_verification(self, form: dict):
         """F1.1 "Skicka verifieringsmeddelande", with the address typed next to the button."""
-        actor, user_id = self._actor(), self._user_id()
-        if actor is None or user_id is None:
-            return
         email = form.get("verification_email", "") if isinstance(form, dict) else ""
-        self.verification_error = self.notice = ""
-        try:
-            with session_scope() as session:
-                user = send_verification(session, actor=actor, user_id=user_id, email=email)
-                sent_to = user.email or ""
-        except ValidationFailed as failure:
-            self.verification_error = self._text(next(iter(failure.errors.values())))
-            return  # the typed address stays in the field (the form is not remounted)
-        except NotFound:
-            self.found = False
-            return
-        except ServiceError as error:
-            self.verification_error = self._text(error.key)
+        with self._service(ADMIN, error="verification_error") as call:
+            actor, user_id = call.actor, self._user_id()
+            if user_id is None:
+                return
+            self.verification_error = self.notice = ""
+            user = send_verification(call.session, actor=actor, user_id=user_id, email=email)
+            sent_to = user.email or ""
+        if isinstance(call.error, NotFound):
+            self.verification_error, self.found = "", False
+        # A refusal leaves the typed address in the field (the form is not remounted).
+        if not call.ok:
             return
         self._reload()
         self.verification_version += 1
@@ -172,14 +157,14 @@ class UserProfileState(UserFormMixin, SessionState):
         It is never assigned to a state var, so no delta, hydrate or pickled state in the
         state store (disk or Redis) ever holds it; the page keeps it in React state only.
         """
-        actor, user_id = self._actor(), self._user_id()
-        if actor is None or user_id is None:
-            return None
-        try:
-            with session_scope() as session:
-                number = reveal_national_id(session, actor=actor, user_id=user_id)
-        except (PermissionDenied, NotFound):
+        with self._service(ADMIN, catch=(PermissionDenied, NotFound)) as call:
+            actor, user_id = call.actor, self._user_id()
+            if user_id is None:
+                return None
+            number = reveal_national_id(call.session, actor=actor, user_id=user_id)
+        if call.error:
             self.notice = self._text("profile.reveal_denied")
+        if not call.ok:
             return None
         return REVEALED_NATIONAL_ID.push(_formatted(number))
 
@@ -189,28 +174,23 @@ class UserProfileState(UserFormMixin, SessionState):
 
     @rx.event
     def remove(self, form: dict):
-        actor, user_id = self._actor(), self._user_id()
-        if actor is None or user_id is None:
-            return None
         reason = form.get("reason", "") if isinstance(form, dict) else ""
-        try:
-            with session_scope() as session:
-                remove_user(
-                    session,
-                    actor=actor,
-                    user_id=user_id,
-                    reason=reason if isinstance(reason, str) else "",
-                )
-        except ValidationFailed as failure:
-            self.remove_open = False
-            self.form_error = self._text(next(iter(failure.errors.values())))
-            return None
-        except NotFound:
+        with self._service(ADMIN, catch=(ValidationFailed, NotFound, PermissionDenied)) as call:
+            actor, user_id = call.actor, self._user_id()
+            if user_id is None:
+                return None
+            remove_user(
+                call.session,
+                actor=actor,
+                user_id=user_id,
+                reason=reason if isinstance(reason, str) else "",
+            )
+        if isinstance(call.error, NotFound):
             self.found = False
-            return None
-        except PermissionDenied as denied:
+        elif call.error:
             self.remove_open = False
-            self.form_error = self._text(denied.key)
+            self.form_error = call.message()
+        if not call.ok:
             return None
         name = f"{self.profile.get('first_name', '')} {self.profile.get('last_name', '')}"
         self.remove_open = False

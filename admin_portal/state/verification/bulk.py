@@ -25,6 +25,7 @@ from admin_portal.services.verification.bulk import (
     start_bulk_verification,
 )
 from admin_portal.state.job_watch import WatchClaim
+from admin_portal.state.session import ADMIN
 
 POLL_SECONDS = 0.5
 WATCH_LIMIT = timedelta(hours=6)  # a watcher never outlives a tab left open overnight
@@ -54,15 +55,11 @@ class BulkVerificationMixin(rx.State, mixin=True):
 
     @rx.event
     def open_bulk_verification(self):
-        actor = self._authorized()  # type: ignore[attr-defined]
-        if actor is None:
-            return
-        self.bulk_error = ""
-        try:
-            with session_scope() as session:
-                preview = preview_bulk_verification(session, actor=actor, fields=self._fields())
-        except ServiceError as error:
-            self.bulk_error = self._text(error.key)  # type: ignore[attr-defined]
+        with self._service(ADMIN, error="bulk_error") as call:  # type: ignore[attr-defined]
+            actor = call.actor  # a refused call stops here
+            self.bulk_error = ""
+            preview = preview_bulk_verification(call.session, actor=actor, fields=self._fields())
+        if not call.ok:
             return
         self.bulk_will_send = preview.will_send
         self.bulk_skipped = [
@@ -79,19 +76,17 @@ class BulkVerificationMixin(rx.State, mixin=True):
 
     @rx.event
     def confirm_bulk_verification(self):
-        actor = self._authorized()  # type: ignore[attr-defined]
-        if actor is None or not self._bulk_request_key:
-            return None
-        try:
-            with session_scope() as session:
-                progress = start_bulk_verification(
-                    session,
-                    actor=actor,
-                    fields=self._fields(),
-                    request_key=self._bulk_request_key,
-                )
-        except ServiceError as error:
-            self.bulk_error = self._text(error.key)  # type: ignore[attr-defined]
+        with self._service(ADMIN, error="bulk_error") as call:  # type: ignore[attr-defined]
+            actor = call.actor  # a refused call stops here
+            if not self._bulk_request_key:
+                return None
+            progress = start_bulk_verification(
+                call.session,
+                actor=actor,
+                fields=self._fields(),
+                request_key=self._bulk_request_key,
+            )
+        if not call.ok:
             return None
         self.bulk_open = False
         self._show_job(progress)
