@@ -346,8 +346,20 @@ def find_users(
         past = streamed < last[0] if descending else streamed > last[0]
     else:
         past = tuple_(*fenced) < tuple_(*last) if descending else tuple_(*fenced) > tuple_(*last)
+    counted = where
+    if node is not None and dialect == "postgresql":
+        # PostgreSQL would AND the filter's bitmap with one of every user of the
+        # organisation (700,000 bits, most of the count's time): the filter's index alone
+        # narrows, the organisation and status are then checked on the rows.
+        counted = [
+            and_(
+                col(User.organisation_id) + 0 == actor.organisation_id,
+                func.concat(col(User.status), "") == UserStatus.ACTIVE.value,
+                filter_condition(ctx, node),
+            )
+        ]
     ahead = _bounded(
-        session, select(col(User.id)).select_from(source).where(*where, past), TOTAL_AHEAD
+        session, select(col(User.id)).select_from(source).where(*counted, past), TOTAL_AHEAD
     )
     ids = [row[-1] if len(keys) > 1 else row for row in found]
     rows = {u.id: u for u in session.exec(select(User).where(col(User.id).in_(ids))).all()}
