@@ -16,14 +16,34 @@ export npm_config_fund := false
 export npm_config_update_notifier := false
 export NPM_CONFIG_REGISTRY ?= https://registry.npmjs.org/
 
-.PHONY: run test install system-packages migrate seed lint typecheck contracts clean
+APP_WORKERS ?= 3
+MAIL_WORKERS ?= 2
+
+.PHONY: run run-cluster test-cluster test install system-packages migrate seed lint typecheck contracts clean
 
 # `reflex run --env prod` compiles the pages and builds the frontend bundle itself.
 run: install migrate seed
 	$(PY) -m admin_portal.cli serve --port $(PORT)
 
+# The same portal on PostgreSQL + Redis (loopback, data under var/cluster/) with APP_WORKERS
+# app workers and MAIL_WORKERS mail/job workers; migrates and seeds itself. Ctrl-C stops all.
+run-cluster: install system-packages
+	$(PY) -m admin_portal.cluster --port $(PORT) --app-workers $(APP_WORKERS) --mail-workers $(MAIL_WORKERS)
+
 test: install system-packages lint contracts typecheck
 	$(PY) -m pytest
+
+# The e2e suite's representative subset against the cluster topology (PostgreSQL, Redis,
+# 3 app workers, 2 mail/job workers; tests/e2e/cluster_topology.py), the app-worker kill
+# test, and the worker kill tests on PostgreSQL.
+# In the embedded run's (alphabetical) order: the modules share one portal, and test_users
+# removes a person test_user_import_export expects.
+CLUSTER_E2E := tests/e2e/test_cluster_sessions.py tests/e2e/test_foundation.py \
+	tests/e2e/test_sessions.py tests/e2e/test_user_import_export.py tests/e2e/test_users.py \
+	tests/e2e/test_verification.py
+test-cluster: install system-packages
+	$(PY) -m pytest tests/cluster
+	ADMIN_PORTAL_E2E_TOPOLOGY=cluster $(PY) -m pytest $(CLUSTER_E2E)
 
 install: $(VENV)/.installed
 

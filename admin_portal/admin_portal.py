@@ -9,14 +9,17 @@ from admin_portal.api.scim.routes import scim_routes
 from admin_portal.api.security_headers import security_headers
 from admin_portal.api.session_routes import session_routes
 from admin_portal.api.spreadsheet_routes import spreadsheet_routes
+from admin_portal.api.webhook_routes import webhook_routes
 
 # Each module registers its pages.
 from admin_portal.pages import (
     admin_sections,
     api_clients,
     audit_log,
+    catalogue,
     dev_mail,
     support_inbox,
+    therapist_cases,
     user_bank,
 )
 from admin_portal.pages.auth import (
@@ -26,6 +29,11 @@ from admin_portal.pages.auth import (
     set_password,
     two_factor_login,
 )
+from admin_portal.pages.contact_centre import agent as cc_agent
+from admin_portal.pages.contact_centre import agents as cc_agents
+from admin_portal.pages.contact_centre import dev_sms as cc_dev_sms
+from admin_portal.pages.contact_centre import new as cc_new
+from admin_portal.pages.contact_centre import one_time_password as cc_otp
 from admin_portal.pages.invitations import acceptance, invite, my_organisation, my_services
 from admin_portal.pages.properties import (
     add_user as property_add_user,
@@ -53,6 +61,8 @@ from admin_portal.pages.verification import email
 # looks unused.
 _PAGES = (
     admin_sections,
+    catalogue,
+    therapist_cases,
     api_clients,
     audit_log,
     dev_mail,
@@ -78,6 +88,11 @@ _PAGES = (
     property_new,
     property_requests,
     property_users,
+    cc_agents,
+    cc_new,
+    cc_agent,
+    cc_otp,
+    cc_dev_sms,
 )
 
 app = rx.App(
@@ -86,7 +101,15 @@ app = rx.App(
     toaster=rx.toast.provider(rich_colors=False, close_button=True, position="top-center"),
     # Our routes first; then the security headers wrap everything (pages, assets, routes).
     api_transformer=[
-        Starlette(routes=[*session_routes, *spreadsheet_routes, *rest_routes, *scim_routes]),
+        Starlette(
+            routes=[
+                *session_routes,
+                *spreadsheet_routes,
+                *rest_routes,
+                *scim_routes,
+                *webhook_routes,
+            ]
+        ),
         security_headers,
     ],
 )

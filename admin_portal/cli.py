@@ -39,10 +39,18 @@ def _demo_password() -> str:
 def _print_demo_credentials(password: str) -> None:
     print(
         "\n  Demo: log in as 'huvudadmin' (head admin), 'enhetsadmin' (unit admin),"
-        " 'omradeschef' (admin of two units) or 'kundtjanst' (support desk);"
+        " 'omradeschef' (admin of two units), 'kundtjanst' (support desk) or 'terapeut' (therapist);"
         " Boenden: 'primarkonto' (primary account, AVT-1001) or 'ordinarie' (ordinary account)"
     )
     print(f"  Lösenord/password: {password}\n", flush=True)
+
+
+def print_demo_credentials() -> None:
+    """Print the demo log-ins when demo data can exist (not in production)."""
+    if not get_settings().is_production and (
+        get_settings().demo_password or _DEMO_PASSWORD_FILE.exists()
+    ):
+        _print_demo_credentials(_demo_password())
 
 
 def seed_demo() -> int:
@@ -80,10 +88,7 @@ def serve(port: int) -> int:
     env.setdefault("ADMIN_PORTAL_PUBLIC_BASE_URL", f"http://localhost:{port}")
     bin_dir = str(Path(sys.executable).parent)
     env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "")
-    if not get_settings().is_production and (
-        get_settings().demo_password or _DEMO_PASSWORD_FILE.exists()
-    ):
-        _print_demo_credentials(_demo_password())
+    print_demo_credentials()
     worker = subprocess.Popen([sys.executable, "-m", "admin_portal.worker"], env=env)  # noqa: S603
     web = subprocess.Popen(  # noqa: S603
         [

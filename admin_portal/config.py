@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import secrets
@@ -33,6 +34,9 @@ class Settings(BaseSettings):
     demo_password: str = ""
     resend_api_key: str = ""
     resend_api_url: str = "https://api.resend.com"
+    # Signing secret of the Resend webhook ("whsec_..."; Resend signs through Svix). Empty:
+    # POST /webhooks/resend answers 404 and no delivery event is recorded.
+    resend_webhook_secret: str = ""
     session_hours: int = 12
     # A session unused this long ends (ASVS 3.3.2); activity slides it.
     idle_timeout_minutes: int = Field(default=30, ge=1)
@@ -79,6 +83,20 @@ class Settings(BaseSettings):
     property_user_lookup_rate_limit: str = "10/minute;50/hour"
     # Lifetime of a Boenden "Ny användare" invitation link (F2.7).
     property_invitation_hours: int = Field(default=168, ge=1)
+    # Kontaktcenter one-time passwords (F3.2) and the SMS port: an HTTP SMS API in the
+    # style of 46elks (POST {url}/sms, basic auth, form fields from/to/message). Without a
+    # username SMS stays in the local outbox (table sms_outbox), as mail does without Resend.
+    sms_api_url: str = "https://api.46elks.com/a1"
+    sms_api_username: str = ""
+    sms_api_password: str = ""
+    sms_from: str = Field(default="Adminportal", max_length=11)
+    sms_max_attempts: int = Field(default=5, ge=1)
+    one_time_password_minutes: int = Field(default=10, ge=1, le=60)
+    one_time_password_max_attempts: int = Field(default=5, ge=1)
+    # Requests and code attempts per client address (`limits` notation), and at most one
+    # one-time password per person per this many seconds.
+    one_time_password_rate_limit_per_address: str = "10/hour"  # noqa: S105 (a limit)
+    one_time_password_cooldown_seconds: int = Field(default=60, ge=0)
     # Threads that hash passwords beside the event loop; 0: the usable cores less one.
     password_hash_threads: int = Field(default=0, ge=0)
     # X-Forwarded-For is trusted only behind this many reverse proxies of our own (0: never).
@@ -91,11 +109,25 @@ class Settings(BaseSettings):
         "reset_rate_limit_global",
         "api_rate_limit_per_client",
         "property_user_lookup_rate_limit",
+        "one_time_password_rate_limit_per_address",
     )
     @classmethod
     def _rate_limit_parses(cls, value: str) -> str:
         # A typo must refuse to start, not silently leave the door open.
         parse_many(value)
+        return value
+
+    @field_validator("resend_webhook_secret")
+    @classmethod
+    def _webhook_secret_decodes(cls, value: str) -> str:
+        # A pasted secret that is no base64 must refuse to start, not answer every call 401.
+        if value:
+            bare = value.removeprefix("whsec_").rstrip("=")
+            try:
+                if not base64.b64decode(bare + "=" * (-len(bare) % 4), validate=True):
+                    raise ValueError
+            except ValueError:
+                raise ValueError("ADMIN_PORTAL_RESEND_WEBHOOK_SECRET is no whsec_ secret") from None
         return value
 
     @model_validator(mode="after")
@@ -113,6 +145,10 @@ class Settings(BaseSettings):
     @property
     def cookie_secure(self) -> bool:
         return self.is_production or self.public_base_url.startswith("https://")
+
+    @property
+    def sms_via_provider(self) -> bool:
+        return bool(self.sms_api_username)
 
     @property
     def mail_via_resend(self) -> bool:

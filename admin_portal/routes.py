@@ -22,6 +22,9 @@ ORGANISATION_INVITE = "/min-organisation/bjud-in"
 # The invitee's link (F4.8); the page is the invitee side (helper E).
 INVITATION = "/inbjudan"
 SUPPORT_INBOX = "/kundtjanst"
+# Platform staff (issue 14): the service catalogue (support) and a therapist's cases.
+SERVICE_CATALOGUE = "/kundtjanst/tjanstekatalog"
+THERAPIST_CASES = "/terapeut"
 # Where an invited person lands after creating their account (F4.8).
 MY_SERVICES = "/mina-tjanster"
 PROPERTIES = "/boenden"
@@ -31,10 +34,16 @@ PROPERTY_ADD_USER = "/boenden/anvandare/lagg-till"
 PROPERTY_REQUESTS = "/boenden/begaran"
 PROPERTY_INVITATION = "/boenden/inbjudan"
 CONTACT_CENTRE = "/kontaktcenter"
+CONTACT_CENTRE_NEW = "/kontaktcenter/ny"
+# "Behöver nytt lösenord?": a one-time password by e-mail or SMS (F3.2).
+ONE_TIME_PASSWORD = "/engangslosenord"
+CONTACT_CENTRE_AGENT = "/kontaktcenter/agent/[agent_id]"
 USER_BANK = "/anvandarbanken"
 AUDIT_LOG = "/granskningslogg"
 API_CLIENTS = "/api-klienter"
 DEV_MAIL = "/dev/mail"
+# The local SMS outbox (no SMS provider configured, outside production).
+DEV_SMS = "/dev/sms"
 
 # Starlette routes beside the Reflex app (full navigations, not client-side routing).
 API_SESSION = "/api/session"
@@ -64,6 +73,10 @@ def safe_next(next_path: str | None, default: str = ADMIN_HOME) -> str:
 
 def user_profile(user_id: int) -> str:
     return f"{USERS}/{user_id}"
+
+
+def contact_centre_agent(agent_id: int) -> str:
+    return f"{CONTACT_CENTRE}/agent/{agent_id}"
 
 
 def user_bank_entry(user_id: int) -> str:

@@ -20,11 +20,14 @@ from admin_portal.config import get_settings
 from admin_portal.db import get_engine, session_scope
 from admin_portal.mail.dispatcher import dispatch_due, run_forever
 from admin_portal.mail.outbox import blank_expired_bodies
-from admin_portal.mail.pacing import RateLimiter
+from admin_portal.mail.pacing import mail_rate_limiter
+from admin_portal.mail.provider_events import forget_old_webhook_ids
 from admin_portal.mail.senders import LocalMailboxSender, Sender, sender_from_settings
+from admin_portal.models import utcnow
 from admin_portal.search.rows_maintenance import reorder_if_drifted
 from admin_portal.services import jobs
 from admin_portal.services.user_bank.manage import purge_expired
+from admin_portal.sms import dispatch as sms_dispatch
 
 logger = logging.getLogger("admin_portal.worker")
 
@@ -62,6 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.once:
         jobs.run_until_idle(engine)  # jobs queue mail: run them before dispatching
         _dispatch_until_idle(engine, sender, stop)
+        sms_dispatch.run_once(engine)
         blank_expired_mail(engine)
     else:
         logger.info("worker started; polling every %.1fs", args.poll_seconds)
@@ -70,6 +74,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         # not hold up mail, and mail waiting on the rate limit must not hold up a job.
         threading.Thread(
             target=jobs.run_forever, args=(engine, stop, args.poll_seconds), daemon=True
+        ).start()
+        # SMS (one-time passwords) in a loop of its own, beside mail.
+        threading.Thread(
+            target=sms_dispatch.run_forever, args=(engine, stop, args.poll_seconds), daemon=True
         ).start()
         run_forever(stop, args.poll_seconds, engine_or_session_factory=engine, sender=sender)
     logger.info("worker stopped")
@@ -92,7 +100,10 @@ def blank_expired_mail(engine: Engine) -> int:
     place its (dead) token is written down.
     """
     with session_scope(engine) as session:
-        return blank_expired_bodies(session)
+        blanked = blank_expired_bodies(session)
+        # Resend's processed webhook ids, kept only while Svix may still redeliver a call.
+        forget_old_webhook_ids(session, now=utcnow())
+        return blanked
 
 
 def _maintain_periodically(engine: Engine, stop: threading.Event) -> None:
@@ -120,7 +131,7 @@ def _maintain_periodically(engine: Engine, stop: threading.Event) -> None:
 def _dispatch_until_idle(engine: Engine, sender: Sender, stop: threading.Event) -> None:
     # One dispatch_due call claims at most `limit` rows; keep going until nothing is due.
     # Retried rows are due later, so this always ends.
-    limiter = RateLimiter(get_settings().mail_requests_per_second)
+    limiter = mail_rate_limiter()
     while not stop.is_set():
         report = dispatch_due(engine, sender, rate_limiter=limiter)
         logger.info("dispatched: %s", report)

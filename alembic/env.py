@@ -50,10 +50,10 @@ def run_migrations_online() -> None:
     sqlite = url.startswith("sqlite")
     with engine.connect() as connection:
         if sqlite:
-            # Batch mode rebuilds a table by copy, drop and rename. With foreign keys
-            # enforced, dropping a table that other rows point at fails (or cascades), so
-            # enforcement is off during the migration and the result is checked below.
-            # The pragma is ignored inside a transaction: set it before the first one.
+            # Batch mode rebuilds a table by dropping it: with foreign keys enforced, that
+            # fails as soon as another table's rows point at it (an organisation with users).
+            # The pragma only works outside a transaction, so it is set before the
+            # migrations' transaction, and the keys are checked once they are done.
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
             connection.commit()
         context.configure(
@@ -62,14 +62,16 @@ def run_migrations_online() -> None:
             compare_type=True,
             include_object=include_object,
             # SQLite cannot ALTER most things in place: batch mode rebuilds tables.
-            render_as_batch=url.startswith("sqlite"),
+            render_as_batch=sqlite,
         )
         with context.begin_transaction():
             context.run_migrations()
         if sqlite:
             broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
             if broken:
-                raise RuntimeError(f"migration left rows with broken foreign keys: {broken[:5]}")
+                raise RuntimeError(f"the migrations left broken foreign keys: {broken[:5]}")
     engine.dispose()
 
 

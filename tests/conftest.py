@@ -23,7 +23,8 @@ from sqlalchemy.engine import Engine  # noqa: E402
 from sqlmodel import Session, SQLModel  # noqa: E402
 
 import admin_portal.models  # noqa: E402,F401  (registers every table)
-from admin_portal import wiring  # noqa: E402
+from admin_portal import db, wiring  # noqa: E402
+from admin_portal.config import get_settings  # noqa: E402
 from admin_portal.db import make_engine  # noqa: E402
 from admin_portal.services.auth.denials import clear_entrance  # noqa: E402
 
@@ -57,3 +58,17 @@ def session(engine: Engine) -> Iterator[Session]:
     with Session(engine, expire_on_commit=False) as s:
         yield s
         s.rollback()
+
+
+@pytest.fixture
+def app_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The app's own engine (db.get_engine, used by routes and the CLI) on a fresh SQLite
+    file with every table. A module adds its own data by overriding it (`def app_db(app_db)`)."""
+    monkeypatch.setenv("ADMIN_PORTAL_DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
+    get_settings.cache_clear()
+    db.get_engine.cache_clear()
+    SQLModel.metadata.create_all(db.get_engine())
+    yield
+    db.get_engine().dispose()
+    db.get_engine.cache_clear()
+    get_settings.cache_clear()

@@ -28,6 +28,9 @@ class Actor:
     # Kundtjänst (platform staff): reads the support inbox of every organisation (F4.8).
     # Not an admin of anything: is_admin stays False unless other grants say otherwise.
     is_support: bool = False
+    # Terapeut (platform staff): reads the cases an employee chose them for (F4.5). Not an
+    # admin, not support: sees no inbox and no other case.
+    is_therapist: bool = False
     # Set when an API client acts (REST/SCIM): services/api_clients says what it may do.
     api_client_id: int | None = None
 
@@ -66,6 +69,7 @@ def load_actor(session: Session, user_id: int) -> Actor | None:
         unit_ids=frozenset(_with_descendants(session, direct_units, user.organisation_id)),
         may_reveal_national_id=is_head or any(g.may_reveal_national_id for g in grants),
         is_support=any(g.role == Role.SUPPORT for g in grants),
+        is_therapist=any(g.role == Role.THERAPIST for g in grants),
     )
 
 

@@ -6,6 +6,8 @@ from typing import Any
 
 import reflex as rx
 
+from admin_portal.components.i18n import tx
+
 
 def cursor_pager(
     *,
@@ -35,4 +37,21 @@ def cursor_pager(
         justify="center",
         width="100%",
         align="center",
+    )
+
+
+def list_pager(state: Any) -> rx.Component:
+    """The pager of a list state built on `state.cursor_pages.CursorPagesMixin`.
+
+    Args:
+        state: The state class (Användare's or Användarbanken's list).
+    """
+    return cursor_pager(
+        previous_label=tx("users.previous"),
+        next_label=tx("users.next"),
+        page_text=state.page_number.to_string(),
+        page_number=state.page_number,
+        has_next=state.has_next,
+        on_previous=state.previous_page,
+        on_next=state.next_page,
     )

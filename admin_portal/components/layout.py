@@ -52,6 +52,14 @@ def sidebar() -> rx.Component:
                 SessionState.is_support,
                 _nav_link(routes.SUPPORT_INBOX, "nav.support_inbox"),
             ),
+            rx.cond(
+                SessionState.is_support,
+                _nav_link(routes.SERVICE_CATALOGUE, "catalogue.nav"),
+            ),
+            rx.cond(
+                SessionState.is_therapist,
+                _nav_link(routes.THERAPIST_CASES, "therapist.nav"),
+            ),
             # Boenden: every signed-in account may reach properties (primary or ordinary).
             _nav_link(routes.PROPERTIES, "nav.properties"),
             _nav_link(routes.MY_SERVICES, "nav.my_services"),
@@ -125,6 +133,7 @@ def _role_label() -> rx.Component:
         ("role.head_admin", tx("role.head_admin")),
         ("role.admin", tx("role.admin")),
         ("role.support", tx("role.support")),
+        ("role.therapist", tx("role.therapist")),
         tx("role.standard"),
     )
 

@@ -84,7 +84,13 @@ def username_field(state: Any, values: dict[str, Any]) -> rx.Component:
 
 
 def unit_select(
-    units: rx.Var, *, label: rx.Var, empty_label: rx.Var, error: rx.Var, default_value: Any
+    units: rx.Var,
+    *,
+    label: rx.Var,
+    empty_label: rx.Var,
+    error: rx.Var,
+    default_value: Any,
+    **select_props: Any,
 ) -> rx.Component:
     """ "Enhet": a select named unit_id over [{"id", "label"}] rows, with an empty first choice.
 
@@ -97,6 +103,7 @@ def unit_select(
         options=[option("", empty_label), rx.foreach(units, lambda u: option(u["id"], u["label"]))],
         error=error,
         default_value=default_value,
+        **select_props,
     )
 
 
@@ -114,7 +121,11 @@ def language_select(
     )
 
 
-def type_and_placement(state: Any, values: dict[str, Any]) -> rx.Component:
+def type_and_placement(
+    state: Any, values: dict[str, Any], *, unit_only: rx.Var | bool = False
+) -> rx.Component:
+    """Användartyp, Företag and Enhet. With `unit_only` (a unit admin on the add page) there
+    is no company to choose: it follows from the unit (services/users/manage._placement)."""
     type_options = [
         option(kind, tx(f"type.{kind}"))
         if kind != "administrator"
@@ -131,16 +142,21 @@ def type_and_placement(state: Any, values: dict[str, Any]) -> rx.Component:
             default_value=_value(values, "user_type", "employee"),
             on_change=state.set_user_type,
         ),
-        select_field(
-            field_id="company_id",
-            label=tx("users.company"),
-            name="company_id",
-            options=[
-                option("", tx("users.choose")),
-                rx.foreach(state.companies, lambda c: option(c["id"], c["label"])),
-            ],
-            error=state.errors["company_id"],
-            default_value=_value(values, "company_id"),
+        rx.cond(
+            unit_only,
+            rx.fragment(),
+            select_field(
+                field_id="company_id",
+                label=tx("users.company"),
+                name="company_id",
+                options=[
+                    option("", tx("users.choose")),
+                    rx.foreach(state.companies, lambda c: option(c["id"], c["label"])),
+                ],
+                error=state.errors["company_id"],
+                default_value=_value(values, "company_id"),
+                on_change=state.choose_company,
+            ),
         ),
         unit_select(
             state.units,
@@ -148,6 +164,7 @@ def type_and_placement(state: Any, values: dict[str, Any]) -> rx.Component:
             empty_label=tx("users.no_unit"),
             error=state.errors["unit_id"],
             default_value=_value(values, "unit_id"),
+            on_change=state.choose_unit,
         ),
         columns=rx.breakpoints(initial="1", sm="3"),
         spacing="4",
@@ -244,6 +261,8 @@ def optional_fields(state: Any, values: dict[str, Any]) -> rx.Component:
             error=state.errors["email"],
             hint=tx("users.email_hint"),
             default_value=_value(values, "email"),
+            # F0.8 while typing, like the username; the save checks again.
+            on_change=state.check_email.debounce(350),
         ),
         text_field(
             field_id="mobile",

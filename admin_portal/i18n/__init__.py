@@ -11,11 +11,17 @@ from admin_portal.i18n import (
     api_round4_sv,
     audit_en,
     audit_sv,
+    contact_centre_en,
+    contact_centre_sv,
     en,
+    forms_en,
+    forms_sv,
     infra_en,
     infra_sv,
     limits_en,
     limits_sv,
+    myorg_en,
+    myorg_sv,
     organisation_en,
     organisation_sv,
     polish_en,
@@ -35,6 +41,8 @@ from admin_portal.i18n import (
     validation_sv,
     verification_en,
     verification_sv,
+    webhooks_en,
+    webhooks_sv,
 )
 
 SV: dict[str, str] = {**sv.MESSAGES, **validation_sv.MESSAGES, **verification_sv.MESSAGES}
@@ -51,6 +59,10 @@ SV.update(api_clients_sv.MESSAGES)
 SV.update(api_round4_sv.MESSAGES)
 SV.update(properties_sv.MESSAGES)
 SV.update(polish_sv.MESSAGES)
+SV.update(forms_sv.MESSAGES)
+SV.update(webhooks_sv.MESSAGES)
+SV.update(myorg_sv.MESSAGES)
+SV.update(contact_centre_sv.MESSAGES)
 EN: dict[str, str] = {**en.MESSAGES, **validation_en.MESSAGES, **verification_en.MESSAGES}
 EN.update(spreadsheet_en.MESSAGES)
 EN.update(organisation_en.MESSAGES)
@@ -65,6 +77,10 @@ EN.update(api_clients_en.MESSAGES)
 EN.update(api_round4_en.MESSAGES)
 EN.update(properties_en.MESSAGES)
 EN.update(polish_en.MESSAGES)
+EN.update(forms_en.MESSAGES)
+EN.update(webhooks_en.MESSAGES)
+EN.update(myorg_en.MESSAGES)
+EN.update(contact_centre_en.MESSAGES)
 
 LANGUAGES = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"

@@ -82,4 +82,12 @@ MESSAGES: dict[str, str] = {
     "audit.action.api_call": "API call",
     "audit.action.user_disabled": "Disabled sign-in (SCIM)",
     "audit.action.user_enabled": "Enabled sign-in (SCIM)",
+    "audit.action.email_address_refused": "Address bounced or marked mail as spam",
+    # The service catalogue and therapists (issue 14).
+    "audit.action.service_created": "Created a service in the catalogue",
+    "audit.action.service_changed": "Changed a service in the catalogue",
+    "audit.action.service_deactivated": "Deactivated a service",
+    "audit.action.service_activated": "Activated a service",
+    "audit.action.therapist_chosen": "Chose a therapist",
+    "audit.action.therapist_case_read": "Therapist read case text",
 }

@@ -82,4 +82,12 @@ MESSAGES: dict[str, str] = {
     "audit.action.api_call": "API-anrop",
     "audit.action.user_disabled": "Spärrade inloggning (SCIM)",
     "audit.action.user_enabled": "Öppnade inloggning (SCIM)",
+    "audit.action.email_address_refused": "Adressen studsade eller markerade mejl som skräppost",
+    # The service catalogue and therapists (issue 14).
+    "audit.action.service_created": "Skapade tjänst i tjänstekatalogen",
+    "audit.action.service_changed": "Ändrade tjänst i tjänstekatalogen",
+    "audit.action.service_deactivated": "Inaktiverade tjänst",
+    "audit.action.service_activated": "Aktiverade tjänst",
+    "audit.action.therapist_chosen": "Valde terapeut",
+    "audit.action.therapist_case_read": "Terapeut läste ärendetext",
 }

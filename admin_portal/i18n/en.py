@@ -120,7 +120,7 @@ MESSAGES: dict[str, str] = {
     "type.administrator": "Administrator",
     "type.agent": "Agent (contact centre)",
     "users.new_title": "Add user",
-    "users.new_intro": "First name, Last name and Username are required. Everything else can also be filled in later on the user's profile page.",
+    "users.new_intro": "First name, Last name, Username and Company are required. Everything else can also be filled in later on the user's profile page.",
     "users.first_name": "First name",
     "users.last_name": "Last name",
     "users.username": "Username",

@@ -120,7 +120,7 @@ MESSAGES: dict[str, str] = {
     "type.administrator": "Administratör",
     "type.agent": "Agent (kontaktcenter)",
     "users.new_title": "Lägg till användare",
-    "users.new_intro": "Förnamn, Efternamn och Användarnamn är obligatoriska. Övriga uppgifter kan också fyllas i senare på användarens profilsida.",
+    "users.new_intro": "Förnamn, Efternamn, Användarnamn och Företag är obligatoriska. Övriga uppgifter kan också fyllas i senare på användarens profilsida.",
     "users.first_name": "Förnamn",
     "users.last_name": "Efternamn",
     "users.username": "Användarnamn",

@@ -15,6 +15,8 @@ Why this shape:
   (see mail.outbox): the raw token of its link exists nowhere else.
 - Every outcome UPDATE is guarded by our `claimed_at`: if our lease expired and another
   dispatcher took the row over, we leave its state alone.
+- A claimed mail to an address Resend reported as bounced or complained about is not sent
+  but recorded DEAD, and the hooks hear of it (mail.suppressions).
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from admin_portal.db import get_engine
 from admin_portal.mail.claims import Claim, SessionFactory, claim_due, update_outbox
 from admin_portal.mail.outbox import redacted_body_values
 from admin_portal.mail.outcomes import DeliveryHook, DeliveryOutcome, installed_delivery_hooks
-from admin_portal.mail.pacing import RateLimiter, backoff_seconds
+from admin_portal.mail.pacing import Pacer, backoff_seconds, mail_rate_limiter
 from admin_portal.mail.senders import (
     MAX_BATCH_SIZE,
     PermanentSendError,
@@ -45,6 +47,7 @@ from admin_portal.mail.senders import (
     TransientSendError,
     sender_from_settings,
 )
+from admin_portal.mail.suppressions import Stopped, stop_refused
 from admin_portal.models import OutboxMessage, OutboxStatus
 
 logger = logging.getLogger(__name__)
@@ -80,7 +83,7 @@ def dispatch_due(
     limit: int | None = None,
     batch_size: int | None = None,
     lease: timedelta = DEFAULT_LEASE,
-    rate_limiter: RateLimiter | None = None,
+    rate_limiter: Pacer | None = None,
     max_attempts: int | None = None,
     rng: Callable[[], float] = random.random,
     hooks: Sequence[DeliveryHook] | None = None,
@@ -99,9 +102,9 @@ def dispatch_due(
             whole); defaults to the batch size, i.e. one request per call.
         batch_size: Most mails per batch request; defaults to `settings.mail_batch_size`.
         lease: How long a claim protects a row; older SENDING rows are taken over.
-        rate_limiter: Spaces HTTP calls; defaults to `settings.mail_requests_per_second`.
-            Pass the same one to every call (as `run_forever` does) so the limit holds
-            across calls.
+        rate_limiter: Paces HTTP calls; defaults to the shared Resend ceiling
+            (`mail_rate_limiter`: `settings.mail_requests_per_second` for all workers
+            together, counted in the rate-limit storage).
         max_attempts: Defaults to `settings.mail_max_attempts`.
         rng: Jitter source for the backoff.
         hooks: Told every recorded outcome (mail.outcomes); defaults to the hooks the
@@ -119,7 +122,7 @@ def dispatch_due(
     run = _Run(
         new_session=_session_factory(engine_or_session_factory),
         sender=sender,
-        limiter=rate_limiter or RateLimiter(settings.mail_requests_per_second),
+        limiter=rate_limiter or mail_rate_limiter(settings),
         claimed_at=clock(),
         started=time.monotonic(),
         lease=lease,
@@ -132,6 +135,9 @@ def dispatch_due(
         run.new_session, run.claimed_at, limit or batch_size, batch_size, lease, run.max_attempts
     )
     run.report.claimed = sum(len(unit.claims) for unit in units)
+    units, stopped = stop_refused(run.new_session, units, run.claimed_at)
+    if stopped:
+        run.record_stopped(stopped)
     for index, unit in enumerate(units):
         if run.out_of_time():
             run.release([claim for rest in units[index:] for claim in rest.claims])
@@ -160,7 +166,7 @@ def run_forever(
     """
     target = engine_or_session_factory or get_engine()
     sender = sender or sender_from_settings()
-    limiter = RateLimiter(get_settings().mail_requests_per_second)
+    limiter = mail_rate_limiter()
     while not stop_event.is_set():
         try:
             report = dispatch_due(target, sender, rate_limiter=limiter)
@@ -196,7 +202,7 @@ class _Run:
 
     new_session: SessionFactory
     sender: Sender
-    limiter: RateLimiter
+    limiter: Pacer
     claimed_at: datetime
     started: float
     lease: timedelta
@@ -231,6 +237,23 @@ class _Run:
             session.commit()
         self.report.released += released
         logger.warning("released %d claimed mails: the batch ran too long", released)
+
+    def record_stopped(self, stopped: Sequence[Stopped]) -> None:
+        """Record mail not sent because its address was refused before: DEAD, body blanked."""
+        outcomes: list[tuple[Claim, dict[str, object]]] = [
+            (
+                item.claim,
+                {
+                    **self._dead(f"not sent: the address was refused before ({item.reason})"),
+                    "delivery_event": item.reason,
+                    "delivery_event_at": self.clock(),
+                    **redacted_body_values(),
+                },
+            )
+            for item in stopped
+        ]
+        self._record(outcomes, events={i.claim.mail.outbox_id: i.reason for i in stopped})
+        logger.info("stopped %d mails to refused addresses", len(stopped))
 
     def send_one(self, claim: Claim) -> None:
         """One request for one mail, under the row's own idempotency key."""
@@ -338,9 +361,17 @@ class _Run:
         )
 
     def _record(
-        self, outcomes: Sequence[tuple[Claim, dict[str, object]]], *, bounced: bool = False
+        self,
+        outcomes: Sequence[tuple[Claim, dict[str, object]]],
+        *,
+        bounced: bool = False,
+        events: dict[int, str] | None = None,
     ) -> None:
-        """Record outcomes in one transaction; rows no longer ours are counted as lost."""
+        """Record outcomes in one transaction; rows no longer ours are counted as lost.
+
+        Args:
+            events: Per outbox id, the refusal that stopped the mail (see record_stopped).
+        """
         counters = {
             OutboxStatus.SENT: "sent",
             OutboxStatus.LOCAL: "local",
@@ -357,7 +388,8 @@ class _Run:
                     user_id=claim.user_id,
                     to=claim.mail.to,
                     status=OutboxStatus(str(values["status"])),
-                    recipient_rejected=bounced,
+                    recipient_rejected=bounced or bool(events),
+                    provider_event=(events or {}).get(claim.mail.outbox_id),
                 )
                 for (claim, values), ok in zip(outcomes, changed, strict=True)
                 if ok

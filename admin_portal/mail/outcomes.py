@@ -2,7 +2,10 @@
 
 The dispatcher records each outcome and then calls every installed hook with the
 outcomes it recorded, in the same transaction: a bounced address is flagged on its user,
-an invitation follows its mail (services). Which hooks there are is decided by the
+an invitation follows its mail (services). Resend's later reports (its webhooks:
+delivered, bounced, complained, ...) reach the same hooks as outcomes carrying the
+`provider_event` (mail.provider_events), and so does mail the dispatcher stops because
+its address was refused before (mail.suppressions). Which hooks there are is decided by the
 composition root (admin_portal/wiring.py), which the worker (and the tests) install.
 """
 
@@ -14,7 +17,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from admin_portal.models import OutboxStatus
+from admin_portal.models import DeliveryEvent, OutboxStatus
 
 
 @dataclass(frozen=True)
@@ -26,16 +29,39 @@ class DeliveryOutcome:
     to: str  # the address it went to
     status: OutboxStatus  # SENT, LOCAL, PENDING (retry) or DEAD
     recipient_rejected: bool  # the provider refused the recipient (a bounce)
+    # Set when the outcome is a later report of the provider (a DeliveryEvent value), or
+    # the reason an address was refused before, for mail stopped because of it.
+    provider_event: str | None = None
 
     @property
     def delivered(self) -> bool:
-        """Handed to Resend, or kept in the local mailbox."""
-        return self.status in (OutboxStatus.SENT, OutboxStatus.LOCAL)
+        """Handed to Resend, or kept in the local mailbox (this attempt's own outcome)."""
+        return self.provider_event is None and self.status in (
+            OutboxStatus.SENT,
+            OutboxStatus.LOCAL,
+        )
+
+    @property
+    def reached_inbox(self) -> bool:
+        """Resend reported the mail delivered to the recipient's mail server."""
+        return self.provider_event == DeliveryEvent.DELIVERED
 
     @property
     def bounced(self) -> bool:
-        """Dead because the recipient was refused."""
+        """The recipient was refused: at sending, by a later bounce, or before (stopped)."""
+        if self.provider_event is not None:
+            return self.provider_event == DeliveryEvent.BOUNCED
         return self.recipient_rejected and self.status == OutboxStatus.DEAD
+
+    @property
+    def complained(self) -> bool:
+        """The recipient marked the mail as spam (or it was stopped for an earlier one)."""
+        return self.provider_event == DeliveryEvent.COMPLAINED
+
+    @property
+    def address_refused(self) -> bool:
+        """No more mail may go to this address: it bounced or its owner complained."""
+        return self.bounced or self.complained
 
 
 # Called with the session of the recording transaction (never commit in it), the

@@ -5,6 +5,23 @@ from admin_portal.models.api_usage import ApiClientReadWindow
 from admin_portal.models.audit import AuditEvent
 from admin_portal.models.base import require_id, utcnow
 from admin_portal.models.care import CareLink
+from admin_portal.models.contact_centre import (
+    Agent,
+    AgentGroupProfile,
+    AgentResourceFilter,
+    ExternalUserId,
+    GroupResourceFilter,
+    OneTimePassword,
+    PendingContact,
+    Profile,
+    ProfileSkill,
+    Queue,
+    QueueSession,
+    Skill,
+    SmsMessage,
+    SmsStatus,
+    UserGroup,
+)
 from admin_portal.models.invitation import (
     CostCentre,
     CreditEntry,
@@ -17,7 +34,13 @@ from admin_portal.models.invitation import (
     SupportNotification,
 )
 from admin_portal.models.jobs import BackgroundJob, JobKind, JobStatus
-from admin_portal.models.outbox import OutboxMessage, OutboxStatus
+from admin_portal.models.mail_events import MailSuppression, MailWebhookEvent
+from admin_portal.models.outbox import (
+    DELIVERY_EVENT_RANK,
+    DeliveryEvent,
+    OutboxMessage,
+    OutboxStatus,
+)
 from admin_portal.models.property import (
     ALL_RIGHTS,
     ExceptionReason,
@@ -53,6 +76,21 @@ from admin_portal.models.user_import import (
 )
 
 __all__ = [
+    "Agent",
+    "AgentGroupProfile",
+    "AgentResourceFilter",
+    "ExternalUserId",
+    "GroupResourceFilter",
+    "OneTimePassword",
+    "PendingContact",
+    "SmsMessage",
+    "SmsStatus",
+    "Profile",
+    "ProfileSkill",
+    "Queue",
+    "QueueSession",
+    "Skill",
+    "UserGroup",
     "ApiClient",
     "ApiClientReadWindow",
     "ApiScope",
@@ -94,6 +132,10 @@ __all__ = [
     "LoginSession",
     "LoginThrottle",
     "Organisation",
+    "DELIVERY_EVENT_RANK",
+    "DeliveryEvent",
+    "MailSuppression",
+    "MailWebhookEvent",
     "OutboxMessage",
     "OutboxStatus",
     "RecoveryCode",

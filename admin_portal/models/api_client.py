@@ -21,6 +21,8 @@ class ApiScope(StrEnum):
     USERS_READ = "users:read"
     USERS_WRITE = "users:write"
     SCIM = "scim"
+    # Kontaktcenter: the telephony system logs agents in to and out of queues.
+    TELEPHONY = "telephony"
 
 
 class ApiClient(SQLModel, table=True):

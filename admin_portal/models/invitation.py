@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Index, UniqueConstraint, text
+from sqlalchemy import Index, UniqueConstraint, false, text
 from sqlmodel import Field, SQLModel
 
 from admin_portal.models.base import utcnow
@@ -54,6 +54,8 @@ class Service(SQLModel, table=True):
     required_fields: str = Field(default="[]")
     sort_order: int = Field(default=0)
     active: bool = Field(default=True)
+    # F4.5: the employee chooses a therapist, who alone reads the order's required fields.
+    needs_therapist: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
 
 
 class CostCentre(SQLModel, table=True):
@@ -135,8 +137,12 @@ class ServiceOrder(SQLModel, table=True):
     service_id: int = Field(foreign_key="services.id")
     cost_centre_id: int = Field(foreign_key="cost_centres.id")
     credits: int  # the total: the first order plus every addition
-    # The service's required fields as filled in, as JSON {key: text}; read by the therapist.
+    # The service's required fields as filled in, as JSON {key: text}; read by the therapist
+    # the employee chose (services/therapists), and by nobody else.
     details: str = Field(default="{}")
+    # F4.5: the therapist (platform staff) the employee chose in Mina tjänster.
+    therapist_id: int | None = Field(default=None, foreign_key="users.id", index=True)
+    therapist_chosen_at: datetime | None = None
     created_by_id: int = Field(foreign_key="users.id")
     created_at: datetime = Field(default_factory=utcnow)
 

@@ -20,6 +20,27 @@ class OutboxStatus(StrEnum):
     CANCELLED = "cancelled"  # e.g. the recipient was removed before delivery
 
 
+class DeliveryEvent(StrEnum):
+    """What Resend reports about a mail after accepting it (its webhook `email.*` types)."""
+
+    SENT = "sent"
+    DELAYED = "delivery_delayed"
+    DELIVERED = "delivered"
+    BOUNCED = "bounced"
+    COMPLAINED = "complained"
+
+
+# Webhooks may arrive in any order: a mail's recorded event only moves to a higher rank, so
+# a late "sent" never hides "delivered", nor "delivered" a bounce or a complaint.
+DELIVERY_EVENT_RANK: dict[str, int] = {
+    DeliveryEvent.SENT: 1,
+    DeliveryEvent.DELAYED: 2,
+    DeliveryEvent.DELIVERED: 3,
+    DeliveryEvent.BOUNCED: 4,
+    DeliveryEvent.COMPLAINED: 5,
+}
+
+
 class OutboxMessage(SQLModel, table=True):
     __tablename__ = "outbox_messages"
     __table_args__ = (
@@ -30,6 +51,8 @@ class OutboxMessage(SQLModel, table=True):
         Index("ix_outbox_batch_key", "batch_key"),
         # The worker blanks the bodies of mail whose link has expired (see mail.outbox).
         Index("ix_outbox_link_expires", "link_expires_at"),
+        # Resend's webhooks name the mail by the id Resend gave it (mail.provider_events).
+        Index("ix_outbox_provider_message_id", "provider_message_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -54,6 +77,10 @@ class OutboxMessage(SQLModel, table=True):
     # mail carries no secret link. The body is the only place the raw token ever exists.
     link_expires_at: datetime | None = None
     sent_at: datetime | None = None
+    # What Resend later reported (a DeliveryEvent value, its webhooks) and when: None until a
+    # webhook names the mail. Only ever moves up DELIVERY_EVENT_RANK.
+    delivery_event: str | None = Field(default=None, max_length=20)
+    delivery_event_at: datetime | None = None
 
     @property
     def idempotency_key(self) -> str:

@@ -47,6 +47,8 @@ class User(SQLModel, table=True):
         # SCIM lists an organisation's active users by id: startIndex skips these narrow
         # entries, not wide rows (services/api_clients/scim_search.py).
         Index("ix_users_scim_org_id", "organisation_id", "status", "id"),
+        # Min organisation, Registrerade: a unit's active people by name, paged by keyset.
+        Index("ix_users_unit_status_name", "unit_id", "status", "last_name", "first_name", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -88,6 +90,8 @@ class User(SQLModel, table=True):
 class Role(StrEnum):
     HEAD_ADMIN = "head_admin"  # huvudadministratör: the whole organisation
     SUPPORT = "support"  # kundtjänst (platform staff): the support inbox of every organisation
+    # Terapeut (platform staff): reads the case text of the orders an employee chose them for.
+    THERAPIST = "therapist"
     ADMIN = "admin"  # administratör: the companies/units named on the assignment rows
 
 

@@ -1,11 +1,9 @@
-"""The start page and the sections that are still placeholders."""
+"""The start page (Kontaktcenter, once a placeholder here, is pages/contact_centre/)."""
 
 from __future__ import annotations
 
 import reflex as rx
 
-from admin_portal import routes
-from admin_portal.components.layout import coming_soon
 from admin_portal.pages.loading import on_load
 from admin_portal.state.session import SessionState
 
@@ -14,12 +12,3 @@ from admin_portal.state.session import SessionState
 def index_page() -> rx.Component:
     # go_home sends everyone on: to login, to Mitt konto, or (admins) to Användare.
     return rx.center(rx.spinner(), min_height="50vh")
-
-
-@rx.page(
-    route=routes.CONTACT_CENTRE,
-    title="Kontaktcenter – Adminportalen",
-    on_load=on_load(SessionState.require_admin),
-)
-def contact_centre_page() -> rx.Component:
-    return coming_soon("nav.contact_centre")

@@ -59,7 +59,18 @@ def _row(row: rx.Var) -> rx.Component:
             )
         ),
         rx.table.cell(rx.cond(SessionState.lang == "en", row["service_en"], row["service_sv"])),
-        rx.table.cell(rx.text(row["details"], size="2", white_space="pre-wrap")),
+        # F4.5: the case text goes to the chosen therapist only; support sees the choice.
+        rx.table.cell(
+            rx.cond(
+                row["therapist"] != "",
+                rx.text(row["therapist"], size="2"),
+                rx.cond(
+                    row["needs_therapist"],
+                    rx.text(tx("therapist.not_chosen"), size="2"),
+                    rx.text(tx("therapist.not_needed"), size="2"),
+                ),
+            )
+        ),
         rx.table.cell(_status(row)),
     )
 
@@ -122,7 +133,7 @@ def _inbox() -> rx.Component:
                                     "organisation",
                                     "person",
                                     "service",
-                                    "details",
+                                    "therapist",
                                     "status",
                                 )
                             ]

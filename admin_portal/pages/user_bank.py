@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from admin_portal import routes
+from admin_portal.components.cursor_pager import list_pager
 from admin_portal.components.forms import option, select_field, text_field
 from admin_portal.components.i18n import tx
 from admin_portal.components.layout import admin_page
@@ -130,7 +131,7 @@ def results() -> rx.Component:
                 variant="surface",
             ),
         ),
-        rx.cond(S.has_next, rx.button(tx("users.next"), variant="soft", on_click=S.next_page)),
+        list_pager(S),
         width="100%",
     )
 

@@ -2,12 +2,13 @@
 
 Only support staff see it. To everyone else it does not exist (NotFound, never
 PermissionDenied), whatever a client sends: page numbers and ids are client input.
-The case text is personal: it is shown here, and never put in the support mail.
+The case text is personal (F4.5): it goes to the therapist the employee chooses
+(services/catalogue/therapists.py) and nobody else. Support sees that a case exists, who
+it is for and whether a therapist has been chosen, never the text (nor in the mail).
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Literal
 
@@ -44,7 +45,8 @@ class SupportRow:
     phone: str
     service_sv: str
     service_en: str
-    details: str  # "label: text" lines, in the requested language
+    needs_therapist: bool
+    therapist: str  # the chosen therapist's name; "" while none is chosen
     created_at: str
     handled: bool
     handled_at: str
@@ -74,25 +76,6 @@ def _page_number(page: object) -> int:
     return max(1, min(int(text), _MAX_PAGE))
 
 
-def _details_text(details: str, required_fields: str, lang: str) -> str:
-    """The order's extra fields with their labels; unparseable JSON shows nothing, not an error."""
-    try:
-        values = json.loads(details or "{}")
-        fields = json.loads(required_fields or "[]")
-    except ValueError:
-        return ""
-    if not isinstance(values, dict):
-        return ""
-    labels = {
-        f.get("key"): f.get("label_en" if lang == "en" else "label_sv") or f.get("key")
-        for f in fields
-        if isinstance(f, dict)
-    }
-    return "\n".join(
-        f"{labels.get(key, key)}: {text}" for key, text in values.items() if str(text).strip()
-    )
-
-
 def _when(value: object) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if hasattr(value, "strftime") else ""
 
@@ -108,11 +91,18 @@ def list_support_notifications(
     """One page of the inbox, open cases first then newest first; `show="all"` adds handled ones."""
     _require_support(actor)
     number = _page_number(page)
-    person, handler = aliased(User), aliased(User)
+    person, handler, therapist = aliased(User), aliased(User), aliased(User)
     # SQLAlchemy's own select: sqlmodel's is typed for at most four entities.
     base = (
         sa_select(
-            SupportNotification, ServiceOrder, Invitation, Service, Organisation, person, handler
+            SupportNotification,
+            ServiceOrder,
+            Invitation,
+            Service,
+            Organisation,
+            person,
+            handler,
+            therapist,
         )
         .join(ServiceOrder, col(ServiceOrder.id) == SupportNotification.order_id)
         .join(Invitation, col(Invitation.id) == ServiceOrder.invitation_id)
@@ -120,6 +110,7 @@ def list_support_notifications(
         .join(Organisation, col(Organisation.id) == SupportNotification.organisation_id)
         .join(person, col(person.id) == ServiceOrder.user_id, isouter=True)
         .join(handler, col(handler.id) == SupportNotification.handled_by_id, isouter=True)
+        .join(therapist, col(therapist.id) == ServiceOrder.therapist_id, isouter=True)
     )
     counted = select(func.count()).select_from(SupportNotification)
     if show != "all":
@@ -137,7 +128,7 @@ def list_support_notifications(
         .limit(PAGE_SIZE)
     ).all()
     rows = []
-    for notice, order, invitation, service, organisation, user, by in found:
+    for notice, _order, invitation, service, organisation, user, by, chosen in found:
         # Once the person has an account, its data is the current truth; before, the invitation's.
         rows.append(
             SupportRow(
@@ -150,7 +141,8 @@ def list_support_notifications(
                 phone=(user.mobile if user else invitation.phone) or "",
                 service_sv=service.name_sv,
                 service_en=service.name_en,
-                details=_details_text(order.details, service.required_fields, lang),
+                needs_therapist=service.needs_therapist,
+                therapist=chosen.full_name if chosen else "",
                 created_at=_when(notice.created_at),
                 handled=notice.handled_at is not None,
                 handled_at=_when(notice.handled_at),

@@ -31,6 +31,7 @@ SIGNED_IN = "signed_in"
 ADMIN = "admin"
 HEAD_ADMIN = "head_admin"
 SUPPORT = "support"
+THERAPIST = "therapist"
 
 
 def holds(actor: Actor, need: str) -> bool:
@@ -41,6 +42,8 @@ def holds(actor: Actor, need: str) -> bool:
         return actor.is_admin
     if need == SUPPORT:
         return actor.is_support
+    if need == THERAPIST:
+        return actor.is_therapist
     return need == SIGNED_IN
 
 
@@ -102,6 +105,8 @@ def home_path(session: Session, actor: Actor) -> str:
         return routes.ADMIN_HOME
     if actor.is_support:
         return routes.SUPPORT_INBOX
+    if actor.is_therapist:
+        return routes.THERAPIST_CASES
     return routes.MY_SERVICES if has_ordered_services(session, actor=actor) else routes.MY_ACCOUNT
 
 
@@ -122,6 +127,7 @@ class SessionState(rx.State):
     is_admin: bool = False
     is_head_admin: bool = False
     is_support: bool = False
+    is_therapist: bool = False
     organisation_name: str = ""
     scope_names: list[str] = []
     # The path whose on_load handlers have all run (tests and assistive tech can wait for it).
@@ -206,10 +212,15 @@ class SessionState(rx.State):
         self.is_admin = actor.is_admin
         self.is_head_admin = actor.is_head_admin
         self.is_support = actor.is_support
+        self.is_therapist = actor.is_therapist
         self.role_key = (
             f"role.{actor.role}"
             if actor.role
-            else ("role.support" if actor.is_support else "role.standard")
+            else (
+                "role.support"
+                if actor.is_support
+                else ("role.therapist" if actor.is_therapist else "role.standard")
+            )
         )
         self.organisation_name = scope.organisation_name
         self.scope_names = [] if actor.is_head_admin else scope.company_names + scope.unit_names
@@ -217,7 +228,7 @@ class SessionState(rx.State):
     def _forget(self) -> None:
         self.signed_in = False
         self.display_name = self.username = self.email = self.organisation_name = ""
-        self.is_admin = self.is_head_admin = self.is_support = False
+        self.is_admin = self.is_head_admin = self.is_support = self.is_therapist = False
         self.scope_names = []
 
     def _wipe_tab(self) -> None:

@@ -20,6 +20,7 @@ from admin_portal.services.user_bank.manage import (
     set_retention_days,
 )
 from admin_portal.services.users.profile import placement_options
+from admin_portal.state.cursor_pages import CursorPagesMixin
 from admin_portal.state.service_call import refusal_key
 from admin_portal.state.session import HEAD_ADMIN, SessionState
 from admin_portal.validation.ids import parse_id
@@ -35,7 +36,7 @@ def _date(value: str) -> date | None:
         return None
 
 
-class UserBankState(SessionState):
+class UserBankState(CursorPagesMixin, SessionState):
     text: str = ""
     national_id: str = ""
     company_id: str = ""
@@ -47,7 +48,6 @@ class UserBankState(SessionState):
     rows: list[dict] = []
     total: int = 0
     total_is_lower_bound: bool = False
-    has_next: bool = False
     companies: list[dict[str, str]] = []
     units: list[dict[str, str]] = []
     # The person being restored or erased.
@@ -60,8 +60,6 @@ class UserBankState(SessionState):
     notice: str = ""
     retention_days: int = 365
     retention_error: str = ""
-    _cursor: str | None = None
-    _next_cursor: str | None = None
 
     def _head_admin(self) -> Actor | None:
         return self._authorized(HEAD_ADMIN)
@@ -87,8 +85,7 @@ class UserBankState(SessionState):
         )
         self.rows = [dataclasses.asdict(r) for r in page.rows]
         self.total, self.total_is_lower_bound = page.total, page.total_is_lower_bound
-        self._next_cursor = page.next_cursor
-        self.has_next = page.next_cursor is not None
+        self._found_next(page.next_cursor)
 
     @rx.event
     def load(self):
@@ -106,7 +103,7 @@ class UserBankState(SessionState):
         self.retention_error = ""
         self.companies = [{"id": str(c.id), "label": c.label} for c in placement.companies]
         self.units = [{"id": str(u.id), "label": u.label} for u in placement.units]
-        self._cursor = None
+        self._first_page()
         self._search()
         # A username-taken message links here with ?anvandare=<id>: open that person at once.
         wanted = parse_id((parse_qs(self.router.url.query or "").get("anvandare") or [""])[0])
@@ -122,13 +119,18 @@ class UserBankState(SessionState):
         self.removed_from = str(form.get("removed_from", ""))[:10]
         self.removed_to = str(form.get("removed_to", ""))[:10]
         self.removed_by_id = str(form.get("removed_by_id", ""))[:12]
-        self._cursor = None
+        self._first_page()
         self._search()
 
+    # The cursors move first and _search authorizes: a refused caller is recorded there.
     @rx.event
     def next_page(self):
-        if self._next_cursor:
-            self._cursor = self._next_cursor
+        if self._to_next_page():
+            self._search()
+
+    @rx.event
+    def previous_page(self):
+        if self._to_previous_page():
             self._search()
 
     def _select(

@@ -5,7 +5,7 @@
   the one audit event that reports them (reads are audited per client per minute).
 
 Revision ID: 0018
-Revises: 0015
+Revises: 0020
 Create Date: 2026-12-03 12:40:00
 """
 from collections.abc import Sequence
@@ -16,7 +16,7 @@ from alembic import op
 
 
 revision: str = '0018'
-down_revision: str | Sequence[str] | None = '0015'
+down_revision: str | Sequence[str] | None = '0020'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

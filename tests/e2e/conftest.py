@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -23,6 +24,9 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from tests.e2e import cluster_topology
+from tests.support.fake_resend_webhooks import TEST_WEBHOOK_SECRET
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEMO_PASSWORD = "en lång demofras för testerna"
@@ -51,11 +55,11 @@ def _wait_for(url: str, *, timeout: float, process: subprocess.Popen, log: Path)
     raise RuntimeError(f"{url} not ready after {timeout}s:\n{log.read_text()[-4000:]}")
 
 
-def _stop(process: subprocess.Popen) -> None:
+def _stop(process: subprocess.Popen, timeout: float = 20) -> None:
     if process.poll() is None:
         os.killpg(process.pid, signal.SIGTERM)
         try:
-            process.wait(timeout=20)
+            process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
 
@@ -81,6 +85,20 @@ class FakeResend:
     def count_to(self, to: str) -> int:
         return sum(1 for m in self.emails() if to in _recipients(m))
 
+    def webhook(self, event_type: str, to: str) -> int:
+        """Have the fake send the app a signed `event_type` about its latest mail to `to`.
+
+        Returns the app's HTTP status (tests/support/fake_resend_webhooks.py).
+        """
+        request = urllib.request.Request(  # noqa: S310
+            f"{self.url}/_test/webhook",
+            data=json.dumps({"type": event_type, "to": to}).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=15) as response:  # noqa: S310
+            return int(json.loads(response.read())["status"])
+
 
 def _recipients(mail: dict) -> list[str]:
     body = mail.get("body", mail)
@@ -96,6 +114,11 @@ class Portal:
     log: Path
     # What `serve` printed until the portal answered /ping (tests/e2e/test_startup_log.py).
     startup_output: str = ""
+    # ADMIN_PORTAL_E2E_TOPOLOGY=cluster (tests/e2e/cluster_topology.py): the cluster
+    # launcher's pid, whose app workers a test may kill.
+    topology: str = "embedded"
+    process_id: int = 0
+    port: int = 0
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -104,6 +127,8 @@ class Portal:
 @pytest.fixture(scope="session")
 def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
     workdir = tmp_path_factory.mktemp("portal")
+    cluster = cluster_topology.cluster_requested()
+    cluster_var = cluster_topology.var_dir() if cluster else None
     resend_port, app_port = _free_port(), _free_port()
     env = dict(os.environ)
     database_url = f"sqlite:///{workdir / 'portal.db'}"
@@ -115,6 +140,8 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
         ADMIN_PORTAL_SECRET_KEY=PORTAL_SECRET_KEY,
         ADMIN_PORTAL_RESEND_API_KEY="re_test_e2e",
         ADMIN_PORTAL_RESEND_API_URL=f"http://127.0.0.1:{resend_port}",
+        # The fake signs its webhook calls to the app with this secret.
+        ADMIN_PORTAL_RESEND_WEBHOOK_SECRET=TEST_WEBHOOK_SECRET,
         ADMIN_PORTAL_MAIL_REQUESTS_PER_SECOND="20",
         # Every test's browser is 127.0.0.1: the per-address limits would count the whole
         # suite as one client. The limits are asserted in tests/integration/ and bench/.
@@ -127,7 +154,11 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
     )
     resend_log, app_log = workdir / "fake_resend.log", workdir / "portal.log"
     fake = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "tests.support.fake_resend", "--port", str(resend_port)],
+        [
+            *[sys.executable, "-m", "tests.support.fake_resend", "--port", str(resend_port)],
+            *["--webhook-url", f"http://127.0.0.1:{app_port}/webhooks/resend"],
+            *["--webhook-secret", TEST_WEBHOOK_SECRET],
+        ],
         cwd=PROJECT_ROOT,
         env=env,
         stdout=resend_log.open("w"),
@@ -139,13 +170,19 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
         _wait_for(
             f"http://127.0.0.1:{resend_port}/_test/emails", timeout=20, process=fake, log=resend_log
         )
-        for step in (
-            ["-m", "admin_portal.cli", "prepare-database"],
-            ["-m", "admin_portal.cli", "seed-demo"],
-        ):
-            subprocess.run([sys.executable, *step], cwd=PROJECT_ROOT, env=env, check=True)  # noqa: S603
+        command = [sys.executable, "-m", "admin_portal.cli", "serve", "--port", str(app_port)]
+        if cluster_var is not None:
+            # The cluster brings its own PostgreSQL and Redis, migrates and seeds itself.
+            env.pop("ADMIN_PORTAL_DATABASE_URL")
+            command = cluster_topology.cluster_command(app_port, cluster_var)
+        else:
+            for step in (
+                ["-m", "admin_portal.cli", "prepare-database"],
+                ["-m", "admin_portal.cli", "seed-demo"],
+            ):
+                subprocess.run([sys.executable, *step], cwd=PROJECT_ROOT, env=env, check=True)  # noqa: S603
         app = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "admin_portal.cli", "serve", "--port", str(app_port)],
+            command,
             cwd=PROJECT_ROOT,
             env=env,
             stdout=app_log.open("w"),
@@ -153,17 +190,24 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
             start_new_session=True,
         )
         _wait_for(f"http://127.0.0.1:{app_port}/ping", timeout=300, process=app, log=app_log)
+        if cluster_var is not None:
+            database_url = cluster_topology.cluster_database_url(cluster_var)
         yield Portal(
             base_url=f"http://localhost:{app_port}",
             fake_resend=FakeResend(f"http://127.0.0.1:{resend_port}"),
             database_url=database_url,
             log=app_log,
             startup_output=app_log.read_text(errors="replace"),
+            topology="cluster" if cluster else "embedded",
+            process_id=app.pid,
+            port=app_port,
         )
     finally:
         if app is not None:
-            _stop(app)
+            _stop(app, timeout=60 if cluster else 20)  # the cluster stops its servers last
         _stop(fake)
+        if cluster_var is not None:
+            shutil.rmtree(cluster_var, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -148,7 +148,8 @@ def test_the_invitee_creates_the_account_and_support_sees_the_case(new_page, por
     wait_until_ready(support)
     case = support.locator("#support-rows tr").filter(has_text="Elin Inbjudensson")
     expect(case).to_contain_text("Terapisamtal")
-    expect(case).to_contain_text(CASE_TEXT)
+    # F4.5 (issue 14): the case text goes to the chosen therapist only, never to support.
+    expect(case).not_to_contain_text(CASE_TEXT)
     expect(case).to_contain_text("+46705550101")
     case.get_by_role("button", name="Markera som hanterad").click()
     expect(support.locator("#support-rows tr").filter(has_text="Elin Inbjudensson")).to_have_count(

@@ -218,4 +218,5 @@ def test_the_whole_story_accept_land_in_service_registered_and_support(new_page,
     support.goto("/kundtjanst")
     wait_until_ready(support)
     expect(support.get_by_text("Hugo Helsson").first).to_be_visible()
-    expect(support.get_by_text("Vill prata om arbetsbelastning.").first).to_be_visible()
+    # F4.5 (issue 14): the case text goes to the chosen therapist only; support sees the case.
+    expect(support.get_by_text("Vill prata om arbetsbelastning.")).to_have_count(0)

@@ -27,6 +27,7 @@ from admin_portal.mail.senders import (
 )
 from admin_portal.migrations import upgrade
 from admin_portal.models import OutboxMessage, OutboxStatus, User
+from tests.support.crash_senders import DiesAfterBatch, Killed
 from tests.support.factories import make_company, make_org, make_user
 from tests.support.fake_resend import TEST_API_KEY, FakeResend, fetch_batches
 from tests.support.memory_sender import MemorySender
@@ -132,10 +133,6 @@ def test_the_fake_refuses_more_than_100_mails_in_one_batch(fake_resend: FakeRese
     assert fake_resend.delivered == []
 
 
-class _Killed(BaseException):
-    """Like SIGKILL: nothing in the dispatcher may catch it and record an outcome."""
-
-
 class _DiesAfterSending:
     """Sends the batch for real, then dies before the dispatcher can record it."""
 
@@ -151,14 +148,14 @@ class _DiesAfterSending:
         self, mails: Sequence[OutgoingMail], *, idempotency_key: str
     ) -> list[SendResult]:
         self.inner.send_batch(mails, idempotency_key=idempotency_key)
-        raise _Killed
+        raise Killed
 
 
 def test_a_batch_stranded_by_a_crash_is_resent_with_the_same_key_and_delivered_once(
     engine: Engine, fake_resend: FakeResend
 ) -> None:
     ids = _many(engine, 3)
-    with pytest.raises(_Killed):
+    with pytest.raises(Killed):
         dispatch_due(engine, _DiesAfterSending(), now=T0, rate_limiter=RateLimiter(0))
     stranded = _rows(engine, ids)
 
@@ -295,12 +292,12 @@ def test_on_postgresql_concurrent_dispatchers_split_batches_and_recover_them_who
 ) -> None:
     upgrade(pg_database_url, keep_logging=True)
     ids = _many(pg_engine, 150)
-    senders = [_DiesAfterEveryBatch(), _DiesAfterEveryBatch()]
+    senders = [DiesAfterBatch(), DiesAfterBatch()]
     barrier = threading.Barrier(2)
 
-    def crash(sender: _DiesAfterEveryBatch) -> None:
+    def crash(sender: DiesAfterBatch) -> None:
         barrier.wait()
-        with contextlib.suppress(_Killed):
+        with contextlib.suppress(Killed):
             dispatch_due(pg_engine, sender, now=T0, rate_limiter=RateLimiter(0))
 
     threads = [threading.Thread(target=crash, args=(s,)) for s in senders]
@@ -325,11 +322,3 @@ def test_on_postgresql_concurrent_dispatchers_split_batches_and_recover_them_who
         (c.idempotency_key, c.outbox_ids) for c in first_batches
     )
     assert {r.status for r in _rows(pg_engine, ids)} == {OutboxStatus.SENT}
-
-
-class _DiesAfterEveryBatch(MemorySender):
-    def send_batch(
-        self, mails: Sequence[OutgoingMail], *, idempotency_key: str
-    ) -> list[SendResult]:
-        super().send_batch(mails, idempotency_key=idempotency_key)
-        raise _Killed

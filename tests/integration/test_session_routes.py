@@ -2,31 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from admin_portal import db
 from admin_portal.api.session_routes import session_routes
-from admin_portal.config import get_settings
 from admin_portal.services.auth.login import issue_login_ticket, resolve_session
 from tests.support.factories import make_company, make_org, make_user
-
-
-@pytest.fixture
-def app_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("ADMIN_PORTAL_DATABASE_URL", f"sqlite:///{tmp_path / 'routes.db'}")
-    get_settings.cache_clear()
-    db.get_engine.cache_clear()
-    SQLModel.metadata.create_all(db.get_engine())
-    yield
-    db.get_engine().dispose()
-    db.get_engine.cache_clear()
-    get_settings.cache_clear()
 
 
 @pytest.fixture

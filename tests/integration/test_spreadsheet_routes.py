@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from sqlmodel import SQLModel
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
@@ -16,22 +13,9 @@ from admin_portal import db, routes
 from admin_portal.api.spreadsheet_routes import spreadsheet_routes
 from admin_portal.auth.permissions import load_actor
 from admin_portal.auth.tokens import hash_secret
-from admin_portal.config import get_settings
 from admin_portal.models import LoginSession, Role, utcnow
 from admin_portal.services.spreadsheets.import_preview import preview_import
 from tests.support.factories import grant, make_company, make_org, make_unit, make_user
-
-
-@pytest.fixture
-def app_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("ADMIN_PORTAL_DATABASE_URL", f"sqlite:///{tmp_path / 'routes.db'}")
-    get_settings.cache_clear()
-    db.get_engine.cache_clear()
-    SQLModel.metadata.create_all(db.get_engine())
-    yield
-    db.get_engine().dispose()
-    db.get_engine.cache_clear()
-    get_settings.cache_clear()
 
 
 @pytest.fixture

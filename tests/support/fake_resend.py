@@ -22,6 +22,8 @@ As a process (no admin_portal import, so it can serve any client)::
     POST /_test/fail       {"status": 500, "times": 1, "retry_after": 1}
                            {"action": "disconnect"} | {"action": "stall", "seconds": 5}
     POST /_test/reset      forget mails, requests, keys and scripted failures
+    POST /_test/webhook    {"type": "email.delivered", "to": address}: a signed webhook to
+                           the app (--webhook-url, --webhook-secret); fake_resend_webhooks.py
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from tests.support.fake_resend_webhooks import answer_control
 
 TEST_API_KEY = "re_test_fake_key_123"  # what the pytest fixture configures and expects
 IDEMPOTENCY_WINDOW_SECONDS = 24 * 3600
@@ -124,6 +128,8 @@ class FakeResend:
         host: Interface to bind; loopback only by default.
         port: 0 picks a free port; read `url` after `start()`.
         clock: Seconds since the epoch, for the 24 h idempotency window.
+        webhook_url: Where POST /_test/webhook sends its signed events (the app's endpoint).
+        webhook_secret: The ``whsec_`` secret they are signed with.
     """
 
     def __init__(
@@ -133,8 +139,11 @@ class FakeResend:
         host: str = "127.0.0.1",
         port: int = 0,
         clock: Callable[[], float] = time.time,
+        webhook_url: str | None = None,
+        webhook_secret: str | None = None,
     ) -> None:
         self.api_key = api_key
+        self.webhook_url, self.webhook_secret = webhook_url, webhook_secret
         self.clock = clock
         self._state = _State()
         self._lock = threading.Lock()
@@ -368,6 +377,10 @@ def _handler_for(server: FakeResend) -> type[BaseHTTPRequestHandler]:
             if self.path == "/_test/fail":
                 self._control_fail(body if isinstance(body, dict) else {})
                 return
+            if self.path == "/_test/webhook":
+                url, secret = server.webhook_url, server.webhook_secret
+                self._send(*answer_control(server.delivered, url, secret, body))
+                return
             if self.path == "/_test/reset":
                 server.reset()
                 self._send(200, {"ok": True})
@@ -466,8 +479,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--api-key", default=None, help="require this bearer token")
+    parser.add_argument("--webhook-url", default=None, help="the app's webhook endpoint")
+    parser.add_argument("--webhook-secret", default=None, help="the whsec_ signing secret")
     args = parser.parse_args(argv)
-    server = FakeResend(api_key=args.api_key, host=args.host, port=args.port)
+    hooks = {"webhook_url": args.webhook_url, "webhook_secret": args.webhook_secret}
+    server = FakeResend(api_key=args.api_key, host=args.host, port=args.port, **hooks)
 
     def stop(_signum: int, _frame: object) -> None:
         # shutdown() waits for serve_forever, so it must run outside the serving thread.

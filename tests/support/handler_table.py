@@ -47,6 +47,7 @@ SIGNED_IN = "signed_in"
 ADMIN = "admin"
 HEAD_ADMIN = "head_admin"
 SUPPORT = "support"
+THERAPIST = "therapist"  # issue 14: platform staff who read the cases they were chosen for
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,21 @@ _OWN_ACCOUNT = "the caller's own account"
 _USER_ADMIN = "properties on which the caller holds Användarhantering"
 _AUDIT_SCOPE = "events about people in the admin's scope and their own (head admin: all)"
 
+# Each branch's rows live in a module of their own (imported here, after the helpers they
+# use are defined): one splice line per module keeps merges trivial.
+from tests.support import (  # noqa: E402
+    handler_rows_forms,
+    handler_rows_house,
+    handler_rows_kc,
+    handler_rows_myorg,
+    handler_rows_webhooks,
+)
+
 HANDLERS: dict[str, Access] = {
+    **handler_rows_forms.HANDLERS,
+    **handler_rows_kc.HANDLERS,
+    **handler_rows_myorg.HANDLERS,
+    **handler_rows_webhooks.HANDLERS,
     # --- Reflex's own handlers on rx.State and its internal substates
     "State.hydrate": public("sends the caller's own tab state", framework=True),
     "State.hydrate_and_load": public("hydrate + on_load of the page", framework=True),
@@ -280,10 +295,16 @@ HANDLERS: dict[str, Access] = {
     "InviteState.toggle_service": ui_only("only services load() offered"),
     "InviteState.toggle_admin_unit": ui_only("only units load() offered"),
     "InviteState.submit": authorized(ADMIN, "unit, role and services in scope"),
+    **handler_rows_house.HANDLERS,
 }
 
 # HTTP routes of the app, Reflex's own included. Keyed by Starlette's path.
 ROUTES: dict[str, Access] = {
+    **handler_rows_forms.ROUTES,
+    **handler_rows_kc.ROUTES,
+    **handler_rows_myorg.ROUTES,
+    **handler_rows_webhooks.ROUTES,
+    **handler_rows_house.ROUTES,
     "/ping": public("liveness", framework=True),
     "/_health": public("health of the backend's dependencies", framework=True),
     "/_event": public(

@@ -1,4 +1,6 @@
-"""The eight callers of the authorization matrix, and a victim organisation none of them owns.
+"""The callers of the authorization matrix, and a victim organisation none of them owns.
+
+Eight personas, and a ninth since issue 14: the therapist (platform staff, like support).
 
 Built once per test module in its own SQLite file (`build_world`). Every persona but the
 anonymous one has a live login session; `cookie_header(world, persona)` is what their
@@ -28,6 +30,7 @@ COMPANY_ADMIN = "company_admin"
 HEAD_ADMIN = "head_admin"
 SUPPORT = "support_staff"
 OTHER_ORG_ADMIN = "other_org_admin"
+THERAPIST = "therapist_staff"
 
 PERSONAS = (
     ANONYMOUS,
@@ -38,6 +41,7 @@ PERSONAS = (
     HEAD_ADMIN,
     SUPPORT,
     OTHER_ORG_ADMIN,
+    THERAPIST,
 )
 
 # Who holds each role word of the handler table (scope is the services' to check).
@@ -46,6 +50,7 @@ HOLDERS: dict[str, frozenset[str]] = {
     "admin": frozenset({UNIT_ADMIN, TWO_UNIT_ADMIN, COMPANY_ADMIN, HEAD_ADMIN, OTHER_ORG_ADMIN}),
     "head_admin": frozenset({HEAD_ADMIN}),
     "support": frozenset({SUPPORT}),
+    "therapist": frozenset({THERAPIST}),
 }
 
 
@@ -82,6 +87,7 @@ def build_world(engine: Engine) -> World:
             COMPANY_ADMIN: make_user(session, first, username="foretagsadmin"),
             HEAD_ADMIN: make_user(session, first, username="huvudadmin"),
             SUPPORT: make_user(session, first, username="kundtjanst"),
+            THERAPIST: make_user(session, first, username="terapeut"),
         }
         grant(session, people[UNIT_ADMIN], Role.ADMIN, unit=unit_1)
         grant(session, people[TWO_UNIT_ADMIN], Role.ADMIN, unit=unit_1)
@@ -89,6 +95,7 @@ def build_world(engine: Engine) -> World:
         grant(session, people[COMPANY_ADMIN], Role.ADMIN, company=first)
         grant(session, people[HEAD_ADMIN], Role.HEAD_ADMIN)
         grant(session, people[SUPPORT], Role.SUPPORT)
+        grant(session, people[THERAPIST], Role.THERAPIST)
 
         other = make_org(session, "Annan org")
         other_company = make_company(session, other)

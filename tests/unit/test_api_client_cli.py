@@ -2,33 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-from sqlmodel import SQLModel, select
+from sqlmodel import select
 
 from admin_portal import cli, db
-from admin_portal.config import get_settings
 from admin_portal.models import ApiClient, Role
 from admin_portal.services.api_clients import authenticate_api_client
 from tests.support.factories import grant, make_company, make_org, make_user
 
 
 @pytest.fixture
-def app_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("ADMIN_PORTAL_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
-    get_settings.cache_clear()
-    db.get_engine.cache_clear()
-    SQLModel.metadata.create_all(db.get_engine())
+def app_db(app_db: None) -> None:
+    """The shared app database (tests/conftest.py) with one organisation and its head admin."""
     with db.session_scope() as session:
         company = make_company(session, make_org(session, "Omsorg AB"))
         head = make_user(session, company, username="head")
         grant(session, head, Role.HEAD_ADMIN)
-    yield
-    db.get_engine().dispose()
-    db.get_engine.cache_clear()
-    get_settings.cache_clear()
 
 
 def test_create_prints_only_the_secret(app_db: None, capsys: pytest.CaptureFixture[str]) -> None:

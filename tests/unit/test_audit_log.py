@@ -455,6 +455,11 @@ _REVIEWED_DETAIL_VALUES = {
     "property_ids",  # comma-separated property ids
     "reason",  # ExceptionReason, checked against the enumeration before use
     "<non-literal detail in requests.py>",  # _handled: its callers' f-strings above
+    # Resend's webhooks (users.bounces, invitations.delivery): "bounced" or "complained".
+    "refusal",
+    # The service catalogue and therapists (issue 14): a catalogue code and a user id.
+    "service.code",  # services/catalogue/manage.py: generated from the name, [a-z0-9_]
+    "therapist.id",  # services/catalogue/therapists.py: the chosen therapist's user id
 }
 
 

@@ -1,4 +1,4 @@
-"""Every authorized handler and route, called as a forging client would, by eight personas.
+"""Every authorized handler and route, called as a forging client would, by every persona (tests/support/personas.py).
 
 The table (tests/support/handler_table.py) says who may call what. Each authorized handler
 is called as each persona with forged arguments (ids of another organisation's user, unit
@@ -17,6 +17,7 @@ import asyncio
 import contextvars
 import inspect
 from collections.abc import AsyncIterator, Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -30,6 +31,7 @@ from admin_portal import db
 from admin_portal.api.spreadsheet_routes import spreadsheet_routes
 from admin_portal.config import get_settings
 from admin_portal.models import AuditEvent
+from admin_portal.services.auth import login
 from admin_portal.services.auth.denials import AUTHORIZATION_FAILED, DENIED
 from admin_portal.state.spreadsheets import user_import
 from admin_portal.state.verification import bulk as bulk_verification
@@ -61,6 +63,10 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         # Watchers poll without waiting: a refused watcher must stop on its first look.
         mp.setattr(bulk_verification, "POLL_SECONDS", 0)
         mp.setattr(user_import, "POLL_SECONDS", 0)
+        # A live session's last_seen_at is written at most once a minute: activity, not a
+        # refused call's write. The world outlives a minute on a busy machine, so that touch
+        # is held off here; otherwise "a refused call wrote" fires on whichever call is due.
+        mp.setattr(login, "LAST_SEEN_RESOLUTION", timedelta(days=365))
         yield build_world(engine)
         engine.dispose()
         db.get_engine.cache_clear()

@@ -23,6 +23,7 @@ from admin_portal.mail.senders import (
     TransientSendError,
 )
 from admin_portal.models import OutboxMessage, OutboxStatus, User
+from tests.support.crash_senders import DiesAfterBatch, Killed
 from tests.support.factories import make_company, make_org, make_user
 from tests.support.memory_sender import MemorySender
 
@@ -60,25 +61,6 @@ def _drain(engine: Engine, sender: MemorySender, **kwargs: object) -> int:
     while dispatch_due(engine, sender, now=T0, rate_limiter=_no_limit(), **kwargs).busy:  # type: ignore[arg-type]
         calls += 1
     return calls
-
-
-class _Killed(BaseException):
-    """Like SIGKILL: nothing in the dispatcher may catch it and record an outcome."""
-
-
-class _DiesAfterFirstBatch(MemorySender):
-    """Delivers its first batch, then dies before the dispatcher can record it."""
-
-    died = False
-
-    def send_batch(
-        self, mails: Sequence[OutgoingMail], *, idempotency_key: str
-    ) -> list[SendResult]:
-        results = super().send_batch(mails, idempotency_key=idempotency_key)
-        if not self.died:
-            self.died = True
-            raise _Killed
-        return results
 
 
 # -- batching ------------------------------------------------------------------------------------
@@ -143,8 +125,8 @@ def test_the_local_mailbox_keeps_a_batch_local_without_waiting(engine: Engine) -
 
 def test_a_batch_stranded_by_a_crash_is_resent_whole_with_the_same_key(engine: Engine) -> None:
     ids = _queue(engine, 3)
-    sender = _DiesAfterFirstBatch()
-    with pytest.raises(_Killed):
+    sender = DiesAfterBatch(times=1)
+    with pytest.raises(Killed):
         dispatch_due(engine, sender, now=T0, rate_limiter=_no_limit())
     stranded = _rows(engine, ids)
     later = _queue(engine, 2, to="later{i}@example.se")  # must not join the stranded batch
@@ -224,13 +206,13 @@ def test_claims_of_later_batches_are_handed_back_when_time_runs_out(engine: Engi
         def send_batch(
             self, mails: Sequence[OutgoingMail], *, idempotency_key: str
         ) -> list[SendResult]:
-            time.sleep(0.06)
+            time.sleep(1.2)
             return super().send_batch(mails, idempotency_key=idempotency_key)
 
+    # Margins in whole seconds, not milliseconds: on a loaded machine the claim alone can
+    # take longer than 50 ms, and the first batch must still start inside half the lease.
     sender = Slow()
-    report = dispatch_due(
-        engine, sender, now=T0, limit=4, batch_size=2, lease=timedelta(milliseconds=100)
-    )
+    report = dispatch_due(engine, sender, now=T0, limit=4, batch_size=2, lease=timedelta(seconds=2))
     released = _rows(engine, ids[2:])
     again = dispatch_due(engine, sender, now=T0, rate_limiter=_no_limit())
 

@@ -9,7 +9,6 @@ import pytest
 import time_machine
 from sqlmodel import Session, select
 
-from admin_portal.auth.permissions import load_actor
 from admin_portal.auth.tokens import TokenState
 from admin_portal.models import OutboxMessage, Role, User, UserStatus
 from admin_portal.services.auth.login import request_password_reset
@@ -21,31 +20,25 @@ from admin_portal.services.verification.email import (
     describe_verification_link,
     send_verification,
 )
-from tests.support.factories import grant, make_company, make_org, make_unit, make_user
+from tests.support.factories import grant, make_user
+from tests.support.world import build_care_world
 
 T0 = datetime(2031, 5, 4, 8, 0, tzinfo=UTC)
 
 
 @pytest.fixture
 def world(session: Session) -> dict:
-    org = make_org(session)
-    company = make_company(session, org)
-    other_company = make_company(session, org)
-    unit = make_unit(session, company)
-    head = make_user(session, company, username="chef")
-    grant(session, head, Role.HEAD_ADMIN)
+    base = build_care_world(session, head_username="chef")
+    company, unit = base.company, base.unit_a
     unit_admin = make_user(session, company, username="enhetschef")
     grant(session, unit_admin, Role.ADMIN, unit=unit)
     person = make_user(session, company, username="frida", email="frida@example.org", unit=unit)
-    elsewhere = make_user(session, other_company, username="olle", email="olle@example.org")
-    stranger_org = make_org(session, "Annan")
-    stranger = make_user(session, make_company(session, stranger_org), username="främling")
-    grant(session, stranger, Role.HEAD_ADMIN)
+    elsewhere = make_user(session, base.company2, username="olle", email="olle@example.org")
     session.commit()
     return {
-        "head": load_actor(session, head.id),
-        "unit_admin": load_actor(session, unit_admin.id),
-        "stranger": load_actor(session, stranger.id),
+        "head": base.actor(session, base.head),
+        "unit_admin": base.actor(session, unit_admin),
+        "stranger": base.actor(session, base.other_head),
         "person": person,
         "elsewhere": elsewhere,
         "company": company,

@@ -82,6 +82,7 @@ def test_authorized_rows_say_what_they_need_and_why() -> None:
         handler_table.ADMIN,
         handler_table.HEAD_ADMIN,
         handler_table.SUPPORT,
+        handler_table.THERAPIST,
     }
     for key, access in {**HANDLERS, **ROUTES}.items():
         if access.kind == AUTHORIZED:
@@ -93,10 +94,17 @@ def test_authorized_rows_say_what_they_need_and_why() -> None:
 def test_the_tables_use_the_same_role_words_as_the_app() -> None:
     from admin_portal.state import session
 
-    assert (session.SIGNED_IN, session.ADMIN, session.HEAD_ADMIN, session.SUPPORT) == (
+    assert (
+        session.SIGNED_IN,
+        session.ADMIN,
+        session.HEAD_ADMIN,
+        session.SUPPORT,
+        session.THERAPIST,
+    ) == (
         handler_table.SIGNED_IN,
         handler_table.ADMIN,
         handler_table.HEAD_ADMIN,
         handler_table.SUPPORT,
+        handler_table.THERAPIST,
     )
     assert rx.State in set(state_classes())

@@ -31,6 +31,7 @@ from admin_portal.mail.senders import (
     sender_from_settings,
 )
 from admin_portal.models import OutboxMessage, OutboxStatus
+from tests.support.crash_senders import DiesWhileSending, Killed
 from tests.support.factories import make_company, make_org, make_user
 from tests.support.memory_sender import MemorySender
 
@@ -246,19 +247,9 @@ class _ReentrantSender(MemorySender):
 
     def send(self, mail: OutgoingMail) -> SendResult:
         # If the second dispatcher dies mid-send, this one carries on regardless.
-        with contextlib.suppress(_Killed):
+        with contextlib.suppress(Killed):
             self.other_report = dispatch_due(self.engine, self.other, now=self.now)
         return super().send(mail)
-
-
-class _Killed(BaseException):
-    """Like SIGKILL: nothing in the dispatcher may catch it and record an outcome."""
-
-
-class _DiesWhileSending(MemorySender):
-    def send(self, mail: OutgoingMail) -> SendResult:
-        super().send(mail)
-        raise _Killed
 
 
 def test_a_claimed_row_is_not_sent_by_a_second_dispatcher(engine: Engine) -> None:
@@ -291,7 +282,7 @@ def test_a_row_taken_over_after_the_lease_keeps_the_new_owners_outcome(engine: E
 
 def test_a_late_outcome_never_overwrites_a_newer_claim(engine: Engine) -> None:
     [row_id] = _committed(engine)
-    other = _DiesWhileSending()
+    other = DiesWhileSending()
     # After our lease expired, a second dispatcher claimed the row and died while sending:
     # the row is SENDING again, but under the newer claim.
     sender = _ReentrantSender(engine, T0 + timedelta(minutes=6), other)

@@ -55,7 +55,7 @@ def test_support_staff_land_on_their_inbox(session: Session) -> None:
     assert home_path(session, load_actor(session, plain.id)) == routes.MY_ACCOUNT
 
 
-def test_support_sees_cases_of_every_organisation_with_the_case_text(session: Session) -> None:
+def test_support_sees_cases_of_every_organisation_without_the_case_text(session: Session) -> None:
     actor = _support_actor(session)
     first = make_invitation(session)
     other = make_invitation(
@@ -73,7 +73,9 @@ def test_support_sees_cases_of_every_organisation_with_the_case_text(session: Se
         "+46701234567",
     )
     assert (row.service_sv, row.service_en) == ("Terapisamtal", "Therapy sessions")
-    assert "Behöver stöd" in row.details
+    # F4.5 (issue 14): the case text goes to the chosen therapist only; support sees that the
+    # case exists, never its text.
+    assert "Behöver stöd" not in repr(inbox)
     assert not row.handled and row.created_at
 
 
@@ -93,7 +95,8 @@ def test_the_registered_persons_own_data_shows_once_they_accepted(session: Sessi
     assert row.phone == "+46709999999"
 
 
-def test_the_details_are_labelled_with_the_services_fields(session: Session) -> None:
+def test_support_sees_the_chosen_therapist_but_not_the_text(session: Session) -> None:
+    """Issue 14 replaced the labelled case text in the inbox by the therapist's name."""
     actor = _support_actor(session)
     invited = make_invitation(session)
     catalogue_entry = session.get(Service, invited.orders[0].service_id)
@@ -101,14 +104,20 @@ def test_the_details_are_labelled_with_the_services_fields(session: Session) -> 
     catalogue_entry.required_fields = json.dumps(
         [{"key": "case_description", "label_sv": "Beskrivning", "label_en": "Description"}]
     )
+    catalogue_entry.needs_therapist = True
     session.add(catalogue_entry)
     _notify(session, invited)
-    assert (
-        list_support_notifications(session, actor=actor).rows[0].details
-        == "Beskrivning: Behöver stöd"
-    )
-    english = list_support_notifications(session, actor=actor, lang="en")
-    assert english.rows[0].details == "Description: Behöver stöd"
+    (row,) = list_support_notifications(session, actor=actor).rows
+    assert (row.needs_therapist, row.therapist) == (True, "")
+    therapist = make_user(session, invited.company, first_name="Tora", last_name="Terapeut")
+    grant(session, therapist, Role.THERAPIST)
+    invited.orders[0].therapist_id = therapist.id
+    session.add(invited.orders[0])
+    session.flush()
+    for lang in ("sv", "en"):
+        inbox = list_support_notifications(session, actor=actor, lang=lang)
+        assert inbox.rows[0].therapist == "Tora Terapeut"
+        assert "Behöver stöd" not in repr(inbox) and "Beskrivning" not in repr(inbox)
 
 
 def test_everyone_else_gets_not_found(session: Session) -> None:

@@ -16,16 +16,14 @@ from typing import Any
 import pytest
 from sqlmodel import Session, col, select
 
-from admin_portal.auth.permissions import Actor, load_actor
+from admin_portal.auth.permissions import Actor
 from admin_portal.auth.tokens import TokenState, inspect_token, new_secret
 from admin_portal.i18n import EN, SV
 from admin_portal.models import (
     AuditEvent,
     CareLink,
-    Company,
     LoginSession,
     LoginThrottle,
-    Organisation,
     OutboxMessage,
     OutboxStatus,
     Role,
@@ -47,8 +45,9 @@ from admin_portal.services.user_bank.manage import (
 )
 from admin_portal.services.users.input import UserInput
 from admin_portal.services.users.manage import create_user, remove_user, send_invitation
-from tests.support.factories import grant, make_company, make_org, make_unit, make_user
+from tests.support.factories import grant, make_company, make_unit, make_user
 from tests.support.row_counts import snapshot
+from tests.support.world import CareWorld, build_care_world
 
 LINK = re.compile(r"https?://\S+/satt-losenord\?token=([A-Za-z0-9_-]+)")
 ANNA_EMAIL = "anna.berg@example.se"
@@ -58,49 +57,20 @@ ANNA_EMAIL = "anna.berg@example.se"
 
 
 @dataclass
-class World:
-    org: Organisation
-    company: Company  # where Anna worked
-    company2: Company  # same organisation
-    unit_a: Unit  # in company
-    unit_b: Unit  # in company
+class World(CareWorld):
     unit_norr: Unit  # in company2
-    other_org: Organisation
-    other_company: Company
-    head: User
-    company_admin: User  # admin of `company`
-    standard: User  # no role
     brukare: User  # Berit Brukare, unit_a
     anna: User  # assistant of `brukare`, unit_a, verified e-mail
-    other_head: User  # head admin of another organisation
-
-    def actor(self, session: Session, user: User) -> Actor:
-        assert user.id is not None
-        found = load_actor(session, user.id)
-        assert found is not None
-        return found
 
 
 @pytest.fixture
 def w(session: Session) -> World:
-    org = make_org(session, "Omsorg Syd")
-    company = make_company(session, org, "Solsidan Assistans AB")
-    company2 = make_company(session, org, "Norrsidan AB")
-    unit_a = make_unit(session, company, "Enhet A")
-    unit_b = make_unit(session, company, "Enhet B")
-    unit_norr = make_unit(session, company2, "Enhet Norr")
-    other_org = make_org(session, "Annan kund")
-    other_company = make_company(session, other_org, "Annan AB")
-
-    head = make_user(session, company, username="huvud.admin")
-    grant(session, head, Role.HEAD_ADMIN)
-    company_admin = make_user(session, company, username="foretag.admin")
-    grant(session, company_admin, Role.ADMIN, company=company)
-    standard = make_user(session, company, unit=unit_a, username="vanlig")
+    base = build_care_world(session)
+    unit_norr = make_unit(session, base.company2, "Enhet Norr")
     brukare = make_user(
         session,
-        company,
-        unit=unit_a,
+        base.company,
+        unit=base.unit_a,
         username="berit.brukare",
         user_type=UserType.BRUKARE,
         first_name="Berit",
@@ -108,8 +78,8 @@ def w(session: Session) -> World:
     )
     anna = make_user(
         session,
-        company,
-        unit=unit_a,
+        base.company,
+        unit=base.unit_a,
         username="anna.berg",
         email=ANNA_EMAIL,
         verified=True,
@@ -117,26 +87,9 @@ def w(session: Session) -> World:
         first_name="Anna",
         last_name="Berg",
     )
-    session.add(CareLink(organisation_id=org.id, assistant_id=anna.id, brukare_id=brukare.id))
-    other_head = make_user(session, other_company, username="annan.huvud")
-    grant(session, other_head, Role.HEAD_ADMIN)
+    session.add(CareLink(organisation_id=base.org.id, assistant_id=anna.id, brukare_id=brukare.id))
     session.commit()
-    return World(
-        org,
-        company,
-        company2,
-        unit_a,
-        unit_b,
-        unit_norr,
-        other_org,
-        other_company,
-        head,
-        company_admin,
-        standard,
-        brukare,
-        anna,
-        other_head,
-    )
+    return base.extend(World, unit_norr=unit_norr, brukare=brukare, anna=anna)
 
 
 # --------------------------------------------------------------------------- helpers

@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from sqlmodel import Session, col, select
 
-from admin_portal.auth.permissions import Actor, can_use_company_unit, load_actor
+from admin_portal.auth.permissions import Actor, can_use_company_unit
 from admin_portal.models import (
     Company,
     OutboxMessage,
@@ -37,7 +37,8 @@ from admin_portal.services.users.profile import (
     get_user_profile,
     placement_options,
 )
-from tests.support.factories import grant, make_company, make_org, make_unit, make_user
+from tests.support.factories import grant, make_unit, make_user
+from tests.support.world import CareWorld, build_care_world
 
 T0 = datetime(2030, 3, 1, 9, 0, tzinfo=UTC)
 PASSWORD = "en lång och hemlig lösenfras"
@@ -48,21 +49,12 @@ pytestmark = pytest.mark.usefixtures("cheap_argon2")
 
 
 @dataclass
-class World:
-    company: Company  # "Solsidan Assistans AB"
-    company2: Company  # "Norrsidan AB", same organisation
-    unit_a: Unit
+class World(CareWorld):
     unit_a_child: Unit
-    unit_b: Unit
     unit_n: Unit  # in company2
-    other_company: Company
     other_unit: Unit
-    head: User
-    company_admin: User
     unit_admin: User
     revealer: User
-    standard: User
-    other_head: User
     berit: User  # brukare, unit_a
     bengt: User  # brukare, unit_a_child
     britta: User  # brukare, unit_b
@@ -71,35 +63,18 @@ class World:
     foreign: User  # brukare, other organisation
     employee: User  # unit_a, not a brukare
 
-    def actor(self, session: Session, user: User) -> Actor:
-        assert user.id is not None
-        found = load_actor(session, user.id)
-        assert found is not None
-        return found
-
 
 @pytest.fixture
 def w(session: Session) -> World:
-    org = make_org(session, "Omsorg Syd")
-    company = make_company(session, org, "Solsidan Assistans AB")
-    company2 = make_company(session, org, "Norrsidan AB")
-    unit_a = make_unit(session, company, "Enhet A")
+    base = build_care_world(session, head_username="huvud", other_company_name="Annat Bolag AB")
+    company, company2, unit_a = base.company, base.company2, base.unit_a
     unit_a_child = make_unit(session, company, "Enhet A natt", parent=unit_a)
-    unit_b = make_unit(session, company, "Enhet B")
     unit_n = make_unit(session, company2, "Enhet N")
-    other_company = make_company(session, make_org(session, "Annan kund"), "Annat Bolag AB")
-    other_unit = make_unit(session, other_company, "Främmande enhet")
-    head = make_user(session, company, username="huvud")
-    grant(session, head, Role.HEAD_ADMIN)
-    company_admin = make_user(session, company, username="foretag.admin")
-    grant(session, company_admin, Role.ADMIN, company=company)
+    other_unit = make_unit(session, base.other_company, "Främmande enhet")
     unit_admin = make_user(session, company, unit=unit_a, username="enhet.admin")
     grant(session, unit_admin, Role.ADMIN, unit=unit_a)
     revealer = make_user(session, company, username="visa.admin")
     grant(session, revealer, Role.ADMIN, company=company).may_reveal_national_id = True
-    standard = make_user(session, company, unit=unit_a, username="vanlig")
-    other_head = make_user(session, other_company, username="annan.huvud")
-    grant(session, other_head, Role.HEAD_ADMIN)
 
     def brukare(company: Company, unit: Unit | None, first: str, last: str, username: str) -> User:
         return make_user(
@@ -114,31 +89,23 @@ def w(session: Session) -> World:
 
     berit = brukare(company, unit_a, "Berit", "Andersson", "berit.a")
     bengt = brukare(company, unit_a_child, "Bengt", "Berg", "bengt.natt")
-    britta = brukare(company, unit_b, "Britta", "Carlsson", "britta.b")
+    britta = brukare(company, base.unit_b, "Britta", "Carlsson", "britta.b")
     nils = brukare(company2, unit_n, "Nils", "Dahl", "nils.norr")
     gone = brukare(company, unit_a, "Gunnar", "Borta", "gunnar.borta")
     gone.status, gone.removed_at = UserStatus.REMOVED, utcnow()
-    foreign = brukare(other_company, None, "Berit", "Främling", "berit.annan")
+    foreign = brukare(base.other_company, None, "Berit", "Främling", "berit.annan")
     employee = make_user(
         session, company, unit=unit_a, username="berit.medarbetare", first_name="Berit"
     )
     session.add(gone)
     session.commit()
-    return World(
-        company=company,
-        company2=company2,
-        unit_a=unit_a,
+    return base.extend(
+        World,
         unit_a_child=unit_a_child,
-        unit_b=unit_b,
         unit_n=unit_n,
-        other_company=other_company,
         other_unit=other_unit,
-        head=head,
-        company_admin=company_admin,
         unit_admin=unit_admin,
         revealer=revealer,
-        standard=standard,
-        other_head=other_head,
         berit=berit,
         bengt=bengt,
         britta=britta,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pytest
 from sqlmodel import Session
 
-from admin_portal.auth.permissions import Actor, load_actor
+from admin_portal.auth.permissions import Actor
 from admin_portal.i18n import EN, SV, t
 from admin_portal.models import Company, Role, User, UserStatus, utcnow
 from admin_portal.services.errors import PermissionDenied
@@ -21,7 +21,8 @@ from admin_portal.services.users.username_check import (
     UsernameVerdict,
     check_username,
 )
-from tests.support.factories import grant, make_company, make_org, make_unit, make_user
+from tests.support.factories import grant, make_user
+from tests.support.world import build_care_world
 
 OTHER_COMPANY = "Konkurrenten Omsorg AB"
 OTHER_ORG = "Konkurrentkoncernen"
@@ -43,27 +44,19 @@ class World:
     secret_banked: User  # other organisation, removed: "Borta.Person"
 
 
-def _actor(session: Session, user: User) -> Actor:
-    assert user.id is not None
-    actor = load_actor(session, user.id)
-    assert actor is not None
-    return actor
-
-
 @pytest.fixture
 def w(session: Session) -> World:
-    org = make_org(session, "Omsorg Syd")
-    company = make_company(session, org, "Solsidan Assistans AB")
-    company2 = make_company(session, org, "Norrsidan AB")
-    unit = make_unit(session, company, "Enhet A")
-    other_company = make_company(session, make_org(session, OTHER_ORG), OTHER_COMPANY)
-    head = make_user(session, company, username="huvud")
-    grant(session, head, Role.HEAD_ADMIN)
-    company_admin = make_user(session, company, username="foretag.admin")
-    grant(session, company_admin, Role.ADMIN, company=company)
+    base = build_care_world(
+        session, head_username="huvud", other_org_name=OTHER_ORG, other_company_name=OTHER_COMPANY
+    )
+    company, company2, unit, other_company = (
+        base.company,
+        base.company2,
+        base.unit_a,
+        base.other_company,
+    )
     unit_admin = make_user(session, company, unit=unit, username="enhet.admin")
     grant(session, unit_admin, Role.ADMIN, unit=unit)
-    standard = make_user(session, company, username="vanlig")
     anna = make_user(session, company, unit=unit, username="Anna.Berg")
     norr = make_user(session, company2, username="Norr.Person")
     banked = make_user(session, company, username="Gammal.Kollega")
@@ -79,10 +72,10 @@ def w(session: Session) -> World:
         company=company,
         company2=company2,
         other_company=other_company,
-        head=_actor(session, head),
-        company_admin=_actor(session, company_admin),
-        unit_admin=_actor(session, unit_admin),
-        standard=_actor(session, standard),
+        head=base.actor(session, base.head),
+        company_admin=base.actor(session, base.company_admin),
+        unit_admin=base.actor(session, unit_admin),
+        standard=base.actor(session, base.standard),
         anna=anna,
         norr=norr,
         banked=banked,

@@ -17,15 +17,13 @@ from typing import Any
 import pytest
 from sqlmodel import Session, col, select
 
-from admin_portal.auth.permissions import Actor, load_actor
+from admin_portal.auth.permissions import load_actor
 from admin_portal.auth.tokens import TokenState, inspect_token, new_secret
 from admin_portal.i18n import EN, SV, t
 from admin_portal.models import (
     AuditEvent,
     CareLink,
-    Company,
     LoginSession,
-    Organisation,
     OutboxMessage,
     OutboxStatus,
     Role,
@@ -56,6 +54,7 @@ from admin_portal.validation import national_id as national_id_rules
 from admin_portal.validation import phone as phone_rules
 from tests.support.factories import grant, make_company, make_org, make_unit, make_user
 from tests.support.row_counts import snapshot
+from tests.support.world import CareWorld, build_care_world
 
 SERVICE_FILES = [
     Path(users_service.__file__).with_name(name)
@@ -71,56 +70,28 @@ LINK = re.compile(r"(https?://\S+/satt-losenord\?token=([A-Za-z0-9_-]+))")
 
 
 @dataclass
-class World:
-    org: Organisation
-    company: Company  # "Solsidan"
-    company2: Company  # same organisation, another company
-    unit_a: Unit
+class World(CareWorld):
     unit_a_child: Unit  # below unit_a
-    unit_b: Unit
-    other_org: Organisation
-    other_company: Company
-    head: User
-    company_admin: User  # admin of `company`
     unit_admin: User  # admin of unit_a (and so unit_a_child)
     revealer: User  # admin of `company` with may_reveal_national_id
-    standard: User  # no admin role
     colleague: User  # in company, e-mail kollega@example.se, username Kalle.Anka
     brukare_a: User  # unit_a
     brukare_b: User  # unit_b
     employee_a: User  # unit_a, not a brukare
     in_company2: User
-    other_head: User
     other_brukare: User  # another organisation
     other_user: User  # another organisation, username Hemlig.Person
-
-    def actor(self, session: Session, user: User) -> Actor:
-        assert user.id is not None
-        found = load_actor(session, user.id)
-        assert found is not None
-        return found
 
 
 @pytest.fixture
 def w(session: Session) -> World:
-    org = make_org(session, "Omsorg Syd")
-    company = make_company(session, org, "Solsidan Assistans AB")
-    company2 = make_company(session, org, "Norrsidan AB")
-    unit_a = make_unit(session, company, "Enhet A")
+    base = build_care_world(session, other_company_name=OTHER_COMPANY_NAME)
+    company, unit_a = base.company, base.unit_a
     unit_a_child = make_unit(session, company, "Enhet A natt", parent=unit_a)
-    unit_b = make_unit(session, company, "Enhet B")
-    other_org = make_org(session, "Annan kund")
-    other_company = make_company(session, other_org, OTHER_COMPANY_NAME)
-
-    head = make_user(session, company, username="huvud.admin")
-    grant(session, head, Role.HEAD_ADMIN)
-    company_admin = make_user(session, company, username="foretag.admin")
-    grant(session, company_admin, Role.ADMIN, company=company)
     unit_admin = make_user(session, company, unit=unit_a, username="enhet.admin")
     grant(session, unit_admin, Role.ADMIN, unit=unit_a)
     revealer = make_user(session, company, username="visa.admin")
     grant(session, revealer, Role.ADMIN, company=company).may_reveal_national_id = True
-    standard = make_user(session, company, unit=unit_a, username="vanlig")
     colleague = make_user(
         session, company, unit=unit_a, username="Kalle.Anka", email="kollega@example.se"
     )
@@ -134,41 +105,33 @@ def w(session: Session) -> World:
         last_name="Brukare",
     )
     brukare_b = make_user(
-        session, company, unit=unit_b, username="brukare.b", user_type=UserType.BRUKARE
+        session, company, unit=base.unit_b, username="brukare.b", user_type=UserType.BRUKARE
     )
     employee_a = make_user(session, company, unit=unit_a, username="medarbetare.a")
-    in_company2 = make_user(session, company2, username="norr.person")
-    other_head = make_user(session, other_company, username="annan.huvud")
-    grant(session, other_head, Role.HEAD_ADMIN)
+    in_company2 = make_user(session, base.company2, username="norr.person")
     other_brukare = make_user(
-        session, other_company, username="annan.brukare", user_type=UserType.BRUKARE
+        session, base.other_company, username="annan.brukare", user_type=UserType.BRUKARE
     )
     other_user = make_user(
-        session, other_company, username="Hemlig.Person", first_name="Hemlig", last_name="Persson"
+        session,
+        base.other_company,
+        username="Hemlig.Person",
+        first_name="Hemlig",
+        last_name="Persson",
     )
     session.commit()
-    return World(
-        org,
-        company,
-        company2,
-        unit_a,
-        unit_a_child,
-        unit_b,
-        other_org,
-        other_company,
-        head,
-        company_admin,
-        unit_admin,
-        revealer,
-        standard,
-        colleague,
-        brukare_a,
-        brukare_b,
-        employee_a,
-        in_company2,
-        other_head,
-        other_brukare,
-        other_user,
+    return base.extend(
+        World,
+        unit_a_child=unit_a_child,
+        unit_admin=unit_admin,
+        revealer=revealer,
+        colleague=colleague,
+        brukare_a=brukare_a,
+        brukare_b=brukare_b,
+        employee_a=employee_a,
+        in_company2=in_company2,
+        other_brukare=other_brukare,
+        other_user=other_user,
     )
 
 
@@ -1440,7 +1403,7 @@ def test_making_someone_an_administrator_later_grants_their_placement_and_undoin
     from admin_portal.models import RoleAssignment
     from admin_portal.services.users.input import UserInput
     from admin_portal.services.users.manage import update_user
-    from tests.support.factories import grant, make_company, make_org, make_unit, make_user
+    from tests.support.factories import grant, make_unit, make_user
 
     org = make_org(session)
     company = make_company(session, org)

@@ -69,6 +69,8 @@ class RestStyle:
         if isinstance(failure, ValidationFailed):
             status = 409 if _TAKEN & set(failure.errors.values()) else 422
             return error(status, failure.key, lang, failure.errors)
+        if failure.key == "contact_centre.in_queue_remove":
+            return error(409, failure.key, lang)  # F3.7: refused while logged in to a queue
         return error(400, failure.key, lang)
 
 

@@ -237,6 +237,35 @@ DOCUMENT: dict[str, Any] = {
                 ],
             )
         },
+        # Kontaktcenter (issue 16).
+        "/agents/{agent_id}": {
+            "patch": _op(
+                "Move an agent to another user group (users:write); 409 while in a queue",
+                "200",
+                params=[_path("agent_id")],
+                body={
+                    "type": "object",
+                    "properties": {"group_id": _ID},
+                    "additionalProperties": False,
+                },
+                extra=(404, 409, 422),
+            )
+        },
+        "/telephony/queue": {
+            "post": _op(
+                "Log an agent in to or out of a queue by numeric ID (telephony)",
+                "200",
+                body={
+                    "type": "object",
+                    "properties": {
+                        "numeric_id": {"type": "integer"},
+                        "queue": {"type": "string", "maxLength": 50},
+                        "action": {"enum": ["login", "logout"]},
+                    },
+                },
+                extra=(404, 422),
+            )
+        },
         "/units/{unit_id}": {
             "get": _op(
                 "One unit and its members (users:read)",

@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route
 
-from admin_portal.api.rest import actions, users
+from admin_portal.api.rest import actions, agents, users
 from admin_portal.api.rest.common import error, language_of
 from admin_portal.api.rest.openapi import openapi_json
 
@@ -36,6 +36,8 @@ rest_routes = [
             Route("/invitations/{invitation_id}/revoke", actions.revoke, methods=["POST"]),
             Route("/units", actions.units, methods=["GET"]),
             Route("/units/{unit_id}", actions.unit, methods=["GET"]),
+            Route("/agents/{agent_id}", agents.update_agent, methods=["PATCH"]),
+            Route("/telephony/queue", agents.telephony_queue, methods=["POST"]),
             Route("/{rest:path}", _not_found, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
         ],
     )

@@ -47,4 +47,6 @@ def login_page() -> rx.Component:
             width="100%",
         ),
         rx.link(tx("login.forgot"), href=routes.FORGOT_PASSWORD),
+        # F3.2: agents without a password get a one-time password by e-mail or SMS.
+        rx.link(tx("one_time_password.link"), href=routes.ONE_TIME_PASSWORD),
     )

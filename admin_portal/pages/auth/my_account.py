@@ -10,9 +10,11 @@ from admin_portal.components.layout import logout_button, plain_page
 from admin_portal.components.password_change import password_change_section
 from admin_portal.components.session_watch import session_watch
 from admin_portal.components.two_factor import organisation_security_section, two_factor_section
+from admin_portal.pages.contact_centre.own_contact import own_contact_section
 from admin_portal.pages.loading import on_load
 from admin_portal.state.auth.password_change import PasswordChangeState
 from admin_portal.state.auth.two_factor import TwoFactorState
+from admin_portal.state.contact_centre.own_contact import OwnContactState
 from admin_portal.state.session import SessionState
 
 
@@ -27,6 +29,7 @@ def _row(label_key: str, value: rx.Var) -> rx.Component:
         SessionState.require_signed_in,
         PasswordChangeState.on_open,
         TwoFactorState.load,  # fills the organisation's section too
+        OwnContactState.load,
     ),
 )
 def my_account_page() -> rx.Component:
@@ -46,6 +49,8 @@ def my_account_page() -> rx.Component:
             rx.link(tx("nav.users"), href=routes.USERS),
             rx.text(tx("my_account.no_admin"), size="2", color_scheme="gray"),
         ),
+        # F3.4: someone without e-mail and mobile adds their own (seed 003).
+        own_contact_section(),
         password_change_section(),
         two_factor_section(),
         organisation_security_section(),

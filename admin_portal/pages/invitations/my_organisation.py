@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from admin_portal import routes
+from admin_portal.components.cursor_pager import cursor_pager
 from admin_portal.components.forms import option, select_field, text_field
 from admin_portal.components.i18n import tx
 from admin_portal.components.layout import admin_page
@@ -22,6 +23,8 @@ _DELIVERY = (
     "cancelled",
     "bounced",
     "delivered",
+    "complained",
+    "delivery_delayed",
 )
 
 
@@ -30,13 +33,8 @@ def _role(value: rx.Var) -> rx.Component:
 
 
 def _delivery(row: rx.Var) -> rx.Component:
-    # The provider's word (bounced/delivered) on the invitation beats the outbox row's state.
-    state = rx.cond(
-        (row["status"] == "bounced") | (row["status"] == "delivered"),
-        row["status"],
-        row["delivery"],
-    )
-    return rx.match(state, *[(d, tx(f"org.delivery_{d}")) for d in _DELIVERY], "")
+    # services.invitations.delivery.delivery_label chose the word: Resend's report first.
+    return rx.match(row["delivery"], *[(d, tx(f"org.delivery_{d}")) for d in _DELIVERY], "")
 
 
 def _unit_switcher() -> rx.Component:
@@ -117,8 +115,13 @@ def _invited_row(row: rx.Var) -> rx.Component:
     )
 
 
+def _empty(tab: str) -> rx.Component:
+    """No rows: because of the search, or because the tab is empty."""
+    return rx.cond(S.queries[tab] != "", tx("myorg.no_match"), tx(f"org.no_{tab}"))
+
+
 def _table(
-    headers: list[str], rows: rx.Var, render, empty_key: str, label_key: str
+    headers: list[str], rows: rx.Var, render, empty: rx.Component, label_key: str
 ) -> rx.Component:  # type: ignore[no-untyped-def]
     return rx.cond(
         rows.length() > 0,
@@ -128,8 +131,63 @@ def _table(
             aria_label=tx(label_key),
             width="100%",
         ),
-        rx.text(tx(empty_key), padding_y="1em"),
+        rx.text(empty, padding_y="1em"),
     )
+
+
+def _search(tab: str) -> rx.Component:
+    """Sök in one tab: a form, so Enter searches too; the server pages the result."""
+    field_id = f"search-{tab}"
+    return rx.form(
+        rx.hstack(
+            rx.box(
+                rx.el.label(
+                    tx(f"myorg.search_{tab}"),
+                    html_for=field_id,
+                    style={"display": "block", "fontWeight": 500, "marginBottom": "0.25em"},
+                ),
+                rx.input(
+                    id=field_id,
+                    name="q",
+                    type="search",
+                    placeholder=tx("myorg.search_placeholder"),
+                    default_value=S.queries[tab],
+                    auto_complete="off",
+                    max_length=200,
+                    width="100%",
+                ),
+                flex="1",
+                max_width="420px",
+            ),
+            rx.button(tx("myorg.search_button"), type="submit", variant="soft"),
+            align="end",
+            spacing="2",
+            width="100%",
+        ),
+        on_submit=lambda form: S.search(tab, form),
+        reset_on_submit=False,
+        role="search",
+        aria_label=tx(f"myorg.search_{tab}"),
+    )
+
+
+def _pager(tab: str) -> rx.Component:
+    return rx.cond(
+        (S.page_numbers[tab] > 1) | S.has_next[tab],
+        cursor_pager(
+            previous_label=tx("myorg.previous"),
+            next_label=tx("myorg.next"),
+            page_text=tx("myorg.page", page=S.page_numbers[tab].to_string()),
+            page_number=S.page_numbers[tab],
+            has_next=S.has_next[tab],
+            on_previous=S.previous_page(tab),
+            on_next=S.next_page(tab),
+        ),
+    )
+
+
+def _tab_body(tab: str, table: rx.Component) -> rx.Component:
+    return rx.vstack(_search(tab), table, _pager(tab), spacing="3", width="100%")
 
 
 def _registered_row(row: rx.Var) -> rx.Component:
@@ -154,51 +212,57 @@ def _tabs() -> rx.Component:
     return rx.tabs.root(
         rx.tabs.list(
             rx.tabs.trigger(
-                tx("org.tab_invited"), " (", S.invited.length().to_string(), ")", value="invited"
+                tx("org.tab_invited"), " (", S.tab_counts["invited"], ")", value="invited"
             ),
             rx.tabs.trigger(
                 tx("org.tab_registered"),
                 " (",
-                S.registered.length().to_string(),
+                S.tab_counts["registered"],
                 ")",
                 value="registered",
             ),
         ),
         rx.tabs.content(
-            _table(
-                [
-                    "org.col_name",
-                    "org.col_email",
-                    "org.col_role",
-                    "org.col_services",
-                    "org.col_sent",
-                    "org.col_expires",
-                    "org.col_delivery",
-                    "org.col_invited_by",
-                    "org.col_actions",
-                ],
-                S.invited,
-                _invited_row,
-                "org.no_invited",
-                "org.tab_invited",
+            _tab_body(
+                "invited",
+                _table(
+                    [
+                        "org.col_name",
+                        "org.col_email",
+                        "org.col_role",
+                        "org.col_services",
+                        "org.col_sent",
+                        "org.col_expires",
+                        "org.col_delivery",
+                        "org.col_invited_by",
+                        "org.col_actions",
+                    ],
+                    S.invited,
+                    _invited_row,
+                    _empty("invited"),
+                    "org.tab_invited",
+                ),
             ),
             value="invited",
             padding_top="1em",
         ),
         rx.tabs.content(
-            _table(
-                [
-                    "org.col_name",
-                    "org.col_username",
-                    "org.col_email",
-                    "org.col_role",
-                    "org.col_services",
-                    "org.col_actions",
-                ],
-                S.registered,
-                _registered_row,
-                "org.no_registered",
-                "org.tab_registered",
+            _tab_body(
+                "registered",
+                _table(
+                    [
+                        "org.col_name",
+                        "org.col_username",
+                        "org.col_email",
+                        "org.col_role",
+                        "org.col_services",
+                        "org.col_actions",
+                    ],
+                    S.registered,
+                    _registered_row,
+                    _empty("registered"),
+                    "org.tab_registered",
+                ),
             ),
             value="registered",
             padding_top="1em",

@@ -9,7 +9,7 @@ from admin_portal.components.bulk_verification import (
     bulk_verification_dialog,
     bulk_verification_progress,
 )
-from admin_portal.components.cursor_pager import cursor_pager
+from admin_portal.components.cursor_pager import list_pager
 from admin_portal.components.download_link import download_link
 from admin_portal.components.forms import option, select_field
 from admin_portal.components.i18n import tx
@@ -292,15 +292,7 @@ def bulk_remove() -> rx.Component:
 
 
 def pager() -> rx.Component:
-    return cursor_pager(
-        previous_label=tx("users.previous"),
-        next_label=tx("users.next"),
-        page_text=S.page_number.to_string(),
-        page_number=S.page_number,
-        has_next=S.has_next,
-        on_previous=S.previous_page,
-        on_next=S.next_page,
-    )
+    return list_pager(S)
 
 
 @rx.page(

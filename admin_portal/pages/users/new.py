@@ -30,11 +30,31 @@ def user_new_page() -> rx.Component:
         "users.new_title",
         rx.form(
             rx.vstack(
-                rx.text(tx("users.new_intro")),
+                rx.text(
+                    rx.cond(
+                        S.unit_choice_only,
+                        tx("users.new_intro_unit"),
+                        rx.cond(
+                            S.preselected_company != "",
+                            tx("users.new_intro_one_company", company=S.preselected_company),
+                            tx("users.new_intro"),
+                        ),
+                    ),
+                    id="user-new-intro",
+                ),
                 form_error(S),
                 name_fields(S, {}),
                 username_field(S, {}),
-                type_and_placement(S, {}),
+                # Keyed by the preselection: the uncontrolled select shows it once loaded.
+                rx.box(
+                    type_and_placement(
+                        S,
+                        {"company_id": S.preselected_company_id},
+                        unit_only=S.unit_choice_only,
+                    ),
+                    key="placement-" + S.preselected_company_id,
+                    width="100%",
+                ),
                 brukare_picker(S),
                 rx.button(
                     rx.cond(S.show_optional, tx("users.hide_optional"), tx("users.show_optional")),

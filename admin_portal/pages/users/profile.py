@@ -18,6 +18,7 @@ from admin_portal.components.user_fields import (
     username_field,
 )
 from admin_portal.pages.loading import on_load
+from admin_portal.pages.users.change_dialog import PROFILE_FORM_ID, change_dialog
 from admin_portal.state.revealed_national_id import REVEALED_NATIONAL_ID
 from admin_portal.state.session import SessionState
 from admin_portal.state.users.profile import UserProfileState as S
@@ -76,6 +77,17 @@ def _may_change() -> rx.Var:
     return S.profile["may_change"].to(bool)
 
 
+_MAIL_WORDS = (
+    *("pending", "sending", "sent", "local", "dead", "cancelled"),
+    *("delivered", "bounced", "complained", "delivery_delayed"),
+)
+
+
+def _mail_word(word: rx.Var) -> rx.Component:
+    # Rendered here, not at load: a language switch changes it at once.
+    return rx.match(word, *[(w, tx(f"mail_status.{w}")) for w in _MAIL_WORDS], "")
+
+
 def invitation_block() -> rx.Component:
     """F0.6: the welcome link, only for an account without a password (finding A.1)."""
     return rx.vstack(
@@ -83,6 +95,16 @@ def invitation_block() -> rx.Component:
             S.profile["has_password"].to(bool),
             rx.text(tx("profile.has_password"), size="2", id="invitation-has-password"),
             rx.fragment(
+                rx.cond(
+                    S.profile["invitation_delivery"] != "",
+                    rx.text(
+                        tx("webhooks.latest_invitation"),
+                        ": ",
+                        _mail_word(S.profile["invitation_delivery"]),
+                        size="2",
+                        id="invitation-delivery",
+                    ),
+                ),
                 rx.cond(
                     S.profile["invitation_pending_until"] != "",
                     rx.text(
@@ -135,7 +157,11 @@ def login_connection_block() -> rx.Component:
         ),
         rx.cond(
             S.profile["email_bounced"].to(bool),
-            rx.text(tx("verification.bounced_notice"), size="2"),
+            rx.text(tx("verification.bounced_notice"), size="2", id="email-bounced-notice"),
+        ),
+        rx.cond(
+            S.profile["email_stopped"].to(bool),
+            rx.text(tx("webhooks.address_stopped"), size="2", id="email-stopped-notice"),
         ),
         rx.cond(
             ~S.profile["email_verified"].to(bool) & _may_change(),
@@ -287,6 +313,7 @@ def profile_form() -> rx.Component:
         # Our own messages at each field, in the admin's language, not the browser's.
         no_validate=True,
         key=S.version.to_string(),  # remount with the freshly loaded values
+        id=PROFILE_FORM_ID,  # Bekräfta in the impact preview submits this form
         width="100%",
     )
 
@@ -317,6 +344,7 @@ def user_profile_page() -> rx.Component:
                 ),
                 form_error(S),
                 profile_form(),
+                change_dialog(),
                 rx.divider(),
                 invitation_block(),
                 rx.divider(),

@@ -59,6 +59,8 @@ AUDIT_ACTIONS: tuple[str, ...] = (
     "unit_renamed",
     "user_disabled",
     "user_enabled",
+    # Resend reported a bounce or a spam complaint (mail.provider_events, no actor).
+    "email_address_refused",
     # Boenden (services/properties/).
     "property_registered",
     "property_access_changed",
@@ -68,6 +70,20 @@ AUDIT_ACTIONS: tuple[str, ...] = (
     "property_request_handled",
     "property_moved",
     "property_exception_linked",
+    # The service catalogue and therapists (issue 14; services/catalogue/).
+    "service_created",
+    "service_changed",
+    "service_deactivated",
+    "service_activated",
+    "therapist_chosen",
+    "therapist_case_read",
+    # Kontaktcenter (services/contact_centre/).
+    "agent_moved",
+    "agent_profiles_changed",
+    "agent_queue_changed",
+    "agent_settings_changed",
+    "one_time_password_sent",
+    "one_time_password_used",
 )
 
 # Details are short "key=value" notes. These shapes must never be stored, whatever a caller

@@ -25,7 +25,9 @@ from admin_portal.services.demo.catalogue import (
     seed_catalogue,
     seed_support_desk,
 )
+from admin_portal.services.demo.contact_centre import seed_contact_centre
 from admin_portal.services.demo.properties import seed_partner_properties
+from admin_portal.services.demo.therapists import seed_therapists
 from admin_portal.validation.identifiers import email_key, username_key
 
 DEMO_ORGANISATION = "Demo Omsorg"
@@ -195,8 +197,10 @@ def seed_demo(session: Session, *, password: str) -> bool:
         password_hash=password_hash,
     )
     seed_support_desk(session, password_hash=password_hash)
+    seed_therapists(session, password_hash=password_hash)
     _seed_other_organisation(session)
     seed_partner_properties(session, password_hash=password_hash)
+    seed_contact_centre(session, company=companies[0], password_hash=password_hash)
     return True
 
 

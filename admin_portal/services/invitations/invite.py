@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from admin_portal.auth.permissions import Actor, can_manage_user
+from admin_portal.mail.suppressions import refused_addresses
 from admin_portal.models import (
     Company,
     CostCentre,
@@ -61,6 +62,9 @@ from admin_portal.validation.identifiers import email_key
 from admin_portal.validation.ids import parse_id
 
 # Not yet accepted nor withdrawn: shown under Inbjudna, may be resent or revoked.
+# Skicka ny inbjudan to an address that bounced or complained (mail.suppressions).
+INVITATION_ADDRESS_REFUSED_KEY = "webhooks.invitation_address_refused"
+
 OPEN_STATUSES = (
     InvitationStatus.CREATED,
     InvitationStatus.SENT,
@@ -359,6 +363,9 @@ def resend_invitation(session: Session, *, actor: Actor, invitation_id: object) 
     """Skicka ny inbjudan: a new link and a new expiry; every earlier link is dead from now on."""
     invitation = get_invitation_in_scope(session, actor=actor, invitation_id=invitation_id)
     ensure_invitation_within_reach(session, actor=actor, invitation=invitation)
+    if refused_addresses(session, [invitation.email]):
+        # Resend reported a bounce or a complaint: the dispatcher would stop the mail anyway.
+        raise ServiceError(INVITATION_ADDRESS_REFUSED_KEY)
     _claim_open(session, invitation, {"status": InvitationStatus.CREATED})
     services = session.exec(
         select(ServiceOrder).where(ServiceOrder.invitation_id == invitation.id)

@@ -20,9 +20,12 @@ from admin_portal.auth.permissions import (
 )
 from admin_portal.auth.tokens import void_tokens
 from admin_portal.mail.outbox import cancel_pending_for_user
+from admin_portal.mail.suppressions import refused_addresses
 from admin_portal.models import (
     CareLink,
     Company,
+    Queue,
+    QueueSession,
     Role,
     RoleAssignment,
     Unit,
@@ -34,7 +37,13 @@ from admin_portal.models import (
 )
 from admin_portal.services.audit.events import record_admin_action
 from admin_portal.services.auth.login import revoke_sessions
-from admin_portal.services.errors import NotFound, PermissionDenied, ValidationFailed
+from admin_portal.services.errors import (
+    NotFound,
+    PermissionDenied,
+    ServiceError,
+    ValidationFailed,
+)
+from admin_portal.services.users.change_impact import ChangeImpact, apply_impact, impact_of
 from admin_portal.services.users.email_address import assign_email, email_taken_in_company
 from admin_portal.services.users.input import CleanUser, UserInput, clean_user_input
 from admin_portal.services.users.username_check import UsernameVerdict, check_username
@@ -44,6 +53,7 @@ from admin_portal.validation.identifiers import email_key, username_key
 from admin_portal.validation.ids import is_int
 
 REMOVAL_REASON_MAX = 500
+IMPACT_CHANGED = "change.impact_changed"
 
 
 def get_user_in_scope(
@@ -325,35 +335,17 @@ def _grant_admin_of_placement(
     )
 
 
-def _sync_admin_grant(
-    session: Session, user: User, was_admin: bool, company: Company, unit: Unit | None
-) -> None:
-    """Becoming an administrator grants the placement; ceasing to be one takes admin grants away.
-
-    Head-admin grants are never touched here: they are not given through the user type.
-    """
-    is_admin = user.user_type == UserType.ADMINISTRATOR
-    if was_admin == is_admin:
-        return
-    session.execute(
-        delete(RoleAssignment).where(
-            col(RoleAssignment.user_id) == require_id(user), col(RoleAssignment.role) == Role.ADMIN
-        )
-    )
-    if is_admin:
-        _grant_admin_of_placement(session, user, company, unit)
-
-
-def update_user(session: Session, *, actor: Actor, user_id: object, data: UserInput) -> None:
-    """F0.5: every field is editable later on the profile page, with the same validation."""
+def _plan_update(
+    session: Session, actor: Actor, user_id: object, data: UserInput
+) -> tuple[User, CleanUser, Company, Unit | None, list[User], list[int], ChangeImpact]:
+    """Every check of a profile save, and what it would change: reads only."""
     user = get_user_for_write(session, actor=actor, user_id=user_id)
-    uid = require_id(user)
     outside = _links_outside_scope(session, actor, user)
     clean, company, unit, brukare = _validate(
         session,
         actor,
         data,
-        user_id=uid,
+        user_id=require_id(user),
         current_type=user.user_type,
         kept_links=len(outside),
     )
@@ -365,13 +357,44 @@ def update_user(session: Session, *, actor: Actor, user_id: object, data: UserIn
         and not actor.is_head_admin
     ):
         raise ValidationFailed({"user_type": "users.only_head_admin_creates_admins"})
-    was_admin = user.user_type == UserType.ADMINISTRATOR
+    impact = impact_of(
+        session, actor=actor, user=user, user_type=clean.user_type, company=company, unit=unit
+    )
+    return user, clean, company, unit, brukare, outside, impact
+
+
+def preview_user_update(
+    session: Session, *, actor: Actor, user_id: object, data: UserInput
+) -> ChangeImpact:
+    """Issue 14: what saving this form would do (read-only; `update_user`'s checks and errors)."""
+    return _plan_update(session, actor, user_id, data)[-1]
+
+
+def update_user(
+    session: Session,
+    *,
+    actor: Actor,
+    user_id: object,
+    data: UserInput,
+    expected: ChangeImpact | None = None,
+) -> ChangeImpact:
+    """F0.5: every field is editable later on the profile page, with the same validation.
+
+    `expected`: the impact the admin confirmed; anything else now raises ``IMPACT_CHANGED``.
+    """
+    user, clean, company, unit, brukare, outside, impact = _plan_update(
+        session, actor, user_id, data
+    )
+    if expected is not None and expected != impact:
+        raise ServiceError(IMPACT_CHANGED)
+    uid = require_id(user)
     _apply(session, user, clean, company, unit)
     session.add(user)
     _flush_or_explain(session, actor, data, uid)
     _replace_links(session, user, brukare, keep=outside)
-    _sync_admin_grant(session, user, was_admin, company, unit)
+    apply_impact(session, user=user, impact=impact)
     record_admin_action(session, actor=actor, action="user_updated", user_id=uid)
+    return impact
 
 
 def _queue_invitation(session: Session, actor: Actor, user: User) -> None:
@@ -390,9 +413,13 @@ def send_invitation(session: Session, *, actor: Actor, user_id: object) -> None:
     Raises:
         NotFound / PermissionDenied: see `get_user_for_write`.
         ValidationFailed: no e-mail address.
-        ServiceError: ``users.welcome_has_password``: the account already has a password.
+        ServiceError: ``users.welcome_has_password``: the account already has a password;
+            ``webhooks.address_refused``: the address bounced or complained before.
     """
     user = get_user_for_write(session, actor=actor, user_id=user_id)
+    if user.email and refused_addresses(session, [user.email]):
+        # Resend reported a bounce or a complaint: no mail goes there until it is changed.
+        raise ServiceError("webhooks.address_refused")
     _queue_invitation(session, actor, user)
 
 
@@ -434,6 +461,15 @@ def _removable(session: Session, actor: Actor, user_id: object) -> User:
     user = get_user_for_write(session, actor=actor, user_id=user_id)
     if user.id == actor.user_id:
         raise ValidationFailed({"remove": "users.cannot_remove_self"})
+    # F3.7: an agent logged in to a contact-centre queue stays until they log out. Asked of
+    # the table itself: the contact-centre capability builds on this one, not the reverse.
+    queues = session.exec(
+        select(Queue.name)
+        .join(QueueSession, col(QueueSession.queue_id) == col(Queue.id))
+        .where(QueueSession.agent_id == user.id)
+    ).all()
+    if queues:
+        raise ServiceError("contact_centre.in_queue_remove")
     return user
 
 

@@ -16,9 +16,11 @@ from admin_portal.auth.permissions import (
     can_reveal_national_id,
     grants_of,
 )
+from admin_portal.mail.suppressions import refused_addresses
 from admin_portal.models import (
     CareLink,
     Company,
+    DeliveryEvent,
     OutboxMessage,
     Token,
     TokenPurpose,
@@ -123,6 +125,8 @@ class UserProfile:
     email: str
     email_verified: bool
     email_bounced: bool
+    # Resend reported a bounce or complaint for this address: no mail goes to it (mail.suppressions).
+    email_stopped: bool
     mobile: str
     national_id_masked: str
     can_reveal_national_id: bool
@@ -140,6 +144,16 @@ class UserProfile:
     has_password: bool
     mail_history: list[MailRow]
     invitation_pending_until: str  # "" when no live set-password link
+    # The latest welcome (set-password) mail's word, as in the mail history ("" when none).
+    invitation_delivery: str
+
+
+def mail_word(mail: OutboxMessage) -> str:
+    """A mail's state for the admin: Resend's later report (delivered, bounced, complained,
+    delayed) when there is one, else the outbox status; a `mail_status.<word>` key's word."""
+    if mail.delivery_event and mail.delivery_event != DeliveryEvent.SENT:
+        return mail.delivery_event
+    return mail.status
 
 
 def _fmt(moment: datetime | None) -> str:
@@ -199,6 +213,7 @@ def get_user_profile(session: Session, *, actor: Actor, user_id: object) -> User
         email=user.email or "",
         email_verified=user.email_verified_at is not None,
         email_bounced=user.email_bounced_at is not None,
+        email_stopped=bool(user.email and refused_addresses(session, [user.email])),
         mobile=user.mobile or "",
         national_id_masked=mask_national_id(user.national_id) if user.national_id else "",
         can_reveal_national_id=can_reveal_national_id(actor, user),
@@ -215,10 +230,11 @@ def get_user_profile(session: Session, *, actor: Actor, user_id: object) -> User
                 created_at=_fmt(m.created_at),
                 kind=m.kind,
                 subject=m.subject,
-                status=m.status,
+                status=mail_word(m),
                 sent_at=_fmt(m.sent_at),
             )
             for m in mails
         ],
         invitation_pending_until=_fmt(live_link),
+        invitation_delivery=next((mail_word(m) for m in mails if m.kind == "welcome"), ""),
     )

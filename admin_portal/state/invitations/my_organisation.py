@@ -22,19 +22,26 @@ from admin_portal.services.invitations.invite import (
     revoke_invitation,
 )
 from admin_portal.services.invitations.lists import (
-    list_invited,
+    invited_page,
     list_orders,
-    list_registered,
+    registered_page,
 )
 from admin_portal.services.invitations.unit_switcher import administered_units, choose_unit
 from admin_portal.state.session import ADMIN, SessionState
 from admin_portal.validation.ids import parse_id
 
 CREDIT_FIELDS = ("order_id", "credits", "cost_centre_id")
+TABS = ("invited", "registered")
 
 
 def _moment(value) -> str:  # type: ignore[no-untyped-def]
     return value.strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def _count(value: int, lang: str) -> str:
+    """Thousands grouped as each language writes them: 1 234 (no-break space) or 1,234."""
+    grouped = f"{value:,}"
+    return grouped if lang == "en" else grouped.replace(",", "\u00a0")
 
 
 class MyOrganisationState(SessionState):
@@ -47,6 +54,15 @@ class MyOrganisationState(SessionState):
     invited: list[dict[str, str]] = []
     registered: list[dict[str, str]] = []
     tab: str = "invited"
+    # Paging and search per tab (keyset: the services' cursors stay server-side).
+    # "1 234" (sv) / "1,234" (en): the whole tab's count for the unit, shown on the tab.
+    tab_counts: dict[str, str] = dict.fromkeys(TABS, "0")
+    queries: dict[str, str] = dict.fromkeys(TABS, "")
+    page_numbers: dict[str, int] = dict.fromkeys(TABS, 1)
+    has_next: dict[str, bool] = dict.fromkeys(TABS, False)
+    _cursors: dict[str, str | None] = dict.fromkeys(TABS)
+    _next_cursors: dict[str, str | None] = dict.fromkeys(TABS)
+    _previous: dict[str, list[str | None]] = {tab: [] for tab in TABS}
     # "Lägg till krediter"
     credits_open: bool = False
     credits_person: str = ""
@@ -69,19 +85,55 @@ class MyOrganisationState(SessionState):
         actor = call.actor
         self.units = [{"id": str(o.id), "label": o.label} for o in options]
         self.tab = "invited"
-        return self._show_unit(actor, choice.id if choice else None)
+        return self._show_unit(actor, choice.id if choice else None, reset=True)
 
-    def _show_unit(self, actor: Actor, unit_id: int | None):  # type: ignore[no-untyped-def]
+    def _reset_paging(self, tab: str | None = None) -> None:
+        for name in (tab,) if tab else TABS:
+            if tab is None:
+                self.queries = {**self.queries, name: ""}
+            self._cursors = {**self._cursors, name: None}
+            self._next_cursors = {**self._next_cursors, name: None}
+            self._previous = {**self._previous, name: []}
+            self.page_numbers = {**self.page_numbers, name: 1}
+
+    def _show_unit(self, actor: Actor, unit_id: int | None, *, reset: bool = False):  # type: ignore[no-untyped-def]
+        if reset:
+            self._reset_paging()
         if unit_id is None:
             self.unit_id = self.unit_name = self.company_name = ""
             self.invited, self.registered = [], []
+            self.tab_counts = dict.fromkeys(TABS, "0")
             return None
         with session_scope() as session:
             choice = choose_unit(session, actor=actor, requested=unit_id)
             if choice is None:
                 return None
-            invited = list_invited(session, actor=actor, unit_id=choice.id, lang=self.lang)
-            registered = list_registered(session, actor=actor, unit_id=choice.id, lang=self.lang)
+            invited_tab = invited_page(
+                session,
+                actor=actor,
+                unit_id=choice.id,
+                query=self.queries.get("invited", ""),
+                cursor=self._cursors.get("invited"),
+                lang=self.lang,
+            )
+            registered_tab = registered_page(
+                session,
+                actor=actor,
+                unit_id=choice.id,
+                query=self.queries.get("registered", ""),
+                cursor=self._cursors.get("registered"),
+                lang=self.lang,
+            )
+        invited, registered = invited_tab.rows, registered_tab.rows
+        self.tab_counts = {
+            "invited": _count(invited_tab.total, self.lang),
+            "registered": _count(registered_tab.total, self.lang),
+        }
+        self._next_cursors = {
+            "invited": invited_tab.next_cursor,
+            "registered": registered_tab.next_cursor,
+        }
+        self.has_next = {tab: self._next_cursors[tab] is not None for tab in TABS}
         self.unit_id, self.unit_name, self.company_name = (
             str(choice.id),
             choice.name,
@@ -125,11 +177,50 @@ class MyOrganisationState(SessionState):
             choice = choose_unit(call.session, actor=call.actor, requested=unit_id)
         if call.refused:
             return rx.redirect(routes.LOGIN)
-        return self._show_unit(call.actor, choice.id if choice else None)
+        return self._show_unit(call.actor, choice.id if choice else None, reset=True)
 
     @rx.event
     def set_tab(self, tab: str):
         self.tab = tab if tab in ("invited", "registered") else "invited"
+
+    # ------------------------------------------------------------------ search and paging
+
+    @rx.event
+    def search(self, tab: str, form: dict):
+        """Sök in one tab: name or e-mail (Registrerade: also username); back to page one."""
+        actor = self._authorized(ADMIN)  # re-checked by the services on every page
+        if actor is None:
+            return rx.redirect(routes.LOGIN)
+        if tab not in TABS:
+            return None
+        text = form.get("q", "") if isinstance(form, dict) else ""
+        self.queries = {**self.queries, tab: text[:200] if isinstance(text, str) else ""}
+        self._reset_paging(tab)
+        return self._refresh(actor)
+
+    @rx.event
+    def next_page(self, tab: str):
+        actor = self._authorized(ADMIN)
+        if actor is None:
+            return rx.redirect(routes.LOGIN)
+        if tab not in TABS or self._next_cursors.get(tab) is None:
+            return None
+        self._previous = {**self._previous, tab: [*self._previous[tab], self._cursors[tab]]}
+        self._cursors = {**self._cursors, tab: self._next_cursors[tab]}
+        self.page_numbers = {**self.page_numbers, tab: self.page_numbers.get(tab, 1) + 1}
+        return self._refresh(actor)
+
+    @rx.event
+    def previous_page(self, tab: str):
+        actor = self._authorized(ADMIN)
+        if actor is None:
+            return rx.redirect(routes.LOGIN)
+        if tab not in TABS or not self._previous.get(tab):
+            return None
+        self._cursors = {**self._cursors, tab: self._previous[tab][-1]}
+        self._previous = {**self._previous, tab: self._previous[tab][:-1]}
+        self.page_numbers = {**self.page_numbers, tab: max(1, self.page_numbers.get(tab, 1) - 1)}
+        return self._refresh(actor)
 
     def _refresh(self, actor: Actor):  # type: ignore[no-untyped-def]
         return self._show_unit(actor, parse_id(self.unit_id))

@@ -21,11 +21,12 @@ from admin_portal.services.users.list_params import (
 )
 from admin_portal.services.users.manage import describe_users, remove_users, users_out_of_reach
 from admin_portal.services.users.profile import placement_options
+from admin_portal.state.cursor_pages import CursorPagesMixin
 from admin_portal.state.session import ADMIN, SessionState
 from admin_portal.state.verification.bulk import BulkVerificationMixin
 
 
-class UsersListState(BulkVerificationMixin, SessionState):
+class UsersListState(CursorPagesMixin, BulkVerificationMixin, SessionState):
     text: str = ""
     company_id: str = ""
     unit_id: str = ""
@@ -38,8 +39,6 @@ class UsersListState(BulkVerificationMixin, SessionState):
     export_query: str = ""
     total: int = 0
     total_is_lower_bound: bool = False
-    has_next: bool = False
-    page_number: int = 1
     companies: list[dict[str, str]] = []
     units: list[dict[str, str]] = []
     search_error: str = ""
@@ -47,9 +46,6 @@ class UsersListState(BulkVerificationMixin, SessionState):
     remove_open: bool = False
     remove_names: list[str] = []
     remove_error: str = ""
-    _cursor: str | None = None
-    _next_cursor: str | None = None
-    _previous_cursors: list[str | None] = []
 
     def _fields(self) -> dict[str, str]:
         return {field: getattr(self, field) for field in URL_PARAMS.values()}
@@ -74,8 +70,7 @@ class UsersListState(BulkVerificationMixin, SessionState):
             {**dataclasses.asdict(row), "may_change": row.id not in locked} for row in page.rows
         ]
         self.total, self.total_is_lower_bound = page.total, page.total_is_lower_bound
-        self._next_cursor = page.next_cursor
-        self.has_next = page.next_cursor is not None
+        self._found_next(page.next_cursor)
 
     def _only_head_admins_list_removed(self, is_head_admin: bool) -> None:
         """The service shows others no removed users; the page does not pretend to filter."""
@@ -89,7 +84,7 @@ class UsersListState(BulkVerificationMixin, SessionState):
         return rx.call_script(f"window.history.replaceState(null, '', {json.dumps(url)})")
 
     def _restart(self) -> rx.event.EventSpec:
-        self._cursor, self._previous_cursors, self.page_number = None, [], 1
+        self._first_page()
         self.selected_ids = []
         self._search()
         return self._url_script()
@@ -107,7 +102,7 @@ class UsersListState(BulkVerificationMixin, SessionState):
             placement = placement_options(session, actor=actor)
         self.companies = [{"id": str(c.id), "label": c.label} for c in placement.companies]
         self.units = [{"id": str(u.id), "label": u.label} for u in placement.units]
-        self._cursor, self._previous_cursors, self.page_number = None, [], 1
+        self._first_page()
         self.export_query = urlencode(params_from_fields(self._fields()))
         self._search()
         return self._restore_bulk_job()
@@ -142,21 +137,13 @@ class UsersListState(BulkVerificationMixin, SessionState):
 
     @rx.event
     def next_page(self):
-        if self._authorized() is None or self._next_cursor is None:
-            return
-        self._previous_cursors = [*self._previous_cursors, self._cursor]
-        self._cursor = self._next_cursor
-        self.page_number += 1
-        self._search()
+        if self._authorized() is not None and self._to_next_page():
+            self._search()
 
     @rx.event
     def previous_page(self):
-        if self._authorized() is None or not self._previous_cursors:
-            return
-        self._cursor = self._previous_cursors[-1]
-        self._previous_cursors = self._previous_cursors[:-1]
-        self.page_number = max(1, self.page_number - 1)
-        self._search()
+        if self._authorized() is not None and self._to_previous_page():
+            self._search()
 
     @rx.event
     def toggle_selected(self, user_id: int, checked: bool):

@@ -9,14 +9,20 @@ from admin_portal.services.errors import PermissionDenied, ValidationFailed
 from admin_portal.services.users.manage import create_user
 from admin_portal.services.users.profile import placement_options
 from admin_portal.state.session import ADMIN, SessionState
+from admin_portal.state.users.email_check import EmailCheckMixin
 from admin_portal.state.users.form import UserFormMixin
 
 
-class UserNewState(UserFormMixin, SessionState):
+class UserNewState(EmailCheckMixin, UserFormMixin, SessionState):
     companies: list[dict[str, str]] = []
     units: list[dict[str, str]] = []
     show_optional: bool = False
     invite: bool = False
+    # Företag: preselected when the scope holds exactly one; a unit admin (no company of
+    # their own) picks a unit and the company follows from it (manage._placement).
+    preselected_company_id: str = ""
+    preselected_company: str = ""
+    unit_choice_only: bool = False
 
     @rx.event
     def load(self):
@@ -30,6 +36,11 @@ class UserNewState(UserFormMixin, SessionState):
         self.user_type, self.show_optional, self.invite = "employee", False, False
         self.companies = [{"id": str(c.id), "label": c.label} for c in placement.companies]
         self.units = [{"id": str(u.id), "label": u.label} for u in placement.units]
+        only = placement.companies[0] if len(placement.companies) == 1 else None
+        self.preselected_company_id = str(only.id) if only else ""
+        self.preselected_company = only.label if only else ""
+        self.unit_choice_only = not placement.companies
+        self._follow_placement(self.preselected_company_id, "")
 
     @rx.event
     def toggle_optional(self):

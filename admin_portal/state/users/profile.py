@@ -7,21 +7,22 @@ import dataclasses
 import reflex as rx
 
 from admin_portal import routes
-from admin_portal.services.errors import NotFound, PermissionDenied, ValidationFailed
+from admin_portal.services.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
 from admin_portal.services.users.manage import (
     remove_user,
     reveal_national_id,
     send_invitation,
-    update_user,
 )
 from admin_portal.services.users.profile import get_user_profile, placement_options
 from admin_portal.services.verification.email import send_verification
 from admin_portal.state.revealed_national_id import REVEALED_NATIONAL_ID, hide_national_id
 from admin_portal.state.session import ADMIN, SessionState
+from admin_portal.state.users.change_preview import ChangePreviewMixin
+from admin_portal.state.users.email_check import EmailCheckMixin
 from admin_portal.state.users.form import UserFormMixin
 
 
-class UserProfileState(UserFormMixin, SessionState):
+class UserProfileState(ChangePreviewMixin, EmailCheckMixin, UserFormMixin, SessionState):
     found: bool = True
     version: int = 0  # bumps after each load so the uncontrolled form remounts with fresh values
     profile: dict = {}
@@ -73,6 +74,9 @@ class UserProfileState(UserFormMixin, SessionState):
         self.user_type = profile.user_type
         self.companies = [{"id": str(c.id), "label": c.label} for c in placement.companies]
         self.units = [{"id": str(u.id), "label": u.label} for u in placement.units]
+        self._follow_placement(
+            self.profile["company_id"], self.profile["unit_id"], profile.email or ""
+        )
         self.version += 1
 
     @rx.event
@@ -80,27 +84,31 @@ class UserProfileState(UserFormMixin, SessionState):
         self._reset_form_feedback()
         self.notice = self.username_message = ""
         self.verification_error = self.invitation_error = ""
-        self.remove_open = False
+        self.remove_open = self.change_confirmed = False
+        self._close_impact()
         self.brukare_options, self.brukare_query = [], ""
         self._reload()
         return hide_national_id()
 
     @rx.event
     def save(self, form: dict):
-        with self._service(ADMIN, catch=(ValidationFailed, NotFound, PermissionDenied)) as call:
+        saved = False
+        with self._service(ADMIN, catch=(ValidationFailed, NotFound, ServiceError)) as call:
             actor, user_id = call.actor, self._user_id()
             if user_id is None:
                 return
             self._reset_form_feedback()
             self.notice = ""
-            update_user(call.session, actor=actor, user_id=user_id, data=self._user_input(form))
+            # A type or placement change shows its impact first (change_preview.py).
+            data = self._user_input(form)
+            saved = self._save_or_preview(call.session, actor, user_id, data)
         if isinstance(call.error, ValidationFailed):
             self._show_failure(call.error)
         elif isinstance(call.error, NotFound):
             self.found = False
-        elif call.error:  # an admin out of reach (the page offered no Spara)
+        elif call.error:  # an admin out of reach (no Spara was offered), or the impact changed
             self.form_error = self._text(call.error.key)
-        if not call.ok:
+        if not call.ok or not saved:
             return
         self.username_message = ""
         self._reload()

@@ -1,0 +1,1 @@
+"""Kontaktcenter pages: the agent list, Lägg till agent and the agent page."""

@@ -1,0 +1,1 @@
+"""The service catalogue as platform staff manage it (issue 14): admins only order."""

@@ -1,0 +1,1 @@
+"""Kontaktcenter states: the agent list, Lägg till agent and the agent page."""
