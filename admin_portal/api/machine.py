@@ -4,8 +4,10 @@ Each call: the Bearer secret names a live API client (else 401); the client hold
 scope the endpoint needs (else 403); the per-client limit is counted (else 429); the body
 is read up to ADMIN_PORTAL_API_MAX_BODY_BYTES (else 413). Then the work runs in one
 transaction as the client's actor (services/api_clients). Every audit event the services
-write in that transaction names the client as the actor, and one `api_call` event records
-the call and its status, also when it was refused (in a transaction of its own).
+write in that transaction names the client as the actor. Then, in a transaction of its
+own, the call itself is audited (services/api_clients/usage.py): a write, or a refusal as
+unauthenticated or out of scope, as one `api_call` event; a read counted into the
+client's one `api_reads` event of that minute.
 """
 
 from __future__ import annotations
@@ -24,14 +26,14 @@ from starlette.responses import Response
 from admin_portal.auth.permissions import Actor
 from admin_portal.config import get_settings
 from admin_portal.db import session_scope
-from admin_portal.models import ApiClient, AuditEvent, utcnow
+from admin_portal.models import ApiClient, AuditEvent
 from admin_portal.services.api_clients import (
     ClientRateLimited,
     actor_for_client,
     authenticate_api_client,
     check_client_rate,
 )
-from admin_portal.services.audit import record_event
+from admin_portal.services.api_clients.usage import record_read_call, record_write_call
 from admin_portal.services.errors import ServiceError
 
 
@@ -94,19 +96,6 @@ def _authenticate(raw: str | None, scope: str) -> int:
         return client.id
 
 
-def _audit_call(session: Session, client: ApiClient, endpoint: str, status: int) -> None:
-    record_event(
-        session,
-        action="api_call",
-        organisation_id=client.organisation_id,
-        actor_user_id=None,
-        target_type="api_client",
-        target_id=client.id,
-        outcome="ok" if status < 400 else "denied" if status in (401, 403, 404) else "failed",
-        detail=f"call={endpoint} status={status}",
-    ).actor_api_client_id = client.id
-
-
 def _stamp_audit(session: Session, client_id: int) -> None:
     """Every audit event written in this transaction names the client as the actor."""
 
@@ -119,15 +108,18 @@ def _stamp_audit(session: Session, client_id: int) -> None:
     event.listen(session, "before_flush", before_flush)
 
 
-def record_outcome(client_id: int, name: str, status: int) -> None:
-    """The `api_call` event, and the client's last use, in a transaction of their own."""
+def record_outcome(client_id: int, name: str, status: int, *, read: bool = False) -> None:
+    """Audit the call in a transaction of its own (services/api_clients/usage.py): a write
+    or a refusal (401/403) as its own `api_call` event; a read counted into its minute's
+    `api_reads` event."""
     with session_scope() as session:
         client = session.get(ApiClient, client_id)
         if client is None:
             return
-        client.last_used_at = utcnow()
-        session.add(client)
-        _audit_call(session, client, name, status)
+        if read and status not in (401, 403):
+            record_read_call(session, client=client, endpoint=name, status=status)
+        else:
+            record_write_call(session, client=client, endpoint=name, status=status)
 
 
 class ErrorStyle(Protocol):
@@ -145,12 +137,14 @@ async def respond(
     name: str,
     work: Callable[[Call], Response],
     style: ErrorStyle,
+    read: bool | None = None,
 ) -> Response:
     """Authenticate, limit, read the body, run `work` in one transaction off the loop, audit.
 
     `work` returns the response; a ServiceError or ApiRefusal it raises rolls the
     transaction back and is worded by `style`. `name` is a constant naming the endpoint
-    (it goes into the audit detail).
+    (it goes into the audit detail). `read`: the call changes nothing (default: a GET),
+    so it is audited per client and minute rather than one event per call.
     """
     client_id: int | None = None
     try:
@@ -167,7 +161,8 @@ async def respond(
     except ServiceError as error:
         response = style.service_error(request, error)
     if client_id is not None:
-        await run_in_threadpool(record_outcome, client_id, name, response.status_code)
+        is_read = request.method == "GET" if read is None else read
+        await run_in_threadpool(record_outcome, client_id, name, response.status_code, read=is_read)
     return response
 
 

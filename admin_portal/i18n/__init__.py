@@ -7,6 +7,8 @@ from admin_portal.i18n import (
     acceptance_sv,
     api_clients_en,
     api_clients_sv,
+    api_round4_en,
+    api_round4_sv,
     audit_en,
     audit_sv,
     contact_centre_en,
@@ -54,6 +56,7 @@ SV.update(infra_sv.MESSAGES)
 SV.update(audit_sv.MESSAGES)
 SV.update(limits_sv.MESSAGES)
 SV.update(api_clients_sv.MESSAGES)
+SV.update(api_round4_sv.MESSAGES)
 SV.update(properties_sv.MESSAGES)
 SV.update(polish_sv.MESSAGES)
 SV.update(forms_sv.MESSAGES)
@@ -71,6 +74,7 @@ EN.update(infra_en.MESSAGES)
 EN.update(audit_en.MESSAGES)
 EN.update(limits_en.MESSAGES)
 EN.update(api_clients_en.MESSAGES)
+EN.update(api_round4_en.MESSAGES)
 EN.update(properties_en.MESSAGES)
 EN.update(polish_en.MESSAGES)
 EN.update(forms_en.MESSAGES)

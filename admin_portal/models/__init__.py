@@ -1,6 +1,7 @@
 """Every table, imported here so SQLModel.metadata (Alembic, tests) sees them all."""
 
 from admin_portal.models.api_client import ApiClient, ApiScope, ProvisionedUser
+from admin_portal.models.api_usage import ApiClientReadWindow
 from admin_portal.models.audit import AuditEvent
 from admin_portal.models.base import require_id, utcnow
 from admin_portal.models.care import CareLink
@@ -91,6 +92,7 @@ __all__ = [
     "Skill",
     "UserGroup",
     "ApiClient",
+    "ApiClientReadWindow",
     "ApiScope",
     "ProvisionedUser",
     "ALL_RIGHTS",

@@ -44,6 +44,9 @@ class User(SQLModel, table=True):
         Index("ix_users_org_national_id", "organisation_id", "national_id"),
         # The user bank lists removals newest first, filtered by date range.
         Index("ix_users_bank_removed", "organisation_id", "status", "removed_at", "id"),
+        # SCIM lists an organisation's active users by id: startIndex skips these narrow
+        # entries, not wide rows (services/api_clients/scim_search.py).
+        Index("ix_users_scim_org_id", "organisation_id", "status", "id"),
         # Min organisation, Registrerade: a unit's active people by name, paged by keyset.
         Index("ix_users_unit_status_name", "unit_id", "status", "last_name", "first_name", "id"),
     )

@@ -437,6 +437,9 @@ _REVIEWED_DETAIL_VALUES = {
     "client.scopes",  # services.api_clients: validated ApiScope values
     "endpoint",  # api/machine.py: a constant naming the REST/SCIM endpoint, never input
     "status",  # api/machine.py: the HTTP status code, an int
+    "reads",  # services/api_clients/usage.py: a count of read calls in one minute
+    "failed_total",  # the same: how many of them failed, an int
+    "minute",  # the same: the minute as YYYY-MM-DDTHH:MMZ, from utcnow()
     '<non-literal "on" if required else "off" in two_factor.py>',
     '<non-literal "recovery code" if method == "recovery" else None in two_factor_login.py>',
     # password_change._audit passes on its one caller's f-string, reviewed above ("ended").

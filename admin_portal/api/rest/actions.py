@@ -14,7 +14,7 @@ from admin_portal.api.rest.common import STYLE, body_object, ok, path_id
 from admin_portal.api.rest.users import READ, WRITE, user_json
 from admin_portal.models import InvitationRole
 from admin_portal.services.api_clients.scim_users import ensure_not_admin
-from admin_portal.services.api_clients.units import get_unit, list_units
+from admin_portal.services.api_clients.units import PAGE_SIZE_MAX, get_unit, page_units
 from admin_portal.services.invitations.input import InvitationInput
 from admin_portal.services.invitations.invite import (
     create_invitation,
@@ -127,8 +127,23 @@ async def job(request: Request) -> Response:
 
 async def units(request: Request) -> Response:
     def work(call: Call) -> Response:
-        total, rows = list_units(call.session, actor=call.actor, start_index=1, count=200)
-        return ok({"units": [asdict(u) for u in rows], "total": total})
+        params = request.query_params
+        raw_size = params.get("page_size", "100")
+        if not (raw_size.isdigit() and 1 <= int(raw_size) <= PAGE_SIZE_MAX):
+            raise ApiRefusal(400, "api.invalid_input")
+        page = page_units(
+            call.session,
+            actor=call.actor,
+            cursor=params.get("cursor") or None,
+            page_size=int(raw_size),
+        )
+        return ok(
+            {
+                "units": [asdict(u) for u in page.units],
+                "next_cursor": page.next_cursor,
+                "total": page.total,
+            }
+        )
 
     return await respond(request, scope=READ, name="rest.units.list", work=work, style=STYLE)
 

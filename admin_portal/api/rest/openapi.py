@@ -212,15 +212,31 @@ DOCUMENT: dict[str, Any] = {
         },
         "/invitations/{invitation_id}/resend": {
             "post": _op(
-                "Resend (users:write)", "204", params=[_path("invitation_id")], extra=(404, 422)
+                "Resend; an Adminroll invitation answers 403 (users:write)",
+                "204",
+                params=[_path("invitation_id")],
+                extra=(404, 422),
             )
         },
         "/invitations/{invitation_id}/revoke": {
             "post": _op(
-                "Revoke (users:write)", "204", params=[_path("invitation_id")], extra=(404, 422)
+                "Revoke; an Adminroll invitation answers 403 (users:write)",
+                "204",
+                params=[_path("invitation_id")],
+                extra=(404, 422),
             )
         },
-        "/units": {"get": _op("The organisation's units (users:read)", "200")},
+        "/units": {
+            "get": _op(
+                "The organisation's units by id, cursor paged: pass next_cursor back as cursor "
+                "until it is null (users:read)",
+                "200",
+                params=[
+                    _query("cursor", {"type": "string", "maxLength": 2000}),
+                    _query("page_size", {"type": "integer", "minimum": 1, "maximum": 200}),
+                ],
+            )
+        },
         # Kontaktcenter (issue 16).
         "/agents/{agent_id}": {
             "patch": _op(

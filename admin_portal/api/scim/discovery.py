@@ -24,8 +24,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from admin_portal.api.machine import Call, respond
+from admin_portal.api.scim.bulk import MAX_OPERATIONS
 from admin_portal.api.scim.errors import STYLE, scim_error, scim_json
 from admin_portal.api.scim.users import SCOPE, UserResource, base_url
+from admin_portal.config import get_settings
 from admin_portal.services.api_clients.scim_search import COUNT_MAX
 
 _LIST = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
@@ -35,11 +37,15 @@ def _config() -> dict[str, Any]:
     config = ServiceProviderConfig(
         documentation_uri=None,
         patch=Patch(supported=True),
-        bulk=Bulk(supported=False, max_operations=0, max_payload_size=0),
+        bulk=Bulk(
+            supported=True,
+            max_operations=MAX_OPERATIONS,
+            max_payload_size=get_settings().api_max_body_bytes,
+        ),
         filter=Filter(supported=True, max_results=COUNT_MAX),
         change_password=ChangePassword(supported=False),
-        sort=Sort(supported=False),
-        etag=ETag(supported=False),
+        sort=Sort(supported=True),
+        etag=ETag(supported=True),
         authentication_schemes=[
             AuthenticationScheme(
                 type="oauthbearertoken",
@@ -86,10 +92,10 @@ _READ_ONLY = {
     "employeeNumber",
     "organization",
     "department",
-    "members",
     "displayName",
     "phoneNumbers",
 }
+# A Group's name and members are written (services/api_clients/scim_groups.py).
 
 
 def _reduced(schema: Any) -> Any:
@@ -105,7 +111,7 @@ def _reduced(schema: Any) -> Any:
             for part in attribute.sub_attributes:
                 if part.name == "formatted":  # given + family, derived
                     part.mutability = Mutability.read_only
-        if attribute.name in _READ_ONLY:
+        if attribute.name in _READ_ONLY and schema.name != "Group":
             attribute.mutability = Mutability.read_only
         attributes.append(attribute)
     schema.attributes = attributes

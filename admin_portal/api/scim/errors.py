@@ -20,6 +20,7 @@ _TAKEN = {
     "username.taken_elsewhere",
     "username.in_user_bank",
     "users.email_taken_in_company",
+    "api.group_name_taken",
 }
 
 

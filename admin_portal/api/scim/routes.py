@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route
 
-from admin_portal.api.scim import discovery, groups, users
+from admin_portal.api.scim import bulk, discovery, groups, users
 from admin_portal.api.scim.errors import scim_error
 
 SCIM_PREFIX = "/scim/v2"
@@ -60,7 +60,11 @@ scim_routes = [
                     ("/Users/{user_id}", "PATCH", users.patch_user),
                     ("/Users/{user_id}", "DELETE", users.delete_user),
                     ("/Groups", "GET", groups.list_groups),
+                    ("/Groups", "POST", groups.create_group),
                     ("/Groups/{group_id}", "GET", groups.get_group),
+                    ("/Groups/{group_id}", "PUT", groups.replace_group),
+                    ("/Groups/{group_id}", "PATCH", groups.patch_group),
+                    ("/Bulk", "POST", bulk.bulk),
                 ]
             ),
             Route("/{rest:path}", _not_found, methods=list(_ALL)),

@@ -23,8 +23,9 @@ from scim2_models import (
 from starlette.requests import Request
 from starlette.responses import Response
 
-from admin_portal.api.machine import Call, json_body, respond
+from admin_portal.api.machine import ApiRefusal, Call, json_body, respond
 from admin_portal.api.scim.errors import STYLE, scim_error, scim_json
+from admin_portal.api.scim.etags import check_if_match, not_modified, weak_etag
 from admin_portal.config import get_settings
 from admin_portal.models import ApiScope
 from admin_portal.services.api_clients.scim_search import COUNT_MAX, BadFilter, find_users
@@ -63,7 +64,7 @@ def to_resource(view: ScimUserView) -> Any:
             created=user.created_at,
             last_modified=user.updated_at,
             location=f"{base_url()}/Users/{user.id}",
-            version=f'W/"{int(user.updated_at.timestamp() * 1000)}"',
+            version=user_version(view),
         ),
     )
     enterprise = EnterpriseUser(
@@ -74,6 +75,26 @@ def to_resource(view: ScimUserView) -> Any:
     if enterprise.employee_number or enterprise.organization or enterprise.department:
         resource[EnterpriseUser] = enterprise
     return resource
+
+
+def user_version(view: ScimUserView) -> str:
+    """meta.version of a User: everything it shows that can change (etags.py)."""
+    user = view.user
+    return weak_etag(
+        (
+            user.updated_at.isoformat(),
+            view.external_id,
+            view.active,
+            view.company_name,
+            view.unit_name,
+        )
+    )
+
+
+def _tagged(
+    body: dict[str, Any], view: ScimUserView, status: int = 200, **headers: str
+) -> Response:
+    return scim_json(body, status, {"ETag": user_version(view), **headers})
 
 
 def _dump(resource: Any, request: Request, params: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -154,6 +175,29 @@ def _as_int(raw: object, default: int) -> int | None:
         return None
 
 
+# sortBy (RFC 7644 §3.4.2.3): userName, or the name (family name, given name, id); without
+# sortBy the order is by id. Each walks an ordered index of the search wing.
+_SORTS = {
+    "username": "userName",
+    "name": "name",
+    "name.familyname": "name",
+    "name.formatted": "name",
+    "displayname": "name",
+    "id": "id",
+}
+_ORDERS = ("ascending", "descending")
+
+
+def _sort_key(raw: object) -> str:
+    if raw is None or raw == "":
+        return "id"
+    key = raw.lower().split(":")[-1] if isinstance(raw, str) else ""
+    if key not in _SORTS:
+        # A sortBy we cannot honour is refused rather than silently ignored.
+        raise ApiRefusal(400, "api.invalid_input", "invalidValue")
+    return _SORTS[key]
+
+
 def _search(call: Call, request: Request, params: Any) -> Response:
     start = _as_int(params.get("startIndex"), 1)
     count = _as_int(params.get("count"), 100)
@@ -168,7 +212,19 @@ def _search(call: Call, request: Request, params: Any) -> Response:
             node = ScimFilter[UserResource](raw_filter).ast  # type: ignore[misc]
         except (SCIMException, ValueError, TypeError):
             raise BadFilter() from None
-    page = find_users(call.session, actor=call.actor, node=node, start_index=start, count=count)
+    sort_by = _sort_key(params.get("sortBy"))
+    order = params.get("sortOrder")
+    if order is not None and (not isinstance(order, str) or order.lower() not in _ORDERS):
+        return scim_error(400, "sortOrder is ascending or descending.", "invalidValue")
+    page = find_users(
+        call.session,
+        actor=call.actor,
+        node=node,
+        start_index=start,
+        count=count,
+        sort=sort_by,
+        descending=isinstance(order, str) and order.lower() == "descending",
+    )
     views = view_users(call.session, actor=call.actor, users=page.users)
     resources = [to_resource(v) for v in views]
     return scim_json(
@@ -198,7 +254,9 @@ async def search_users(request: Request) -> Response:
             return scim_error(400, "A SearchRequest object is expected.", "invalidSyntax")
         return _search(call, request, payload)
 
-    return await respond(request, scope=SCOPE, name="scim.users.search", work=work, style=STYLE)
+    return await respond(
+        request, scope=SCOPE, name="scim.users.search", work=work, style=STYLE, read=True
+    )
 
 
 def _user_id(request: Request) -> object:
@@ -206,75 +264,119 @@ def _user_id(request: Request) -> object:
     return int(raw) if raw.isdigit() and len(raw) < 19 else None
 
 
-async def get_user(request: Request) -> Response:
-    def work(call: Call) -> Response:
-        view = view_user(call.session, actor=call.actor, user_id=_user_id(request))
-        return scim_json(_dump(to_resource(view), request))
+def get_work(request: Request, call: Call) -> Response:
+    view = view_user(call.session, actor=call.actor, user_id=_user_id(request))
+    if not_modified(request, user_version(view)):
+        return Response(status_code=304, headers={"ETag": user_version(view)})
+    return _tagged(_dump(to_resource(view), request), view)
 
-    return await respond(request, scope=SCOPE, name="scim.users.get", work=work, style=STYLE)
+
+async def get_user(request: Request) -> Response:
+    return await respond(
+        request,
+        scope=SCOPE,
+        name="scim.users.get",
+        work=lambda call: get_work(request, call),
+        style=STYLE,
+    )
+
+
+def create_work(request: Request, call: Call) -> Response:
+    parsed = _parse(call, Context.RESOURCE_CREATION_REQUEST)
+    if isinstance(parsed, Response):
+        return parsed
+    user_id = scim_create_user(call.session, actor=call.actor, values=values_of(parsed))
+    view = view_user(call.session, actor=call.actor, user_id=user_id)
+    body = to_resource(view).model_dump(scim_ctx=Context.RESOURCE_CREATION_RESPONSE)
+    return _tagged(body, view, 201, Location=f"{base_url()}/Users/{user_id}")
 
 
 async def create_user(request: Request) -> Response:
-    def work(call: Call) -> Response:
-        parsed = _parse(call, Context.RESOURCE_CREATION_REQUEST)
-        if isinstance(parsed, Response):
-            return parsed
-        user_id = scim_create_user(call.session, actor=call.actor, values=values_of(parsed))
-        view = view_user(call.session, actor=call.actor, user_id=user_id)
-        body = to_resource(view).model_dump(scim_ctx=Context.RESOURCE_CREATION_RESPONSE)
-        return scim_json(body, 201, {"Location": f"{base_url()}/Users/{user_id}"})
+    return await respond(
+        request,
+        scope=SCOPE,
+        name="scim.users.create",
+        work=lambda call: create_work(request, call),
+        style=STYLE,
+    )
 
-    return await respond(request, scope=SCOPE, name="scim.users.create", work=work, style=STYLE)
+
+def _current(request: Request, call: Call) -> ScimUserView:
+    """The user named by the path, after If-Match (412 when it names another version)."""
+    view = view_user(call.session, actor=call.actor, user_id=_user_id(request))
+    check_if_match(request, user_version(view))
+    return view
+
+
+def replace_work(request: Request, call: Call) -> Response:
+    parsed = _parse(call, Context.RESOURCE_REPLACEMENT_REQUEST)
+    if isinstance(parsed, Response):
+        return parsed
+    user_id = _user_id(request)
+    _current(request, call)
+    scim_replace_user(call.session, actor=call.actor, user_id=user_id, values=values_of(parsed))
+    view = view_user(call.session, actor=call.actor, user_id=user_id)
+    return _tagged(
+        to_resource(view).model_dump(scim_ctx=Context.RESOURCE_REPLACEMENT_RESPONSE), view
+    )
 
 
 async def replace_user(request: Request) -> Response:
-    def work(call: Call) -> Response:
-        parsed = _parse(call, Context.RESOURCE_REPLACEMENT_REQUEST)
-        if isinstance(parsed, Response):
-            return parsed
-        user_id = _user_id(request)
-        scim_replace_user(call.session, actor=call.actor, user_id=user_id, values=values_of(parsed))
-        view = view_user(call.session, actor=call.actor, user_id=user_id)
-        return scim_json(
-            to_resource(view).model_dump(scim_ctx=Context.RESOURCE_REPLACEMENT_RESPONSE)
-        )
+    return await respond(
+        request,
+        scope=SCOPE,
+        name="scim.users.replace",
+        work=lambda call: replace_work(request, call),
+        style=STYLE,
+    )
 
-    return await respond(request, scope=SCOPE, name="scim.users.replace", work=work, style=STYLE)
+
+def patch_work(request: Request, call: Call) -> Response:
+    payload = json_body(call.body)
+    try:
+        patch = PatchOp[UserResource].model_validate(  # type: ignore[misc]
+            payload, scim_ctx=Context.RESOURCE_PATCH_REQUEST
+        )
+    except ValidationError as error:
+        return _validation_error(error)
+    user_id = _user_id(request)
+    resource = to_resource(_current(request, call))
+    try:
+        patch.patch(resource)
+    except SCIMException as error:
+        scim = error.to_error()
+        return scim_error(int(scim.status or 400), scim.detail or "", scim.scim_type)
+    except ValidationError as error:
+        return _validation_error(error)
+    scim_replace_user(call.session, actor=call.actor, user_id=user_id, values=values_of(resource))
+    view = view_user(call.session, actor=call.actor, user_id=user_id)
+    return _tagged(to_resource(view).model_dump(scim_ctx=Context.RESOURCE_PATCH_RESPONSE), view)
 
 
 async def patch_user(request: Request) -> Response:
-    def work(call: Call) -> Response:
-        payload = json_body(call.body)
-        try:
-            patch = PatchOp[UserResource].model_validate(  # type: ignore[misc]
-                payload, scim_ctx=Context.RESOURCE_PATCH_REQUEST
-            )
-        except ValidationError as error:
-            return _validation_error(error)
-        user_id = _user_id(request)
-        resource = to_resource(view_user(call.session, actor=call.actor, user_id=user_id))
-        try:
-            patch.patch(resource)
-        except SCIMException as error:
-            scim = error.to_error()
-            return scim_error(int(scim.status or 400), scim.detail or "", scim.scim_type)
-        except ValidationError as error:
-            return _validation_error(error)
-        scim_replace_user(
-            call.session, actor=call.actor, user_id=user_id, values=values_of(resource)
-        )
-        view = view_user(call.session, actor=call.actor, user_id=user_id)
-        return scim_json(to_resource(view).model_dump(scim_ctx=Context.RESOURCE_PATCH_RESPONSE))
+    return await respond(
+        request,
+        scope=SCOPE,
+        name="scim.users.patch",
+        work=lambda call: patch_work(request, call),
+        style=STYLE,
+    )
 
-    return await respond(request, scope=SCOPE, name="scim.users.patch", work=work, style=STYLE)
+
+def delete_work(request: Request, call: Call) -> Response:
+    _current(request, call)
+    scim_delete_user(call.session, actor=call.actor, user_id=_user_id(request))
+    return Response(status_code=204)
 
 
 async def delete_user(request: Request) -> Response:
-    def work(call: Call) -> Response:
-        scim_delete_user(call.session, actor=call.actor, user_id=_user_id(request))
-        return Response(status_code=204)
-
-    return await respond(request, scope=SCOPE, name="scim.users.delete", work=work, style=STYLE)
+    return await respond(
+        request,
+        scope=SCOPE,
+        name="scim.users.delete",
+        work=lambda call: delete_work(request, call),
+        style=STYLE,
+    )
 
 
 __all__ = ["COUNT_MAX", "ListResponse"]

@@ -17,7 +17,7 @@ checked exactly on the column; `eq` on userName and emails is an index lookup.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from scim2_models.path.expressions import (
@@ -29,7 +29,18 @@ from scim2_models.path.expressions import (
     Not,
     Present,
 )
-from sqlalchemy import ColumnElement, and_, exists, false, func, not_, or_, true
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    exists,
+    false,
+    func,
+    literal_column,
+    not_,
+    or_,
+    true,
+    tuple_,
+)
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -59,6 +70,9 @@ class _Ctx:
     dialect: str
     fts: bool
     organisation_id: int
+    # SQLite: the comparison whose trigram narrowing is the query's driving FTS5 scan
+    # (find_users joins it), so the condition leaves that narrowing out.
+    driven: Any = None
 
 
 def _text_match(column: Any, op: CompareOperator, value: str) -> ColumnElement[bool]:
@@ -131,6 +145,8 @@ def _present(ctx: _Ctx, attr: str, sub: str | None) -> ColumnElement[bool]:
 
 def _comparison(ctx: _Ctx, node: Comparison) -> ColumnElement[bool]:
     attr, sub, value = node.attr_path.attr, node.attr_path.sub_attr, node.value
+    if node is ctx.driven:
+        ctx = replace(ctx, fts=False)  # narrowed by the driving scan instead
     if attr == "active" and not sub and isinstance(value, bool):
         disabled = _external(ctx, col(ProvisionedUser.disabled_at).is_not(None))
         wanted = value if node.op is CompareOperator.eq else not value
@@ -177,6 +193,71 @@ def filter_condition(ctx: _Ctx, node: FilterNode) -> ColumnElement[bool]:
 class ScimPage:
     total: int
     users: list[User]
+    # False when `total` is a lower bound (more than TOTAL_AHEAD matches follow the page).
+    total_exact: bool = True
+
+
+# How many matches after a page are counted for totalResults (see find_users).
+TOTAL_AHEAD = 300
+# sortBy -> the users columns ordering the list (id last: a total order). Each is the key
+# of an index: ix_users_scim_org_id (migration 0018), the search wing's
+# ix_users_search_org_username and its covering ix_users_search_org_name.
+SORT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "id": ("id",),
+    "userName": ("username_key", "id"),
+    "name": ("last_name", "first_name", "id"),
+}
+
+
+_TRIGRAM_OPS = (CompareOperator.co, CompareOperator.sw, CompareOperator.ew)
+
+
+def _driver(ctx: _Ctx, node: FilterNode | None) -> Comparison | None:
+    """SQLite with FTS5: the comparison (the filter, or a term of a top-level `and`) whose
+    trigram narrowing should drive the query, or None.
+
+    Driven from the FTS5 table, matches arrive in id order (its rowid is the user id), so
+    a page by id stops after its rows and "how many after the page" after TOTAL_AHEAD,
+    however many users match; as an `id IN (every trigram match)` test SQLite would
+    first collect every candidate.
+    """
+    if ctx.dialect != "sqlite" or not ctx.fts or node is None:
+        return None
+    terms: list[FilterNode] = [node]
+    if isinstance(node, LogicalExpr) and node.op is LogicalOperator.and_:
+        terms = list(node.terms)
+    for term in terms:
+        if not isinstance(term, Comparison) or term.op not in _TRIGRAM_OPS:
+            continue
+        value, attr, sub = term.value, term.attr_path.attr, term.attr_path.sub_attr
+        if not isinstance(value, str) or len(value) < TRIGRAM_MIN:
+            continue
+        keyed = (attr == "userName" and not sub) or (attr == "emails" and sub in (None, "value"))
+        if keyed and term.op is CompareOperator.sw:
+            # A range on the folded key, whose matches bound its cost; driven by trigrams,
+            # "sw son" would test every "…son" surname's row.
+            continue
+        if keyed or _name_column(attr, sub) is not None:
+            return term
+    return None
+
+
+def _no_index(ctx: _Ctx, column: Any) -> Any:
+    """SQLite: the column as `+users.<name>`, which no index serves.
+
+    "after the page" must not steer SQLite's planner into walking the table from there:
+    with a filter, the matches come from the filter's own indexes (a key lookup, the
+    trigram index) and are then compared with the page's last key.
+    """
+    if ctx.dialect != "sqlite":
+        return column
+    return literal_column(f"+{User.__tablename__}.{column.key}")
+
+
+def _bounded(session: Session, matches: Any, cap: int) -> int:
+    """How many rows `matches` yields, counted no further than cap + 1."""
+    inner = matches.limit(cap + 1).subquery("c")
+    return int(session.exec(select(func.count()).select_from(inner)).one())
 
 
 def find_users(
@@ -186,10 +267,21 @@ def find_users(
     node: FilterNode | None,
     start_index: int = 1,
     count: int = 100,
+    sort: str = "id",
+    descending: bool = False,
 ) -> ScimPage:
-    """Active users of the actor's organisation matching `node`, ordered by id.
+    """Active users of the actor's organisation matching `node`, in `sort` order.
 
     startIndex is 1-based (RFC 7644 §3.4.2.4); count is clamped to 0..COUNT_MAX.
+
+    Cost, at 1,000,000 users (bench/results/scim_filter.md): the page is an OFFSET walk of
+    the narrowest index in the requested order, then the page's rows by id; totalResults
+    is never a count of every match. It is start - 1 (a match at offset start - 1 proves
+    that many precede) + the page + the matches after the page counted up to TOTAL_AHEAD:
+    exact whenever at most TOTAL_AHEAD matches follow the page (so on the last pages, and
+    for every list of up to about a thousand), otherwise a lower bound that still says
+    "more follow" (`total_exact` False). A client that pages until startIndex passes
+    totalResults, reading totalResults from each response, sees every match (README).
 
     Raises:
         BadFilter: an attribute or operator this endpoint does not evaluate.
@@ -200,6 +292,8 @@ def find_users(
     if dialect == "sqlite":
         fts = search_ddl.sqlite_fts_available(session.connection())
     ctx = _Ctx(dialect=dialect, fts=fts, organisation_id=actor.organisation_id)
+    driver = _driver(ctx, node)
+    ctx = replace(ctx, driven=driver)
     condition = and_(
         col(User.organisation_id) == actor.organisation_id,
         col(User.status) == UserStatus.ACTIVE.value,
@@ -207,22 +301,70 @@ def find_users(
     )
     count = max(0, min(count, COUNT_MAX))
     start = max(1, start_index)
-    total = session.exec(select(func.count()).select_from(User).where(condition)).one()
-    users: list[User] = []
+    keys = [getattr(User, name) for name in SORT_COLUMNS.get(sort, ("id",))]
+    # With a filter, its own indexes find the matches, which are then sorted: an index in
+    # sort order would be walked row by row testing the filter (SQLite's planner likes
+    # that walk for OR filters). Without one, the ordered index is the list.
+    fenced = keys if node is None else [_no_index(ctx, k) for k in keys]
+    order: list[Any] = [f.desc() if descending else f for f in fenced]
+    source: Any = User
+    where: list[Any] = [condition]
+    streamed = None
+    if driver is not None:
+        fts, matched = fts_match(str(driver.value))
+        rowid: Any = literal_column(f"+{search_ddl.SQLITE_FTS_TABLE}.rowid")
+        source = fts.join(User, col(User.id) == rowid)
+        where = [matched, condition]
+        if sort == "id":
+            streamed = fts.c.rowid  # FTS5 yields rowid order itself: no sort, stops early
+            order = [streamed.desc() if descending else streamed]
+    found: list[Any] = []
     if count:
-        # Ids first, then the rows: the id page can come from a narrow index keyed by id
-        # (SQLite: the search's ix_users_search_key) instead of skipping whole rows.
-        ids = list(
-            session.exec(
-                select(col(User.id))
-                .where(condition)
-                .order_by(col(User.id))
-                .offset(start - 1)
-                .limit(count)
-            ).all()
+        # Keys first, through the narrowest index in that order, then the rows by id:
+        # skipping start - 1 narrow index entries rather than start - 1 wide rows.
+        page = (
+            select(*keys)
+            .select_from(source)
+            .where(*where)
+            .order_by(*order)
+            .offset(start - 1)
+            .limit(count)
         )
-        if ids:
-            users = list(
-                session.exec(select(User).where(col(User.id).in_(ids)).order_by(col(User.id))).all()
+        if node is None and sort == "id":
+            # SQLite's planner may prefer a wider index with the same prefix; this one is
+            # the narrowest in id order (a model index: it exists on every database).
+            page = page.with_hint(User, "INDEXED BY ix_users_scim_org_id", "sqlite")
+        found = list(session.exec(page).all())
+    if not found:
+        # An empty page: nothing at this offset. Count what precedes it (at most start - 1
+        # rows, walked anyway to find the offset empty), plus a lookahead for count=0.
+        cap = start - 1 + TOTAL_AHEAD
+        total = _bounded(session, select(col(User.id)).select_from(source).where(*where), cap)
+        return ScimPage(total=min(total, cap), users=[], total_exact=total <= cap)
+    last = tuple(found[-1]) if len(keys) > 1 else (found[-1],)
+    if streamed is not None:
+        past = streamed < last[0] if descending else streamed > last[0]
+    else:
+        past = tuple_(*fenced) < tuple_(*last) if descending else tuple_(*fenced) > tuple_(*last)
+    counted = where
+    if node is not None and dialect == "postgresql":
+        # PostgreSQL would AND the filter's bitmap with one of every user of the
+        # organisation (700,000 bits, most of the count's time): the filter's index alone
+        # narrows, the organisation and status are then checked on the rows.
+        counted = [
+            and_(
+                col(User.organisation_id) + 0 == actor.organisation_id,
+                func.concat(col(User.status), "") == UserStatus.ACTIVE.value,
+                filter_condition(ctx, node),
             )
-    return ScimPage(total=int(total), users=users)
+        ]
+    ahead = _bounded(
+        session, select(col(User.id)).select_from(source).where(*counted, past), TOTAL_AHEAD
+    )
+    ids = [row[-1] if len(keys) > 1 else row for row in found]
+    rows = {u.id: u for u in session.exec(select(User).where(col(User.id).in_(ids))).all()}
+    return ScimPage(
+        total=start - 1 + len(found) + min(ahead, TOTAL_AHEAD),
+        users=[rows[i] for i in ids if i in rows],
+        total_exact=ahead <= TOTAL_AHEAD,
+    )

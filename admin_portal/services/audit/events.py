@@ -54,6 +54,9 @@ AUDIT_ACTIONS: tuple[str, ...] = (
     "api_client_rotated",
     "api_client_revoked",
     "api_call",
+    "api_reads",
+    "unit_created",
+    "unit_renamed",
     "user_disabled",
     "user_enabled",
     # Resend reported a bounce or a spam complaint (mail.provider_events, no actor).

@@ -310,6 +310,37 @@ def get_invitation_in_scope(session: Session, *, actor: Actor, invitation_id: ob
     return invitation
 
 
+def ensure_invitation_within_reach(
+    session: Session, *, actor: Actor, invitation: Invitation
+) -> None:
+    """Resend and revoke need what creating the invitation needed (F4.4; finding A.1).
+
+    An Adminroll invitation grants admin rights over its admin units: only a top-level admin
+    whose scope holds every one of them may extend or withdraw it, as only they could have
+    made it. API clients invite with Standardroll only, so they never handle Adminroll ones.
+
+    Raises:
+        PermissionDenied: ``api.admin_out_of_reach`` (an API client) or
+            ``invitations.admin_role_not_allowed`` (an admin without that reach).
+    """
+    if invitation.role != InvitationRole.ADMIN:
+        return
+    if actor.api_client_id is not None:
+        raise PermissionDenied("api.admin_out_of_reach")
+    if not can_give_admin_role(actor):
+        raise PermissionDenied("invitations.admin_role_not_allowed")
+    unit_ids = session.exec(
+        select(InvitationAdminUnit.unit_id).where(
+            InvitationAdminUnit.invitation_id == invitation.id
+        )
+    ).all()
+    for unit_id in unit_ids:
+        try:
+            get_unit_in_scope(session, actor=actor, unit_id=unit_id)
+        except NotFound:
+            raise PermissionDenied("invitations.admin_role_not_allowed") from None
+
+
 def _claim_open(session: Session, invitation: Invitation, values: dict[str, object]) -> None:
     """A conditional UPDATE: an acceptance racing this call wins or loses as a whole."""
     result = session.execute(
@@ -331,6 +362,7 @@ def _claim_open(session: Session, invitation: Invitation, values: dict[str, obje
 def resend_invitation(session: Session, *, actor: Actor, invitation_id: object) -> None:
     """Skicka ny inbjudan: a new link and a new expiry; every earlier link is dead from now on."""
     invitation = get_invitation_in_scope(session, actor=actor, invitation_id=invitation_id)
+    ensure_invitation_within_reach(session, actor=actor, invitation=invitation)
     if refused_addresses(session, [invitation.email]):
         # Resend reported a bounce or a complaint: the dispatcher would stop the mail anyway.
         raise ServiceError(INVITATION_ADDRESS_REFUSED_KEY)
@@ -360,6 +392,7 @@ def resend_invitation(session: Session, *, actor: Actor, invitation_id: object) 
 def revoke_invitation(session: Session, *, actor: Actor, invitation_id: object) -> None:
     """Återkalla: the link stops working at once; a mail still waiting is not sent."""
     invitation = get_invitation_in_scope(session, actor=actor, invitation_id=invitation_id)
+    ensure_invitation_within_reach(session, actor=actor, invitation=invitation)
     _claim_open(session, invitation, {"status": InvitationStatus.REVOKED, "revoked_at": utcnow()})
     cancel_pending_invitation_mail(session, invitation=invitation)
     record_event(
