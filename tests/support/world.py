@@ -40,7 +40,7 @@ class CareWorld:
     head: User  # head administrator of org
     company_admin: User  # administrator of `company`
     standard: User  # no role, placed in unit_a ("vanlig")
-    other_head: User  # head administrator of other_org ("annan.huvud")
+    other_head: User  # head administrator of other_org ("annan.huvud" unless named otherwise)
 
     def actor(self, session: Session, user: User) -> Actor:
         """The user as the services see them when signed in."""
@@ -61,6 +61,7 @@ def build_care_world(
     head_username: str = "huvud.admin",
     other_org_name: str = "Annan kund",
     other_company_name: str = "Annan AB",
+    other_head_username: str = "annan.huvud",
 ) -> CareWorld:
     """Build the shared world (flushed, not committed: the caller adds to it and commits)."""
     org = make_org(session, "Omsorg Syd")
@@ -75,7 +76,7 @@ def build_care_world(
     company_admin = make_user(session, company, username="foretag.admin")
     grant(session, company_admin, Role.ADMIN, company=company)
     standard = make_user(session, company, unit=unit_a, username="vanlig")
-    other_head = make_user(session, other_company, username="annan.huvud")
+    other_head = make_user(session, other_company, username=other_head_username)
     grant(session, other_head, Role.HEAD_ADMIN)
     return CareWorld(
         org=org,
