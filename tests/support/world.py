@@ -62,8 +62,22 @@ def build_care_world(
     other_org_name: str = "Annan kund",
     other_company_name: str = "Annan AB",
     other_head_username: str = "annan.huvud",
+    password: str | None = None,
 ) -> CareWorld:
-    """Build the shared world (flushed, not committed: the caller adds to it and commits)."""
+    """Build the shared world (flushed, not committed: the caller adds to it and commits).
+
+    Args:
+        session: Where to add the world.
+        head_username: The head administrator's username.
+        other_org_name: The second organisation's name.
+        other_company_name: The second organisation's company's name.
+        other_head_username: The second organisation's head administrator's username.
+        password: When given, the organisation's head, company admin and standard user can
+            sign in with it (hashing costs time: ask for the `cheap_argon2` fixture).
+
+    Returns:
+        The world.
+    """
     org = make_org(session, "Omsorg Syd")
     company = make_company(session, org, "Solsidan Assistans AB")
     company2 = make_company(session, org, "Norrsidan AB")
@@ -71,11 +85,11 @@ def build_care_world(
     unit_b = make_unit(session, company, "Enhet B")
     other_org = make_org(session, other_org_name)
     other_company = make_company(session, other_org, other_company_name)
-    head = make_user(session, company, username=head_username)
+    head = make_user(session, company, username=head_username, password=password)
     grant(session, head, Role.HEAD_ADMIN)
-    company_admin = make_user(session, company, username="foretag.admin")
+    company_admin = make_user(session, company, username="foretag.admin", password=password)
     grant(session, company_admin, Role.ADMIN, company=company)
-    standard = make_user(session, company, unit=unit_a, username="vanlig")
+    standard = make_user(session, company, unit=unit_a, username="vanlig", password=password)
     other_head = make_user(session, other_company, username=other_head_username)
     grant(session, other_head, Role.HEAD_ADMIN)
     return CareWorld(
