@@ -105,3 +105,28 @@ def build_care_world(
         standard=standard,
         other_head=other_head,
     )
+
+
+def add_unit_admin(
+    session: Session,
+    world: CareWorld,
+    *,
+    username: str = "enhetsadmin",
+    password: str | None = None,
+) -> User:
+    """Add an administrator of `world.unit_a` only, placed in that unit (flushed).
+
+    Args:
+        session: Where the world lives.
+        world: The shared world.
+        username: The new administrator's username.
+        password: Their password, if they sign in (ask for the `cheap_argon2` fixture).
+
+    Returns:
+        The unit administrator.
+    """
+    admin = make_user(
+        session, world.company, username=username, password=password, unit=world.unit_a
+    )
+    grant(session, admin, Role.ADMIN, unit=world.unit_a)
+    return admin

@@ -19,7 +19,6 @@ from admin_portal.models import (
     AuditEvent,
     Organisation,
     RecoveryCode,
-    Role,
     TotpCredential,
     User,
 )
@@ -37,8 +36,7 @@ from admin_portal.services.auth.two_factor_codes import CodeRefused, check_code,
 from admin_portal.services.errors import NotFound, ServiceError, ValidationFailed
 from admin_portal.services.user_bank.manage import erase_user
 from admin_portal.services.users.manage import remove_user
-from tests.support.factories import grant, make_user
-from tests.support.world import build_care_world
+from tests.support.world import add_unit_admin, build_care_world
 
 T0 = datetime(2030, 3, 1, 9, 0, 5, tzinfo=UTC)  # 5 s into a 30 s step
 PASSWORD = "en lång och hemlig lösenfras"
@@ -62,10 +60,7 @@ def world(session: Session) -> Actors:
     base = build_care_world(
         session, head_username="huvud", other_head_username="annanchef", password=PASSWORD
     )
-    admin = make_user(
-        session, base.company, username="enhetsadmin", password=PASSWORD, unit=base.unit_a
-    )
-    grant(session, admin, Role.ADMIN, unit=base.unit_a)
+    admin = add_unit_admin(session, base, password=PASSWORD)
     session.commit()
 
     def actor(user: User) -> Actor:
