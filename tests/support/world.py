@@ -63,6 +63,7 @@ def build_care_world(
     other_company_name: str = "Annan AB",
     other_head_username: str = "annan.huvud",
     password: str | None = None,
+    standard_email: str | None = None,
 ) -> CareWorld:
     """Build the shared world (flushed, not committed: the caller adds to it and commits).
 
@@ -74,6 +75,7 @@ def build_care_world(
         other_head_username: The second organisation's head administrator's username.
         password: When given, the organisation's head, company admin and standard user can
             sign in with it (hashing costs time: ask for the `cheap_argon2` fixture).
+        standard_email: The standard user's (unverified) address; none unless given.
 
     Returns:
         The world.
@@ -89,7 +91,9 @@ def build_care_world(
     grant(session, head, Role.HEAD_ADMIN)
     company_admin = make_user(session, company, username="foretag.admin", password=password)
     grant(session, company_admin, Role.ADMIN, company=company)
-    standard = make_user(session, company, unit=unit_a, username="vanlig", password=password)
+    standard = make_user(
+        session, company, unit=unit_a, username="vanlig", password=password, email=standard_email
+    )
     other_head = make_user(session, other_company, username=other_head_username)
     grant(session, other_head, Role.HEAD_ADMIN)
     return CareWorld(
