@@ -64,6 +64,7 @@ def build_care_world(
     other_head_username: str = "annan.huvud",
     password: str | None = None,
     standard_email: str | None = None,
+    head_email: str | None = None,
 ) -> CareWorld:
     """Build the shared world (flushed, not committed: the caller adds to it and commits).
 
@@ -76,6 +77,7 @@ def build_care_world(
         password: When given, the organisation's head, company admin and standard user can
             sign in with it (hashing costs time: ask for the `cheap_argon2` fixture).
         standard_email: The standard user's (unverified) address; none unless given.
+        head_email: The head administrator's (unverified) address; none unless given.
 
     Returns:
         The world.
@@ -87,7 +89,7 @@ def build_care_world(
     unit_b = make_unit(session, company, "Enhet B")
     other_org = make_org(session, other_org_name)
     other_company = make_company(session, other_org, other_company_name)
-    head = make_user(session, company, username=head_username, password=password)
+    head = make_user(session, company, username=head_username, password=password, email=head_email)
     grant(session, head, Role.HEAD_ADMIN)
     company_admin = make_user(session, company, username="foretag.admin", password=password)
     grant(session, company_admin, Role.ADMIN, company=company)
