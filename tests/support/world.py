@@ -31,7 +31,7 @@ W = TypeVar("W", bound="CareWorld")
 @dataclass
 class CareWorld:
     org: Organisation  # "Omsorg Syd"
-    company: Company  # "Solsidan Assistans AB"
+    company: Company  # "Solsidan Assistans AB" unless named otherwise (so the units too)
     company2: Company  # "Norrsidan AB", the same organisation
     unit_a: Unit  # "Enhet A", in company
     unit_b: Unit  # "Enhet B", in company
@@ -59,6 +59,10 @@ def build_care_world(
     session: Session,
     *,
     head_username: str = "huvud.admin",
+    company_name: str = "Solsidan Assistans AB",
+    company2_name: str = "Norrsidan AB",
+    unit_a_name: str = "Enhet A",
+    unit_b_name: str = "Enhet B",
     other_org_name: str = "Annan kund",
     other_company_name: str = "Annan AB",
     other_head_username: str = "annan.huvud",
@@ -71,6 +75,10 @@ def build_care_world(
     Args:
         session: Where to add the world.
         head_username: The head administrator's username.
+        company_name: The name of `company`.
+        company2_name: The name of `company2`.
+        unit_a_name: The name of `unit_a`.
+        unit_b_name: The name of `unit_b`.
         other_org_name: The second organisation's name.
         other_company_name: The second organisation's company's name.
         other_head_username: The second organisation's head administrator's username.
@@ -83,10 +91,10 @@ def build_care_world(
         The world.
     """
     org = make_org(session, "Omsorg Syd")
-    company = make_company(session, org, "Solsidan Assistans AB")
-    company2 = make_company(session, org, "Norrsidan AB")
-    unit_a = make_unit(session, company, "Enhet A")
-    unit_b = make_unit(session, company, "Enhet B")
+    company = make_company(session, org, company_name)
+    company2 = make_company(session, org, company2_name)
+    unit_a = make_unit(session, company, unit_a_name)
+    unit_b = make_unit(session, company, unit_b_name)
     other_org = make_org(session, other_org_name)
     other_company = make_company(session, other_org, other_company_name)
     head = make_user(session, company, username=head_username, password=password, email=head_email)
