@@ -162,8 +162,8 @@ def build_shapes(engine: object, tree: Tree) -> list[Shape]:
     for name, _ in surnames:
         counts[name] = counts.get(name, 0) + 1
     common = [n[:4].lower() for n, _ in sorted(counts.items(), key=lambda x: -x[1])[:10]]
-    # ASCII surnames only: SQLite's lower() folds ASCII only, so the listing does not find
-    # "Åberg" by "åberg" there (noted in results/agents_list.md); timing wants real matches.
+    # ASCII prefixes only (as measured in results/agents_list.md); non-ASCII ones cost the
+    # same plan plus the extra case spellings of user_text_condition.
     rare = [n[:6].lower() for n, c in counts.items() if c == 1 and len(n) >= 6 and n[:6].isascii()][
         :200
     ] or ["zzzzzz"]
