@@ -328,6 +328,16 @@ def test_list_filters(session: Session, world: CcWorld) -> None:
         list_agents(session, actor=_standard(session, world))
 
 
+def test_list_finds_swedish_letters_in_either_case(session: Session, world: CcWorld) -> None:
+    world.agent2.first_name, world.agent2.last_name = "Åsa", "Öberg"
+    session.add(world.agent2)
+    session.flush()
+    for query in ("öberg", "ÖBERG", "Öberg", "åsa ö"):
+        assert [r.username for r in list_agents(session, actor=world.head, query=query).rows] == [
+            "agent2"
+        ], query
+
+
 def _standard(session: Session, world: CcWorld):  # type: ignore[no-untyped-def]
     from admin_portal.auth.permissions import load_actor
 

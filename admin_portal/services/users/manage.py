@@ -43,7 +43,12 @@ from admin_portal.services.errors import (
     ServiceError,
     ValidationFailed,
 )
-from admin_portal.services.users.change_impact import ChangeImpact, apply_impact, impact_of
+from admin_portal.services.users.change_impact import (
+    ChangeImpact,
+    agent_company_check,
+    apply_impact,
+    impact_of,
+)
 from admin_portal.services.users.email_address import assign_email, email_taken_in_company
 from admin_portal.services.users.input import CleanUser, UserInput, clean_user_input
 from admin_portal.services.users.username_check import UsernameVerdict, check_username
@@ -225,6 +230,8 @@ def _validate(
     ):
         errors["user_type"] = "users.only_head_admin_creates_admins"
     company, unit = _placement(session, actor, clean, errors)
+    if user_id is not None and company is not None and "company_id" not in errors:
+        agent_company_check(session, user_id=user_id, company_id=require_id(company), errors=errors)
     _check_uniqueness(session, actor, clean, company, errors, user_id=user_id)
     brukare = _brukare_for(session, actor, clean, errors, kept=kept_links)
     if errors or company is None:
