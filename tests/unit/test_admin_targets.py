@@ -42,10 +42,12 @@ from admin_portal.services.spreadsheets.import_preview import preview_import
 from admin_portal.services.user_bank.manage import restore_user
 from admin_portal.services.users.input import UserInput
 from admin_portal.services.users.manage import (
-    remove_user,
-    remove_users,
     send_invitation,
     update_user,
+)
+from admin_portal.services.users.removal import (
+    remove_user,
+    remove_users,
 )
 from admin_portal.services.verification.email import send_verification
 from tests.support.factories import grant, make_unit, make_user

@@ -35,7 +35,9 @@ from admin_portal.services.contact_centre.profiles import (
 )
 from admin_portal.services.contact_centre.queues import AgentInQueue
 from admin_portal.services.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
-from admin_portal.services.users.manage import remove_user
+from admin_portal.services.users.removal import (
+    remove_user,
+)
 from tests.support.contact_centre_factories import CcWorld, build_world, make_agent
 
 

@@ -35,7 +35,9 @@ from admin_portal.services.auth.two_factor import (
 from admin_portal.services.auth.two_factor_codes import CodeRefused, check_code, credential_of
 from admin_portal.services.errors import NotFound, ServiceError, ValidationFailed
 from admin_portal.services.user_bank.manage import erase_user
-from admin_portal.services.users.manage import remove_user
+from admin_portal.services.users.removal import (
+    remove_user,
+)
 from tests.support.world import add_unit_admin, build_care_world
 
 T0 = datetime(2030, 3, 1, 9, 0, 5, tzinfo=UTC)  # 5 s into a 30 s step
