@@ -20,6 +20,8 @@ from admin_portal.i18n import (
     infra_sv,
     limits_en,
     limits_sv,
+    mail_kinds_en,
+    mail_kinds_sv,
     myorg_en,
     myorg_sv,
     organisation_en,
@@ -63,6 +65,7 @@ SV.update(forms_sv.MESSAGES)
 SV.update(webhooks_sv.MESSAGES)
 SV.update(myorg_sv.MESSAGES)
 SV.update(contact_centre_sv.MESSAGES)
+SV.update(mail_kinds_sv.MESSAGES)
 EN: dict[str, str] = {**en.MESSAGES, **validation_en.MESSAGES, **verification_en.MESSAGES}
 EN.update(spreadsheet_en.MESSAGES)
 EN.update(organisation_en.MESSAGES)
@@ -81,6 +84,7 @@ EN.update(forms_en.MESSAGES)
 EN.update(webhooks_en.MESSAGES)
 EN.update(myorg_en.MESSAGES)
 EN.update(contact_centre_en.MESSAGES)
+EN.update(mail_kinds_en.MESSAGES)
 
 LANGUAGES = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"

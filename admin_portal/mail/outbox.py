@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import Session, col
 
+from admin_portal.mail.kinds import MAIL_KINDS
 from admin_portal.mail.messages import Message
 from admin_portal.models import OutboxMessage, OutboxStatus, utcnow
 
@@ -43,6 +44,9 @@ def enqueue_message(
         link_expires_at: When the single-use link in the body stops working (None for mail
             without one); after it, the worker blanks the body even if it was never sent.
     """
+    if message.kind not in MAIL_KINDS:
+        # The mail history would show the admin a bare code: name the kind first.
+        raise ValueError(f"unknown mail kind {message.kind!r}: add it to mail/kinds.py")
     row = OutboxMessage(
         organisation_id=organisation_id,
         user_id=user_id,

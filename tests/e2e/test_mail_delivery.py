@@ -134,7 +134,7 @@ def test_the_profile_shows_what_became_of_the_invitation_mail(new_page, portal):
     fake = portal.fake_resend
     fake.wait_for_mail(email)
     latest = page.locator("#invitation-delivery")
-    history = page.get_by_role("table").filter(has_text="welcome")
+    history = page.get_by_role("table").filter(has_text="Välkomstmejl")
 
     assert fake.webhook("email.delivered", email) == 200
     _eventually(page, latest, "Senaste inbjudan: Levererad")
@@ -154,6 +154,8 @@ def test_the_profile_shows_what_became_of_the_invitation_mail(new_page, portal):
 
     page.get_by_role("button", name="English").click()
     expect(latest).to_have_text("Latest invitation: Bounced")
+    # The mail history's kind and state switch with the language, without a reload.
+    expect(page.get_by_role("table").filter(has_text="Welcome")).to_contain_text("Bounced")
     expect(page.locator("#email-stopped-notice")).to_have_text(
         "No more mail goes to this address until it is changed."
     )

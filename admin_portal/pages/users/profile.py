@@ -17,6 +17,7 @@ from admin_portal.components.user_fields import (
     type_and_placement,
     username_field,
 )
+from admin_portal.mail.kinds import MAIL_KINDS
 from admin_portal.pages.loading import on_load
 from admin_portal.pages.users.change_dialog import PROFILE_FORM_ID, change_dialog
 from admin_portal.state.revealed_national_id import REVEALED_NATIONAL_ID
@@ -86,6 +87,10 @@ _MAIL_WORDS = (
 def _mail_word(word: rx.Var) -> rx.Component:
     # Rendered here, not at load: a language switch changes it at once.
     return rx.match(word, *[(w, tx(f"mail_status.{w}")) for w in _MAIL_WORDS], "")
+
+
+def _mail_kind(kind: rx.Var) -> rx.Component:
+    return rx.match(kind, *[(k, tx(f"mail_kind.{k}")) for k in MAIL_KINDS], kind)
 
 
 def invitation_block() -> rx.Component:
@@ -241,9 +246,9 @@ def mail_history() -> rx.Component:
                         S.mail_history,
                         lambda m: rx.table.row(
                             rx.table.cell(m["created_at"]),
-                            rx.table.cell(m["kind"]),
+                            rx.table.cell(_mail_kind(m["kind"])),
                             rx.table.cell(m["subject"]),
-                            rx.table.cell(m["status_label"]),
+                            rx.table.cell(_mail_word(m["status"])),
                             rx.table.cell(m["sent_at"]),
                         ),
                     )

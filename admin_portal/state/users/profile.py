@@ -62,10 +62,8 @@ class UserProfileState(ChangePreviewMixin, EmailCheckMixin, UserFormMixin, Sessi
             return
         self.found = True
         data = dataclasses.asdict(profile)
-        self.mail_history = [
-            {**row, "status_label": self._text(f"mail_status.{row['status']}")}
-            for row in data.pop("mail_history")
-        ]
+        # Kinds and states are words the page renders: a language switch changes them.
+        self.mail_history = data.pop("mail_history")
         self.chosen_brukare = [{"id": str(b["id"]), "label": b["label"]} for b in data["brukare"]]
         self.profile = {
             **data,
