@@ -79,36 +79,27 @@ def _refusals() -> int:
 
 
 @pytest.mark.parametrize("cls", [SupportInboxState, CatalogueState])
+@pytest.mark.parametrize(
+    ("who", "allowed", "refusals"),
+    [("support", True, 0), ("standard", False, 1)],  # anyone else is refused, once
+)
 def test_a_support_page_opens_on_one_lookup(
     cls: type[rx.State],
+    who: str,
+    allowed: bool,
+    refusals: int,
     cookies: dict[str, str],
     lookups: list[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    _signed_in_as(monkeypatch, cookies["support"])
+    _signed_in_as(monkeypatch, cookies[who])
     state = _state(cls)
 
     assert cls.on_open.fn(state) is None  # type: ignore[attr-defined]
 
-    assert lookups == [cookies["support"]]
-    assert state.allowed and state.signed_in  # type: ignore[attr-defined]
-
-
-@pytest.mark.parametrize("cls", [SupportInboxState, CatalogueState])
-def test_anyone_else_is_refused_once_on_one_lookup(
-    cls: type[rx.State],
-    cookies: dict[str, str],
-    lookups: list[str],
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    _signed_in_as(monkeypatch, cookies["standard"])
-    state = _state(cls)
-
-    assert cls.on_open.fn(state) is None  # type: ignore[attr-defined]
-
-    assert lookups == [cookies["standard"]]
-    assert state.signed_in and not state.allowed  # type: ignore[attr-defined]
-    assert _refusals() == 1
+    assert lookups == [cookies[who]]
+    assert state.signed_in and state.allowed == allowed  # type: ignore[attr-defined]
+    assert _refusals() == refusals
 
 
 def test_the_users_list_loads_and_pages_on_one_lookup_per_event(
