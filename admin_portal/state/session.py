@@ -200,7 +200,8 @@ class SessionState(rx.State):
             The call: `call.actor`, `call.session` inside the `with`; `call.ok`,
             `call.refused` and `call.error` after it.
         """
-        return ServiceCall(self, actor or self._authorized(need), error, catch)
+        authorized = actor if actor is not None else self._authorized(need)
+        return ServiceCall(self, authorized, error, catch)
 
     def _text(self, key: str, **params: object) -> str:
         return t(key, self.lang, **params)
