@@ -192,3 +192,23 @@ def plain_page(title: rx.Var | str, *children: rx.Component) -> rx.Component:
         min_height="100vh",
         custom_attrs=_ready_marker(),
     )
+
+
+def page_or_not_found(allowed: rx.Var, page: rx.Component) -> rx.Component:
+    """`page` to whoever may see it; to anyone else "not found", so it does not reveal itself.
+
+    Args:
+        allowed: The state's var saying the signed-in user may see the page.
+        page: The page.
+
+    Returns:
+        The page or the not-found card.
+    """
+    return rx.cond(
+        allowed,
+        page,
+        plain_page(
+            tx("support.not_found"),
+            rx.link(tx("nav.my_account"), href=routes.MY_ACCOUNT),
+        ),
+    )

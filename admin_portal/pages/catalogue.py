@@ -7,9 +7,10 @@ from __future__ import annotations
 import reflex as rx
 
 from admin_portal import routes
+from admin_portal.components.data_table import data_table
 from admin_portal.components.forms import option, select_field, text_area, text_field
 from admin_portal.components.i18n import tx
-from admin_portal.components.layout import admin_page, plain_page
+from admin_portal.components.layout import admin_page, page_or_not_found
 from admin_portal.pages.loading import on_load
 from admin_portal.state.catalogue import CatalogueState as S
 from admin_portal.state.session import SessionState
@@ -203,21 +204,11 @@ def _catalogue() -> rx.Component:
                 width="100%",
             ),
             rx.button(tx("catalogue.new"), on_click=S.new_service, size="3"),
-            rx.cond(
-                S.entries.length() > 0,
-                rx.table.root(
-                    rx.table.header(
-                        rx.table.row(
-                            *[
-                                rx.table.column_header_cell(tx(f"catalogue.col_{c}"))
-                                for c in _COLUMNS
-                            ]
-                        )
-                    ),
-                    rx.table.body(rx.foreach(S.entries, _row)),
-                    width="100%",
-                ),
-                rx.text(tx("catalogue.empty")),
+            data_table(
+                S.entries,
+                _row,
+                header_keys=[f"catalogue.col_{c}" for c in _COLUMNS],
+                empty_key="catalogue.empty",
             ),
             _dialog(),
             spacing="4",
@@ -232,11 +223,4 @@ def _catalogue() -> rx.Component:
     on_load=on_load(S.on_open),
 )
 def catalogue_page() -> rx.Component:
-    return rx.cond(
-        S.allowed,
-        _catalogue(),
-        plain_page(
-            tx("support.not_found"),
-            rx.link(tx("nav.my_account"), href=routes.MY_ACCOUNT),
-        ),
-    )
+    return page_or_not_found(S.allowed, _catalogue())

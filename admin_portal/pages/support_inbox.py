@@ -8,13 +8,16 @@ from __future__ import annotations
 import reflex as rx
 
 from admin_portal import routes
+from admin_portal.components.data_table import data_table
 from admin_portal.components.i18n import tx
-from admin_portal.components.layout import admin_page, plain_page
+from admin_portal.components.layout import admin_page, page_or_not_found
 from admin_portal.components.properties_support import property_requests_panel
 from admin_portal.pages.loading import on_load
 from admin_portal.state.properties.support import PropertySupportState
 from admin_portal.state.session import SessionState
 from admin_portal.state.support_inbox import SupportInboxState as S
+
+_COLUMNS = ("created", "organisation", "person", "service", "therapist", "status")
 
 _FILTER_STYLE = {
     "padding": "0.35em 0.5em",
@@ -121,28 +124,12 @@ def _inbox() -> rx.Component:
                 align="center",
                 spacing="3",
             ),
-            rx.cond(
-                S.rows.length() > 0,
-                rx.table.root(
-                    rx.table.header(
-                        rx.table.row(
-                            *[
-                                rx.table.column_header_cell(tx(f"support.col_{name}"))
-                                for name in (
-                                    "created",
-                                    "organisation",
-                                    "person",
-                                    "service",
-                                    "therapist",
-                                    "status",
-                                )
-                            ]
-                        )
-                    ),
-                    rx.table.body(rx.foreach(S.rows, _row), id="support-rows"),
-                    width="100%",
-                ),
-                rx.text(tx("support.empty")),
+            data_table(
+                S.rows,
+                _row,
+                header_keys=[f"support.col_{c}" for c in _COLUMNS],
+                empty_key="support.empty",
+                body_id="support-rows",
             ),
             _pager(),
             property_requests_panel(),
@@ -158,11 +145,4 @@ def _inbox() -> rx.Component:
     on_load=on_load(S.on_open, PropertySupportState.load),
 )
 def support_inbox_page() -> rx.Component:
-    return rx.cond(
-        S.allowed,
-        _inbox(),
-        plain_page(
-            tx("support.not_found"),
-            rx.link(tx("nav.my_account"), href=routes.MY_ACCOUNT),
-        ),
-    )
+    return page_or_not_found(S.allowed, _inbox())

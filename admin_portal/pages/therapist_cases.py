@@ -6,8 +6,9 @@ from __future__ import annotations
 import reflex as rx
 
 from admin_portal import routes
+from admin_portal.components.data_table import data_table
 from admin_portal.components.i18n import tx
-from admin_portal.components.layout import admin_page, plain_page
+from admin_portal.components.layout import admin_page, page_or_not_found
 from admin_portal.pages.loading import on_load
 from admin_portal.state.session import SessionState
 from admin_portal.state.therapist_cases import TherapistCasesState as S
@@ -77,21 +78,12 @@ def _cases() -> rx.Component:
         "therapist.title",
         rx.vstack(
             rx.text(tx("therapist.intro")),
-            rx.cond(
-                S.rows.length() > 0,
-                rx.table.root(
-                    rx.table.header(
-                        rx.table.row(
-                            *[
-                                rx.table.column_header_cell(tx(f"therapist.col_{c}"))
-                                for c in _COLUMNS
-                            ]
-                        )
-                    ),
-                    rx.table.body(rx.foreach(S.rows, _row), id="therapist-cases"),
-                    width="100%",
-                ),
-                rx.text(tx("therapist.empty")),
+            data_table(
+                S.rows,
+                _row,
+                header_keys=[f"therapist.col_{c}" for c in _COLUMNS],
+                empty_key="therapist.empty",
+                body_id="therapist-cases",
             ),
             _case_dialog(),
             spacing="4",
@@ -106,11 +98,4 @@ def _cases() -> rx.Component:
     on_load=on_load(S.on_open),
 )
 def therapist_cases_page() -> rx.Component:
-    return rx.cond(
-        S.allowed,
-        _cases(),
-        plain_page(
-            tx("support.not_found"),
-            rx.link(tx("nav.my_account"), href=routes.MY_ACCOUNT),
-        ),
-    )
+    return page_or_not_found(S.allowed, _cases())

@@ -9,64 +9,58 @@ from admin_portal.components.cursor_pager import list_pager
 from admin_portal.components.forms import option, select_field, text_field
 from admin_portal.components.i18n import tx
 from admin_portal.components.layout import admin_page
+from admin_portal.components.search_form import search_form
 from admin_portal.pages.loading import on_load
 from admin_portal.state.session import SessionState
 from admin_portal.state.user_bank import UserBankState as S
 
 
-def search_form() -> rx.Component:
-    return rx.form(
-        rx.grid(
-            text_field(
-                field_id="bank-text",
-                label=tx("bank.search"),
-                name="text",
-                hint=tx("bank.search_hint"),
-            ),
-            text_field(
-                field_id="bank-national-id",
-                label=tx("bank.national_id"),
-                name="national_id",
-                error=S.national_id_error,
-            ),
-            select_field(
-                field_id="bank-company",
-                label=tx("users.filter_company"),
-                name="company_id",
-                options=[
-                    option("", tx("users.all")),
-                    rx.foreach(S.companies, lambda c: option(c["id"], c["label"])),
-                ],
-            ),
-            text_field(
-                field_id="bank-removed-from",
-                label=tx("bank.removed_from"),
-                name="removed_from",
-                input_type="date",
-            ),
-            text_field(
-                field_id="bank-removed-to",
-                label=tx("bank.removed_to"),
-                name="removed_to",
-                input_type="date",
-            ),
-            select_field(
-                field_id="bank-removed-by",
-                label=tx("bank.removed_by"),
-                name="removed_by_id",
-                options=[
-                    option("", tx("users.all")),
-                    rx.foreach(S.removers, lambda r: option(r["id"], r["label"])),
-                ],
-            ),
-            rx.box(rx.button(tx("bank.search_button"), type="submit", size="3"), align_self="end"),
-            columns=rx.breakpoints(initial="1", md="4"),
-            spacing="3",
-            width="100%",
+def bank_search_form() -> rx.Component:
+    return search_form(
+        text_field(
+            field_id="bank-text",
+            label=tx("bank.search"),
+            name="text",
+            hint=tx("bank.search_hint"),
         ),
+        text_field(
+            field_id="bank-national-id",
+            label=tx("bank.national_id"),
+            name="national_id",
+            error=S.national_id_error,
+        ),
+        select_field(
+            field_id="bank-company",
+            label=tx("users.filter_company"),
+            name="company_id",
+            options=[
+                option("", tx("users.all")),
+                rx.foreach(S.companies, lambda c: option(c["id"], c["label"])),
+            ],
+        ),
+        text_field(
+            field_id="bank-removed-from",
+            label=tx("bank.removed_from"),
+            name="removed_from",
+            input_type="date",
+        ),
+        text_field(
+            field_id="bank-removed-to",
+            label=tx("bank.removed_to"),
+            name="removed_to",
+            input_type="date",
+        ),
+        select_field(
+            field_id="bank-removed-by",
+            label=tx("bank.removed_by"),
+            name="removed_by_id",
+            options=[
+                option("", tx("users.all")),
+                rx.foreach(S.removers, lambda r: option(r["id"], r["label"])),
+            ],
+        ),
+        button_label=tx("bank.search_button"),
         on_submit=S.search,
-        reset_on_submit=False,
-        width="100%",
     )
 
 
@@ -283,7 +277,7 @@ def user_bank_page() -> rx.Component:
             rx.cond(
                 S.notice != "", rx.callout(S.notice, icon="check", role="status", width="100%")
             ),
-            search_form(),
+            bank_search_form(),
             rx.cond(S.selected.length() > 0, restore_panel()),
             results(),
             rx.divider(),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from admin_portal.auth.permissions import Actor
 from admin_portal.services.catalogue.manage import (
     SERVICE_FIELDS,
     list_catalogue,
@@ -46,10 +47,11 @@ class CatalogueState(SessionState):
     def _deny(self) -> None:
         self.allowed, self.organisations, self.entries, self.form_open = False, [], [], False
 
-    def _reload(self) -> bool:
-        """Re-check who is asking and read the catalogue again; False (and nothing shown) if
-        the caller is not support staff."""
-        with self._service(SUPPORT) as call:
+    def _reload(self, actor: Actor | None = None) -> bool:
+        """Re-check who is asking (unless this event has just done so: `actor` is then who it
+        found) and read the catalogue again; False (and nothing shown) if the caller is not
+        support staff."""
+        with self._service(SUPPORT, actor=actor) as call:
             orgs = list_organisations(call.session, actor=call.actor)
             ids = [str(o.id) for o in orgs]
             if self.organisation_id not in ids:
@@ -84,14 +86,17 @@ class CatalogueState(SessionState):
 
     @rx.event
     def on_open(self):
-        who = self._signed_in()
+        # The session is resolved once: who is signed in, and whether they are support staff.
+        who, actor = self._authorize(SUPPORT)
         if who is None:
-            self._authorized(SUPPORT)  # records the refusal
             self._deny()
             return self._to_login()
         self._show(who)
         self.form_open = False
-        self._reload()
+        if actor is None:  # signed in, but not support staff (the refusal is recorded)
+            self._deny()
+            return None
+        self._reload(actor)
         return None
 
     @rx.event

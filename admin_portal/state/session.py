@@ -179,6 +179,7 @@ class SessionState(rx.State):
         *,
         error: str | None = None,
         catch: tuple[type[ServiceError], ...] = (ServiceError,),
+        actor: Actor | None = None,
     ) -> ServiceCall:
         """One authorized call into the services, used as `with self._service(...) as call:`.
 
@@ -191,12 +192,16 @@ class SessionState(rx.State):
             error: The name of the state var that shows a refusal's message; None keeps the
                 refusal in `call.error` only, for the handler to show.
             catch: The refusals the call catches; others propagate (after the rollback).
+            actor: The actor this same event already got from `_authorized(need)` (or
+                `_authorize`), so that the session is resolved once per event; None
+                authorizes here.
 
         Returns:
             The call: `call.actor`, `call.session` inside the `with`; `call.ok`,
             `call.refused` and `call.error` after it.
         """
-        return ServiceCall(self, self._authorized(need), error, catch)
+        authorized = actor if actor is not None else self._authorized(need)
+        return ServiceCall(self, authorized, error, catch)
 
     def _text(self, key: str, **params: object) -> str:
         return t(key, self.lang, **params)

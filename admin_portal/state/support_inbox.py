@@ -6,6 +6,7 @@ import dataclasses
 
 import reflex as rx
 
+from admin_portal.auth.permissions import Actor
 from admin_portal.services.errors import NotFound
 from admin_portal.services.support_inbox import list_support_notifications, mark_handled
 from admin_portal.state.session import SUPPORT, SessionState
@@ -20,14 +21,18 @@ class SupportInboxState(SessionState):
     total: int = 0
     show: str = "open"  # open | all
 
-    def _reload(self) -> None:
-        """Re-check who is asking on every call: a handler may be called without on_load."""
-        with self._service(SUPPORT, catch=(NotFound,)) as call:
+    def _deny(self) -> None:
+        self.allowed, self.rows, self.total, self.page, self.pages = False, [], 0, 1, 1
+
+    def _reload(self, actor: Actor | None = None) -> None:
+        """Re-check who is asking on every call (a handler may be called without on_load),
+        unless this event has just done so: `actor` is then who it found."""
+        with self._service(SUPPORT, catch=(NotFound,), actor=actor) as call:
             found = list_support_notifications(
                 call.session, actor=call.actor, page=self.page, show=self.show, lang=self.lang
             )
         if not call.ok:
-            self.allowed, self.rows, self.total, self.page, self.pages = False, [], 0, 1, 1
+            self._deny()
             return
         self.allowed = True
         self.rows = [dataclasses.asdict(r) for r in found.rows]
@@ -35,15 +40,18 @@ class SupportInboxState(SessionState):
 
     @rx.event
     def on_open(self):
-        who = self._signed_in()
+        # The session is resolved once: who is signed in, and whether they are support staff.
+        who, actor = self._authorize(SUPPORT)
         if who is None:
-            self._authorized(SUPPORT)  # records the refusal
             self.allowed, self.rows = False, []
             return self._to_login()
         self._show(who)
         self.show = "open"
         self.page = 1
-        self._reload()
+        if actor is None:  # signed in, but not support staff (the refusal is recorded)
+            self._deny()
+            return None
+        self._reload(actor)
         return None
 
     @rx.event

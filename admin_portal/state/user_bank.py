@@ -64,8 +64,10 @@ class UserBankState(CursorPagesMixin, SessionState):
     def _head_admin(self) -> Actor | None:
         return self._authorized(HEAD_ADMIN)
 
-    def _search(self) -> None:
-        with self._service(HEAD_ADMIN, catch=(NotFound,)) as call:
+    def _search(self, actor: Actor | None = None) -> None:
+        """Read the page at the cursor; `actor` is who this event already authorized, if any
+        (the session is resolved once per event)."""
+        with self._service(HEAD_ADMIN, catch=(NotFound,), actor=actor) as call:
             page = search_bank(
                 call.session,
                 actor=call.actor,
@@ -104,7 +106,7 @@ class UserBankState(CursorPagesMixin, SessionState):
         self.companies = [{"id": str(c.id), "label": c.label} for c in placement.companies]
         self.units = [{"id": str(u.id), "label": u.label} for u in placement.units]
         self._first_page()
-        self._search()
+        self._search(actor)
         # A username-taken message links here with ?anvandare=<id>: open that person at once.
         wanted = parse_id((parse_qs(self.router.url.query or "").get("anvandare") or [""])[0])
         if wanted is not None:

@@ -30,7 +30,6 @@ from admin_portal.models import (
     BackgroundJob,
     JobStatus,
     OutboxMessage,
-    Role,
     Token,
     TokenPurpose,
     User,
@@ -48,7 +47,8 @@ from tests.cluster.workers import (
     wait_until,
     workers,
 )
-from tests.support.factories import grant, make_company, make_org, make_user
+from tests.support.factories import make_company
+from tests.support.world import build_care_frame
 
 pytestmark = pytest.mark.postgres
 
@@ -71,10 +71,10 @@ def world(pg_database_url: str) -> World:
     engine = make_engine(pg_database_url)
     ensure_search_structures(engine)
     with Session(engine, expire_on_commit=False) as session:
-        org = make_org(session)
-        mailed, imported, office = (make_company(session, org) for _ in range(3))
-        head = make_user(session, office, username="huvud")
-        grant(session, head, Role.HEAD_ADMIN)
+        # The frame: its head admin sits in `company`, away from the people the jobs touch.
+        base = build_care_frame(session, head_username="huvud")
+        org, head = base.org, base.head
+        mailed, imported = base.company2, make_company(session, org, "Importerade AB")
         session.add_all(_people(org.id, mailed.id, "p", MAILABLE, with_email=True))
         session.add_all(_people(org.id, imported.id, "imp", IMPORTED, with_email=False))
         session.commit()

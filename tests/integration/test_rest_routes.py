@@ -12,10 +12,11 @@ from admin_portal.api.rest.routes import rest_routes
 from admin_portal.auth.permissions import load_actor
 from admin_portal.config import get_settings
 from admin_portal.i18n import EN, SV
-from admin_portal.models import AuditEvent, BackgroundJob, Role, User, UserStatus
+from admin_portal.models import AuditEvent, BackgroundJob, User, UserStatus
 from admin_portal.services.api_clients import create_api_client
 from admin_portal.services.auth.rate_limits import reset_rate_limits
-from tests.support.factories import grant, make_company, make_org, make_unit, make_user
+from tests.support.factories import make_user
+from tests.support.world import build_care_frame
 
 
 @pytest.fixture
@@ -27,16 +28,13 @@ def app_db(app_db: None) -> None:
 @pytest.fixture
 def world(app_db: None) -> dict:
     with db.session_scope() as session:
-        org = make_org(session, "Omsorg AB")
-        company = make_company(session, org, "Omsorg Syd")
-        unit = make_unit(session, company, "Hemtjänst Väst")
-        head = make_user(session, company, username="head")
-        grant(session, head, Role.HEAD_ADMIN)
+        # The frame: nobody in the organisation but its head admin (the users list counts).
+        base = build_care_frame(session, head_username="head", unit_a_name="Hemtjänst Väst")
+        company, unit, head = base.company, base.unit_a, base.head
         person = make_user(
             session, company, username="anna.berg", email="anna@example.se", unit=unit
         )
-        other = make_org(session, "Annan")
-        stranger = make_user(session, make_company(session, other), username="stranger")
+        stranger = make_user(session, base.other_company, username="stranger")
         actor = load_actor(session, head.id)
         secrets = {
             scopes: create_api_client(session, actor=actor, name=scopes, scopes=scopes.split())

@@ -13,9 +13,10 @@ from admin_portal import db, routes
 from admin_portal.api.spreadsheet_routes import spreadsheet_routes
 from admin_portal.auth.permissions import load_actor
 from admin_portal.auth.tokens import hash_secret
-from admin_portal.models import LoginSession, Role, utcnow
+from admin_portal.models import LoginSession, utcnow
 from admin_portal.services.spreadsheets.import_preview import preview_import
-from tests.support.factories import grant, make_company, make_org, make_unit, make_user
+from tests.support.factories import make_user
+from tests.support.world import add_unit_admin, build_care_frame
 
 
 @pytest.fixture
@@ -41,18 +42,21 @@ def _cookie(user_id: int) -> str:
 @pytest.fixture
 def people(app_db: None) -> dict:
     with db.session_scope() as session:
-        org = make_org(session)
-        north, south = make_company(session, org, "Norr AB"), make_company(session, org, "Syd AB")
-        centre = make_unit(session, north, "Centrum")
-        head = make_user(session, north, username="head")
-        grant(session, head, Role.HEAD_ADMIN)
-        unit_admin = make_user(session, north, username="unitadmin", unit=centre)
-        grant(session, unit_admin, Role.ADMIN, unit=centre)
+        # The frame: nobody in the organisation but its head admin (the tests list every row).
+        base = build_care_frame(
+            session,
+            head_username="head",
+            company_name="Norr AB",
+            company2_name="Syd AB",
+            unit_a_name="Centrum",
+            other_org_name="Annan",
+            other_head_username="otherhead",
+        )
+        north, south, centre, head = base.company, base.company2, base.unit_a, base.head
+        unit_admin = add_unit_admin(session, base, username="unitadmin")
         plain = make_user(session, north, username="plain", unit=centre, email="p@example.se")
         make_user(session, south, username="southerner", first_name="=1+1")
-        other_org = make_org(session, "Annan")
-        other_head = make_user(session, make_company(session, other_org), username="otherhead")
-        grant(session, other_head, Role.HEAD_ADMIN)
+        other_head = base.other_head
         ids = {
             "head": head.id,
             "unit_admin": unit_admin.id,

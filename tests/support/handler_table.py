@@ -4,7 +4,7 @@ Any connected client can call any registered Reflex event handler with any argum
 any HTTP route with any request, whether or not a page offers it. So each handler and route
 has exactly one row here; `tests/unit/test_handler_inventory.py` fails on a missing row, on
 a row naming something that no longer exists, and on a `set_<var>` setter without a row, and
-`tests/unit/test_authorization_matrix.py` calls every authorized row as eight personas.
+`tests/unit/test_authorization_matrix.py` calls every authorized row as nine personas.
 
 How to classify a new handler or route
 --------------------------------------

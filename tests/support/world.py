@@ -11,13 +11,18 @@ A test module extends it with the people it needs:
     def w(session: Session) -> World:
         base = build_care_world(session)
         return base.extend(World, brukare=make_user(session, base.company, ...))
+
+A module that counts everybody in the organisation (exact totals, exact lists of usernames)
+builds the frame instead (`build_care_frame`): the same organisations, companies, units and
+head administrators, without the company administrator and the standard user, so that its
+totals are its own people plus the head administrator.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypedDict, TypeVar, Unpack
 
 from sqlmodel import Session
 
@@ -25,11 +30,13 @@ from admin_portal.auth.permissions import Actor, load_actor
 from admin_portal.models import Company, Organisation, Role, Unit, User
 from tests.support.factories import grant, make_company, make_org, make_unit, make_user
 
-W = TypeVar("W", bound="CareWorld")
+W = TypeVar("W", bound="CareFrame")
 
 
 @dataclass
-class CareWorld:
+class CareFrame:
+    """The organisations, companies, units and head administrators, and nobody else."""
+
     org: Organisation  # "Omsorg Syd"
     company: Company  # "Solsidan Assistans AB" unless named otherwise (so the units too)
     company2: Company  # "Norrsidan AB", the same organisation
@@ -37,9 +44,7 @@ class CareWorld:
     unit_b: Unit  # "Enhet B", in company
     other_org: Organisation  # "Annan kund" unless named otherwise
     other_company: Company  # in other_org
-    head: User  # head administrator of org
-    company_admin: User  # administrator of `company`
-    standard: User  # no role, placed in unit_a ("vanlig")
+    head: User  # head administrator of org, in company
     other_head: User  # head administrator of other_org ("annan.huvud" unless named otherwise)
 
     def actor(self, session: Session, user: User) -> Actor:
@@ -51,11 +56,34 @@ class CareWorld:
 
     def extend(self, world_type: type[W], **extra: Any) -> W:
         """This world as `world_type` (a subclass adding fields), with `extra` filled in."""
-        shared = {f.name: getattr(self, f.name) for f in dataclasses.fields(CareWorld)}
+        shared = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
         return world_type(**shared, **extra)
 
 
-def build_care_world(
+@dataclass
+class CareWorld(CareFrame):
+    """The frame with a company administrator and a standard user in it."""
+
+    company_admin: User  # administrator of `company`
+    standard: User  # no role, placed in unit_a ("vanlig")
+
+
+class FrameOptions(TypedDict, total=False):
+    """What `build_care_frame` lets a test name (see its arguments)."""
+
+    head_username: str
+    company_name: str
+    company2_name: str
+    unit_a_name: str
+    unit_b_name: str
+    other_org_name: str
+    other_company_name: str
+    other_head_username: str
+    password: str | None
+    head_email: str | None
+
+
+def build_care_frame(
     session: Session,
     *,
     head_username: str = "huvud.admin",
@@ -67,10 +95,9 @@ def build_care_world(
     other_company_name: str = "Annan AB",
     other_head_username: str = "annan.huvud",
     password: str | None = None,
-    standard_email: str | None = None,
     head_email: str | None = None,
-) -> CareWorld:
-    """Build the shared world (flushed, not committed: the caller adds to it and commits).
+) -> CareFrame:
+    """Build the frame of the shared world (flushed, not committed: the caller adds to it).
 
     Args:
         session: Where to add the world.
@@ -82,13 +109,12 @@ def build_care_world(
         other_org_name: The second organisation's name.
         other_company_name: The second organisation's company's name.
         other_head_username: The second organisation's head administrator's username.
-        password: When given, the organisation's head, company admin and standard user can
-            sign in with it (hashing costs time: ask for the `cheap_argon2` fixture).
-        standard_email: The standard user's (unverified) address; none unless given.
+        password: When given, the organisation's head administrator can sign in with it
+            (hashing costs time: ask for the `cheap_argon2` fixture).
         head_email: The head administrator's (unverified) address; none unless given.
 
     Returns:
-        The world.
+        The frame: nobody in the organisation but its head administrator.
     """
     org = make_org(session, "Omsorg Syd")
     company = make_company(session, org, company_name)
@@ -99,14 +125,9 @@ def build_care_world(
     other_company = make_company(session, other_org, other_company_name)
     head = make_user(session, company, username=head_username, password=password, email=head_email)
     grant(session, head, Role.HEAD_ADMIN)
-    company_admin = make_user(session, company, username="foretag.admin", password=password)
-    grant(session, company_admin, Role.ADMIN, company=company)
-    standard = make_user(
-        session, company, unit=unit_a, username="vanlig", password=password, email=standard_email
-    )
     other_head = make_user(session, other_company, username=other_head_username)
     grant(session, other_head, Role.HEAD_ADMIN)
-    return CareWorld(
+    return CareFrame(
         org=org,
         company=company,
         company2=company2,
@@ -115,15 +136,42 @@ def build_care_world(
         other_org=other_org,
         other_company=other_company,
         head=head,
-        company_admin=company_admin,
-        standard=standard,
         other_head=other_head,
     )
 
 
+def build_care_world(
+    session: Session, *, standard_email: str | None = None, **frame: Unpack[FrameOptions]
+) -> CareWorld:
+    """Build the shared world (flushed, not committed: the caller adds to it and commits).
+
+    Args:
+        session: Where to add the world.
+        standard_email: The standard user's (unverified) address; none unless given.
+        **frame: The names of `build_care_frame`; a `password` also lets the company
+            administrator and the standard user sign in.
+
+    Returns:
+        The world.
+    """
+    base = build_care_frame(session, **frame)
+    password = frame.get("password")
+    company_admin = make_user(session, base.company, username="foretag.admin", password=password)
+    grant(session, company_admin, Role.ADMIN, company=base.company)
+    standard = make_user(
+        session,
+        base.company,
+        unit=base.unit_a,
+        username="vanlig",
+        password=password,
+        email=standard_email,
+    )
+    return base.extend(CareWorld, company_admin=company_admin, standard=standard)
+
+
 def add_unit_admin(
     session: Session,
-    world: CareWorld,
+    world: CareFrame,
     *,
     username: str = "enhetsadmin",
     password: str | None = None,

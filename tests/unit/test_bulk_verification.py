@@ -15,7 +15,6 @@ from admin_portal.models import (
     JobStatus,
     OutboxMessage,
     OutboxStatus,
-    Role,
     UserType,
     utcnow,
 )
@@ -27,18 +26,25 @@ from admin_portal.services.verification.bulk import (
     start_bulk_verification,
 )
 from admin_portal.services.verification.email import queue_verification_mail
-from tests.support.factories import grant, make_company, make_org, make_unit, make_user
+from tests.support.factories import make_user
+from tests.support.world import add_unit_admin, build_care_frame
 
 
 @pytest.fixture
 def world(session: Session) -> dict:
-    org = make_org(session)
-    norr, syd = make_company(session, org, "Norr"), make_company(session, org, "Syd")
-    unit = make_unit(session, norr, "Hemtjänst")
-    head = make_user(session, norr, username="chef")
-    grant(session, head, Role.HEAD_ADMIN)
-    unit_admin = make_user(session, norr, username="enhetschef")
-    grant(session, unit_admin, Role.ADMIN, unit=unit)
+    # The frame: nobody in the organisation but its head admin, so the counts below are the
+    # two admins (no address) and the seven people.
+    base = build_care_frame(
+        session,
+        head_username="chef",
+        company_name="Norr",
+        company2_name="Syd",
+        unit_a_name="Hemtjänst",
+        other_org_name="Annan",
+        other_head_username="annan.chef",
+    )
+    norr, syd, unit, head = base.company, base.company2, base.unit_a, base.head
+    unit_admin = add_unit_admin(session, base, username="enhetschef")
     people = {
         # Norr, in the unit
         "anna": make_user(
@@ -63,12 +69,8 @@ def world(session: Session) -> dict:
         "gun": make_user(session, syd, username="gun", email="gun@example.org", last_name="Lind"),
     }
     people["fia"].email_bounced_at = utcnow()
-    other_org = make_org(session, "Annan")
-    outsider = make_user(
-        session, make_company(session, other_org), username="utanför", email="u@example.org"
-    )
-    other_head = make_user(session, make_company(session, other_org), username="annan.chef")
-    grant(session, other_head, Role.HEAD_ADMIN)
+    outsider = make_user(session, base.other_company, username="utanför", email="u@example.org")
+    other_head = base.other_head
     session.commit()
     return {
         "head": load_actor(session, head.id),

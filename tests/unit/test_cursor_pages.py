@@ -15,7 +15,7 @@ def test_the_pager_walks_forward_and_back_over_the_server_kept_cursors(
 ) -> None:
     searched: list[str | None] = []
     monkeypatch.setattr(cls, "_authorized", lambda self, need="admin": object())
-    monkeypatch.setattr(cls, "_search", lambda self: searched.append(self._cursor))
+    monkeypatch.setattr(cls, "_search", lambda self, actor=None: searched.append(self._cursor))
     state = rx.State(_reflex_internal_init=True).get_substate(cls.get_full_name().split(".")[1:])
 
     state._found_next("c2")

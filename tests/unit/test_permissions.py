@@ -15,63 +15,62 @@ from admin_portal.auth.permissions import (
     can_use_user_bank,
     load_actor,
 )
-from admin_portal.models import Company, Organisation, Role, RoleAssignment, Unit, User, UserStatus
+from admin_portal.models import Role, RoleAssignment, Unit, User, UserStatus
 from admin_portal.services.organisation import count_active_users_in_scope, describe_scope
-from tests.support.factories import grant, make_company, make_org, make_unit, make_user
+from tests.support.factories import grant, make_unit, make_user
+from tests.support.world import CareFrame, add_unit_admin, build_care_frame
 
 
 @dataclass
-class World:
-    org: Organisation
-    c1: Company
-    c2: Company
-    u1: Unit  # c1, top level
-    u1a: Unit  # c1, below u1
-    u1b: Unit  # c1, below u1a
-    u2: Unit  # c1, top level
-    u3: Unit  # c2
-    head: User
-    company_admin: User  # admin of c2
-    unit_admin: User  # admin of u1 (and so of u1a, u1b)
-    standard: User
+class World(CareFrame):
+    # The frame: company ("A Norr") with the top-level units unit_a ("Centrum") and unit_b
+    # ("Väster"); company2 ("A Syd"); the head admin, in company.
+    u1a: Unit  # company, below unit_a
+    u1b: Unit  # company, below u1a
+    u3: Unit  # company2
+    company_admin: User  # admin of company2
+    unit_admin: User  # admin of unit_a (and so of u1a, u1b)
+    standard: User  # in unit_b
     removed: User  # in u1a, in the user bank
-    in_c1: User  # c1, no unit
-    in_u1: User
+    in_c1: User  # company, no unit
+    in_u1: User  # unit_a
     in_u1a: User
     in_u1b: User
-    in_u2: User
-    in_c2: User  # c2, no unit
+    in_u2: User  # unit_b
+    in_c2: User  # company2, no unit
     in_u3: User
-    other_org: Organisation
-    other_company: Company
-    other_head: User
-    in_other: User
+    in_other: User  # other_org
 
 
 @pytest.fixture
 def world(session: Session) -> World:
-    org = make_org(session, "Omsorg A")
-    c1, c2 = make_company(session, org, "A Norr"), make_company(session, org, "A Syd")
-    u1 = make_unit(session, c1, "Centrum")
+    base = build_care_frame(
+        session,
+        head_username="head",
+        company_name="A Norr",
+        company2_name="A Syd",
+        unit_a_name="Centrum",
+        unit_b_name="Väster",
+        other_org_name="Omsorg B",
+        other_company_name="B AB",
+        other_head_username="bhead",
+    )
+    c1, c2, u1, u2 = base.company, base.company2, base.unit_a, base.unit_b
     u1a = make_unit(session, c1, "Centrum natt", parent=u1)
     u1b = make_unit(session, c1, "Centrum natt helg", parent=u1a)
-    u2 = make_unit(session, c1, "Väster")
     u3 = make_unit(session, c2, "Syd assistans")
-    other_org = make_org(session, "Omsorg B")
-    other_company = make_company(session, other_org, "B AB")
-    other_unit = make_unit(session, other_company, "B enhet")
+    other_unit = make_unit(session, base.other_company, "B enhet")
 
-    head = make_user(session, c1, username="head")
     company_admin = make_user(session, c2, username="cadmin")
-    unit_admin = make_user(session, c1, unit=u1, username="uadmin")
+    unit_admin = add_unit_admin(session, base, username="uadmin")
     standard = make_user(session, c1, unit=u2, username="standard")
     removed = make_user(session, c1, unit=u1a, username="removed")
     removed.status = UserStatus.REMOVED
     session.add(removed)
-    other_head = make_user(session, other_company, username="bhead")
-    world = World(
-        org=org, c1=c1, c2=c2, u1=u1, u1a=u1a, u1b=u1b, u2=u2, u3=u3,
-        head=head, company_admin=company_admin, unit_admin=unit_admin, standard=standard,
+    world = base.extend(
+        World,
+        u1a=u1a, u1b=u1b, u3=u3,
+        company_admin=company_admin, unit_admin=unit_admin, standard=standard,
         removed=removed,
         in_c1=make_user(session, c1),
         in_u1=make_user(session, c1, unit=u1),
@@ -80,14 +79,10 @@ def world(session: Session) -> World:
         in_u2=make_user(session, c1, unit=u2),
         in_c2=make_user(session, c2),
         in_u3=make_user(session, c2, unit=u3),
-        other_org=other_org, other_company=other_company, other_head=other_head,
-        in_other=make_user(session, other_company, unit=other_unit),
+        in_other=make_user(session, base.other_company, unit=other_unit),
     )  # fmt: skip
-    grant(session, head, Role.HEAD_ADMIN)
     grant(session, company_admin, Role.ADMIN, company=c2)
-    grant(session, unit_admin, Role.ADMIN, unit=u1)
     grant(session, removed, Role.HEAD_ADMIN)
-    grant(session, other_head, Role.HEAD_ADMIN)
     session.flush()
     return world
 
@@ -116,7 +111,7 @@ def test_a_company_admin_has_their_companies(session: Session, world: World) -> 
 
     assert not actor.is_head_admin and actor.is_admin
     assert actor.role == Role.ADMIN
-    assert actor.company_ids == {world.c2.id}
+    assert actor.company_ids == {world.company2.id}
     assert actor.unit_ids == frozenset()
 
 
@@ -127,7 +122,7 @@ def test_a_unit_admin_has_their_unit_and_every_unit_nested_below(
 
     assert actor.is_admin and not actor.is_head_admin
     assert actor.role == Role.ADMIN
-    assert actor.unit_ids == {world.u1.id, world.u1a.id, world.u1b.id}
+    assert actor.unit_ids == {world.unit_a.id, world.u1a.id, world.u1b.id}
     assert actor.company_ids == frozenset()
 
 
@@ -238,10 +233,12 @@ def test_company_access_follows_scope(session: Session, world: World) -> None:
         _actor(session, u) for u in (world.head, world.company_admin, world.unit_admin)
     )
 
-    assert can_access_company(head, world.c1) and can_access_company(head, world.c2)
+    assert can_access_company(head, world.company) and can_access_company(head, world.company2)
     assert not can_access_company(head, world.other_company)
-    assert can_access_company(cadmin, world.c2) and not can_access_company(cadmin, world.c1)
-    assert not can_access_company(uadmin, world.c1)
+    assert can_access_company(cadmin, world.company2) and not can_access_company(
+        cadmin, world.company
+    )
+    assert not can_access_company(uadmin, world.company)
 
 
 # -- head-admin-only capabilities --------------------------------------------------------------
@@ -280,7 +277,7 @@ def test_count_for_a_unit_admin_is_their_unit_subtree(session: Session, world: W
 
 
 def test_count_for_mixed_grants_is_the_union(session: Session, world: World) -> None:
-    grant(session, world.in_c1, Role.ADMIN, company=world.c2)
+    grant(session, world.in_c1, Role.ADMIN, company=world.company2)
     grant(session, world.in_c1, Role.ADMIN, unit=world.u1a)
 
     # cadmin, in_c2, in_u3 + in_u1a, in_u1b
@@ -294,6 +291,6 @@ def test_count_for_a_standard_user_is_zero(session: Session, world: World) -> No
 def test_scope_summary_names_the_top_units_administered(session: Session, world: World) -> None:
     summary = describe_scope(session, actor=_actor(session, world.unit_admin))
 
-    assert summary.organisation_name == "Omsorg A"
+    assert summary.organisation_name == "Omsorg Syd"  # the shared frame's organisation
     assert summary.company_names == []
     assert summary.unit_names == ["Centrum"]  # sub-units are implied

@@ -6,25 +6,28 @@ import pytest
 from sqlmodel import Session, select
 
 from admin_portal.auth.permissions import load_actor
-from admin_portal.models import AuditEvent, Role, UserType
+from admin_portal.models import AuditEvent, UserType
 from admin_portal.search.query import UserQuery
 from admin_portal.services.errors import PermissionDenied
 from admin_portal.services.spreadsheets.export import export_filename, export_rows, start_export
 from admin_portal.services.spreadsheets.sheets import csv_chunks, read_sheet
 from admin_portal.services.users.list_params import fields_from_params, query_from_fields
-from tests.support.factories import grant, make_company, make_org, make_unit, make_user
+from tests.support.factories import make_user
+from tests.support.world import add_unit_admin, build_care_frame
 
 
 @pytest.fixture
 def people(session: Session):
-    org = make_org(session)
-    north = make_company(session, org, "Norr AB")
-    south = make_company(session, org, "Syd AB")
-    centre = make_unit(session, north, "Centrum")
-    head = make_user(session, north, username="head", first_name="Helena", last_name="Huvud")
-    grant(session, head, Role.HEAD_ADMIN)
-    unit_admin = make_user(session, north, username="unitadmin", unit=centre)
-    grant(session, unit_admin, Role.ADMIN, unit=centre)
+    # The frame: nobody in the organisation but its head admin (the tests list every row).
+    base = build_care_frame(
+        session,
+        head_username="head",
+        company_name="Norr AB",
+        company2_name="Syd AB",
+        unit_a_name="Centrum",
+    )
+    north, south, centre, head = base.company, base.company2, base.unit_a, base.head
+    unit_admin = add_unit_admin(session, base, username="unitadmin")
     anna = make_user(
         session,
         north,

@@ -20,12 +20,11 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from admin_portal.auth.permissions import Actor, load_actor
+from admin_portal.auth.permissions import Actor
 from admin_portal.db import make_engine
 from admin_portal.models import (
     Company,
     Organisation,
-    Role,
     Unit,
     User,
     require_id,
@@ -40,7 +39,8 @@ from admin_portal.search.query import UserPage, UserQuery
 from admin_portal.search.structures import ensure_search_structures
 from admin_portal.search.users import search_users
 from admin_portal.services.errors import PermissionDenied
-from tests.support.factories import grant, make_company, make_org, make_unit, make_user
+from tests.support.factories import make_unit, make_user
+from tests.support.world import add_unit_admin, build_care_world
 
 # --------------------------------------------------------------------------- the world
 
@@ -69,17 +69,26 @@ T0 = datetime(2025, 1, 1, tzinfo=UTC)
 
 
 def build_world(session: Session) -> World:
-    """Two organisations; names with å/ä/ö, e-mails in every state, removed users, ties."""
-    org, other_org = make_org(session, "Omsorg Nord"), make_org(session, "Annan kund")
-    a1 = make_company(session, org, "Norrgården AB")
-    a2 = make_company(session, org, "Söderhemmet AB")
-    b1 = make_company(session, other_org, "Främmande AB")
-    u1 = make_unit(session, a1, "Hemtjänst Norr")
+    """Two organisations; names with å/ä/ö, e-mails in every state, removed users, ties.
+
+    The shared world gives the organisations, a1 and a2, u1 and u2, the admins and the
+    standard user; the people below join them.
+    """
+    base = build_care_world(
+        session,
+        company_name="Norrgården AB",
+        company2_name="Söderhemmet AB",
+        unit_a_name="Hemtjänst Norr",
+        unit_b_name="Dagverksamhet",
+        other_company_name="Främmande AB",
+    )
+    org, other_org = base.org, base.other_org
+    a1, a2, b1 = base.company, base.company2, base.other_company
+    u1, u2 = base.unit_a, base.unit_b
     u1_sub = make_unit(session, a1, "Nattpatrullen", parent=u1)
-    u2 = make_unit(session, a1, "Dagverksamhet")
     u3 = make_unit(session, a2, "Boende Syd")
     ub = make_unit(session, b1, "Främmande enhet")
-
+    unit_admin = add_unit_admin(session, base, username="enh.admin")
     people = [
         # first, last, username, email, verified, type, company, unit, numeric_id
         ("Anna", "Berg", "anna.berg", "anna.berg@example.se", True, "employee", a1, u1, 1001),
@@ -94,48 +103,42 @@ def build_world(session: Session) -> World:
         ("anna", "berg", "anna.berg2", None, False, "employee", a1, u1, None),  # lower-case twin
         ("Nils", "Nilsson", "nils", "nils@example.se", True, "employee", a1, u1, 3001),  # removed
         ("Märta", "Nilsson", "marta.n", None, False, "brukare", a2, u3, None),  # removed
-        ("Huvud", "Admin", "huvud", "huvud@example.se", True, "administrator", a1, None, None),
-        ("Företags", "Admin", "ftg.admin", None, False, "administrator", a1, None, None),
-        ("Enhets", "Admin", "enh.admin", None, False, "administrator", a1, u1, None),
-        ("Stina", "Standard", "stina", None, False, "employee", a2, u3, None),
-        # The other organisation: same names, never visible to this organisation's admins.
+    ]
+    # The other organisation: same names, never visible to this organisation's admins.
+    strangers = [
         ("Anna", "Berg", "anna.berg.b", "anna.berg@example.se", True, "employee", b1, ub, 1001),
         ("Åsa", "Öberg", "asa.b", None, False, "assistant", b1, None, None),
-        ("Annan", "Huvud", "annan.huvud", None, False, "administrator", b1, None, None),
     ]
-    users: list[User] = []
-    for i, (first, last, username, email, verified, kind, company, unit, numeric) in enumerate(
-        people
-    ):
-        user = make_user(
-            session,
-            company,
-            username=username,
-            email=email,
-            verified=verified,
-            unit=unit,
-            user_type=kind,
-            first_name=first,
-            last_name=last,
-        )
-        user.numeric_id = numeric
+
+    def made(rows: list[tuple]) -> list[User]:
+        users = []
+        for first, last, username, email, verified, kind, company, unit, numeric in rows:
+            user = make_user(
+                session,
+                company,
+                username=username,
+                email=email,
+                verified=verified,
+                unit=unit,
+                user_type=kind,
+                first_name=first,
+                last_name=last,
+            )
+            user.numeric_id = numeric
+            users.append(user)
+        return users
+
+    # In the order of the first version of this world (the people, the organisation's
+    # admins and standard user, the strangers, their head admin): tests pick users by place.
+    admins = [base.head, base.company_admin, unit_admin, base.standard]
+    users = made(people) + admins + made(strangers) + [base.other_head]
+    for i, user in enumerate(users):
         # Ties on created_at (pairs share a timestamp) check the id tie-breaker.
         user.created_at = T0 + timedelta(minutes=i // 2)
-        users.append(user)
     for user in users:
         if user.username in ("nils", "marta.n"):
             user.status, user.removed_at = "removed", T0 + timedelta(days=30)
     session.flush()
-    by_username = {u.username: u for u in users}
-    grant(session, by_username["huvud"], Role.HEAD_ADMIN)
-    grant(session, by_username["ftg.admin"], Role.ADMIN, company=a1)
-    grant(session, by_username["enh.admin"], Role.ADMIN, unit=u1)
-    grant(session, by_username["annan.huvud"], Role.HEAD_ADMIN)
-
-    def actor(username: str) -> Actor:
-        loaded = load_actor(session, require_id(by_username[username]))
-        assert loaded is not None
-        return loaded
 
     return World(
         org=org,
@@ -149,11 +152,11 @@ def build_world(session: Session) -> World:
         u3=u3,
         ub=ub,
         users=users,
-        head=actor("huvud"),
-        company_admin=actor("ftg.admin"),
-        unit_admin=actor("enh.admin"),
-        standard=actor("stina"),
-        other_head=actor("annan.huvud"),
+        head=base.actor(session, base.head),
+        company_admin=base.actor(session, base.company_admin),
+        unit_admin=base.actor(session, unit_admin),
+        standard=base.actor(session, base.standard),
+        other_head=base.actor(session, base.other_head),
     )
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import reflex as rx
 
 from admin_portal import routes
+from admin_portal.components.data_table import data_table
 from admin_portal.components.forms import option, select_field, text_field
 from admin_portal.components.i18n import tx
 from admin_portal.components.layout import admin_page
+from admin_portal.components.search_form import search_form
 from admin_portal.pages.loading import on_load
 from admin_portal.state.contact_centre.listing import AgentListState as S
 from admin_portal.state.session import SessionState
@@ -22,41 +24,35 @@ _HEADERS = [
 
 
 def _filters() -> rx.Component:
-    return rx.form(
-        rx.hstack(
-            text_field(
-                field_id="cc-search",
-                label=tx("contact_centre.search_label"),
-                name="query",
-                input_type="search",
-            ),
-            select_field(
-                field_id="cc-group-filter",
-                label=tx("contact_centre.group_filter"),
-                name="group_id",
-                options=[
-                    option("", tx("contact_centre.all_groups")),
-                    rx.foreach(S.groups, lambda g: option(g["id"], g["name"])),
-                ],
-            ),
-            select_field(
-                field_id="cc-queue-filter",
-                label=tx("contact_centre.queue_filter"),
-                name="queue",
-                options=[
-                    option("", tx("contact_centre.queue_any")),
-                    option("in", tx("contact_centre.queue_in")),
-                    option("out", tx("contact_centre.queue_out")),
-                ],
-            ),
-            rx.button(tx("contact_centre.search"), type="submit", size="3"),
-            align="end",
-            spacing="3",
-            width="100%",
+    return search_form(
+        text_field(
+            field_id="cc-search",
+            label=tx("contact_centre.search_label"),
+            name="query",
+            input_type="search",
         ),
+        select_field(
+            field_id="cc-group-filter",
+            label=tx("contact_centre.group_filter"),
+            name="group_id",
+            options=[
+                option("", tx("contact_centre.all_groups")),
+                rx.foreach(S.groups, lambda g: option(g["id"], g["name"])),
+            ],
+        ),
+        select_field(
+            field_id="cc-queue-filter",
+            label=tx("contact_centre.queue_filter"),
+            name="queue",
+            options=[
+                option("", tx("contact_centre.queue_any")),
+                option("in", tx("contact_centre.queue_in")),
+                option("out", tx("contact_centre.queue_out")),
+            ],
+        ),
+        button_label=tx("contact_centre.search"),
         on_submit=S.search,
-        role="search",
-        aria_label=tx("contact_centre.search"),
+        landmark_name=tx("contact_centre.search"),
     )
 
 
@@ -75,17 +71,10 @@ def _row(row: rx.Var) -> rx.Component:
 
 
 def _table() -> rx.Component:
-    return rx.cond(
-        S.rows.length() == 0,
-        rx.text(tx("contact_centre.none")),
-        rx.vstack(
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(*[rx.table.column_header_cell(tx(k)) for k in _HEADERS])
-                ),
-                rx.table.body(rx.foreach(S.rows, _row)),
-                width="100%",
-            ),
+    return rx.vstack(
+        data_table(S.rows, _row, header_keys=_HEADERS, empty_key="contact_centre.none"),
+        rx.cond(
+            S.rows.length() > 0,
             rx.hstack(
                 rx.button(
                     tx("contact_centre.previous"),
@@ -102,8 +91,8 @@ def _table() -> rx.Component:
                 ),
                 align="center",
             ),
-            width="100%",
         ),
+        width="100%",
     )
 
 

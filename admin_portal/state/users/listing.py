@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlencode
 import reflex as rx
 
 from admin_portal import routes
+from admin_portal.auth.permissions import Actor
 from admin_portal.db import session_scope
 from admin_portal.search.query import UserQuery
 from admin_portal.search.users import search_users
@@ -59,8 +60,10 @@ class UsersListState(CursorPagesMixin, BulkVerificationMixin, SessionState):
     def _query(self) -> UserQuery:
         return query_from_fields(self._fields(), cursor=self._cursor)
 
-    def _search(self) -> None:
-        with self._service(ADMIN, error="search_error") as call:
+    def _search(self, actor: Actor | None = None) -> None:
+        """Read the page at the cursor; `actor` is who this event already authorized, if any
+        (the session is resolved once per event)."""
+        with self._service(ADMIN, error="search_error", actor=actor) as call:
             page = search_users(call.session, actor=call.actor, query=self._query())
         if call.error:
             self.rows = []
@@ -89,10 +92,10 @@ class UsersListState(CursorPagesMixin, BulkVerificationMixin, SessionState):
         url = routes.USERS + ("?" + urlencode(params) if params else "")
         return rx.call_script(f"window.history.replaceState(null, '', {json.dumps(url)})")
 
-    def _restart(self) -> rx.event.EventSpec:
+    def _restart(self, actor: Actor | None = None) -> rx.event.EventSpec:
         self._first_page()
         self.selected_ids = []
-        self._search()
+        self._search(actor)
         return self._url_script()
 
     @rx.event
@@ -110,8 +113,8 @@ class UsersListState(CursorPagesMixin, BulkVerificationMixin, SessionState):
         self.units = [{"id": str(u.id), "label": u.label} for u in placement.units]
         self._first_page()
         self.export_query = urlencode(params_from_fields(self._fields()))
-        self._search()
-        return self._restore_bulk_job()
+        self._search(actor)
+        return self._restore_bulk_job(actor)
 
     @rx.event
     def set_text(self, value: str):
@@ -133,7 +136,7 @@ class UsersListState(CursorPagesMixin, BulkVerificationMixin, SessionState):
             return None
         setattr(self, field, clean_param(field, value))
         self._only_head_admins_list_removed(actor.is_head_admin)
-        return self._restart()
+        return self._restart(actor)
 
     @rx.event
     def clear_filters(self):
@@ -143,13 +146,15 @@ class UsersListState(CursorPagesMixin, BulkVerificationMixin, SessionState):
 
     @rx.event
     def next_page(self):
-        if self._authorized() is not None and self._to_next_page():
-            self._search()
+        actor = self._authorized()
+        if actor is not None and self._to_next_page():
+            self._search(actor)
 
     @rx.event
     def previous_page(self):
-        if self._authorized() is not None and self._to_previous_page():
-            self._search()
+        actor = self._authorized()
+        if actor is not None and self._to_previous_page():
+            self._search(actor)
 
     @rx.event
     def toggle_selected(self, user_id: int, checked: bool):

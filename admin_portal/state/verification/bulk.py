@@ -14,6 +14,7 @@ from datetime import timedelta
 
 import reflex as rx
 
+from admin_portal.auth.permissions import Actor
 from admin_portal.db import session_scope
 from admin_portal.models import JobKind, utcnow
 from admin_portal.services.errors import ServiceError
@@ -110,11 +111,12 @@ class BulkVerificationMixin(rx.State, mixin=True):
             if progress.summary.get(reason)
         ]
 
-    def _restore_bulk_job(self) -> rx.event.EventSpec | None:
-        """On load: a running job keeps showing its progress; a recent result its summary."""
-        actor = self._authorized()  # type: ignore[attr-defined]
-        if actor is None:
-            return None
+    def _restore_bulk_job(self, actor: Actor) -> rx.event.EventSpec | None:
+        """On load: a running job keeps showing its progress; a recent result its summary.
+
+        Args:
+            actor: Who the page's load handler authorized (the session is resolved once).
+        """
         with session_scope() as session:
             progress = latest_job(session, actor=actor, kind=JobKind.BULK_VERIFICATION)
         if progress is not None and progress.finished:
