@@ -45,7 +45,6 @@ MESSAGES: dict[str, str] = {
     "support.col_organisation": "Organisation",
     "support.col_person": "Person",
     "support.col_service": "Service",
-    "support.col_details": "Case",
     "support.col_status": "Status",
     "support.open": "Open",
     "support.handled": "Handled",

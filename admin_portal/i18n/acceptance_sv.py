@@ -45,7 +45,6 @@ MESSAGES: dict[str, str] = {
     "support.col_organisation": "Organisation",
     "support.col_person": "Person",
     "support.col_service": "Tjänst",
-    "support.col_details": "Ärende",
     "support.col_status": "Status",
     "support.open": "Öppet",
     "support.handled": "Hanterat",

@@ -86,7 +86,6 @@ def list_support_notifications(
     actor: Actor | None,
     page: object = 1,
     show: object = "open",
-    lang: str = "sv",
 ) -> SupportPage:
     """One page of the inbox, open cases first then newest first; `show="all"` adds handled ones."""
     _require_support(actor)

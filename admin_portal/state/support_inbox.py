@@ -29,7 +29,7 @@ class SupportInboxState(SessionState):
         unless this event has just done so: `actor` is then who it found."""
         with self._service(SUPPORT, catch=(NotFound,), actor=actor) as call:
             found = list_support_notifications(
-                call.session, actor=call.actor, page=self.page, show=self.show, lang=self.lang
+                call.session, actor=call.actor, page=self.page, show=self.show
             )
         if not call.ok:
             self._deny()
