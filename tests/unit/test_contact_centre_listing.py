@@ -7,99 +7,20 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from admin_portal.models import Agent, QueueSession, User, UserStatus, require_id
 from admin_portal.search.structures import ensure_search_structures
 from admin_portal.services.contact_centre import agent_paths
 from admin_portal.services.contact_centre.listing import list_agents
-from tests.support.contact_centre_factories import CcWorld, build_world, make_agent
-
-_NAMES = [
-    ("Anna", "Andersson"),
-    ("Åsa", "Öberg"),
-    ("Bo", "Berg"),
-    ("Cecilia", "Andersson"),
-    ("Dan", "Bergström"),
-    ("Eva", "Ek"),
-    ("Filip", "Andersson"),
-    ("Greta", "Lind"),
-    ("Hans", "Berg"),
-    ("Ida", "Öberg"),
-    ("Jan", "Andersén"),
-    ("Karin", "Nilsson"),
-]
+from tests.support.contact_centre_factories import CcWorld
+from tests.support.contact_centre_listing_oracle import (
+    build_listing_world,
+    check_every_shape,
+    oracle,
+)
 
 
 @pytest.fixture
 def world(session: Session) -> CcWorld:
-    w = build_world(session)
-    for i in range(36):
-        first, last = _NAMES[i % len(_NAMES)]
-        group = w.gbg if i % 3 else w.sthlm
-        user = make_agent(session, w.company, group, username=f"kc{i:02d}", numeric_id=200 + i)
-        user.first_name, user.last_name = first, last
-        if i == 5:
-            user.status = UserStatus.REMOVED  # removed users are not listed
-        session.add(user)
-        if i % 4 == 0:
-            session.add(QueueSession(agent_id=require_id(user), queue_id=require_id(w.queue)))
-    session.commit()
-    return w
-
-
-def _oracle(
-    session: Session,
-    *,
-    text: str = "",
-    group_id: int | None = None,
-    in_queue: bool | None = None,
-) -> list[int]:
-    from sqlmodel import select
-
-    logged = set(session.exec(select(QueueSession.agent_id)).all())
-    found = []
-    for user, agent in session.exec(
-        select(User, Agent).join(Agent, Agent.user_id == User.id)  # type: ignore[arg-type]
-    ).all():
-        if user.status != UserStatus.ACTIVE:
-            continue
-        if group_id is not None and agent.group_id != group_id:
-            continue
-        if in_queue is not None and (user.id in logged) != in_queue:
-            continue
-        doc = f"{user.first_name} {user.last_name}\x1f{user.username}\x1f{user.email or ''}"
-        if text and text.casefold() not in doc.casefold():
-            continue
-        found.append((user.last_name, user.first_name, require_id(user)))
-    return [i for _, _, i in sorted(found)]
-
-
-def _all_pages(session: Session, world: CcWorld, **ask: object) -> tuple[list[int], list[int]]:
-    """(every row's id across the pages, the total each page reported)."""
-    ids: list[int] = []
-    totals = []
-    cursor = None
-    for _ in range(100):
-        page = list_agents(session, actor=world.head, cursor=cursor, **ask)  # type: ignore[arg-type]
-        ids += [r.id for r in page.rows]
-        totals.append(page.total)
-        if page.next_cursor is None:
-            return ids, totals
-        cursor = page.next_cursor
-    raise AssertionError("the pages never ended")
-
-
-ASKS: list[dict[str, object]] = [
-    {},
-    {"in_queue": True},
-    {"in_queue": False},
-    {"query": "berg"},
-    {"query": "ANDERS"},
-    {"query": "öb"},
-    {"query": "an"},
-    {"query": "kc1"},
-    {"query": "210"},
-    {"query": "9999"},
-]
+    return build_listing_world(session)
 
 
 @pytest.mark.parametrize("structures", [False, True], ids=["create_all", "search-structures"])
@@ -114,31 +35,7 @@ def test_every_shape_pages_the_oracle(
 ) -> None:
     if structures:
         ensure_search_structures(engine)
-    monkeypatch.setattr(agent_paths, "PAGE_SIZE", 4)
-    monkeypatch.setattr(agent_paths, "COUNT_CAP", 10)
-    if not small:
-        monkeypatch.setattr(agent_paths, "SMALL_AGENTS", 3)  # walk / text index shapes
-    asks = [*ASKS, {"group_id": world.gbg.id}, {"group_id": world.sthlm.id, "query": "berg"}]
-    for ask in asks:
-        text = ask.get("query", "")
-        numeric_hit = text == "210"
-        expected = _oracle(
-            session,
-            text="" if numeric_hit else str(text),
-            group_id=ask.get("group_id"),  # type: ignore[arg-type]
-            in_queue=ask.get("in_queue"),  # type: ignore[arg-type]
-        )
-        if numeric_hit:
-            expected = [
-                i
-                for i in _oracle(session)
-                if session.get(User, i).numeric_id == 210  # type: ignore[union-attr]
-            ]
-        ids, totals = _all_pages(session, world, **ask)
-        assert ids == expected, ask
-        assert set(totals) == {min(len(expected), 10)}, ask
-        first = list_agents(session, actor=world.head, **ask)  # type: ignore[arg-type]
-        assert first.total_is_lower_bound == (len(expected) > 10), ask
+    check_every_shape(session, world, monkeypatch, small=small)
 
 
 def test_numeric_id_is_exact(session: Session, world: CcWorld) -> None:
@@ -163,7 +60,7 @@ def test_cursor_is_signed_and_bound_to_the_question(
         assert [r.id for r in again.rows] == [r.id for r in first.rows], cursor
     # Another question, or another admin: the cursor starts that list over.
     other = list_agents(session, actor=world.head, in_queue=False, cursor=first.next_cursor)
-    assert [r.id for r in other.rows] == _oracle(session, in_queue=False)[:4]
+    assert [r.id for r in other.rows] == oracle(session, in_queue=False)[:4]
     theirs = list_agents(session, actor=world.company_admin, cursor=first.next_cursor)
     assert [r.id for r in theirs.rows] == [r.id for r in first.rows]
 
@@ -172,4 +69,4 @@ def test_a_company_admin_sees_their_groups_only(session: Session, world: CcWorld
     assert list_agents(session, actor=world.other_admin).rows == []
     assert list_agents(session, actor=world.company_admin, group_id=world.foreign.id).rows == []
     mine = list_agents(session, actor=world.company_admin, query="berg")
-    assert [r.id for r in mine.rows] == _oracle(session, text="berg")[:25]
+    assert [r.id for r in mine.rows] == oracle(session, text="berg")[:25]

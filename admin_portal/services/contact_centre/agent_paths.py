@@ -232,11 +232,17 @@ def rows_count(session: Session, ask: Ask) -> int:
     return bounded_count(session, stmt, COUNT_CAP)
 
 
-def rows_page(session: Session, ask: Ask) -> Found:
-    """Many agents and a text of 3+ characters: one page of matches via the text index."""
+def rows_page(session: Session, ask: Ask, *, count: bool) -> Found:
+    """Many agents and a text of 3+ characters: one page of matches via the text index.
+
+    count (first page): SQLite counts separately (rows_count: the stream stops after
+    COUNT_CAP + 1); on PostgreSQL, which reads every match anyway, the page's statement
+    counts them (a window count), so one statement gives page and count.
+    """
     dialect = _dialect(session)
     stmt, pos = _rows_matches(ask, dialect)
     wanted = PAGE_SIZE + 1
+    matches = None
     if pos is not None:
         # SQLite: the ordered part streams in name order (pos) and stops after a page; the
         # tail (rows added or renamed since the last reordering) is read whole and merged.
@@ -244,19 +250,25 @@ def rows_page(session: Session, ask: Ask) -> Found:
         ordered = stmt.where(pos <= upto).order_by(pos).limit(wanted)
         tail = stmt.where(pos > upto).order_by(*_key_of(stmt)).limit(wanted)
         found = [*session.execute(ordered).all(), *session.execute(tail).all()]
+        if count:
+            matches = rows_count(session, ask)
     else:
         # PostgreSQL: every match's key from the GIN index (OFFSET 0: planned as such, not
         # as a walk in name order), the rows lying together on disk; then the best page.
+        if count:
+            stmt = stmt.add_columns(func.count().over().label("matches"))
         m = stmt.offset(literal_column("0")).subquery("m")
         found = list(
             session.execute(
-                select(m.c.id, m.c.last_name, m.c.first_name)
+                select(m.c.id, m.c.last_name, m.c.first_name, *([m.c.matches] if count else []))
                 .order_by(m.c.last_name, m.c.first_name, m.c.id)
                 .limit(wanted)
             ).all()
         )
+        if count:
+            matches = found[0].matches if found else 0
     found.sort(key=lambda r: (r.last_name, r.first_name, r.id))
-    return Found(rows=read_rows(session, [r.id for r in found[:wanted]]), matches=None)
+    return Found(rows=read_rows(session, [r.id for r in found[:wanted]]), matches=matches)
 
 
 def _key_of(stmt: Select[Any]) -> list[Any]:

@@ -146,8 +146,8 @@ def _read(
         matches = found.matches
     elif indexed:
         ask = paths.Ask(**{**ask.__dict__, "row_text": None, "index_text": text})
-        found = paths.rows_page(session, ask)
-        matches = None if known else paths.rows_count(session, ask)
+        found = paths.rows_page(session, ask, count=known is None)
+        matches = found.matches
     else:
         found = paths.walk_page(session, ask)
         matches = None if known else paths.walk_count(session, ask)
