@@ -66,6 +66,7 @@ class Ask:
     in_queue: bool | None
     row_text: ColumnElement[bool] | None  # a substring test on users (small lists)
     index_text: str  # the cleaned text for the trigram indexes ("" if none)
+    text: str  # the cleaned text ("" if none, or a numeric-ID hit)
     user_id: int | None  # a numeric-ID hit: only this user
     after: Key | None  # the cursor's position
 
@@ -120,7 +121,15 @@ def bounded_count(session: Session, stmt: Select[Any], cap: int) -> int:
 
 
 def agent_side(session: Session, ask: Ask) -> int:
-    """The wanted agents, counted from cc_agents' indexes alone up to SMALL_AGENTS + 1."""
+    """The wanted agents, counted from cc_agents' indexes alone up to SMALL_AGENTS + 1.
+
+    In queue: the queue sessions bound them (an agent has one or more), and counting those
+    reads one small index rather than probing an agent per session.
+    """
+    if ask.in_queue is True:
+        logged_in = bounded_count(session, select(SESSIONS.c.agent_id), SMALL_AGENTS)
+        if logged_in <= SMALL_AGENTS:
+            return logged_in
     return bounded_count(session, select(AGENTS.c.user_id).where(*agent_filters(ask)), SMALL_AGENTS)
 
 
@@ -140,7 +149,9 @@ def small_page(session: Session, ask: Ask, *, count: bool) -> Found:
     """A small agent side: read it whole from cc_agents, join the users, sort, one page.
 
     OFFSET 0 fences the agents: both databases read them first through their own index
-    instead of walking the users in name order hoping to meet them.
+    instead of walking the users in name order hoping to meet them. On PostgreSQL the
+    names come from the narrow search rows (which stay in memory) rather than a heap visit
+    per agent in the wide users table; SQLite finds each user by its rowid anyway.
     """
     s = (
         select(AGENTS.c.user_id, AGENTS.c.group_id)
@@ -148,6 +159,8 @@ def small_page(session: Session, ask: Ask, *, count: bool) -> Found:
         .offset(literal_column("0"))
         .subquery("s")
     )
+    if _dialect(session) == "postgresql" and rows_available(session):
+        return _small_page_from_rows(session, ask, s, count=count)
     key = [USERS.c.last_name, USERS.c.first_name, USERS.c.id]
     columns = _page_columns(USERS, s)
     if count:
@@ -165,6 +178,26 @@ def small_page(session: Session, ask: Ask, *, count: bool) -> Found:
     )
     rows = list(session.execute(stmt).all())
     return Found(rows=rows, matches=(rows[0].matches if rows else 0) if count else None)
+
+
+def _small_page_from_rows(session: Session, ask: Ask, s: Any, *, count: bool) -> Found:
+    """PostgreSQL's small page: sort keys from the search rows, then the page's users."""
+    r = search_rows
+    key = [r.c.last_name, r.c.first_name, r.c.user_id]
+    columns = [r.c.user_id.label("id"), r.c.last_name, r.c.first_name]
+    if count:
+        columns.append(func.count().over().label("matches"))
+    text = [doc_contains("postgresql", ask.text, f"{r.name}.", stored=True)] if ask.text else []
+    stmt = (
+        select(*columns)
+        .select_from(s.join(r, r.c.user_id == s.c.user_id))
+        .where(*_active(r.c, ask.organisation_id), *text, *_after(key, ask.after))
+        .order_by(*key)
+        .limit(PAGE_SIZE + 1)
+    )
+    found = list(session.execute(stmt).all())
+    matches = (found[0].matches if found else 0) if count else None
+    return Found(rows=read_rows(session, [f.id for f in found]), matches=matches)
 
 
 def walk_page(session: Session, ask: Ask) -> Found:

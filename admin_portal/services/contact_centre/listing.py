@@ -93,6 +93,7 @@ def list_agents(
         in_queue=queue,
         row_text=None,
         index_text="",
+        text="",
         user_id=None,
         after=None if after is None else after.after,
     )
@@ -104,7 +105,7 @@ def list_agents(
         ask = paths.Ask(**{**ask.__dict__, "user_id": hit})
     elif text:
         folded = unicodedata.normalize("NFKC", text).casefold()
-        ask = paths.Ask(**{**ask.__dict__, "row_text": user_text_condition(folded)})
+        ask = paths.Ask(**{**ask.__dict__, "row_text": user_text_condition(folded), "text": text})
     found, total, more = _read(session, ask, text, counted=after)
     if not found:
         return AgentPage(rows=[], total=total, total_is_lower_bound=more, next_cursor=None)
