@@ -24,12 +24,12 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from bench import users_search
+from bench.report import TARGET_P95_MS
 from bench.users_search import (
     FIRST_NAMES,
     HEADER,
     PREFIXES,
     RARE_LAST_NAMES,
-    TARGET_P95_MS,
     USER_COLUMNS,
     Shape,
     Tree,

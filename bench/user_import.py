@@ -32,6 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import users_search as data
+from bench.pg import start_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results" / "user_import.md"
@@ -175,7 +176,7 @@ def run_sqlite(n: int, workdir: Path) -> dict[str, object]:
 
 def run_postgres(n: int) -> dict[str, object]:
     tree = data.build_tree()
-    server, url = data.start_postgres()
+    server, url = start_postgres()
     try:
         print(f"[postgres] loading {n:,} users", flush=True)
         load = data.load_postgres(url, n, tree, users=_users)

@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import pwd
 import random
 import sqlite3
 import statistics
@@ -35,9 +34,11 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bench.pg import start_postgres
+from bench.report import TARGET_P95_MS, percentile, render, verdict
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results" / "users_search.md"
-TARGET_P95_MS = 25.0
 
 # --------------------------------------------------------------------------- data
 
@@ -690,71 +691,7 @@ def load_postgres(
 # --------------------------------------------------------------------------- PostgreSQL
 
 
-def start_postgres() -> tuple[object, str]:
-    """A throwaway PostgreSQL server like the test suite's, tuned like a small production one.
-
-    Reuses tests/support/postgres.py (importable without running pytest). Differences,
-    and why: initdb with a UTF-8 ctype (C.UTF-8) as production servers have, so pg_trgm
-    treats å/ä/ö as letters (under the plain C locale it splits words at them, which
-    still gives correct results through the recheck, only slower); and memory settings
-    of a small server instead of the test suite's 16 MB.
-    """
-    sys.path.insert(0, str(ROOT))
-    from tests.support.postgres import (
-        PgServer,
-        _admin_engine,
-        _check_root_prerequisites,
-        _make_base_dir,
-        find_bindir,
-    )
-
-    class BenchPgServer(PgServer):  # type: ignore[misc]
-        def init(self) -> None:
-            self.sockdir.mkdir()
-            owner = "postgres" if self._as_root else pwd.getpwuid(os.geteuid()).pw_name
-            if self._as_root:
-                pw = pwd.getpwnam("postgres")
-                for path in (self.base, self.sockdir):
-                    os.chown(path, pw.pw_uid, pw.pw_gid)
-            res = self._run(
-                "initdb",
-                "--auth=trust",
-                f"--username={owner}",
-                "--encoding=UTF8",
-                "--locale=C.UTF-8",
-                "--no-sync",
-                "--no-instructions",
-                "-D",
-                str(self.datadir),
-            )
-            if res.returncode != 0:
-                raise RuntimeError(f"initdb failed:\n{res.stdout}\n{res.stderr}")
-            # postgresql.auto.conf is read after postgresql.conf, which start() rewrites.
-            auto = self.datadir / "postgresql.auto.conf"
-            auto.write_text(
-                auto.read_text()
-                + "shared_buffers = '1GB'\nwork_mem = '16MB'\nmaintenance_work_mem = '1GB'\n"
-                + "effective_cache_size = '8GB'\nrandom_page_cost = 1.1\n"
-            )
-            if self._as_root:
-                pw = pwd.getpwnam("postgres")
-                os.chown(auto, pw.pw_uid, pw.pw_gid)
-
-    bindir = find_bindir()
-    if bindir is None:
-        raise SystemExit("PostgreSQL server binaries not found (apt-get install -y postgresql-15)")
-    _check_root_prerequisites()
-    server = BenchPgServer(bindir=bindir, base=_make_base_dir())
-    server.init()
-    server.start()
-    url = server.url("bench_users")
-    admin = _admin_engine(url)
-    try:
-        with admin.connect() as conn:
-            conn.exec_driver_sql('CREATE DATABASE "bench_users"')
-    finally:
-        admin.dispose()
-    return server, url.render_as_string(hide_password=False)
+# start_postgres: bench/pg.py (imported above; other benches reach it through here too).
 
 
 # --------------------------------------------------------------------------- shapes
@@ -910,12 +847,6 @@ def build_shapes(engine: object, tree: Tree, n: int) -> list[Shape]:
 # --------------------------------------------------------------------------- run
 
 
-def _pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    k = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))
-    return ordered[k]
-
-
 def measure(shapes: list[Shape], repeat: int, *, seed: int = 1) -> None:
     rng = random.Random(seed)
     for shape in shapes:
@@ -928,7 +859,7 @@ def table_rows(shapes: list[Shape]) -> list[tuple[str, str, str, str, str, str]]
     rows = []
     for s in shapes:
         ms = [t * 1000 for t in s.times]
-        p95 = _pct(ms, 95)
+        p95 = percentile(ms, 95)
         rows.append(
             (
                 s.name,
@@ -936,20 +867,10 @@ def table_rows(shapes: list[Shape]) -> list[tuple[str, str, str, str, str, str]]
                 f"{statistics.median(ms):.1f}",
                 f"{p95:.1f}",
                 f"{max(ms):.1f}",
-                "ok" if p95 <= TARGET_P95_MS else "MISS",
+                verdict(p95, ok="ok", target_ms=TARGET_P95_MS),
             )
         )
     return rows
-
-
-def render(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> str:
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    line = "| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + " |"
-    sep = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
-    body = [
-        "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |" for r in rows
-    ]
-    return "\n".join([line, sep, *body])
 
 
 HEADER = ("shape", "n", "p50 ms", "p95 ms", "max ms", "≤ 25 ms")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from admin_portal import routes
+from admin_portal.components.cursor_pager import cursor_pager
 from admin_portal.components.data_table import data_table
 from admin_portal.components.forms import option, select_field, text_field
 from admin_portal.components.i18n import tx
@@ -75,21 +76,18 @@ def _table() -> rx.Component:
         data_table(S.rows, _row, header_keys=_HEADERS, empty_key="contact_centre.none"),
         rx.cond(
             S.rows.length() > 0,
-            rx.hstack(
-                rx.button(
-                    tx("contact_centre.previous"),
-                    on_click=S.previous_page,
-                    disabled=S.page <= 1,
-                    variant="soft",
+            cursor_pager(
+                previous_label=tx("contact_centre.previous"),
+                next_label=tx("contact_centre.next"),
+                page_text=rx.cond(
+                    S.total_is_lower_bound,
+                    tx("contact_centre.page_count_more", page=S.page_number, total=S.total),
+                    tx("contact_centre.page_count", page=S.page_number, total=S.total),
                 ),
-                rx.text(tx("contact_centre.page_of", page=S.page, pages=S.pages, total=S.total)),
-                rx.button(
-                    tx("contact_centre.next"),
-                    on_click=S.next_page,
-                    disabled=S.page >= S.pages,
-                    variant="soft",
-                ),
-                align="center",
+                page_number=S.page_number,
+                has_next=S.has_next,
+                on_previous=S.previous_page,
+                on_next=S.next_page,
             ),
         ),
         width="100%",

@@ -1,4 +1,7 @@
-"""The agent list (/kontaktcenter): search, group and queue filters, pages."""
+"""The agent list (/kontaktcenter): search, group and queue filters, keyset pages.
+
+The cursors stay on the server (state/cursor_pages.py), as in Användare's list.
+"""
 
 from __future__ import annotations
 
@@ -10,20 +13,20 @@ from sqlmodel import Session
 from admin_portal import routes
 from admin_portal.auth.permissions import Actor
 from admin_portal.services.contact_centre.listing import group_names, list_agents
+from admin_portal.state.cursor_pages import CursorPagesMixin
 from admin_portal.state.session import ADMIN, SessionState
 
 QUEUE_FILTERS = {"": None, "in": True, "out": False}
 
 
-class AgentListState(SessionState):
+class AgentListState(CursorPagesMixin, SessionState):
     rows: list[dict[str, Any]] = []
     groups: list[dict[str, str]] = []
     query: str = ""
     group_id: str = ""
     queue_filter: str = ""
-    page: int = 1
-    pages: int = 1
     total: int = 0
+    total_is_lower_bound: bool = False
     error: str = ""
 
     def _fill(self, session: Session, actor: Actor) -> None:
@@ -35,9 +38,10 @@ class AgentListState(SessionState):
             query=self.query,
             group_id=group,
             in_queue=QUEUE_FILTERS.get(self.queue_filter),
-            page=self.page,
+            cursor=self._cursor,
         )
-        self.page, self.pages, self.total = found.page, found.pages, found.total
+        self.total, self.total_is_lower_bound = found.total, found.total_is_lower_bound
+        self._found_next(found.next_cursor)
         self.rows = [
             {
                 "id": r.id,
@@ -51,12 +55,9 @@ class AgentListState(SessionState):
             for r in found.rows
         ]
 
-    def _show_page(self, page: int | None = None) -> None:
+    def _show_page(self) -> None:
         with self._service(ADMIN, error="error") as call:
-            actor = call.actor
-            if page is not None:
-                self.page = page
-            self._fill(call.session, actor)
+            self._fill(call.session, call.actor)
         if call.ok:
             self.error = ""
         else:
@@ -65,7 +66,8 @@ class AgentListState(SessionState):
     @rx.event
     def load(self):
         """on_load: the first page of the actor's agents."""
-        self._show_page(1)
+        self._first_page()
+        self._show_page()
 
     @rx.event
     def search(self, form: dict[str, Any]):
@@ -77,15 +79,19 @@ class AgentListState(SessionState):
             self.query = query[:100] if isinstance(query, str) else ""
             self.group_id = group if isinstance(group, str) and group.isdigit() else ""
             self.queue_filter = queue if queue in QUEUE_FILTERS else ""
-            self.page = 1
+            self._first_page()
             self._fill(call.session, actor)
         if call.ok:
             self.error = ""
 
     @rx.event
     def next_page(self):
-        self._show_page(min(self.page + 1, self.pages))
+        """Nästa: the page after the shown one (the cursor came from the service)."""
+        if self._authorized(ADMIN) is not None and self._to_next_page():
+            self._show_page()
 
     @rx.event
     def previous_page(self):
-        self._show_page(max(self.page - 1, 1))
+        """Föregående: the page before, from the cursors kept on the server."""
+        if self._authorized(ADMIN) is not None and self._to_previous_page():
+            self._show_page()
