@@ -45,6 +45,7 @@ MARKER = VAR / "dataset.json"
 RESULTS = ROOT / "bench" / "results" / "load_cluster.md"
 ROWS = 1_000_000
 SECRET_KEY = "bench-load-cluster-secret-key-000000000000000"
+# Replaced by free ports at each run: the launcher refuses a port still in TIME_WAIT.
 PG_PORT, REDIS_PORT, APP_PORT = 5447, 6397, 3470
 APP_WORKERS, MAIL_WORKERS = 3, 2
 SEARCH_TARGET_P95_MS = 100.0
@@ -66,6 +67,14 @@ def _env() -> dict[str, str]:
     env.pop("ADMIN_PORTAL_RESEND_API_KEY", None)  # never out: the local mailbox
     env.pop("REFLEX_REDIS_URL", None)
     return env
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def _loadavg() -> str:
@@ -302,6 +311,8 @@ def run(sessions: int, seconds: int, write: bool) -> int:
         print("no dataset yet: nice -n 10 python -m bench.load_cluster build", file=sys.stderr)
         return 2
     dataset = json.loads(MARKER.read_text())
+    global APP_PORT, PG_PORT, REDIS_PORT
+    APP_PORT, PG_PORT, REDIS_PORT = _free_port(), _free_port(), _free_port()
     os.environ.update(_env())
     load_start = _loadavg()
     started_at = datetime.now(UTC)

@@ -59,7 +59,9 @@ class PortalAdmin(User):
             socketio_path="/_event",
             namespaces=[NAMESPACE],
             transports=["websocket"],
-            headers={"Origin": _PLAN["origin"], "Cookie": cookie},
+            # websocket-client sends the URL's own origin (the portal's public base URL here);
+            # a second Origin header would be joined to it and refused.
+            headers={"Cookie": cookie},
             wait_timeout=30,
         )
         self.rows: list[dict[str, Any]] = []
