@@ -45,7 +45,7 @@ log = logging.getLogger(__name__)
 
 LIVENESS_PREFIX = "admin_portal_app_worker_alive_"
 HEARTBEAT_SECONDS = 2.0
-LIVENESS_TTL_SECONDS = 6  # three heartbeats missed: the worker is gone
+LIVENESS_TTL_SECONDS = 10  # five heartbeats missed (a loop stalled by load is not dead)
 _POLL_SECONDS = 0.25
 
 # Delete the record only if it is still the orphan we judged (a live worker may have
