@@ -10,6 +10,7 @@ from admin_portal.api.security_headers import security_headers
 from admin_portal.api.session_routes import session_routes
 from admin_portal.api.spreadsheet_routes import spreadsheet_routes
 from admin_portal.api.webhook_routes import webhook_routes
+from admin_portal.cluster.sessions import keep_tabs_across_worker_deaths
 
 # Each module registers its pages.
 from admin_portal.pages import (
@@ -132,3 +133,5 @@ def _register_pages_once(portal: rx.App) -> None:
 
 
 _register_pages_once(app)
+# With several workers sharing Redis, a tab whose worker died keeps its token and state.
+keep_tabs_across_worker_deaths(app)

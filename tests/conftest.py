@@ -26,7 +26,6 @@ import admin_portal.models  # noqa: E402,F401  (registers every table)
 from admin_portal import db, wiring  # noqa: E402
 from admin_portal.config import get_settings  # noqa: E402
 from admin_portal.db import make_engine  # noqa: E402
-from admin_portal.mail import pacing  # noqa: E402
 from admin_portal.services.auth.denials import clear_entrance  # noqa: E402
 
 # The worker's composition root: job steps and mail-delivery hooks, as in production.
@@ -43,16 +42,6 @@ def _no_entrance_left_over() -> Iterator[None]:
     clear_entrance()
     yield
     clear_entrance()
-
-
-@pytest.fixture(autouse=True)
-def _fresh_mail_ceiling() -> Iterator[None]:
-    """Each test starts with an empty in-process memory:// Resend window: a test that travels
-    in time would otherwise leave slots stamped in its future, and the next test's mail would
-    wait for that future to arrive."""
-    pacing._moving_window.cache_clear()
-    yield
-    pacing._moving_window.cache_clear()
 
 
 @pytest.fixture

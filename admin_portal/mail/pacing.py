@@ -5,6 +5,11 @@ workers the limit must be counted where all of them see it. `SharedRateLimiter` 
 the `limits` storage named by ADMIN_PORTAL_RATE_LIMIT_STORAGE_URL (the sign-in limits' store:
 `redis://…` shares one count across workers and machines, `memory://` counts per process).
 `RateLimiter` spaces one process's calls evenly; tests and benchmarks use it.
+
+The limiter never picks its storage itself: whoever builds it passes one (`mail_rate_limiter`
+builds one from the settings). A process-wide cache of storages made every `memory://`
+limiter in a process share one window, so a test that travelled in time left slots stamped
+in its future for the next test; an owned storage lives exactly as long as its owner.
 """
 
 from __future__ import annotations
@@ -14,10 +19,10 @@ import math
 import random
 import time
 from collections.abc import Callable
-from functools import lru_cache
 from typing import Protocol
 
 from limits import RateLimitItem, RateLimitItemPerSecond, storage, strategies
+from limits.storage import Storage
 
 from admin_portal.config import Settings, get_settings
 
@@ -90,20 +95,14 @@ def window_for(per_second: float) -> RateLimitItem | None:
     return RateLimitItemPerSecond(max(1, math.floor(per_second * 60)), 60)
 
 
-@lru_cache(maxsize=4)
-def _moving_window(storage_url: str) -> strategies.MovingWindowRateLimiter:
-    # One storage per URL and process: every limiter in a process shares its memory:// count.
-    return strategies.MovingWindowRateLimiter(storage.storage_from_string(storage_url))
-
-
 class SharedRateLimiter:
     """Calls to Resend by every worker together, counted in a moving window in `limits`.
 
     Args:
         per_second: Allowed calls per second for all workers together; 0 or less: no limit.
-        storage_url: A `limits` storage URL (`redis://host:6379/0`, `memory://`).
-        strategy: A ready moving-window limiter (tests build two over one Redis, as two
-            processes would); defaults to the one shared per `storage_url` in this process.
+        storage: Where the window is counted. A `RedisStorage` shared by every worker holds
+            the account-wide ceiling; a `MemoryStorage` counts for its owner only (one
+            process, one test).
         clock: Wall-clock seconds, the clock `limits` stamps its window entries with.
         sleep: How to wait (injectable for tests).
     """
@@ -113,14 +112,13 @@ class SharedRateLimiter:
     def __init__(
         self,
         per_second: float,
-        storage_url: str = "memory://",
+        storage: Storage,
         *,
-        strategy: strategies.MovingWindowRateLimiter | None = None,
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.item = window_for(per_second)
-        self._strategy = strategy or _moving_window(storage_url)
+        self._strategy = strategies.MovingWindowRateLimiter(storage)
         self._clock = clock
         self._sleep = sleep
         self._last_complaint = -math.inf
@@ -152,10 +150,25 @@ class SharedRateLimiter:
             log.exception("mail rate limit storage unreachable; mail waits until it is back")
 
 
-def mail_rate_limiter(settings: Settings | None = None) -> SharedRateLimiter:
-    """The Resend ceiling (ADMIN_PORTAL_MAIL_REQUESTS_PER_SECOND) in the shared limit store."""
+def mail_rate_limiter(
+    settings: Settings | None = None, *, limit_storage: Storage | None = None
+) -> SharedRateLimiter:
+    """The Resend ceiling (ADMIN_PORTAL_MAIL_REQUESTS_PER_SECOND) in the shared limit store.
+
+    Args:
+        settings: Defaults to the process's settings.
+        limit_storage: Where to count; defaults to a new storage for
+            `settings.rate_limit_storage_url` (Redis: the one window every worker shares;
+            `memory://`: a window of this limiter's own). A worker builds its limiter once
+            and keeps it, so its own calls are always counted together.
+    """
     settings = settings or get_settings()
-    return SharedRateLimiter(settings.mail_requests_per_second, settings.rate_limit_storage_url)
+    if limit_storage is None:
+        built = storage.storage_from_string(settings.rate_limit_storage_url)
+        if not isinstance(built, Storage):  # an `async+…` URL: the worker waits synchronously
+            raise ValueError("ADMIN_PORTAL_RATE_LIMIT_STORAGE_URL must name a synchronous storage")
+        limit_storage = built
+    return SharedRateLimiter(settings.mail_requests_per_second, limit_storage)
 
 
 def backoff_seconds(

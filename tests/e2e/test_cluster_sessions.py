@@ -1,8 +1,9 @@
 """Sessions survive an app worker (cluster topology only: `make test-cluster`).
 
 An admin has typed a search and half filled Lägg till användare when the app worker holding
-their tab's connection is SIGKILLed. The tab reconnects to another worker, which finds the
-tab's session and view: the next action works, on top of everything already sent.
+their tab's connection is SIGKILLed. The tab reconnects to another worker under the same
+client token (admin_portal/cluster/sessions.py reclaims the dead worker's socket record), so
+it finds the tab's state in Redis: the next action works, on top of everything already sent.
 """
 
 from __future__ import annotations
@@ -81,6 +82,8 @@ def test_an_app_worker_killed_mid_task_loses_nothing(tab: Tab, portal: Portal) -
     # A search typed: the server has it (the URL follows the state).
     search_users(page, "cecilia")
     expect(page.get_by_role("rowheader", name="Cecilia Carlsson")).to_be_visible()
+    token = _token(page)
+    assert token
     _kill_my_worker(tab, portal)
     # The next action, a filter, is answered on top of the search already sent.
     page.get_by_label("Användartyp").select_option(label="Assistent")
@@ -97,6 +100,8 @@ def test_an_app_worker_killed_mid_task_loses_nothing(tab: Tab, portal: Portal) -
     page.get_by_label("Efternamn").fill("Klustersson")
     page.get_by_label("Användarnamn").fill("kalle.kluster")
     expect(page.get_by_text("Användarnamnet är ledigt.")).to_be_visible()
+    # The same tab, the same state: the first kill did not hand it a new token.
+    assert _token(page) == token
     _kill_my_worker(tab, portal)
     # … then finished and sent after the kill: nothing typed before it is lost.
     page.get_by_label("Användartyp").select_option(label="Brukare")
@@ -105,11 +110,10 @@ def test_an_app_worker_killed_mid_task_loses_nothing(tab: Tab, portal: Portal) -
     expect(page).to_have_url(re.compile(r"/anvandare/\d+/?$"))
     expect(page.get_by_role("heading", name="Kalle Klustersson")).to_be_visible()
 
-    # Never signed out. The tab's client token does change: the killed worker never ran
-    # Reflex's disconnect, so its socket record for the token stays in Redis and Reflex 0.10
-    # takes the reconnecting tab for a duplicate and hands it a new token (fresh state, which
-    # the portal rebuilds from the session cookie and the URL on the reconnect's hydrate).
+    # Never signed out, and still the same tab: the killed worker never ran Reflex's
+    # disconnect, and its socket record for the token stays in Redis; Reflex 0.10 alone takes
+    # the reconnecting tab for a duplicate and hands it a new token (fresh state).
     assert "/logga-in" not in page.url
-    assert _token(page)
+    assert _token(page) == token
     unexpected = [e for e in tab.errors if not _CONNECTION_NOISE.search(e)]
     assert unexpected == [], f"browser errors besides the reconnect: {unexpected}"

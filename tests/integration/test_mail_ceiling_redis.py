@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 import time
 
-from limits import storage, strategies
+from limits import storage
 
 from admin_portal.mail.pacing import SharedRateLimiter, window_for
 from tests.support.redis_server import redis_url  # noqa: F401  (fixture)
@@ -25,12 +25,7 @@ def _race(urls: tuple[str, str]) -> list[list[float]]:
     stamps: list[list[float]] = [[], []]
     # Built before the threads start: `limits` checks its redis dependency lazily, and that
     # check is not thread-safe.
-    limiters = [
-        SharedRateLimiter(
-            RATE, strategy=strategies.MovingWindowRateLimiter(storage.storage_from_string(url))
-        )
-        for url in urls
-    ]
+    limiters = [SharedRateLimiter(RATE, storage.storage_from_string(url)) for url in urls]
     start = time.time()
 
     def run(index: int) -> None:
