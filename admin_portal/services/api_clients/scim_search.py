@@ -73,6 +73,8 @@ class _Ctx:
     # SQLite: the comparison whose trigram narrowing is the query's driving FTS5 scan
     # (find_users joins it), so the condition leaves that narrowing out.
     driven: Any = None
+    # False: no trigram narrowing at all (PostgreSQL's ordered walk tests rows directly).
+    trigrams: bool = True
 
 
 def _text_match(column: Any, op: CompareOperator, value: str) -> ColumnElement[bool]:
@@ -93,7 +95,7 @@ def _trigram_narrowing(ctx: _Ctx, op: CompareOperator, value: str) -> ColumnElem
     """A superset test served by the search's trigram index, for co/sw/ew of ≥ 3 chars."""
     if op not in (CompareOperator.co, CompareOperator.sw, CompareOperator.ew):
         return true()
-    if len(value) < TRIGRAM_MIN:
+    if len(value) < TRIGRAM_MIN or not ctx.trigrams:
         return true()
     if ctx.dialect == "postgresql":
         return doc_contains("postgresql", value, prefix="users.", stored=True)
@@ -260,6 +262,78 @@ def _bounded(session: Session, matches: Any, cap: int) -> int:
     return int(session.exec(select(func.count()).select_from(inner)).one())
 
 
+# The most matches fetched at once for a page and its lookahead (start - 1 + count +
+# TOTAL_AHEAD + 1); a deeper startIndex pages with OFFSET and counts the lookahead apart.
+WINDOW_MAX = 1_000
+# PostgreSQL: how many of the organisation's active users, in id order, the ordered walk
+# tests before it gives way to the trigram index (see _walk).
+WALK_BUDGET = 40_000
+
+
+def _trigram_terms(node: FilterNode | None) -> bool:
+    """Whether the filter has a co/sw/ew that the trigram index would narrow."""
+    if isinstance(node, LogicalExpr):
+        return any(_trigram_terms(term) for term in node.terms)
+    if isinstance(node, Not):
+        return _trigram_terms(node.expr)
+    if not isinstance(node, Comparison) or node.op not in _TRIGRAM_OPS:
+        return False
+    value, attr, sub = node.value, node.attr_path.attr, node.attr_path.sub_attr
+    keyed = (attr == "userName" and not sub) or (attr == "emails" and sub in (None, "value"))
+    if keyed and node.op is CompareOperator.sw:
+        return False  # a range on the folded key
+    return isinstance(value, str) and len(value) >= TRIGRAM_MIN
+
+
+def _walk(
+    session: Session, ctx: _Ctx, node: FilterNode, need: int, descending: bool
+) -> list[Any] | None:
+    """PostgreSQL: the first `need` matching ids, found by walking the organisation's
+    users in id order (ix_users_scim_org_id) and testing each row, or None.
+
+    The trigram index must read every candidate of a common term (thousands of rows,
+    posting lists of hundreds of thousands) before it can sort out the first page; a
+    walk in id order stops once it has the page and the lookahead, after ~need / share
+    rows. It is given WALK_BUDGET rows: the first WALK_BUDGET users in id order are
+    bounded by an index-only scan, and the walk is limited to them. Whenever it finds
+    `need` matches there, or the organisation has no more users, they are exactly the
+    first `need` matches of the whole list; otherwise (a rare term) None, and the
+    trigram index answers.
+    """
+    ids = col(User.id)
+    scope = [
+        col(User.organisation_id) == ctx.organisation_id,
+        col(User.status) == UserStatus.ACTIVE.value,
+    ]
+    in_order = ids.desc() if descending else ids
+    edge = select(ids).where(*scope).order_by(in_order).offset(WALK_BUDGET - 1).limit(1)
+    bound = session.exec(edge).first()
+    where = [*scope, filter_condition(replace(ctx, trigrams=False), node)]
+    if bound is not None:
+        where.append(ids >= bound if descending else ids <= bound)
+    found = list(session.exec(select(ids).where(*where).order_by(in_order).limit(need)).all())
+    return found if bound is None or len(found) >= need else None
+
+
+def _window_page(
+    session: Session, window: list[Any], start: int, count: int, *, multi: bool
+) -> ScimPage:
+    """The page and totalResults from the first start - 1 + count + TOTAL_AHEAD + 1
+    matches (fewer: every match), exactly as the OFFSET page and counted lookahead give."""
+    found = window[start - 1 : start - 1 + count]
+    if not found:
+        cap = start - 1 + TOTAL_AHEAD
+        return ScimPage(total=min(len(window), cap), users=[], total_exact=len(window) <= cap)
+    ahead = len(window) - (start - 1) - len(found)
+    ids = [row[-1] if multi else row for row in found]
+    rows = {u.id: u for u in session.exec(select(User).where(col(User.id).in_(ids))).all()}
+    return ScimPage(
+        total=start - 1 + len(found) + min(ahead, TOTAL_AHEAD),
+        users=[rows[i] for i in ids if i in rows],
+        total_exact=ahead <= TOTAL_AHEAD,
+    )
+
+
 def find_users(
     session: Session,
     *,
@@ -318,6 +392,16 @@ def find_users(
         if sort == "id":
             streamed = fts.c.rowid  # FTS5 yields rowid order itself: no sort, stops early
             order = [streamed.desc() if descending else streamed]
+    need = start - 1 + count + TOTAL_AHEAD + 1
+    if need <= WINDOW_MAX:
+        # The page and the lookahead in one query: the first `need` matches in order.
+        window = None
+        if node is not None and dialect == "postgresql" and sort == "id" and _trigram_terms(node):
+            window = _walk(session, ctx, node, need, descending)
+        if window is None:
+            query = select(*keys).select_from(source).where(*where).order_by(*order)
+            window = list(session.exec(query.limit(need)).all())
+        return _window_page(session, window, start, count, multi=len(keys) > 1)
     found: list[Any] = []
     if count:
         # Keys first, through the narrowest index in that order, then the rows by id:
