@@ -124,7 +124,8 @@ def test_ordered_walk_and_window_give_the_offset_answers(pg: Engine, monkeypatch
         reference = run()
         assert reference[('userName co "erik"', 1, 3, False)][:2] == (7, False)
         monkeypatch.setattr(scim_search, "WINDOW_MAX", 1_000)
-        for budget in (1, 6, 15, 1_000):
-            monkeypatch.setattr(scim_search, "WALK_BUDGET", budget)
-            assert run() == reference, budget
+        for probe, most in ((0, 0), (3, 3), (3, 40), (6, 15), (15, 30), (10**6, 10**6)):
+            monkeypatch.setattr(scim_search, "WALK_PROBE", probe)
+            monkeypatch.setattr(scim_search, "WALK_MAX", most)
+            assert run() == reference, (probe, most)
         session.rollback()
