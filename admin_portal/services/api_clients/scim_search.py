@@ -48,6 +48,7 @@ from admin_portal.auth.permissions import Actor
 from admin_portal.models import ProvisionedUser, User, UserStatus
 from admin_portal.search import ddl as search_ddl
 from admin_portal.search.text import TRIGRAM_MIN, doc_contains, fts_match
+from admin_portal.services.api_clients.scim_walks import walk_by_id, walk_by_name
 from admin_portal.services.errors import ServiceError
 from admin_portal.validation.identifiers import email_key, username_key
 
@@ -265,10 +266,6 @@ def _bounded(session: Session, matches: Any, cap: int) -> int:
 # The most matches fetched at once for a page and its lookahead (start - 1 + count +
 # TOTAL_AHEAD + 1); a deeper startIndex pages with OFFSET and counts the lookahead apart.
 WINDOW_MAX = 1_000
-# PostgreSQL's ordered walk (see _walk): the ids it first tests (from the organisation's
-# first active user, or last when descending), and the most it goes on to.
-WALK_PROBE = 5_000
-WALK_MAX = 80_000
 
 
 def _trigram_terms(node: FilterNode | None) -> bool:
@@ -284,59 +281,6 @@ def _trigram_terms(node: FilterNode | None) -> bool:
     if keyed and node.op is CompareOperator.sw:
         return False  # a range on the folded key
     return isinstance(value, str) and len(value) >= TRIGRAM_MIN
-
-
-def _walk(
-    session: Session, ctx: _Ctx, node: FilterNode, need: int, descending: bool
-) -> list[Any] | None:
-    """PostgreSQL: the first `need` matching ids, found by walking the organisation's
-    users in id order and testing each row, or None.
-
-    The trigram index reads every candidate (one heap block each, ~2-3 µs) before it
-    can sort out the first page; a walk in id order (~0.3 µs a row) stops once it has the
-    page and the lookahead, so it wins for common terms (EXPLAIN ANALYZE at 1M users,
-    "erik": 19,000 matches, 30,000 candidates, 55 ms by the bitmap; the first 401
-    matches lie in the first ~20,000 ids). PostgreSQL's planner cannot tell them apart:
-    it estimates a substring's matches from a 100-entry sample, and multiplies the
-    search_doc and column tests as if unrelated. So: a probe of WALK_PROBE ids, whose
-    matches estimate how far the walk must go; if within WALK_MAX ids, the walk goes
-    on. Walked ranges are literal id ranges, which the planner serves by the primary key.
-    Whenever the walk finds `need` matches, they are exactly the first `need` matches
-    of the whole list (it covered every id before the last); otherwise (a rarer term)
-    None, and the trigram index answers, after at most WALK_PROBE wasted ids.
-    """
-    ids = col(User.id)
-    scope = [
-        col(User.organisation_id) == ctx.organisation_id,
-        col(User.status) == UserStatus.ACTIVE.value,
-    ]
-    edge = session.exec(select(func.max(ids) if descending else func.min(ids)).where(*scope))
-    first = edge.one()
-    if first is None:
-        return []
-    test = filter_condition(replace(ctx, trigrams=False), node)
-    in_order = ids.desc() if descending else ids
-
-    def walked(begin: int, end: int, limit: int) -> list[Any]:
-        """Matches among ids first ± (begin, end], in order."""
-        span = (
-            and_(ids < first - begin, ids >= first - end)
-            if descending
-            else and_(ids > first + begin, ids <= first + end)
-        )
-        query = select(ids).where(*scope, span, test).order_by(in_order).limit(limit)
-        return list(session.exec(query).all())
-
-    found = walked(-1, WALK_PROBE, need)
-    if len(found) >= need:
-        return found
-    if not found:
-        return None
-    reach = WALK_PROBE * need * 5 // (len(found) * 4)  # the estimate, and a quarter more
-    if reach > WALK_MAX:
-        return None
-    found += walked(WALK_PROBE, reach, need - len(found))
-    return found if len(found) >= need else None
 
 
 def _window_page(
@@ -420,8 +364,12 @@ def find_users(
     if need <= WINDOW_MAX:
         # The page and the lookahead in one query: the first `need` matches in order.
         window = None
-        if node is not None and dialect == "postgresql" and sort == "id" and _trigram_terms(node):
-            window = _walk(session, ctx, node, need, descending)
+        if node is not None and dialect == "postgresql" and _trigram_terms(node):
+            # Without the trigram narrowing: the walks test rows as they come.
+            test = filter_condition(replace(ctx, trigrams=False), node)
+            walk = {"id": walk_by_id, "name": walk_by_name}.get(sort)
+            if walk is not None:
+                window = walk(session, actor.organisation_id, test, need, descending)
         if window is None:
             query = select(*keys).select_from(source).where(*where).order_by(*order)
             window = list(session.exec(query.limit(need)).all())
