@@ -129,5 +129,6 @@ def test_ordered_walk_and_window_give_the_offset_answers(pg: Engine, monkeypatch
         for probe, most in ((0, 0), (3, 3), (3, 40), (6, 15), (15, 30), (10**6, 10**6)):
             monkeypatch.setattr(scim_walks, "WALK_PROBE", probe)
             monkeypatch.setattr(scim_walks, "WALK_MAX", most)
+            monkeypatch.setattr(scim_walks, "NAME_WALK_MAX", most)
             assert run() == reference, (probe, most)
         session.rollback()

@@ -324,6 +324,9 @@ def find_users(
     for every list of up to about a thousand), otherwise a lower bound that still says
     "more follow" (`total_exact` False). A client that pages until startIndex passes
     totalResults, reading totalResults from each response, sees every match (README).
+    While start - 1 + count + TOTAL_AHEAD + 1 <= WINDOW_MAX the page and the lookahead
+    are one query (the first that many matches); on PostgreSQL a `co`/`sw`/`ew` by id or
+    name tries an ordered walk first (scim_walks).
 
     Raises:
         BadFilter: an attribute or operator this endpoint does not evaluate.
