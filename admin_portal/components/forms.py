@@ -126,4 +126,18 @@ def option(value: str | rx.Var, label: rx.Var | str) -> rx.Component:
 
 
 def primary_button(label: rx.Var | str, **props: Any) -> rx.Component:
-    return rx.button(label, type="submit", size="3", **props)
+    return rx.button(label, **live_submit(size="3", **props))
+
+
+def live_submit(**props: Any) -> dict[str, Any]:
+    """Props of a submit button that waits until the page is live.
+
+    A page arrives as prerendered HTML before its script connects. A form submitted then is
+    sent natively, as a GET to the page itself: every field, a password included, ends up in
+    the address bar, the history and the server's log, and the form's handler never runs.
+    So the button stays disabled until Reflex has hydrated the page (a password manager's
+    click then waits for it; Enter does nothing while the form's only button is disabled).
+    """
+    waiting = ~rx.State.is_hydrated
+    extra = props.pop("disabled", None)
+    return {"type": "submit", "disabled": waiting if extra is None else waiting | extra, **props}

@@ -79,6 +79,10 @@ MESSAGES: dict[str, str] = {
     "contact_centre.add_own_filter": "Add own resource filter",
     "contact_centre.remove_own_filter": "Remove the resource filter {name}",
     "contact_centre.filter_invalid": "Give the resource filter a name (at most 100 characters).",
+    "contact_centre.agent_company_is_groups": (
+        "The agent belongs to a user group in another company. Change group and company with "
+        "Move under Kontaktcenter (Contact centre), which shows what the move changes."
+    ),
     "contact_centre.in_queue_remove": (
         "The agent is logged in to a queue and cannot be removed. The agent must log out of "
         "the queue first."

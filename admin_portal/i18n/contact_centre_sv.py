@@ -78,6 +78,10 @@ MESSAGES: dict[str, str] = {
     "contact_centre.add_own_filter": "Lägg till eget resursfilter",
     "contact_centre.remove_own_filter": "Ta bort resursfiltret {name}",
     "contact_centre.filter_invalid": "Ge resursfiltret ett namn (högst 100 tecken).",
+    "contact_centre.agent_company_is_groups": (
+        "Agenten hör till en användargrupp i ett annat företag. Byt grupp och företag med "
+        "Flytta under Kontaktcenter, så visas vad flytten ändrar."
+    ),
     "contact_centre.in_queue_remove": (
         "Agenten är inloggad i kö och kan inte tas bort. Agenten måste först logga ut ur kön."
     ),

@@ -278,6 +278,12 @@ _axe = Axe()
 def assert_accessible(page: Page) -> None:
     """axe-core on the current page: no serious or critical violations."""
     page.mouse.move(0, 0)  # judge the resting page, not a link still under the pointer
+    # ... and not a toast still fading in: mid-transition its text is nearly transparent.
+    page.wait_for_function(
+        """() => document.getAnimations().every(a => a.playState !== 'running'
+            || a.effect?.getComputedTiming().iterations === Infinity)""",
+        timeout=5000,
+    )
     results = _axe.run(page)
     bad = [
         f"{v['id']} ({v['impact']}): {v['help']} -> {[(n['target'], n.get('failureSummary')) for n in v['nodes']][:3]}"

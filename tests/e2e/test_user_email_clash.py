@@ -61,6 +61,7 @@ def test_the_clash_is_said_at_the_field_while_typing(new_page, portal: Portal):
     email.fill("kim.krocksson@demo-omsorg.example")
     expect(page.locator("#email-error")).to_have_text("")
     page.get_by_role("button", name="English").click()
+    email = page.get_by_label("E-mail", exact=True)  # the label follows the language
     email.fill(taken.upper())
     expect(page.locator("#email-error")).to_have_text(CLASH_EN)
 

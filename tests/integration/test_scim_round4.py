@@ -56,11 +56,12 @@ def test_groups_create_rename_and_members_in_and_out(client: TestClient, world: 
     assert created.headers["location"].endswith(f"/Groups/{gid}")
     assert [m["value"] for m in group["members"]] == [anna["id"]]
     assert _unit_of(anna["id"]) == int(gid)
-    # A second unit of the same name in the company is refused: 409 uniqueness.
+    # A second unit of the same name in the company is refused: 409 uniqueness. (Anna names
+    # the company: the shared test world has two, so a group without members has none.)
     again = client.post(
         "/scim/v2/Groups",
         headers=_h(world["scim"]),
-        json={"schemas": [GROUP], "displayName": "nattpatrull"},
+        json={"schemas": [GROUP], "displayName": "nattpatrull", "members": [{"value": anna["id"]}]},
     )
     _assert_error(again, 409, "uniqueness")
     # PATCH: add Bo, remove Anna (Okta's filter form), rename.

@@ -18,7 +18,8 @@ from admin_portal.config import get_settings
 from admin_portal.models import AuditEvent, Role, User, UserStatus
 from admin_portal.services.api_clients import create_api_client, revoke_api_client
 from admin_portal.services.auth.rate_limits import reset_rate_limits
-from tests.support.factories import grant, make_company, make_org, make_unit, make_user
+from tests.support.factories import grant, make_user
+from tests.support.world import build_care_world
 
 SCIM = "application/scim+json"
 CORE = "urn:ietf:params:scim:schemas:core:2.0:User"
@@ -43,17 +44,18 @@ def app_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 @pytest.fixture
 def world(app_db: None) -> dict:
     with db.session_scope() as session:
-        org = make_org(session, "Omsorg AB")
-        company = make_company(session, org, "Omsorg Syd")
-        unit = make_unit(session, company, "Hemtjänst Väst")
-        head = make_user(session, company, username="head")
-        grant(session, head, Role.HEAD_ADMIN)
+        base = build_care_world(
+            session,
+            head_username="head",
+            company_name="Omsorg Syd",
+            unit_b_name="Hemtjänst Väst",
+            other_head_username="otherhead",
+        )
+        # unit_b: nobody of the shared world is placed there, so its only member is unit_admin.
+        company, unit, head = base.company, base.unit_b, base.head
         unit_admin = make_user(session, company, username="unitadmin", unit=unit)
         grant(session, unit_admin, Role.ADMIN, unit=unit)
-        other = make_org(session, "Annan")
-        other_company = make_company(session, other)
-        other_head = make_user(session, other_company, username="otherhead")
-        grant(session, other_head, Role.HEAD_ADMIN)
+        other_company, other_head = base.other_company, base.other_head
         stranger = make_user(session, other_company, username="stranger")
         actor = load_actor(session, head.id)
         other_actor = load_actor(session, other_head.id)

@@ -24,7 +24,8 @@ from admin_portal.models import (
     UserType,
     require_id,
 )
-from tests.support.factories import grant, make_company, make_org, make_user
+from tests.support.factories import grant, make_user
+from tests.support.world import build_care_world
 
 
 @dataclass
@@ -92,10 +93,10 @@ def make_agent(
 
 
 def build_world(session: Session) -> CcWorld:
-    org = make_org(session)
-    company, other_company = make_company(session, org), make_company(session, org)
-    head_user = make_user(session, company, username="head")
-    grant(session, head_user, Role.HEAD_ADMIN)
+    """The shared world's organisation with a contact centre in its two companies."""
+    base = build_care_world(session, head_username="head")
+    org, company, other_company = base.org, base.company, base.company2
+    head_user = base.head
     admin_user = make_user(session, company, username="cadmin")
     grant(session, admin_user, Role.ADMIN, company=company)
     other_user = make_user(session, other_company, username="oadmin")

@@ -1,4 +1,5 @@
-"""A small organisation for issue 14's form tests: two companies, three kinds of admin."""
+"""The shared world (`build_care_world`) as issue 14's form tests name it: two companies, three
+kinds of admin."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from sqlmodel import Session
 from admin_portal.auth.permissions import Actor, load_actor
 from admin_portal.models import Company, Unit, User
 from tests.support.db_scope import route_scopes
-from tests.support.factories import Role, grant, make_company, make_org, make_unit, make_user
+from tests.support.factories import make_unit, make_user
+from tests.support.world import add_unit_admin, build_care_world
 
 
 @dataclass
@@ -40,22 +42,22 @@ def _actor(session: Session, user: User) -> Actor:
 
 
 def build(session: Session) -> FormsWorld:
-    org = make_org(session, "Omsorg Test")
-    norr, syd = (
-        make_company(session, org, "Norrbolaget AB"),
-        make_company(session, org, "Sydbolaget AB"),
+    base = build_care_world(
+        session,
+        head_username="huvud",
+        company_name="Norrbolaget AB",
+        company2_name="Sydbolaget AB",
+        unit_a_name="Centrum",
+        unit_b_name="Väster",
+        other_org_name="Annan koncern",
+        other_company_name="Främmande AB",
     )
-    centrum, vaster = make_unit(session, norr, "Centrum"), make_unit(session, norr, "Väster")
+    norr, syd, centrum, vaster = base.company, base.company2, base.unit_a, base.unit_b
     syd_unit = make_unit(session, syd, "Syd-enheten")
-    foreign = make_company(session, make_org(session, "Annan koncern"), "Främmande AB")
+    foreign = base.other_company
     foreign_unit = make_unit(session, foreign, "Främmande enhet")
-    head = make_user(session, norr, username="huvud")
-    grant(session, head, Role.HEAD_ADMIN)
-    norr_admin = make_user(session, norr, username="norradmin")
-    grant(session, norr_admin, Role.ADMIN, company=norr)
-    unit_admin = make_user(session, norr, unit=centrum, username="centrumadmin")
-    grant(session, unit_admin, Role.ADMIN, unit=centrum)
-    standard = make_user(session, norr, unit=centrum, username="vanlig")
+    head, norr_admin, standard = base.head, base.company_admin, base.standard
+    unit_admin = add_unit_admin(session, base, username="centrumadmin")
     taken = make_user(session, norr, unit=vaster, username="upptagen", email="taken@example.se")
     holder = make_user(session, foreign, username="utomstaende", email="foreign@example.se")
     session.commit()

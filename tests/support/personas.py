@@ -21,6 +21,7 @@ from admin_portal.auth.cookies import session_cookie_name
 from admin_portal.auth.tokens import hash_secret
 from admin_portal.models import LoginSession, Role, UserType, utcnow
 from tests.support.factories import grant, make_company, make_org, make_unit, make_user
+from tests.support.world import add_unit_admin, build_care_world
 
 ANONYMOUS = "anonymous"
 STANDARD = "standard_user"
@@ -76,29 +77,27 @@ def cookie_header(world: World, persona: str) -> str:
 def build_world(engine: Engine) -> World:
     world = World(engine=engine)
     with Session(engine, expire_on_commit=False) as session:
-        home = make_org(session, "Hemorg")
-        first, second = make_company(session, home), make_company(session, home)
-        unit_1, unit_2 = make_unit(session, first, "Enhet 1"), make_unit(session, first, "Enhet 2")
+        # The home organisation is the shared world; its head, company admin and standard user
+        # are three of the personas.
+        base = build_care_world(session, head_username="huvudadmin", other_org_name="Annan org")
+        first, second = base.company, base.company2
+        unit_1, unit_2 = base.unit_a, base.unit_b
         make_unit(session, second, "Enhet 3")
         people = {
-            STANDARD: make_user(session, first, unit=unit_1, username="standard"),
-            UNIT_ADMIN: make_user(session, first, unit=unit_1, username="enhetsadmin"),
+            STANDARD: base.standard,
+            UNIT_ADMIN: add_unit_admin(session, base),
             TWO_UNIT_ADMIN: make_user(session, first, unit=unit_1, username="omradeschef"),
-            COMPANY_ADMIN: make_user(session, first, username="foretagsadmin"),
-            HEAD_ADMIN: make_user(session, first, username="huvudadmin"),
+            COMPANY_ADMIN: base.company_admin,
+            HEAD_ADMIN: base.head,
             SUPPORT: make_user(session, first, username="kundtjanst"),
             THERAPIST: make_user(session, first, username="terapeut"),
         }
-        grant(session, people[UNIT_ADMIN], Role.ADMIN, unit=unit_1)
         grant(session, people[TWO_UNIT_ADMIN], Role.ADMIN, unit=unit_1)
         grant(session, people[TWO_UNIT_ADMIN], Role.ADMIN, unit=unit_2)
-        grant(session, people[COMPANY_ADMIN], Role.ADMIN, company=first)
-        grant(session, people[HEAD_ADMIN], Role.HEAD_ADMIN)
         grant(session, people[SUPPORT], Role.SUPPORT)
         grant(session, people[THERAPIST], Role.THERAPIST)
 
-        other = make_org(session, "Annan org")
-        other_company = make_company(session, other)
+        other_company = base.other_company
         people[OTHER_ORG_ADMIN] = make_user(session, other_company, username="annanadmin")
         grant(session, people[OTHER_ORG_ADMIN], Role.ADMIN, company=other_company)
 

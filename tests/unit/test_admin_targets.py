@@ -42,14 +42,17 @@ from admin_portal.services.spreadsheets.import_preview import preview_import
 from admin_portal.services.user_bank.manage import restore_user
 from admin_portal.services.users.input import UserInput
 from admin_portal.services.users.manage import (
-    remove_user,
-    remove_users,
     send_invitation,
     update_user,
 )
+from admin_portal.services.users.removal import (
+    remove_user,
+    remove_users,
+)
 from admin_portal.services.verification.email import send_verification
-from tests.support.factories import grant, make_company, make_org, make_unit, make_user
+from tests.support.factories import grant, make_unit, make_user
 from tests.support.row_counts import snapshot
+from tests.support.world import build_care_world
 
 ACTORS = ("unit", "two_unit", "company", "head")
 TARGETS = ("peer", "wider", "head_admin", "standard")
@@ -71,8 +74,11 @@ NEW_ADDRESS = "ny.adress@angripare.example"
 
 @dataclass
 class World:
+    """The shared world (`build_care_world`) under the names this matrix uses, with its actors
+    and targets added."""
+
     company: Company
-    other_company: Company
+    other_company: Company  # the shared world's company2: the same organisation
     unit: Unit  # U1: every actor administers it; every target is placed in it
     child: Unit  # U1a, below U1
     sibling: Unit  # U2, beside U1 in the same company
@@ -119,12 +125,10 @@ def _admin(
 
 @pytest.fixture
 def w(session: Session) -> World:
-    org = make_org(session, "Omsorg Mitt")
-    company = make_company(session, org, "Solsidan AB")
-    other_company = make_company(session, org, "Norrsidan AB")
-    unit = make_unit(session, company, "U1")
+    base = build_care_world(session, standard_email="vanlig@example.se")
+    company, other_company = base.company, base.company2  # both in the one organisation
+    unit, sibling = base.unit_a, base.unit_b
     child = make_unit(session, company, "U1a", parent=unit)
-    sibling = make_unit(session, company, "U2")
     actors = {
         "unit": _admin(session, company, unit, "enhetsadmin", units=(unit,)),
         "two_unit": _admin(session, company, unit, "tvaenheter", units=(unit, sibling)),
@@ -149,9 +153,7 @@ def w(session: Session) -> World:
         "narrow_peer": _admin(session, company, unit, "smalkollega", units=(unit,)),
         # support staff placed in the unit
         "support": _admin(session, company, unit, "kundtjanst", support=True),
-        "standard": make_user(
-            session, company, unit=unit, username="vanlig", email="vanlig@example.se"
-        ),
+        "standard": base.standard,
         "bystander": make_user(session, company, unit=unit, username="bredvid"),
     }
     session.commit()

@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 
 from admin_portal.auth.permissions import load_actor
 from admin_portal.auth.tokens import hash_secret
-from admin_portal.models import ApiClient, AuditEvent, LoginSession, Role, utcnow
+from admin_portal.models import ApiClient, AuditEvent, LoginSession, utcnow
 from admin_portal.services.api_clients import (
     actor_for_client,
     authenticate_api_client,
@@ -19,22 +19,15 @@ from admin_portal.services.api_clients import (
 from admin_portal.services.api_clients.provisioning import set_active, sign_in_disabled
 from admin_portal.services.auth.login import InvalidCredentials, authenticate
 from admin_portal.services.errors import NotFound, PermissionDenied, ValidationFailed
-from tests.support.factories import grant, make_company, make_org, make_unit, make_user
+from tests.support.factories import make_user
+from tests.support.world import add_unit_admin, build_care_world
 
 
 @pytest.fixture
 def world(session: Session) -> dict:
-    org = make_org(session)
-    company = make_company(session, org)
-    unit = make_unit(session, company)
-    head = make_user(session, company, username="head")
-    grant(session, head, Role.HEAD_ADMIN)
-    unit_admin = make_user(session, company, username="unitadmin", unit=unit)
-    grant(session, unit_admin, Role.ADMIN, unit=unit)
-    other_org = make_org(session, "Annan")
-    other_company = make_company(session, other_org)
-    other_head = make_user(session, other_company, username="otherhead")
-    grant(session, other_head, Role.HEAD_ADMIN)
+    base = build_care_world(session, head_username="head", other_head_username="otherhead")
+    company, head, other_head = base.company, base.head, base.other_head
+    unit_admin = add_unit_admin(session, base, username="unitadmin")
     return {
         "head": load_actor(session, head.id),
         "unit_admin": load_actor(session, unit_admin.id),

@@ -10,24 +10,20 @@ from sqlmodel import Session, select
 
 from admin_portal.auth.permissions import load_actor
 from admin_portal.auth.tokens import hash_secret
-from admin_portal.models import ApiClient, Role, User
+from admin_portal.models import ApiClient, User
 from admin_portal.services.auth.login import SignedIn
 from admin_portal.state import api_clients
 from admin_portal.state.api_clients import ApiClientsState
 from admin_portal.state.session import SessionState
 from tests.support.db_scope import route_scopes
-from tests.support.factories import grant, make_company, make_org, make_user
+from tests.support.world import build_care_world
 
 
 @pytest.fixture
 def world(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> dict[str, User]:
     with Session(engine, expire_on_commit=False) as session:
-        company = make_company(session, make_org(session))
-        head = make_user(session, company, username="huvud")
-        grant(session, head, Role.HEAD_ADMIN)
-        other_company = make_company(session, make_org(session, "Annan"))
-        other = make_user(session, other_company, username="annan")
-        grant(session, other, Role.HEAD_ADMIN)
+        base = build_care_world(session, head_username="huvud", other_head_username="annan")
+        head, other = base.head, base.other_head
         session.commit()
 
     route_scopes(monkeypatch, engine, api_clients)

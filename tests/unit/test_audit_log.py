@@ -31,7 +31,8 @@ from admin_portal.services.audit.log import (
     parse_filters,
 )
 from admin_portal.services.errors import PermissionDenied, ValidationFailed
-from tests.support.factories import Role, grant, make_company, make_org, make_unit, make_user
+from tests.support.factories import Role, grant, make_unit, make_user
+from tests.support.world import build_care_world
 
 ROOT = Path(__file__).resolve().parents[2] / "admin_portal"
 T0 = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
@@ -39,11 +40,11 @@ T0 = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 
 @pytest.fixture
 def world(session: Session) -> dict:
-    """Company A (units 1, 2), company B (unit 3); admins of each shape; people in each place."""
-    org = make_org(session)
-    other_org = make_org(session, "Annan org")
-    a, b = make_company(session, org, "A"), make_company(session, org, "B")
-    u1, u2, u3 = make_unit(session, a, "U1"), make_unit(session, a, "U2"), make_unit(session, b)
+    """The shared world's company (A: units 1, 2) and company2 (B: unit 3); admins of each shape;
+    people in each place; its other organisation's head admin as the stranger."""
+    base = build_care_world(session, other_org_name="Annan org", other_head_username="stranger")
+    org, a, b = base.org, base.company, base.company2
+    u1, u2, u3 = base.unit_a, base.unit_b, make_unit(session, b)
     people = {
         "p1": make_user(session, a, unit=u1, username="p1"),
         "p2": make_user(session, a, unit=u2, username="p2"),
@@ -61,8 +62,7 @@ def world(session: Session) -> dict:
     grant(session, admins["two_units"], Role.ADMIN, unit=u2)
     grant(session, admins["company"], Role.ADMIN, company=a)
     grant(session, admins["head"], Role.HEAD_ADMIN)
-    stranger = make_user(session, make_company(session, other_org), username="stranger")
-    grant(session, stranger, Role.HEAD_ADMIN)
+    stranger = base.other_head
     session.flush()
     actors = {name: load_actor(session, user.id or 0) for name, user in admins.items()}
     actors["stranger"] = load_actor(session, stranger.id or 0)

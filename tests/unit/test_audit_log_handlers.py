@@ -16,7 +16,8 @@ from admin_portal.services.audit.events import record_admin_action
 from admin_portal.services.auth.login import SignedIn
 from admin_portal.state import audit_log as module
 from admin_portal.state.audit_log import AuditLogState
-from tests.support.factories import Role, grant, make_company, make_org, make_unit, make_user
+from tests.support.factories import make_user
+from tests.support.world import add_unit_admin, build_care_world
 
 T0 = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 
@@ -24,15 +25,11 @@ T0 = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 @pytest.fixture
 def world(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> dict:
     with Session(engine, expire_on_commit=False) as session:
-        org = make_org(session)
-        company = make_company(session, org)
-        mine, theirs = make_unit(session, company, "Min"), make_unit(session, company, "Annan")
+        base = build_care_world(session, head_username="huvud")
+        company, mine, theirs, head = base.company, base.unit_a, base.unit_b, base.head
         inside = make_user(session, company, unit=mine, username="inne")
         outside = make_user(session, company, unit=theirs, username="ute")
-        unit_admin = make_user(session, company, unit=mine, username="enhetsadmin")
-        grant(session, unit_admin, Role.ADMIN, unit=mine)
-        head = make_user(session, company, username="huvud")
-        grant(session, head, Role.HEAD_ADMIN)
+        unit_admin = add_unit_admin(session, base)
         session.flush()
         head_actor = load_actor(session, head.id or 0)
         assert head_actor is not None

@@ -35,7 +35,9 @@ from admin_portal.services.contact_centre.profiles import (
 )
 from admin_portal.services.contact_centre.queues import AgentInQueue
 from admin_portal.services.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
-from admin_portal.services.users.manage import remove_user
+from admin_portal.services.users.removal import (
+    remove_user,
+)
 from tests.support.contact_centre_factories import CcWorld, build_world, make_agent
 
 
@@ -326,6 +328,16 @@ def test_list_filters(session: Session, world: CcWorld) -> None:
     assert list_agents(session, actor=world.other_admin).total == 0
     with pytest.raises(PermissionDenied):
         list_agents(session, actor=_standard(session, world))
+
+
+def test_list_finds_swedish_letters_in_either_case(session: Session, world: CcWorld) -> None:
+    world.agent2.first_name, world.agent2.last_name = "Åsa", "Öberg"
+    session.add(world.agent2)
+    session.flush()
+    for query in ("öberg", "ÖBERG", "Öberg", "åsa ö"):
+        assert [r.username for r in list_agents(session, actor=world.head, query=query).rows] == [
+            "agent2"
+        ], query
 
 
 def _standard(session: Session, world: CcWorld):  # type: ignore[no-untyped-def]

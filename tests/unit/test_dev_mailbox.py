@@ -26,7 +26,7 @@ from admin_portal.services.dev_mailbox import list_local_mail
 from admin_portal.services.errors import NotFound, PermissionDenied
 from admin_portal.state import admin_pages
 from admin_portal.state.admin_pages import DevMailState
-from tests.support.factories import Role, grant, make_company, make_org, make_unit, make_user
+from tests.support.world import add_unit_admin, build_care_world
 
 
 def _mail(session: Session, org: Organisation, to: str) -> None:
@@ -36,19 +36,11 @@ def _mail(session: Session, org: Organisation, to: str) -> None:
 
 @pytest.fixture
 def world(session: Session) -> dict[str, Actor | None]:
-    org, other_org = make_org(session), make_org(session, "Annan org")
-    company = make_company(session, org)
-    unit = make_unit(session, company, "Enhet")
-    head = make_user(session, company, username="huvud")
-    grant(session, head, Role.HEAD_ADMIN)
-    unit_admin = make_user(session, company, unit=unit, username="enhet")
-    grant(session, unit_admin, Role.ADMIN, unit=unit)
-    company_admin = make_user(session, company, username="bolag")
-    grant(session, company_admin, Role.ADMIN, company=company)
-    standard = make_user(session, company, unit=unit, username="vanlig")
-    other_company = make_company(session, other_org, "Annat bolag")
-    other_head = make_user(session, other_company, username="annanhuvud")
-    grant(session, other_head, Role.HEAD_ADMIN)
+    base = build_care_world(session, head_username="huvud", other_org_name="Annan org")
+    org, other_org = base.org, base.other_org
+    head, company_admin, standard = base.head, base.company_admin, base.standard
+    unit_admin = add_unit_admin(session, base, username="enhet")
+    other_head = base.other_head
     _mail(session, org, "mine@example.se")
     _mail(session, other_org, "theirs@example.se")
     session.flush()

@@ -48,7 +48,8 @@ from admin_portal.services.invitations.invite import (
     resend_invitation,
     revoke_invitation,
 )
-from tests.support.factories import Role, grant, make_company, make_org, make_unit, make_user
+from tests.support.factories import make_unit, make_user
+from tests.support.world import add_unit_admin, build_care_world
 
 LINK = re.compile(r"https?://\S+/inbjudan\?token=([A-Za-z0-9_-]+)")
 TABLES: tuple[type[SQLModel], ...] = (
@@ -91,21 +92,15 @@ def _actor(session: Session, user: User) -> Actor:
 
 @pytest.fixture
 def w(session: Session) -> World:
-    org = make_org(session, "Demo Omsorg")
-    company = make_company(session, org, "Omsorg Norr AB")
-    unit_a = make_unit(session, company, "Hemtjänst Centrum")
+    base = build_care_world(session, head_username="huvud")
+    org, company, unit_a, unit_b = base.org, base.company, base.unit_a, base.unit_b
     unit_a_child = make_unit(session, company, "Centrum natt", parent=unit_a)
-    unit_b = make_unit(session, company, "Hemtjänst Väster")
-    other_org = make_org(session, "Annan kund")
-    other_unit = make_unit(session, make_company(session, other_org), "Främmande enhet")
+    other_org = base.other_org
+    other_unit = make_unit(session, base.other_company, "Främmande enhet")
     seed_catalogue(session, organisation=org)
     seed_catalogue(session, organisation=other_org)
-    head = make_user(session, company, username="huvud")
-    grant(session, head, Role.HEAD_ADMIN)
-    company_admin = make_user(session, company, username="foretag")
-    grant(session, company_admin, Role.ADMIN, company=company)
-    unit_admin = make_user(session, company, unit=unit_a, username="enhet")
-    grant(session, unit_admin, Role.ADMIN, unit=unit_a)
+    head, company_admin = base.head, base.company_admin
+    unit_admin = add_unit_admin(session, base, username="enhet")
     make_user(session, company, unit=unit_a, username="kollega", email="kollega@example.se")
     services = {
         s.code: s for s in session.exec(select(Service).where(Service.organisation_id == org.id))

@@ -19,23 +19,16 @@ from admin_portal.state.invitations import my_organisation as org_module
 from admin_portal.state.invitations.invite import InviteState
 from admin_portal.state.invitations.my_organisation import MyOrganisationState
 from tests.support.db_scope import route_scopes
-from tests.support.factories import Role, grant, make_company, make_org, make_unit, make_user
+from tests.support.world import add_unit_admin, build_care_world
 
 
 @pytest.fixture
 def world(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> dict:
     with Session(engine, expire_on_commit=False) as session:
-        org = make_org(session)
-        company = make_company(session, org)
-        mine, theirs = (
-            make_unit(session, company, "Min enhet"),
-            make_unit(session, company, "Annan"),
-        )
+        base = build_care_world(session, head_username="huvud")
+        org, mine, theirs, head = base.org, base.unit_a, base.unit_b, base.head
         seed_catalogue(session, organisation=org)
-        admin = make_user(session, company, unit=mine, username="enhetsadmin")
-        grant(session, admin, Role.ADMIN, unit=mine)
-        head = make_user(session, company, username="huvud")
-        grant(session, head, Role.HEAD_ADMIN)
+        admin = add_unit_admin(session, base)
         session.commit()
         therapy = session.exec(select(Service).where(Service.code == "digital_treatment")).one()
         actor, head_actor = load_actor(session, admin.id or 0), load_actor(session, head.id or 0)

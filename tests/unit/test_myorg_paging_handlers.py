@@ -15,7 +15,7 @@ from admin_portal.services.invitations.lists import PAGE_SIZE
 from admin_portal.state.invitations import my_organisation as org_module
 from admin_portal.state.invitations.my_organisation import MyOrganisationState as S
 from tests.support.db_scope import route_scopes
-from tests.support.factories import Role, grant, make_company, make_org, make_unit, make_user
+from tests.support.world import add_unit_admin, build_care_world
 
 COUNT = PAGE_SIZE + 5
 
@@ -23,11 +23,9 @@ COUNT = PAGE_SIZE + 5
 @pytest.fixture
 def world(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> dict:
     with Session(engine, expire_on_commit=False) as session:
-        org = make_org(session)
-        company = make_company(session, org)
-        mine, theirs = make_unit(session, company, "Min enhet"), make_unit(session, company, "X")
-        admin = make_user(session, company, unit=mine, username="enhetsadmin")
-        grant(session, admin, Role.ADMIN, unit=mine)
+        base = build_care_world(session)
+        org, company, mine, theirs = base.org, base.company, base.unit_a, base.unit_b
+        admin = add_unit_admin(session, base)
         for unit, prefix in ((mine, "nr"), (theirs, "deras")):
             for i in range(COUNT):
                 email = f"{prefix}{i:03d}@example.se"

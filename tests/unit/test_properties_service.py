@@ -39,6 +39,7 @@ from tests.support.property_factories import (
     make_primary,
     make_property,
 )
+from tests.support.world import build_care_world
 
 ALL = ["bookings", "prices", "finance", "messages", "user_admin"]
 
@@ -69,11 +70,11 @@ def world(session: Session) -> World:
 
 
 def build_world(session: Session) -> World:
-    """A partner organisation with AVT-1001 (two properties) and AVT-2002 (one), a primary
-    account, an ordinary account with Användarhantering on the hostel, another organisation
-    and a support desk."""
-    org = make_org(session, "Partnerorg")
-    company = make_company(session, org, "Fjällbacka AB")
+    """The shared world's organisation as a partner with AVT-1001 (two properties) and AVT-2002
+    (one), a primary account, an ordinary account with Användarhantering on the hostel, the
+    shared world's other organisation and a support desk."""
+    base = build_care_world(session, other_org_name="Annan org")
+    company = base.company
     a1001 = make_agreement(session, company, "AVT-1001")
     a2002 = make_agreement(session, company, "AVT-2002")
     hotel = make_property(session, a1001, "Hotell Fjällbacka")
@@ -83,8 +84,7 @@ def build_world(session: Session) -> World:
     make_primary(session, primary_user, a1001)
     ordinary_user = make_user(session, company, username="ordinarie", email="o@example.se")
     give_access(session, ordinary_user, hostel, "bookings", "user_admin")
-    other_org = make_org(session, "Annan org")
-    other_company = make_company(session, other_org)
+    other_company = base.other_company
     other_org_user = make_user(session, other_company, username="annan", email="a@example.se")
     other_property = make_property(session, make_agreement(session, other_company, "AVT-9"))
     desk = make_company(session, make_org(session, "Kundtjänst"))

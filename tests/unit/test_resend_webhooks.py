@@ -30,7 +30,6 @@ from admin_portal.models import (
     MailWebhookEvent,
     OutboxMessage,
     OutboxStatus,
-    Role,
     User,
     utcnow,
 )
@@ -40,7 +39,7 @@ from admin_portal.services.invitations.invite import resend_invitation
 from admin_portal.services.users.email_address import assign_email
 from admin_portal.services.users.manage import send_invitation
 from admin_portal.services.users.profile import get_user_profile
-from tests.support.factories import grant, make_company, make_org, make_unit, make_user
+from tests.support.factories import make_user
 from tests.support.fake_resend_webhooks import (
     TEST_WEBHOOK_SECRET,
     SignedCall,
@@ -49,6 +48,7 @@ from tests.support.fake_resend_webhooks import (
     signed_call,
 )
 from tests.support.memory_sender import MemorySender
+from tests.support.world import build_care_world
 
 INVITEE = "inbjuden@example.se"
 PERSON = "person@example.se"
@@ -94,11 +94,8 @@ def _dispatch(sender: MemorySender) -> None:
 def world(app_db: None) -> World:
     """An invitation and a person, each with one mail Resend accepted (memory ids)."""
     with db.session_scope() as session:
-        org = make_org(session)
-        company = make_company(session, org)
-        unit = make_unit(session, company)
-        head = make_user(session, company, username="head", email="head@example.se")
-        grant(session, head, Role.HEAD_ADMIN)
+        base = build_care_world(session, head_username="head", head_email="head@example.se")
+        org, company, unit, head = base.org, base.company, base.unit_a, base.head
         person = make_user(session, company, username="person", email=PERSON, unit=unit)
         invitation_mail = enqueue_message(
             session,

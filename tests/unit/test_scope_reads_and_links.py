@@ -18,12 +18,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
 from admin_portal.auth import permissions
-from admin_portal.auth.permissions import Actor, load_actor
+from admin_portal.auth.permissions import Actor
 from admin_portal.auth.tokens import hash_secret, new_secret
 from admin_portal.i18n import EN, SV
 from admin_portal.models import (
     CareLink,
-    Company,
     OutboxMessage,
     Role,
     Token,
@@ -49,16 +48,15 @@ from admin_portal.services.verification.bulk import (
     preview_bulk_verification,
     start_bulk_verification,
 )
-from tests.support.factories import grant, make_company, make_org, make_unit, make_user
+from tests.support.factories import grant, make_user
 from tests.support.row_counts import snapshot
+from tests.support.world import CareWorld, build_care_world
 
 
 @dataclass
-class World:
-    company: Company
-    unit: Unit
-    other_unit: Unit
-    head: User
+class World(CareWorld):
+    """The shared world (its `unit_a` is `unit`, `unit_b` is `other_unit`) and these people."""
+
     unit_admin: User  # admin of `unit`
     wide_admin: User  # admin of `unit` and `other_unit`, placed in `unit`
     assistant: User  # in `unit`
@@ -68,20 +66,19 @@ class World:
     with_password: User  # in `unit`
     banked: User  # in `unit`, removed
 
-    def actor(self, session: Session, user: User) -> Actor:
-        found = load_actor(session, user.id or 0)
-        assert found is not None
-        return found
+    @property
+    def unit(self) -> Unit:
+        return self.unit_a
+
+    @property
+    def other_unit(self) -> Unit:
+        return self.unit_b
 
 
 @pytest.fixture
 def w(session: Session) -> World:
-    org = make_org(session)
-    company = make_company(session, org, "Solsidan AB")
-    unit = make_unit(session, company, "Enhet Ett")
-    other_unit = make_unit(session, company, "Enhet Två")
-    head = make_user(session, company, username="huvud")
-    grant(session, head, Role.HEAD_ADMIN)
+    base = build_care_world(session, head_username="huvud")
+    org, company, unit, other_unit = base.org, base.company, base.unit_a, base.unit_b
     unit_admin = make_user(session, company, unit=unit, username="enhetsadmin")
     grant(session, unit_admin, Role.ADMIN, unit=unit)
     wide_admin = make_user(
@@ -134,19 +131,16 @@ def w(session: Session) -> World:
     unit_admin.password_hash = with_password.password_hash = banked.password_hash = "$argon2id$x"
     banked.status, banked.removed_at = UserStatus.REMOVED, utcnow()
     session.commit()
-    return World(
-        company,
-        unit,
-        other_unit,
-        head,
-        unit_admin,
-        wide_admin,
-        assistant,
-        brukare_in,
-        brukare_out,
-        assistant_out,
-        with_password,
-        banked,
+    return base.extend(
+        World,
+        unit_admin=unit_admin,
+        wide_admin=wide_admin,
+        assistant=assistant,
+        brukare_in=brukare_in,
+        brukare_out=brukare_out,
+        assistant_out=assistant_out,
+        with_password=with_password,
+        banked=banked,
     )
 
 
@@ -382,11 +376,7 @@ def test_grants_within_reach() -> None:
 def test_another_organisations_head_admin_finds_nobody_to_change(
     session: Session, w: World
 ) -> None:
-    other_company = make_company(session, make_org(session, "Annan"))
-    other_head = make_user(session, other_company, username="annan.huvud")
-    grant(session, other_head, Role.HEAD_ADMIN)
-    session.flush()
     with pytest.raises(NotFound):
         users_service.get_user_for_write(
-            session, actor=w.actor(session, other_head), user_id=w.assistant.id
+            session, actor=w.actor(session, w.other_head), user_id=w.assistant.id
         )

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from admin_portal.auth.permissions import load_actor
-from admin_portal.models import LoginSession, Role, User
+from admin_portal.models import LoginSession, User
 from admin_portal.services.auth.login import issue_login_ticket, redeem_login_ticket
 from admin_portal.state import session as session_module
 from admin_portal.state.auth import password_change as password_module
@@ -27,7 +27,8 @@ from admin_portal.state.session import SessionState
 from admin_portal.state.users.listing import UsersListState
 from admin_portal.state.users.profile import UserProfileState
 from tests.support.db_scope import route_scopes
-from tests.support.factories import grant, make_company, make_org, make_user
+from tests.support.factories import make_user
+from tests.support.world import build_care_world
 
 PASSWORD = "en lång demofras för test"
 NATIONAL_ID = "198501011236"
@@ -40,10 +41,9 @@ pytestmark = pytest.mark.usefixtures("cheap_argon2")
 @pytest.fixture
 def world(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> dict:
     with Session(engine, expire_on_commit=False) as session:
-        company = make_company(session, make_org(session))
-        head = make_user(session, company, username="huvud", password=PASSWORD)
-        grant(session, head, Role.HEAD_ADMIN)
-        person = make_user(session, company, username="person", first_name="Per")
+        base = build_care_world(session, head_username="huvud", password=PASSWORD)
+        head = base.head
+        person = make_user(session, base.company, username="person", first_name="Per")
         person.national_id = NATIONAL_ID
         session.add(person)
         session.commit()

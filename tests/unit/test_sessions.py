@@ -34,7 +34,10 @@ from admin_portal.services.auth.login import (
 )
 from admin_portal.services.auth.password_change import change_password
 from admin_portal.services.errors import ValidationFailed
-from admin_portal.services.users.manage import remove_user, remove_users
+from admin_portal.services.users.removal import (
+    remove_user,
+    remove_users,
+)
 from tests.support.factories import grant, make_company, make_org, make_user
 
 T0 = datetime(2030, 3, 1, 9, 0, tzinfo=UTC)

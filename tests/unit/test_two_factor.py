@@ -19,7 +19,6 @@ from admin_portal.models import (
     AuditEvent,
     Organisation,
     RecoveryCode,
-    Role,
     TotpCredential,
     User,
 )
@@ -36,8 +35,10 @@ from admin_portal.services.auth.two_factor import (
 from admin_portal.services.auth.two_factor_codes import CodeRefused, check_code, credential_of
 from admin_portal.services.errors import NotFound, ServiceError, ValidationFailed
 from admin_portal.services.user_bank.manage import erase_user
-from admin_portal.services.users.manage import remove_user
-from tests.support.factories import grant, make_company, make_org, make_unit, make_user
+from admin_portal.services.users.removal import (
+    remove_user,
+)
+from tests.support.world import add_unit_admin, build_care_world
 
 T0 = datetime(2030, 3, 1, 9, 0, 5, tzinfo=UTC)  # 5 s into a 30 s step
 PASSWORD = "en lång och hemlig lösenfras"
@@ -46,7 +47,9 @@ pytestmark = pytest.mark.usefixtures("cheap_argon2")
 
 
 @dataclass
-class World:
+class Actors:
+    """The shared world's people as signed in, with a unit admin added."""
+
     org: Organisation
     head: Actor
     admin: Actor
@@ -55,18 +58,11 @@ class World:
 
 
 @pytest.fixture
-def world(session: Session) -> World:
-    org = make_org(session)
-    company = make_company(session, org)
-    unit = make_unit(session, company)
-    head = make_user(session, company, username="huvud", password=PASSWORD)
-    admin = make_user(session, company, username="enhetsadmin", password=PASSWORD, unit=unit)
-    standard = make_user(session, company, username="vanlig", password=PASSWORD, unit=unit)
-    grant(session, head, Role.HEAD_ADMIN)
-    grant(session, admin, Role.ADMIN, unit=unit)
-    other_org = make_org(session, "Annan")
-    other_head = make_user(session, make_company(session, other_org), username="annanchef")
-    grant(session, other_head, Role.HEAD_ADMIN)
+def world(session: Session) -> Actors:
+    base = build_care_world(
+        session, head_username="huvud", other_head_username="annanchef", password=PASSWORD
+    )
+    admin = add_unit_admin(session, base, password=PASSWORD)
     session.commit()
 
     def actor(user: User) -> Actor:
@@ -74,7 +70,9 @@ def world(session: Session) -> World:
         assert loaded is not None
         return loaded
 
-    return World(org, actor(head), actor(admin), actor(standard), actor(other_head))
+    return Actors(
+        base.org, actor(base.head), actor(admin), actor(base.standard), actor(base.other_head)
+    )
 
 
 @pytest.fixture
@@ -113,7 +111,7 @@ def _user(session: Session, actor: Actor) -> User:
 
 
 def test_enrolment_shows_a_qr_code_and_the_secret_then_a_code_turns_it_on(
-    session: Session, world: World, clock: time_machine.Coordinates
+    session: Session, world: Actors, clock: time_machine.Coordinates
 ) -> None:
     start = start_enrolment(session, actor=world.admin)
     secret = start.secret_text.replace(" ", "")
@@ -129,7 +127,7 @@ def test_enrolment_shows_a_qr_code_and_the_secret_then_a_code_turns_it_on(
 
 
 def test_a_wrong_first_code_leaves_two_factor_off(
-    session: Session, world: World, clock: time_machine.Coordinates
+    session: Session, world: Actors, clock: time_machine.Coordinates
 ) -> None:
     start = start_enrolment(session, actor=world.admin)
     secret = start.secret_text.replace(" ", "")
@@ -142,7 +140,7 @@ def test_a_wrong_first_code_leaves_two_factor_off(
     assert not get_two_factor_status(session, actor=world.admin).enrolled
 
 
-def test_standard_users_cannot_enrol(session: Session, world: World) -> None:
+def test_standard_users_cannot_enrol(session: Session, world: Actors) -> None:
     assert not get_two_factor_status(session, actor=world.standard).available
     with pytest.raises(NotFound):
         start_enrolment(session, actor=world.standard)
@@ -150,7 +148,7 @@ def test_standard_users_cannot_enrol(session: Session, world: World) -> None:
 
 
 def test_enrolling_twice_is_refused(
-    session: Session, world: World, clock: time_machine.Coordinates
+    session: Session, world: Actors, clock: time_machine.Coordinates
 ) -> None:
     enrol(session, world.admin)
     with pytest.raises(ServiceError) as refused:
@@ -162,7 +160,7 @@ def test_enrolling_twice_is_refused(
 
 
 def test_the_secret_is_stored_encrypted_and_never_logged(
-    session: Session, world: World, clock: time_machine.Coordinates
+    session: Session, world: Actors, clock: time_machine.Coordinates
 ) -> None:
     secret, codes = enrol(session, world.admin)
 
@@ -176,7 +174,7 @@ def test_the_secret_is_stored_encrypted_and_never_logged(
 
 
 def test_the_secret_does_not_decrypt_under_another_app_key(
-    session: Session, world: World, clock: time_machine.Coordinates, configure: Callable[..., None]
+    session: Session, world: Actors, clock: time_machine.Coordinates, configure: Callable[..., None]
 ) -> None:
     enrol(session, world.admin)
     stored = _credential(session, world.admin).secret_encrypted
@@ -201,7 +199,7 @@ def _check(session: Session, actor: Actor, code: str, **kwargs: object) -> str:
 
 
 def test_a_current_code_is_accepted_and_the_neighbouring_steps_too(
-    session: Session, world: World, clock: time_machine.Coordinates
+    session: Session, world: Actors, clock: time_machine.Coordinates
 ) -> None:
     secret, _ = enrol(session, world.admin, T0 - timedelta(minutes=5))
 
@@ -214,7 +212,7 @@ def test_a_current_code_is_accepted_and_the_neighbouring_steps_too(
 
 
 def test_a_replayed_code_is_refused(
-    session: Session, world: World, clock: time_machine.Coordinates
+    session: Session, world: Actors, clock: time_machine.Coordinates
 ) -> None:
     secret, _ = enrol(session, world.admin, T0 - timedelta(minutes=5))
     code = code_at(secret, T0)
@@ -231,7 +229,7 @@ def test_a_replayed_code_is_refused(
 
 
 def test_the_enrolment_code_cannot_be_used_again_to_sign_in(
-    session: Session, world: World, clock: time_machine.Coordinates
+    session: Session, world: Actors, clock: time_machine.Coordinates
 ) -> None:
     secret, _ = enrol(session, world.admin)
     with pytest.raises(CodeRefused) as refused:
@@ -240,7 +238,7 @@ def test_the_enrolment_code_cannot_be_used_again_to_sign_in(
 
 
 def test_wrong_codes_lock_the_second_step_even_for_the_right_code(
-    session: Session, world: World, clock: time_machine.Coordinates, configure: Callable[..., None]
+    session: Session, world: Actors, clock: time_machine.Coordinates, configure: Callable[..., None]
 ) -> None:
     configure(totp_max_failures=3, totp_lockout_minutes=10)
     secret, _ = enrol(session, world.admin, T0 - timedelta(minutes=5))
@@ -269,7 +267,7 @@ def test_wrong_codes_lock_the_second_step_even_for_the_right_code(
 
 
 def test_failures_count_even_when_the_caller_rolls_back(
-    session: Session, world: World, clock: time_machine.Coordinates
+    session: Session, world: Actors, clock: time_machine.Coordinates
 ) -> None:
     enrol(session, world.admin, T0 - timedelta(minutes=5))
     with pytest.raises(CodeRefused):
@@ -280,7 +278,7 @@ def test_failures_count_even_when_the_caller_rolls_back(
 
 
 def test_the_default_limit_is_five_wrong_codes(
-    session: Session, world: World, clock: time_machine.Coordinates
+    session: Session, world: Actors, clock: time_machine.Coordinates
 ) -> None:
     enrol(session, world.admin, T0 - timedelta(minutes=5))
     keys = []
@@ -295,7 +293,7 @@ def test_the_default_limit_is_five_wrong_codes(
 
 
 def test_recovery_codes_are_stored_hashed(
-    session: Session, world: World, clock: time_machine.Coordinates
+    session: Session, world: Actors, clock: time_machine.Coordinates
 ) -> None:
     _, codes = enrol(session, world.admin)
     stored = session.exec(select(RecoveryCode.code_hash)).all()
@@ -308,7 +306,7 @@ def test_recovery_codes_are_stored_hashed(
 
 
 def test_a_recovery_code_works_once(
-    session: Session, world: World, clock: time_machine.Coordinates
+    session: Session, world: Actors, clock: time_machine.Coordinates
 ) -> None:
     _, codes = enrol(session, world.admin)
 
@@ -321,7 +319,7 @@ def test_a_recovery_code_works_once(
 
 
 def test_regenerating_needs_an_app_code_and_voids_the_old_codes(
-    session: Session, world: World, clock: time_machine.Coordinates
+    session: Session, world: Actors, clock: time_machine.Coordinates
 ) -> None:
     secret, old_codes = enrol(session, world.admin, T0 - timedelta(minutes=5))
     with pytest.raises(CodeRefused):
@@ -340,7 +338,7 @@ def test_regenerating_needs_an_app_code_and_voids_the_old_codes(
 
 
 def test_turning_off_with_the_password(
-    session: Session, world: World, clock: time_machine.Coordinates
+    session: Session, world: Actors, clock: time_machine.Coordinates
 ) -> None:
     enrol(session, world.admin)
     with pytest.raises(CodeRefused) as refused:
@@ -355,7 +353,7 @@ def test_turning_off_with_the_password(
 
 
 def test_turning_off_with_a_code_or_nothing(
-    session: Session, world: World, clock: time_machine.Coordinates
+    session: Session, world: Actors, clock: time_machine.Coordinates
 ) -> None:
     secret, _ = enrol(session, world.admin, T0 - timedelta(minutes=5))
     with pytest.raises(ValidationFailed):
@@ -365,7 +363,7 @@ def test_turning_off_with_a_code_or_nothing(
 
 
 def test_turning_off_is_refused_while_the_organisation_requires_it(
-    session: Session, world: World, clock: time_machine.Coordinates
+    session: Session, world: Actors, clock: time_machine.Coordinates
 ) -> None:
     enrol(session, world.head)
     enrol(session, world.admin)
@@ -382,7 +380,7 @@ def test_turning_off_is_refused_while_the_organisation_requires_it(
 
 
 def test_a_head_admin_requires_two_factor_and_it_is_audited(
-    session: Session, world: World, clock: time_machine.Coordinates
+    session: Session, world: Actors, clock: time_machine.Coordinates
 ) -> None:
     enrol(session, world.head)
     assert get_admin_two_factor_requirement(session, actor=world.head) is False
@@ -398,7 +396,7 @@ def test_a_head_admin_requires_two_factor_and_it_is_audited(
     assert get_two_factor_status(session, actor=world.admin).organisation_requires
 
 
-def test_only_head_admins_change_or_read_the_requirement(session: Session, world: World) -> None:
+def test_only_head_admins_change_or_read_the_requirement(session: Session, world: Actors) -> None:
     for actor in (world.admin, world.standard):
         with pytest.raises(NotFound):
             set_admin_two_factor_requirement(session, actor=actor, required=True)
@@ -408,7 +406,7 @@ def test_only_head_admins_change_or_read_the_requirement(session: Session, world
 
 
 def test_another_organisations_head_admin_changes_only_their_own(
-    session: Session, world: World, clock: time_machine.Coordinates
+    session: Session, world: Actors, clock: time_machine.Coordinates
 ) -> None:
     enrol(session, world.other_org_head)
     set_admin_two_factor_requirement(session, actor=world.other_org_head, required=True)
@@ -417,7 +415,7 @@ def test_another_organisations_head_admin_changes_only_their_own(
 
 @pytest.mark.parametrize("value", ["true", 1, "on", None, [True], {"required": True}])
 def test_the_requirement_takes_only_a_boolean(
-    session: Session, world: World, clock: time_machine.Coordinates, value: object
+    session: Session, world: Actors, clock: time_machine.Coordinates, value: object
 ) -> None:
     enrol(session, world.head)
     with pytest.raises(ValidationFailed):
@@ -425,7 +423,7 @@ def test_the_requirement_takes_only_a_boolean(
     assert session.get(Organisation, world.org.id).require_admin_two_factor is False
 
 
-def test_a_head_admin_must_enrol_before_requiring_it(session: Session, world: World) -> None:
+def test_a_head_admin_must_enrol_before_requiring_it(session: Session, world: Actors) -> None:
     with pytest.raises(ServiceError) as refused:
         set_admin_two_factor_requirement(session, actor=world.head, required=True)
     assert refused.value.key == "two_factor.requirement_enrol_first"
@@ -433,7 +431,7 @@ def test_a_head_admin_must_enrol_before_requiring_it(session: Session, world: Wo
 
 
 def test_when_required_an_admin_without_two_factor_lacks_it_and_a_standard_user_does_not(
-    session: Session, world: World, clock: time_machine.Coordinates
+    session: Session, world: Actors, clock: time_machine.Coordinates
 ) -> None:
     enrol(session, world.head)
     assert not lacks_required_second_factor(session, actor=world.admin)
@@ -447,7 +445,7 @@ def test_when_required_an_admin_without_two_factor_lacks_it_and_a_standard_user_
 
 
 def test_erasing_a_user_from_the_user_bank_erases_their_second_factor(
-    session: Session, world: World, clock: time_machine.Coordinates
+    session: Session, world: Actors, clock: time_machine.Coordinates
 ) -> None:
     enrol(session, world.admin)
     remove_user(session, actor=world.head, user_id=world.admin.user_id)

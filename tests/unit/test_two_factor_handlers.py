@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 
 from admin_portal import routes
 from admin_portal.auth.permissions import load_actor
-from admin_portal.models import Organisation, Role, Token, TokenPurpose, TotpCredential, User
+from admin_portal.models import Organisation, Token, TokenPurpose, TotpCredential, User
 from admin_portal.services.auth.login import SignedIn
 from admin_portal.services.auth.two_factor import confirm_enrolment, start_enrolment
 from admin_portal.state.auth import organisation_security, two_factor, two_factor_login
@@ -30,7 +30,7 @@ from admin_portal.state.auth.two_factor import TwoFactorState
 from admin_portal.state.auth.two_factor_login import SecondStepState
 from admin_portal.state.session import SessionState
 from tests.support.db_scope import route_scopes
-from tests.support.factories import grant, make_company, make_org, make_unit, make_user
+from tests.support.world import add_unit_admin, build_care_world
 
 T0 = datetime(2030, 3, 1, 9, 0, 5, tzinfo=UTC)
 PASSWORD = "en lång och hemlig lösenfras"
@@ -41,13 +41,9 @@ pytestmark = pytest.mark.usefixtures("cheap_argon2")
 @pytest.fixture
 def world(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> dict[str, User]:
     with Session(engine, expire_on_commit=False) as session:
-        org = make_org(session)
-        company = make_company(session, org)
-        unit = make_unit(session, company)
-        head = make_user(session, company, username="huvud", password=PASSWORD)
-        admin = make_user(session, company, username="enhetsadmin", password=PASSWORD, unit=unit)
-        grant(session, head, Role.HEAD_ADMIN)
-        grant(session, admin, Role.ADMIN, unit=unit)
+        base = build_care_world(session, head_username="huvud", password=PASSWORD)
+        org, head = base.org, base.head
+        admin = add_unit_admin(session, base, password=PASSWORD)
         session.commit()
 
     route_scopes(

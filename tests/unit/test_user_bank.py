@@ -44,7 +44,13 @@ from admin_portal.services.user_bank.manage import (
     restore_user,
 )
 from admin_portal.services.users.input import UserInput
-from admin_portal.services.users.manage import create_user, remove_user, send_invitation
+from admin_portal.services.users.manage import (
+    create_user,
+    send_invitation,
+)
+from admin_portal.services.users.removal import (
+    remove_user,
+)
 from tests.support.factories import grant, make_company, make_unit, make_user
 from tests.support.row_counts import snapshot
 from tests.support.world import CareWorld, build_care_world

@@ -17,14 +17,17 @@ from admin_portal.search.user_bank import BankQuery, list_removers, search_bank
 from admin_portal.services.errors import NotFound
 from tests.support.factories import grant, make_company, make_org, make_user
 from tests.support.statements import recorded_statements
+from tests.support.world import build_care_world
 
 DAY0 = datetime(2031, 1, 10, 12, 0, tzinfo=UTC)
 
 
 class World:
+    """The shared world's company with two head admins, a company admin and 30 banked people."""
+
     def __init__(self, session: Session) -> None:
-        self.org = make_org(session)
-        self.company = make_company(session, self.org)
+        base = build_care_world(session)  # its people are active: none is in the bank
+        self.org, self.company = base.org, base.company
         self.head = make_user(
             session, self.company, username="chefen", first_name="Helga", last_name="Chef"
         )

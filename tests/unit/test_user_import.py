@@ -15,7 +15,6 @@ from admin_portal.models import (
     BackgroundJob,
     ImportOutcome,
     JobStatus,
-    Role,
     Token,
     TokenPurpose,
     User,
@@ -34,7 +33,8 @@ from admin_portal.services.spreadsheets.imports import (
     list_import_rows,
 )
 from admin_portal.services.spreadsheets.sheets import SpreadsheetError
-from tests.support.factories import grant, make_company, make_org, make_unit, make_user
+from tests.support.factories import make_user
+from tests.support.world import add_unit_admin, build_care_world
 
 OUT = ImportOutcome
 
@@ -49,14 +49,10 @@ class World:
 
 @pytest.fixture
 def world(session: Session) -> World:
-    org = make_org(session)
-    north, south = make_company(session, org), make_company(session, org)
-    centre = make_unit(session, north, "Centrum")
-    west = make_unit(session, north, "Väster")
-    head = make_user(session, north, username="head")
-    grant(session, head, Role.HEAD_ADMIN)
-    unit_admin = make_user(session, north, username="unitadmin", unit=centre)
-    grant(session, unit_admin, Role.ADMIN, unit=centre)
+    base = build_care_world(session, head_username="head", other_head_username="otheradmin")
+    north, south, centre, west = base.company, base.company2, base.unit_a, base.unit_b
+    head, other_admin = base.head, base.other_head
+    unit_admin = add_unit_admin(session, base, username="unitadmin")
     users = {
         "noemail": make_user(session, north, username="noemail", unit=centre),
         "unverified": make_user(
@@ -73,11 +69,7 @@ def world(session: Session) -> World:
         "removed": make_user(session, north, username="removed", unit=centre),
     }
     users["removed"].status = UserStatus.REMOVED
-    other = make_org(session, "Annan")
-    other_company = make_company(session, other)
-    make_user(session, other_company, username="foreign")
-    other_admin = make_user(session, other_company, username="otheradmin")
-    grant(session, other_admin, Role.HEAD_ADMIN)
+    make_user(session, base.other_company, username="foreign")
     session.commit()
     return World(
         head=_actor(session, head),

@@ -27,7 +27,6 @@ from admin_portal.services.errors import NotFound, PermissionDenied
 from admin_portal.services.users.input import UserInput
 from admin_portal.services.users.manage import (
     create_user,
-    remove_user,
     send_invitation,
     update_user,
 )
@@ -36,6 +35,9 @@ from admin_portal.services.users.profile import (
     find_brukare,
     get_user_profile,
     placement_options,
+)
+from admin_portal.services.users.removal import (
+    remove_user,
 )
 from tests.support.factories import grant, make_unit, make_user
 from tests.support.world import CareWorld, build_care_world

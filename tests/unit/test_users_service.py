@@ -42,10 +42,12 @@ from admin_portal.services.users.input import UserInput
 from admin_portal.services.users.manage import (
     create_user,
     get_user_in_scope,
-    remove_user,
     reveal_national_id,
     send_invitation,
     update_user,
+)
+from admin_portal.services.users.removal import (
+    remove_user,
 )
 from admin_portal.services.users.username_check import UsernameCheck, UsernameVerdict
 from admin_portal.validation import email as email_rules
@@ -58,7 +60,7 @@ from tests.support.world import CareWorld, build_care_world
 
 SERVICE_FILES = [
     Path(users_service.__file__).with_name(name)
-    for name in ("manage.py", "input.py", "username_check.py", "profile.py")
+    for name in ("manage.py", "removal.py", "input.py", "username_check.py", "profile.py")
 ]
 PERSONNUMMER = "198501011236"  # valid: 850101-1236
 SAMORDNINGSNUMMER = "198501611233"  # valid: day 61 = the 1st

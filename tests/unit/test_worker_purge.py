@@ -30,7 +30,9 @@ from admin_portal.models import (
     UserType,
 )
 from admin_portal.services.user_bank.manage import purge_expired
-from admin_portal.services.users.manage import remove_user
+from admin_portal.services.users.removal import (
+    remove_user,
+)
 from tests.support.factories import grant, make_company, make_org, make_user
 from tests.support.row_counts import snapshot
 

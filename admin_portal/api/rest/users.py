@@ -20,8 +20,10 @@ from admin_portal.services.users.manage import (
     create_user,
     get_user_for_write,
     get_user_in_scope,
-    remove_user,
     update_user,
+)
+from admin_portal.services.users.removal import (
+    remove_user,
 )
 
 READ = ApiScope.USERS_READ.value

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from admin_portal import routes
+from admin_portal.components.forms import live_submit
 from admin_portal.components.i18n import tx
 from admin_portal.components.layout import plain_page
 from admin_portal.components.two_factor import code_field, qr_and_secret, recovery_code_list
@@ -17,7 +18,7 @@ def _code_step() -> rx.Component:
         rx.vstack(
             rx.text(tx("two_factor.login_intro")),
             code_field("login-two-factor-code", S.error, "two_factor.code_or_recovery_label"),
-            rx.button(tx("two_factor.verify"), type="submit", size="3", width="100%"),
+            rx.button(tx("two_factor.verify"), **live_submit(size="3", width="100%")),
             width="100%",
         ),
         on_submit=S.submit_code,
@@ -33,7 +34,7 @@ def _enrol_step() -> rx.Component:
         rx.form(
             rx.vstack(
                 code_field("login-two-factor-confirm-code", S.error),
-                rx.button(tx("two_factor.confirm"), type="submit", size="3", width="100%"),
+                rx.button(tx("two_factor.confirm"), **live_submit(size="3", width="100%")),
                 width="100%",
             ),
             on_submit=S.confirm_enrolment,

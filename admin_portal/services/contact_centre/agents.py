@@ -26,7 +26,13 @@ from admin_portal.services.contact_centre.profiles import replace_group_profiles
 from admin_portal.services.contact_centre.queues import ensure_not_in_queue
 from admin_portal.services.contact_centre.scope import get_agent_for_write, get_group_in_scope
 from admin_portal.services.errors import PermissionDenied, ServiceError, ValidationFailed
-from admin_portal.services.users.manage import UserInput, create_user, remove_user
+from admin_portal.services.users.manage import (
+    UserInput,
+    create_user,
+)
+from admin_portal.services.users.removal import (
+    remove_user,
+)
 from admin_portal.validation.errors import InvalidInput
 
 EMAIL_OR_MOBILE = "contact_centre.email_or_mobile"

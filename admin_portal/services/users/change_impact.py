@@ -7,7 +7,8 @@ this: the same function decides both, so what the admin confirmed is what happen
   or taken through the user type); becoming one grants the new placement.
 - Leaving Assistent removes the links to the person's brukare; leaving Brukare removes the
   links to their assistants. People linked outside the actor's scope are counted, not named.
-- A new placement moves the person from one company/unit to another.
+- A new placement moves the person from one company/unit to another, except an agent out
+  of their user group's company: that is Kontaktcenter's Flytta (`agent_company_check`).
 """
 
 from __future__ import annotations
@@ -20,12 +21,14 @@ from sqlmodel import Session, col, select
 
 from admin_portal.auth.permissions import Actor, can_manage_user
 from admin_portal.models import (
+    Agent,
     CareLink,
     Company,
     Role,
     RoleAssignment,
     Unit,
     User,
+    UserGroup,
     UserType,
     require_id,
 )
@@ -113,6 +116,30 @@ def _links(
     others = [link.brukare_id if link.assistant_id == uid else link.assistant_id for link in links]
     people = {p.id: p for p in session.exec(select(User).where(col(User.id).in_(others))).all()}
     return [people[o] for o in others if o in people], [require_id(link) for link in links]
+
+
+def agent_company_check(
+    session: Session, *, user_id: int, company_id: int, errors: dict[str, str]
+) -> None:
+    """Issue 16 (F3.8): an agent stays in their user group's company.
+
+    Only Kontaktcenter's Flytta changes an agent's group and with it the company (after its
+    preview and the queue guard), so the profile save and its preview refuse another company
+    at the company field; another unit of the same company is fine. Asked of the tables, as
+    the remove guard is: the contact-centre capability builds on this one, not the reverse.
+
+    Args:
+        user_id: The person being saved.
+        company_id: The company the form places them in.
+        errors: Field errors of the save; gets ``company_id`` when refused.
+    """
+    group_company = session.exec(
+        select(UserGroup.company_id)
+        .join(Agent, col(Agent.group_id) == col(UserGroup.id))
+        .where(Agent.user_id == user_id)
+    ).first()
+    if group_company is not None and group_company != company_id:
+        errors["company_id"] = "contact_centre.agent_company_is_groups"
 
 
 def impact_of(

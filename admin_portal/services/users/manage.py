@@ -18,14 +18,10 @@ from admin_portal.auth.permissions import (
     grants_of,
     grants_within_reach,
 )
-from admin_portal.auth.tokens import void_tokens
-from admin_portal.mail.outbox import cancel_pending_for_user
 from admin_portal.mail.suppressions import refused_addresses
 from admin_portal.models import (
     CareLink,
     Company,
-    Queue,
-    QueueSession,
     Role,
     RoleAssignment,
     Unit,
@@ -36,14 +32,18 @@ from admin_portal.models import (
     utcnow,
 )
 from admin_portal.services.audit.events import record_admin_action
-from admin_portal.services.auth.login import revoke_sessions
 from admin_portal.services.errors import (
     NotFound,
     PermissionDenied,
     ServiceError,
     ValidationFailed,
 )
-from admin_portal.services.users.change_impact import ChangeImpact, apply_impact, impact_of
+from admin_portal.services.users.change_impact import (
+    ChangeImpact,
+    agent_company_check,
+    apply_impact,
+    impact_of,
+)
 from admin_portal.services.users.email_address import assign_email, email_taken_in_company
 from admin_portal.services.users.input import CleanUser, UserInput, clean_user_input
 from admin_portal.services.users.username_check import UsernameVerdict, check_username
@@ -52,7 +52,6 @@ from admin_portal.validation.fields import FieldErrors
 from admin_portal.validation.identifiers import email_key, username_key
 from admin_portal.validation.ids import is_int
 
-REMOVAL_REASON_MAX = 500
 IMPACT_CHANGED = "change.impact_changed"
 
 
@@ -225,6 +224,8 @@ def _validate(
     ):
         errors["user_type"] = "users.only_head_admin_creates_admins"
     company, unit = _placement(session, actor, clean, errors)
+    if user_id is not None and company is not None and "company_id" not in errors:
+        agent_company_check(session, user_id=user_id, company_id=require_id(company), errors=errors)
     _check_uniqueness(session, actor, clean, company, errors, user_id=user_id)
     brukare = _brukare_for(session, actor, clean, errors, kept=kept_links)
     if errors or company is None:
@@ -434,77 +435,3 @@ def reveal_national_id(session: Session, *, actor: Actor, user_id: object) -> st
         raise PermissionDenied()
     record_admin_action(session, actor=actor, action="national_id_revealed", user_id=user.id)
     return user.national_id or ""
-
-
-def remove_user(session: Session, *, actor: Actor, user_id: object, reason: str = "") -> None:
-    """F0.4: to the user bank. Profile, links and history stay; sessions and unused links die."""
-    user = _removable(session, actor, user_id)
-    uid = require_id(user)
-    user.status = UserStatus.REMOVED
-    user.removed_at = utcnow()
-    user.removed_by_id = actor.user_id
-    user.removed_reason = (reason if isinstance(reason, str) else "").strip()[
-        :REMOVAL_REASON_MAX
-    ] or None
-    user.updated_at = utcnow()
-    session.add(user)
-    revoke_sessions(session, user_id=uid)
-    void_tokens(session, user_id=uid)
-    cancel_pending_for_user(session, user_id=uid)
-    record_admin_action(session, actor=actor, action="user_removed", user_id=uid)
-
-
-BULK_REMOVE_MAX = 100
-
-
-def _removable(session: Session, actor: Actor, user_id: object) -> User:
-    user = get_user_for_write(session, actor=actor, user_id=user_id)
-    if user.id == actor.user_id:
-        raise ValidationFailed({"remove": "users.cannot_remove_self"})
-    # F3.7: an agent logged in to a contact-centre queue stays until they log out. Asked of
-    # the table itself: the contact-centre capability builds on this one, not the reverse.
-    queues = session.exec(
-        select(Queue.name)
-        .join(QueueSession, col(QueueSession.queue_id) == col(Queue.id))
-        .where(QueueSession.agent_id == user.id)
-    ).all()
-    if queues:
-        raise ServiceError("contact_centre.in_queue_remove")
-    return user
-
-
-def remove_users(session: Session, *, actor: Actor, user_ids: object, reason: str = "") -> int:
-    """Bulk removal from the list: all in one transaction, or none if any id is refused.
-
-    Every id is checked before the first removal, so a refusal leaves even the caller's
-    session untouched.
-
-    Raises:
-        NotFound: an id is unknown or out of scope.
-        PermissionDenied: ``users.bulk_remove_out_of_reach``: an admin the actor may not change.
-        ValidationFailed: a malformed list, or the actor's own id.
-    """
-    if not isinstance(user_ids, list | tuple) or not user_ids or len(user_ids) > BULK_REMOVE_MAX:
-        raise ValidationFailed({"remove": "users.bulk_remove_invalid"})
-    unique = list(dict.fromkeys(user_ids))
-    for user_id in unique:
-        try:
-            _removable(session, actor, user_id)
-        except PermissionDenied:
-            raise PermissionDenied("users.bulk_remove_out_of_reach") from None
-    for user_id in unique:
-        remove_user(session, actor=actor, user_id=user_id, reason=reason)
-    return len(unique)
-
-
-def describe_users(session: Session, *, actor: Actor, user_ids: object) -> list[str]:
-    """Names for a confirmation that says exactly who is affected (only users in scope)."""
-    if not actor.is_admin or not isinstance(user_ids, list | tuple):
-        return []
-    ids = [i for i in user_ids if is_int(i)][:BULK_REMOVE_MAX]
-    users = session.exec(
-        select(User)
-        .where(col(User.id).in_(ids), User.status == UserStatus.ACTIVE)
-        .order_by(User.last_name, User.first_name)
-    ).all()
-    return [f"{u.full_name} ({u.username})" for u in users if can_manage_user(actor, u)]

@@ -19,8 +19,14 @@ from admin_portal.services.users.list_params import (
     params_from_fields,
     query_from_fields,
 )
-from admin_portal.services.users.manage import describe_users, remove_users, users_out_of_reach
+from admin_portal.services.users.manage import (
+    users_out_of_reach,
+)
 from admin_portal.services.users.profile import placement_options
+from admin_portal.services.users.removal import (
+    describe_users,
+    remove_users,
+)
 from admin_portal.state.cursor_pages import CursorPagesMixin
 from admin_portal.state.session import ADMIN, SessionState
 from admin_portal.state.verification.bulk import BulkVerificationMixin

@@ -9,11 +9,13 @@ import reflex as rx
 from admin_portal import routes
 from admin_portal.services.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
 from admin_portal.services.users.manage import (
-    remove_user,
     reveal_national_id,
     send_invitation,
 )
 from admin_portal.services.users.profile import get_user_profile, placement_options
+from admin_portal.services.users.removal import (
+    remove_user,
+)
 from admin_portal.services.verification.email import send_verification
 from admin_portal.state.revealed_national_id import REVEALED_NATIONAL_ID, hide_national_id
 from admin_portal.state.session import ADMIN, SessionState
