@@ -12,7 +12,12 @@ tree and builds one SQLAlchemy condition. What each attribute reads:
 
 `co` and `sw` of three characters or more are narrowed first through the search's own
 trigram structures (SQLite FTS5, PostgreSQL's pg_trgm GIN index on search_doc), then
-checked exactly on the column; `eq` on userName and emails is an index lookup.
+checked exactly on the column; `eq` on userName and emails is an index lookup. For
+userName and emails the value is folded once (`_search_text`: NFKC + casefold, as the
+keys are) and both the narrowing and the exact test use that; the search document holds
+what was typed, so the few users whose keys are not its lower case ("Ｓｔｒａßｅ") are read
+besides, through ix_users_scim_key_unlike (models/user.py KEY_UNLIKE_TEXT). Every path
+(FTS5-driven or not, PostgreSQL's walks or its trigram index) gives the same answer.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ from sqlalchemy import (
     literal_column,
     not_,
     or_,
+    text,
     true,
     tuple_,
 )
@@ -46,6 +52,7 @@ from sqlmodel import Session, col, select
 
 from admin_portal.auth.permissions import Actor
 from admin_portal.models import ProvisionedUser, User, UserStatus
+from admin_portal.models.user import KEY_UNLIKE_TEXT
 from admin_portal.search import ddl as search_ddl
 from admin_portal.search.text import TRIGRAM_MIN, doc_contains, fts_match
 from admin_portal.services.api_clients.scim_walks import walk_by_id, walk_by_name
@@ -92,26 +99,58 @@ def _text_match(column: Any, op: CompareOperator, value: str) -> ColumnElement[b
     raise BadFilter()
 
 
-def _trigram_narrowing(ctx: _Ctx, op: CompareOperator, value: str) -> ColumnElement[bool]:
-    """A superset test served by the search's trigram index, for co/sw/ew of ≥ 3 chars."""
+def _key_unlike(dialect: str) -> ColumnElement[bool]:
+    """The users whose keys are not the lower case of what was typed (the search document
+    cannot vouch for them), spelt as ix_users_scim_key_unlike's predicate."""
+    return text(f"({KEY_UNLIKE_TEXT[dialect]})")  # type: ignore[return-value]
+
+
+def _trigram_narrowing(
+    ctx: _Ctx, op: CompareOperator, value: str, *, keyed: bool = False
+) -> ColumnElement[bool]:
+    """A superset test served by the search's trigram index, for co/sw/ew of ≥ 3 chars.
+
+    keyed: `value` is a folded key (userName, emails), tested on the key column; the
+    document holds what was typed, so the rows whose keys differ from it are added.
+    """
     if op not in (CompareOperator.co, CompareOperator.sw, CompareOperator.ew):
         return true()
     if len(value) < TRIGRAM_MIN or not ctx.trigrams:
         return true()
+    narrowed: ColumnElement[bool]
     if ctx.dialect == "postgresql":
-        return doc_contains("postgresql", value, prefix="users.", stored=True)
-    if ctx.fts:
+        narrowed = doc_contains("postgresql", value, prefix="users.", stored=True)
+    elif ctx.fts:
         fts, matched = fts_match(value)
-        return col(User.id).in_(sa_select(fts.c.rowid).where(matched))
-    return true()
+        narrowed = col(User.id).in_(sa_select(fts.c.rowid).where(matched))
+    else:
+        return true()
+    return or_(narrowed, _key_unlike(ctx.dialect)) if keyed else narrowed
+
+
+def _keyed(attr: str, sub: str | None) -> Any:
+    """The fold of a keyed attribute (userName, emails), or None."""
+    if attr == "userName" and not sub:
+        return username_key
+    if attr == "emails" and sub in (None, "value"):
+        return email_key
+    return None
+
+
+def _search_text(node: Comparison) -> str:
+    """What the trigram structures are asked for: a keyed attribute's value folded as its
+    key is (so narrowing and exact test agree), a name's value as given."""
+    value = str(node.value)
+    fold = _keyed(node.attr_path.attr, node.attr_path.sub_attr)
+    return str(fold(value)) if fold is not None else value
 
 
 def _folded_key(ctx: _Ctx, column: Any, fold: Any, op: CompareOperator, value: str) -> Any:
-    folded = fold(value)
+    folded = fold(value)  # the one normalisation, for the narrowing and the exact test
     if op is CompareOperator.sw:
         # A range on the folded key: an index walk, whatever the collation of LIKE.
         return and_(column >= folded, column < folded + "\U0010ffff")
-    return and_(_trigram_narrowing(ctx, op, value), _text_match(column, op, folded))
+    return and_(_trigram_narrowing(ctx, op, folded, keyed=True), _text_match(column, op, folded))
 
 
 def _name_column(attr: str, sub: str | None) -> Any:
@@ -233,9 +272,9 @@ def _driver(ctx: _Ctx, node: FilterNode | None) -> Comparison | None:
         if not isinstance(term, Comparison) or term.op not in _TRIGRAM_OPS:
             continue
         value, attr, sub = term.value, term.attr_path.attr, term.attr_path.sub_attr
-        if not isinstance(value, str) or len(value) < TRIGRAM_MIN:
+        if not isinstance(value, str) or len(_search_text(term)) < TRIGRAM_MIN:
             continue
-        keyed = (attr == "userName" and not sub) or (attr == "emails" and sub in (None, "value"))
+        keyed = _keyed(attr, sub) is not None
         if keyed and term.op is CompareOperator.sw:
             # A range on the folded key, whose matches bound its cost; driven by trigrams,
             # "sw son" would test every "…son" surname's row.
@@ -277,10 +316,9 @@ def _trigram_terms(node: FilterNode | None) -> bool:
     if not isinstance(node, Comparison) or node.op not in _TRIGRAM_OPS:
         return False
     value, attr, sub = node.value, node.attr_path.attr, node.attr_path.sub_attr
-    keyed = (attr == "userName" and not sub) or (attr == "emails" and sub in (None, "value"))
-    if keyed and node.op is CompareOperator.sw:
+    if _keyed(attr, sub) is not None and node.op is CompareOperator.sw:
         return False  # a range on the folded key
-    return isinstance(value, str) and len(value) >= TRIGRAM_MIN
+    return isinstance(value, str) and len(_search_text(node)) >= TRIGRAM_MIN
 
 
 def _window_page(
@@ -300,6 +338,18 @@ def _window_page(
         users=[rows[i] for i in ids if i in rows],
         total_exact=ahead <= TOTAL_AHEAD,
     )
+
+
+def _add_key_unlike(
+    window: list[Any], extra: list[Any], need: int, descending: bool, *, multi: bool
+) -> list[Any]:
+    """The first `need` of two ordered lists of matches (the FTS5-driven ones and those of
+    ix_users_scim_key_unlike): both hold their own first `need`, so this is exact."""
+    if not extra:
+        return window
+    merged = {(row[-1] if multi else row): row for row in [*window, *extra]}
+    ordered = sorted(merged.values(), key=lambda r: tuple(r) if multi else r, reverse=descending)
+    return ordered[:need]
 
 
 def find_users(
@@ -337,15 +387,23 @@ def find_users(
     if dialect == "sqlite":
         fts = search_ddl.sqlite_fts_available(session.connection())
     ctx = _Ctx(dialect=dialect, fts=fts, organisation_id=actor.organisation_id)
+    count = max(0, min(count, COUNT_MAX))
+    start = max(1, start_index)
+    need = start - 1 + count + TOTAL_AHEAD + 1
     driver = _driver(ctx, node)
+    # A keyed driver misses the users of ix_users_scim_key_unlike, which the window adds
+    # (_add_key_unlike); an OFFSET page cannot, so it narrows with both instead.
+    keyed_driver = (
+        driver is not None and _keyed(driver.attr_path.attr, driver.attr_path.sub_attr) is not None
+    )
+    if keyed_driver and need > WINDOW_MAX:
+        driver, keyed_driver = None, False
     ctx = replace(ctx, driven=driver)
     condition = and_(
         col(User.organisation_id) == actor.organisation_id,
         col(User.status) == UserStatus.ACTIVE.value,
         filter_condition(ctx, node) if node is not None else true(),
     )
-    count = max(0, min(count, COUNT_MAX))
-    start = max(1, start_index)
     keys = [getattr(User, name) for name in SORT_COLUMNS.get(sort, ("id",))]
     # With a filter, its own indexes find the matches, which are then sorted: an index in
     # sort order would be walked row by row testing the filter (SQLite's planner likes
@@ -356,14 +414,13 @@ def find_users(
     where: list[Any] = [condition]
     streamed = None
     if driver is not None:
-        fts, matched = fts_match(str(driver.value))
+        fts, matched = fts_match(_search_text(driver))
         rowid: Any = literal_column(f"+{search_ddl.SQLITE_FTS_TABLE}.rowid")
         source = fts.join(User, col(User.id) == rowid)
         where = [matched, condition]
         if sort == "id":
             streamed = fts.c.rowid  # FTS5 yields rowid order itself: no sort, stops early
             order = [streamed.desc() if descending else streamed]
-    need = start - 1 + count + TOTAL_AHEAD + 1
     if need <= WINDOW_MAX:
         # The page and the lookahead in one query: the first `need` matches in order.
         window = None
@@ -376,6 +433,11 @@ def find_users(
         if window is None:
             query = select(*keys).select_from(source).where(*where).order_by(*order)
             window = list(session.exec(query.limit(need)).all())
+            if keyed_driver:
+                plain = [f.desc() if descending else f for f in fenced]
+                unlike = select(*keys).where(condition, _key_unlike(dialect)).order_by(*plain)
+                extra = list(session.exec(unlike.limit(need)).all())
+                window = _add_key_unlike(window, extra, need, descending, multi=len(keys) > 1)
         return _window_page(session, window, start, count, multi=len(keys) > 1)
     found: list[Any] = []
     if count:
