@@ -54,8 +54,16 @@ from admin_portal.auth.permissions import Actor
 from admin_portal.models import ProvisionedUser, User, UserStatus
 from admin_portal.models.user import KEY_UNLIKE_TEXT
 from admin_portal.search import ddl as search_ddl
+from admin_portal.search.rows_ddl import search_rows_available as rows_available
 from admin_portal.search.text import TRIGRAM_MIN, doc_contains, fts_match
-from admin_portal.services.api_clients.scim_walks import walk_by_id, walk_by_name
+from admin_portal.services.api_clients import scim_positions
+from admin_portal.services.api_clients.scim_pages import (
+    ScimPage,
+    add_key_unlike,
+    bounded,
+    window_page,
+)
+from admin_portal.services.api_clients.scim_walks import rows_by_name, walk_by_id, walk_by_name
 from admin_portal.services.errors import ServiceError
 from admin_portal.validation.identifiers import email_key, username_key
 
@@ -231,14 +239,6 @@ def filter_condition(ctx: _Ctx, node: FilterNode) -> ColumnElement[bool]:
     raise BadFilter()  # valuePath filters (emails[type eq "work"]) are not supported
 
 
-@dataclass(frozen=True)
-class ScimPage:
-    total: int
-    users: list[User]
-    # False when `total` is a lower bound (more than TOTAL_AHEAD matches follow the page).
-    total_exact: bool = True
-
-
 # How many matches after a page are counted for totalResults (see find_users).
 TOTAL_AHEAD = 300
 # sortBy -> the users columns ordering the list (id last: a total order). Each is the key
@@ -296,12 +296,6 @@ def _no_index(ctx: _Ctx, column: Any) -> Any:
     return literal_column(f"+{User.__tablename__}.{column.key}")
 
 
-def _bounded(session: Session, matches: Any, cap: int) -> int:
-    """How many rows `matches` yields, counted no further than cap + 1."""
-    inner = matches.limit(cap + 1).subquery("c")
-    return int(session.exec(select(func.count()).select_from(inner)).one())
-
-
 # The most matches fetched at once for a page and its lookahead (start - 1 + count +
 # TOTAL_AHEAD + 1); a deeper startIndex pages with OFFSET and counts the lookahead apart.
 WINDOW_MAX = 1_000
@@ -319,37 +313,6 @@ def _trigram_terms(node: FilterNode | None) -> bool:
     if _keyed(attr, sub) is not None and node.op is CompareOperator.sw:
         return False  # a range on the folded key
     return isinstance(value, str) and len(_search_text(node)) >= TRIGRAM_MIN
-
-
-def _window_page(
-    session: Session, window: list[Any], start: int, count: int, *, multi: bool
-) -> ScimPage:
-    """The page and totalResults from the first start - 1 + count + TOTAL_AHEAD + 1
-    matches (fewer: every match), exactly as the OFFSET page and counted lookahead give."""
-    found = window[start - 1 : start - 1 + count]
-    if not found:
-        cap = start - 1 + TOTAL_AHEAD
-        return ScimPage(total=min(len(window), cap), users=[], total_exact=len(window) <= cap)
-    ahead = len(window) - (start - 1) - len(found)
-    ids = [row[-1] if multi else row for row in found]
-    rows = {u.id: u for u in session.exec(select(User).where(col(User.id).in_(ids))).all()}
-    return ScimPage(
-        total=start - 1 + len(found) + min(ahead, TOTAL_AHEAD),
-        users=[rows[i] for i in ids if i in rows],
-        total_exact=ahead <= TOTAL_AHEAD,
-    )
-
-
-def _add_key_unlike(
-    window: list[Any], extra: list[Any], need: int, descending: bool, *, multi: bool
-) -> list[Any]:
-    """The first `need` of two ordered lists of matches (the FTS5-driven ones and those of
-    ix_users_scim_key_unlike): both hold their own first `need`, so this is exact."""
-    if not extra:
-        return window
-    merged = {(row[-1] if multi else row): row for row in [*window, *extra]}
-    ordered = sorted(merged.values(), key=lambda r: tuple(r) if multi else r, reverse=descending)
-    return ordered[:need]
 
 
 def find_users(
@@ -390,9 +353,11 @@ def find_users(
     count = max(0, min(count, COUNT_MAX))
     start = max(1, start_index)
     need = start - 1 + count + TOTAL_AHEAD + 1
+    keys = [getattr(User, name) for name in SORT_COLUMNS.get(sort, ("id",))]
+    multi = len(keys) > 1
     driver = _driver(ctx, node)
     # A keyed driver misses the users of ix_users_scim_key_unlike, which the window adds
-    # (_add_key_unlike); an OFFSET page cannot, so it narrows with both instead.
+    # (scim_pages.add_key_unlike); an OFFSET page cannot, so it narrows with both instead.
     keyed_driver = (
         driver is not None and _keyed(driver.attr_path.attr, driver.attr_path.sub_attr) is not None
     )
@@ -404,7 +369,6 @@ def find_users(
         col(User.status) == UserStatus.ACTIVE.value,
         filter_condition(ctx, node) if node is not None else true(),
     )
-    keys = [getattr(User, name) for name in SORT_COLUMNS.get(sort, ("id",))]
     # With a filter, its own indexes find the matches, which are then sorted: an index in
     # sort order would be walked row by row testing the filter (SQLite's planner likes
     # that walk for OR filters). Without one, the ordered index is the list.
@@ -430,6 +394,15 @@ def find_users(
             walk = {"id": walk_by_id, "name": walk_by_name}.get(sort)
             if walk is not None:
                 window = walk(session, actor.organisation_id, test, need, descending)
+        if (
+            window is None
+            and driver is not None
+            and sort == "name"
+            and rows_available(session.connection())
+        ):
+            window = rows_by_name(
+                session, actor.organisation_id, _search_text(driver), condition, need, descending
+            )
         if window is None:
             query = select(*keys).select_from(source).where(*where).order_by(*order)
             window = list(session.exec(query.limit(need)).all())
@@ -437,36 +410,49 @@ def find_users(
                 plain = [f.desc() if descending else f for f in fenced]
                 unlike = select(*keys).where(condition, _key_unlike(dialect)).order_by(*plain)
                 extra = list(session.exec(unlike.limit(need)).all())
-                window = _add_key_unlike(window, extra, need, descending, multi=len(keys) > 1)
-        return _window_page(session, window, start, count, multi=len(keys) > 1)
-    found: list[Any] = []
-    if count:
-        # Keys first, through the narrowest index in that order, then the rows by id:
-        # skipping start - 1 narrow index entries rather than start - 1 wide rows.
-        page = (
-            select(*keys)
-            .select_from(source)
-            .where(*where)
-            .order_by(*order)
-            .offset(start - 1)
-            .limit(count)
-        )
+                window = add_key_unlike(window, extra, need, descending, multi=multi)
+        return window_page(session, window, start, count, multi=multi, ahead_max=TOTAL_AHEAD)
+
+    def past_of(last: tuple[Any, ...]) -> Any:
+        """The matches after the entry whose keys are `last`, in the list's order."""
+        if streamed is not None:
+            return streamed < last[0] if descending else streamed > last[0]
+        if descending:
+            return tuple_(*fenced) < tuple_(*last)
+        return tuple_(*fenced) > tuple_(*last)
+
+    def ordered(after: tuple[Any, ...] | None) -> Any:
+        """Keys first, through the narrowest index in that order (then the rows by id):
+        skipping narrow index entries rather than wide rows."""
+        query = select(*keys).select_from(source).where(*where)
+        if after is not None:
+            query = query.where(past_of(after))
+        query = query.order_by(*order)
         if node is None and sort == "id":
             # SQLite's planner may prefer a wider index with the same prefix; this one is
             # the narrowest in id order (a model index: it exists on every database).
-            page = page.with_hint(User, "INDEXED BY ix_users_scim_org_id", "sqlite")
-        found = list(session.exec(page).all())
+            query = query.with_hint(User, "INDEXED BY ix_users_scim_org_id", "sqlite")
+        return query
+
+    def nth_after(after: tuple[Any, ...] | None, n: int) -> tuple[Any, ...] | None:
+        row = session.exec(ordered(after).offset(n - 1).limit(1)).first()
+        if row is None:
+            return None
+        return tuple(row) if multi else (row,)
+
+    found: list[Any] = []
+    if count:
+        # A deep startIndex seeks from the last remembered position before it.
+        list_key = (actor.organisation_id, sort, descending, repr(node))
+        after, skip = scim_positions.seek(bind, list_key, start - 1, nth_after)
+        found = list(session.exec(ordered(after).offset(skip).limit(count)).all())
     if not found:
         # An empty page: nothing at this offset. Count what precedes it (at most start - 1
         # rows, walked anyway to find the offset empty), plus a lookahead for count=0.
         cap = start - 1 + TOTAL_AHEAD
-        total = _bounded(session, select(col(User.id)).select_from(source).where(*where), cap)
+        total = bounded(session, select(col(User.id)).select_from(source).where(*where), cap)
         return ScimPage(total=min(total, cap), users=[], total_exact=total <= cap)
-    last = tuple(found[-1]) if len(keys) > 1 else (found[-1],)
-    if streamed is not None:
-        past = streamed < last[0] if descending else streamed > last[0]
-    else:
-        past = tuple_(*fenced) < tuple_(*last) if descending else tuple_(*fenced) > tuple_(*last)
+    past = past_of(tuple(found[-1]) if multi else (found[-1],))
     counted = where
     if node is not None and dialect == "postgresql":
         # PostgreSQL would AND the filter's bitmap with one of every user of the
@@ -479,10 +465,10 @@ def find_users(
                 filter_condition(ctx, node),
             )
         ]
-    ahead = _bounded(
+    ahead = bounded(
         session, select(col(User.id)).select_from(source).where(*counted, past), TOTAL_AHEAD
     )
-    ids = [row[-1] if len(keys) > 1 else row for row in found]
+    ids = [row[-1] if multi else row for row in found]
     rows = {u.id: u for u in session.exec(select(User).where(col(User.id).in_(ids))).all()}
     return ScimPage(
         total=start - 1 + len(found) + min(ahead, TOTAL_AHEAD),

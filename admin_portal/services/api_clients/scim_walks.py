@@ -21,6 +21,9 @@ from sqlalchemy.sql.util import ClauseAdapter
 from sqlmodel import Session, col, select
 
 from admin_portal.models import User, UserStatus
+from admin_portal.models.search_rows import search_rows, search_rows_fts
+from admin_portal.search import rows_ddl
+from admin_portal.search.text import fts_match
 
 # PostgreSQL's ordered walk (see _walk): the ids it first tests (from the organisation's
 # first active user, or last when descending), and the most it goes on to.
@@ -134,3 +137,46 @@ def walk_by_name(
         return None
     found = walked(reach)
     return found if len(found) >= need else None
+
+
+def rows_by_name(
+    session: Session,
+    organisation_id: int,
+    text: str,
+    condition: Any,
+    need: int,
+    descending: bool,
+) -> list[Any]:
+    """SQLite, sortBy=name with an FTS5-driven `co`: the first `need` matches'
+    (last_name, first_name, id), streamed in name order from the search wing's
+    name-ordered rows (search/rows_ddl.py) instead of reading and sorting every match.
+
+    Their FTS5 table is keyed by `pos`, the name order: the ordered part's matches come
+    in that order and the LIMIT stops the read; the tail (rows added or renamed since
+    the last reordering) is read whole and merged, as the users search does
+    (search/rows.py). `condition` is the rest of the filter, on `users`.
+    """
+    rows = search_rows
+    fts, matched = fts_match(text, search_rows_fts)
+    pos = fts.c.rowid
+    upto = rows_ddl.ordered_upto(session.connection())
+    names = [col(User.last_name), col(User.first_name), col(User.id)]
+    base = (
+        select(*names)
+        .select_from(fts.join(rows, rows.c.pos == pos).join(User, col(User.id) == rows.c.user_id))
+        .where(
+            matched,
+            rows.c.organisation_id == organisation_id,
+            rows.c.status == UserStatus.ACTIVE.value,
+            condition,
+        )
+    )
+    ordered = base.where(pos <= upto).order_by(pos.desc() if descending else pos)
+    tail = base.where(pos > upto).order_by(*(k.desc() if descending else k for k in names))
+    found: list[Any] = [
+        *session.exec(ordered.limit(need)).all(),
+        *session.exec(tail.limit(need)).all(),
+    ]
+    # SQLite orders text by code point, as Python does.
+    found.sort(key=lambda r: (r[0], r[1], r[2]), reverse=descending)
+    return found[:need]
