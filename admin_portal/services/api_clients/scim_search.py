@@ -56,7 +56,7 @@ from admin_portal.models.user import KEY_UNLIKE_TEXT
 from admin_portal.search import ddl as search_ddl
 from admin_portal.search.rows_ddl import search_rows_available as rows_available
 from admin_portal.search.text import TRIGRAM_MIN, doc_contains, fts_match
-from admin_portal.services.api_clients import scim_positions
+from admin_portal.services.api_clients import scim_keys, scim_positions
 from admin_portal.services.api_clients.scim_pages import (
     ScimPage,
     add_key_unlike,
@@ -91,6 +91,8 @@ class _Ctx:
     driven: Any = None
     # False: no trigram narrowing at all (PostgreSQL's ordered walk tests rows directly).
     trigrams: bool = True
+    # PostgreSQL: ix_users_scim_keys_trgm exists (scim_keys.py), the keys' own trigrams.
+    key_trigrams: bool = False
 
 
 def _text_match(column: Any, op: CompareOperator, value: str) -> ColumnElement[bool]:
@@ -126,6 +128,8 @@ def _trigram_narrowing(
     if len(value) < TRIGRAM_MIN or not ctx.trigrams:
         return true()
     narrowed: ColumnElement[bool]
+    if keyed and ctx.key_trigrams:
+        return scim_keys.keys_contain(value)  # the keys themselves: nothing to add
     if ctx.dialect == "postgresql":
         narrowed = doc_contains("postgresql", value, prefix="users.", stored=True)
     elif ctx.fts:
@@ -349,7 +353,12 @@ def find_users(
     fts = False
     if dialect == "sqlite":
         fts = search_ddl.sqlite_fts_available(session.connection())
-    ctx = _Ctx(dialect=dialect, fts=fts, organisation_id=actor.organisation_id)
+    ctx = _Ctx(
+        dialect=dialect,
+        fts=fts,
+        organisation_id=actor.organisation_id,
+        key_trigrams=dialect == "postgresql" and scim_keys.available(session.connection()),
+    )
     count = max(0, min(count, COUNT_MAX))
     start = max(1, start_index)
     need = start - 1 + count + TOTAL_AHEAD + 1
@@ -406,11 +415,11 @@ def find_users(
         if window is None:
             query = select(*keys).select_from(source).where(*where).order_by(*order)
             window = list(session.exec(query.limit(need)).all())
-            if keyed_driver:
-                plain = [f.desc() if descending else f for f in fenced]
-                unlike = select(*keys).where(condition, _key_unlike(dialect)).order_by(*plain)
-                extra = list(session.exec(unlike.limit(need)).all())
-                window = add_key_unlike(window, extra, need, descending, multi=multi)
+        if keyed_driver:
+            plain = [f.desc() if descending else f for f in fenced]
+            unlike = select(*keys).where(condition, _key_unlike(dialect)).order_by(*plain)
+            extra = list(session.exec(unlike.limit(need)).all())
+            window = add_key_unlike(window, extra, need, descending, multi=multi)
         return window_page(session, window, start, count, multi=multi, ahead_max=TOTAL_AHEAD)
 
     def past_of(last: tuple[Any, ...]) -> Any:
