@@ -333,8 +333,8 @@ def find_users(
 
     startIndex is 1-based (RFC 7644 §3.4.2.4); count is clamped to 0..COUNT_MAX.
 
-    Cost, at 1,000,000 users (bench/results/scim_filter.md): the page is an OFFSET walk of
-    the narrowest index in the requested order, then the page's rows by id; totalResults
+    Cost, at 1,000,000 users (bench/results/scim_filter.md): the page is a walk of the
+    narrowest index in the requested order, then the page's rows by id; totalResults
     is never a count of every match. It is start - 1 (a match at offset start - 1 proves
     that many precede) + the page + the matches after the page counted up to TOTAL_AHEAD:
     exact whenever at most TOTAL_AHEAD matches follow the page (so on the last pages, and
@@ -343,7 +343,9 @@ def find_users(
     totalResults, reading totalResults from each response, sees every match (README).
     While start - 1 + count + TOTAL_AHEAD + 1 <= WINDOW_MAX the page and the lookahead
     are one query (the first that many matches); on PostgreSQL a `co`/`sw`/`ew` by id or
-    name tries an ordered walk first (scim_walks).
+    name tries an ordered walk first, on SQLite an FTS5-driven `co` by name streams from
+    the name-ordered search rows (scim_walks). A deeper page starts from the last
+    remembered position before it (scim_positions), skipping fewer than 1,000 entries.
 
     Raises:
         BadFilter: an attribute or operator this endpoint does not evaluate.
