@@ -1,4 +1,10 @@
-"""PostgreSQL: a trigram index on SCIM's keys (username_key, email_key) themselves.
+"""SCIM's keys (username_key, email_key) against the search's trigram structures.
+
+The users whose keys are not the lower case of what they typed (ix_users_scim_key_unlike,
+models/user.py KEY_UNLIKE_TEXT) are read besides a narrowing through the search document
+(`key_unlike`), when the organisation has any (`has_key_unlike`).
+
+PostgreSQL: a trigram index on the keys themselves.
 
 The search's document (search_doc) holds names, username and e-mail as typed, and
 pg_trgm splits words at every character that is not a letter or digit: `emails co
@@ -16,7 +22,10 @@ from typing import Any, Final
 
 from sqlalchemy import ColumnElement, literal_column, text
 from sqlalchemy.engine import Connection, Engine
+from sqlmodel import Session, col, select
 
+from admin_portal.models import User, UserStatus
+from admin_portal.models.user import KEY_UNLIKE_TEXT
 from admin_portal.search.text import like_contains
 
 INDEX: Final = "ix_users_scim_keys_trgm"
@@ -57,3 +66,20 @@ def available(connection: Connection) -> bool:
         )
         _AVAILABLE[engine] = found
     return found
+
+
+def key_unlike(dialect: str) -> ColumnElement[bool]:
+    """The users whose keys are not the lower case of what was typed (the search document
+    cannot vouch for them), spelt as ix_users_scim_key_unlike's predicate."""
+    return text(f"({KEY_UNLIKE_TEXT[dialect]})")  # type: ignore[return-value]
+
+
+def has_key_unlike(session: Session, organisation_id: int, dialect: str) -> bool:
+    """Whether any active user of the organisation has keys unlike what was typed: one
+    probe of the partial index. Mostly none, and the narrowing then stands alone."""
+    probe = select(col(User.id)).where(
+        col(User.organisation_id) == organisation_id,
+        col(User.status) == UserStatus.ACTIVE.value,
+        key_unlike(dialect),
+    )
+    return session.exec(probe.limit(1)).first() is not None

@@ -43,7 +43,6 @@ from sqlalchemy import (
     literal_column,
     not_,
     or_,
-    text,
     true,
     tuple_,
 )
@@ -52,7 +51,6 @@ from sqlmodel import Session, col, select
 
 from admin_portal.auth.permissions import Actor
 from admin_portal.models import ProvisionedUser, User, UserStatus
-from admin_portal.models.user import KEY_UNLIKE_TEXT
 from admin_portal.search import ddl as search_ddl
 from admin_portal.search.rows_ddl import search_rows_available as rows_available
 from admin_portal.search.text import TRIGRAM_MIN, doc_contains, fts_match
@@ -93,6 +91,8 @@ class _Ctx:
     trigrams: bool = True
     # PostgreSQL: ix_users_scim_keys_trgm exists (scim_keys.py), the keys' own trigrams.
     key_trigrams: bool = False
+    # The organisation has active users in ix_users_scim_key_unlike (scim_keys).
+    key_unlike: bool = True
 
 
 def _text_match(column: Any, op: CompareOperator, value: str) -> ColumnElement[bool]:
@@ -107,12 +107,6 @@ def _text_match(column: Any, op: CompareOperator, value: str) -> ColumnElement[b
     if op is CompareOperator.co:
         return column.like(f"%{_like_escape(value)}%", escape="\\")
     raise BadFilter()
-
-
-def _key_unlike(dialect: str) -> ColumnElement[bool]:
-    """The users whose keys are not the lower case of what was typed (the search document
-    cannot vouch for them), spelt as ix_users_scim_key_unlike's predicate."""
-    return text(f"({KEY_UNLIKE_TEXT[dialect]})")  # type: ignore[return-value]
 
 
 def _trigram_narrowing(
@@ -137,7 +131,9 @@ def _trigram_narrowing(
         narrowed = col(User.id).in_(sa_select(fts.c.rowid).where(matched))
     else:
         return true()
-    return or_(narrowed, _key_unlike(ctx.dialect)) if keyed else narrowed
+    return (
+        or_(narrowed, scim_keys.key_unlike(ctx.dialect)) if keyed and ctx.key_unlike else narrowed
+    )
 
 
 def _keyed(attr: str, sub: str | None) -> Any:
@@ -372,6 +368,11 @@ def find_users(
     keyed_driver = (
         driver is not None and _keyed(driver.attr_path.attr, driver.attr_path.sub_attr) is not None
     )
+    if node is not None and _trigram_terms(node) and not ctx.key_trigrams:
+        ctx = replace(
+            ctx, key_unlike=scim_keys.has_key_unlike(session, actor.organisation_id, dialect)
+        )
+    keyed_driver = keyed_driver and ctx.key_unlike
     if keyed_driver and need > WINDOW_MAX:
         driver, keyed_driver = None, False
     ctx = replace(ctx, driven=driver)
@@ -419,7 +420,7 @@ def find_users(
             window = list(session.exec(query.limit(need)).all())
         if keyed_driver:
             plain = [f.desc() if descending else f for f in fenced]
-            unlike = select(*keys).where(condition, _key_unlike(dialect)).order_by(*plain)
+            unlike = select(*keys).where(condition, scim_keys.key_unlike(dialect)).order_by(*plain)
             extra = list(session.exec(unlike.limit(need)).all())
             window = add_key_unlike(window, extra, need, descending, multi=multi)
         return window_page(session, window, start, count, multi=multi, ahead_max=TOTAL_AHEAD)
