@@ -9,7 +9,6 @@ import admin_portal.models  # noqa: F401  (registers every table on SQLModel.met
 from admin_portal.config import get_settings
 from admin_portal.db import make_engine
 from admin_portal.search.structures import is_search_structure
-from admin_portal.services.api_clients.scim_keys import INDEX as SCIM_KEYS_INDEX
 
 config = context.config
 if config.config_file_name is not None and not config.attributes.get("skip_logging_config"):
@@ -23,7 +22,7 @@ def include_object(obj, name, type_, reflected, compare_to):  # type: ignore[no-
     migrations only (search/ddl.py, search/rows_ddl.py): they are physical tuning, not part of the models,
     so `alembic check` must not see drift."""
     search_only = type_ in ("index", "table", "column") and reflected and compare_to is None
-    return not (search_only and (is_search_structure(name) or name == SCIM_KEYS_INDEX))
+    return not (search_only and is_search_structure(name))
 
 
 def _url() -> str:

@@ -4,11 +4,6 @@
   is not the lower case of what was typed (full-width letters, ß, ...). SCIM's `co`
   narrows through the search document and reads these few rows besides, so a filter
   gives the same answer whichever path runs (models/user.py KEY_UNLIKE_TEXT).
-- PostgreSQL: ix_users_scim_keys_trgm, a trigram index on the two keys with their
-  separators turned into letters (services/api_clients/scim_keys.py): pg_trgm splits
-  words at "." and "@", so a `co` through search_doc read tens of thousands of
-  candidates for "na.ber"; through the keys' own trigrams a few hundred. Physical
-  tuning like the search's indexes: alembic/env.py hides it from `alembic check`.
 
 Revision ID: 0023
 Revises: 0018
@@ -32,12 +27,6 @@ _PG_WHERE = (
     'username_key <> lower(username COLLATE "und-x-icu") '
     'OR email_key <> lower(email COLLATE "und-x-icu")'
 )
-# As services/api_clients/scim_keys.py CREATE spelt it at this revision.
-_PG_KEYS_TRGM = (
-    "CREATE INDEX IF NOT EXISTS ix_users_scim_keys_trgm ON users USING gin "
-    "((translate(username_key || ' ' || coalesce(email_key, ''), '.@_-+', 'qqqqq')) "
-    "gin_trgm_ops)"
-)
 
 
 def upgrade() -> None:
@@ -49,11 +38,7 @@ def upgrade() -> None:
         sqlite_where=sa.text(_SQLITE_WHERE),
         postgresql_where=sa.text(_PG_WHERE),
     )
-    if op.get_bind().dialect.name == 'postgresql':
-        op.execute(_PG_KEYS_TRGM)
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == 'postgresql':
-        op.execute('DROP INDEX IF EXISTS ix_users_scim_keys_trgm')
     op.drop_index('ix_users_scim_key_unlike', table_name='users')

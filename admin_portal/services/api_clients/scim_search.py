@@ -89,8 +89,6 @@ class _Ctx:
     driven: Any = None
     # False: no trigram narrowing at all (PostgreSQL's ordered walk tests rows directly).
     trigrams: bool = True
-    # PostgreSQL: ix_users_scim_keys_trgm exists (scim_keys.py), the keys' own trigrams.
-    key_trigrams: bool = False
     # The organisation has active users in ix_users_scim_key_unlike (scim_keys).
     key_unlike: bool = True
 
@@ -122,8 +120,6 @@ def _trigram_narrowing(
     if len(value) < TRIGRAM_MIN or not ctx.trigrams:
         return true()
     narrowed: ColumnElement[bool]
-    if keyed and ctx.key_trigrams:
-        return scim_keys.keys_contain(value)  # the keys themselves: nothing to add
     if ctx.dialect == "postgresql":
         narrowed = doc_contains("postgresql", value, prefix="users.", stored=True)
     elif ctx.fts:
@@ -351,12 +347,7 @@ def find_users(
     fts = False
     if dialect == "sqlite":
         fts = search_ddl.sqlite_fts_available(session.connection())
-    ctx = _Ctx(
-        dialect=dialect,
-        fts=fts,
-        organisation_id=actor.organisation_id,
-        key_trigrams=dialect == "postgresql" and scim_keys.available(session.connection()),
-    )
+    ctx = _Ctx(dialect=dialect, fts=fts, organisation_id=actor.organisation_id)
     count = max(0, min(count, COUNT_MAX))
     start = max(1, start_index)
     need = start - 1 + count + TOTAL_AHEAD + 1
@@ -368,7 +359,7 @@ def find_users(
     keyed_driver = (
         driver is not None and _keyed(driver.attr_path.attr, driver.attr_path.sub_attr) is not None
     )
-    if node is not None and _trigram_terms(node) and not ctx.key_trigrams:
+    if node is not None and _trigram_terms(node):
         ctx = replace(
             ctx, key_unlike=scim_keys.has_key_unlike(session, actor.organisation_id, dialect)
         )
