@@ -28,4 +28,9 @@ def has_key_unlike(session: Session, organisation_id: int, dialect: str) -> bool
         col(User.status) == UserStatus.ACTIVE.value,
         key_unlike(dialect),
     )
-    return session.exec(probe.limit(1)).first() is not None
+    # In the partial index's order: PostgreSQL estimates `<>` as nearly always true and
+    # would otherwise scan the table for the first row, reading all of it when none is.
+    in_index_order = probe.order_by(
+        col(User.organisation_id), col(User.status), col(User.id)
+    ).limit(1)
+    return session.exec(in_index_order).first() is not None
