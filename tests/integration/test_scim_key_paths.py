@@ -49,6 +49,11 @@ EXPECTED = {
     'emails co "ＳＴＲＡＳＳＥ@"': {"Gross.Straße", "Ｆｕｌｌ.Ｂｏ"},
     'userName co "straße" or userName eq "nobody"': {"Gross.Straße", "anna.strasse", "STRAẞE.Kim"},
     'userName co "strasse" and emails co "exempel"': {"Gross.Straße", "anna.strasse"},
+    'not (userName co "strasse") and emails co "exempel"': {
+        "Ｆｕｌｌ.Ｂｏ",
+        "fullerton.eva",
+        *(f"filler{n}.berg" for n in range(20)),
+    },
 }
 
 

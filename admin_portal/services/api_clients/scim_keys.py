@@ -2,10 +2,12 @@
 
 The users whose keys are not the lower case of what they typed (ix_users_scim_key_unlike,
 models/user.py KEY_UNLIKE_TEXT) are read besides a narrowing through the search document
-(`key_unlike`), when the organisation has any (`has_key_unlike`).
+(`key_unlike`), when the organisation has any (`unlike_ids`).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from sqlalchemy import ColumnElement, text
 from sqlmodel import Session, col, select
@@ -20,17 +22,23 @@ def key_unlike(dialect: str) -> ColumnElement[bool]:
     return text(f"({KEY_UNLIKE_TEXT[dialect]})")  # type: ignore[return-value]
 
 
-def has_key_unlike(session: Session, organisation_id: int, dialect: str) -> bool:
-    """Whether any active user of the organisation has keys unlike what was typed: one
-    probe of the partial index. Mostly none, and the narrowing then stands alone."""
+# The most key-unlike users of an organisation read apart (PostgreSQL, see find_users).
+APART_MAX = 10_000
+
+
+def unlike_ids(session: Session, organisation_id: int, dialect: str, cap: int) -> list[int]:
+    """The organisation's active key-unlike users' ids, at most cap + 1 (mostly none): an
+    index-only read of the partial index. In its order: PostgreSQL estimates `<>` as
+    nearly always true and would otherwise scan the table, all of it when none is."""
     probe = select(col(User.id)).where(
         col(User.organisation_id) == organisation_id,
         col(User.status) == UserStatus.ACTIVE.value,
         key_unlike(dialect),
     )
-    # In the partial index's order: PostgreSQL estimates `<>` as nearly always true and
-    # would otherwise scan the table for the first row, reading all of it when none is.
-    in_index_order = probe.order_by(
-        col(User.organisation_id), col(User.status), col(User.id)
-    ).limit(1)
-    return session.exec(in_index_order).first() is not None
+    in_index_order = probe.order_by(col(User.organisation_id), col(User.status), col(User.id))
+    return [i for i in session.exec(in_index_order.limit(cap + 1)).all() if i is not None]
+
+
+def unlike_matches(session: Session, ids: list[int], keys: list[Any], exact: Any) -> list[Any]:
+    """Those of the key-unlike users `ids` that pass the exact filter, as `keys` rows."""
+    return list(session.exec(select(*keys).where(col(User.id).in_(ids), exact)).all())

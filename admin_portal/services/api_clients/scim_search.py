@@ -55,6 +55,7 @@ from admin_portal.search import ddl as search_ddl
 from admin_portal.search.rows_ddl import search_rows_available as rows_available
 from admin_portal.search.text import TRIGRAM_MIN, doc_contains, fts_match
 from admin_portal.services.api_clients import scim_keys, scim_positions
+from admin_portal.services.api_clients.scim_keys import APART_MAX
 from admin_portal.services.api_clients.scim_pages import (
     ScimPage,
     add_key_unlike,
@@ -250,6 +251,15 @@ SORT_COLUMNS: dict[str, tuple[str, ...]] = {
 _TRIGRAM_OPS = (CompareOperator.co, CompareOperator.sw, CompareOperator.ew)
 
 
+def _negates(node: FilterNode | None) -> bool:
+    """Whether the filter has a `not` anywhere."""
+    if isinstance(node, Not):
+        return True
+    if isinstance(node, LogicalExpr):
+        return any(_negates(term) for term in node.terms)
+    return False
+
+
 def _driver(ctx: _Ctx, node: FilterNode | None) -> Comparison | None:
     """SQLite with FTS5: the comparison (the filter, or a term of a top-level `and`) whose
     trigram narrowing should drive the query, or None.
@@ -359,13 +369,19 @@ def find_users(
     keyed_driver = (
         driver is not None and _keyed(driver.attr_path.attr, driver.attr_path.sub_attr) is not None
     )
+    unlike: list[int] = []
     if node is not None and _trigram_terms(node):
-        ctx = replace(
-            ctx, key_unlike=scim_keys.has_key_unlike(session, actor.organisation_id, dialect)
-        )
+        unlike = scim_keys.unlike_ids(session, actor.organisation_id, dialect, APART_MAX)
+        ctx = replace(ctx, key_unlike=bool(unlike))
     keyed_driver = keyed_driver and ctx.key_unlike
     if keyed_driver and need > WINDOW_MAX:
         driver, keyed_driver = None, False
+    # PostgreSQL plans the narrowing OR'd with the key-unlike test (`<>`: "nearly always
+    # true") as a table scan: the window reads those users apart (not under a `not`).
+    apart = dialect == "postgresql" and 0 < len(unlike) <= APART_MAX and need <= WINDOW_MAX
+    apart = apart and not _negates(node)
+    if apart:
+        ctx = replace(ctx, key_unlike=False)
     ctx = replace(ctx, driven=driver)
     condition = and_(
         col(User.organisation_id) == actor.organisation_id,
@@ -411,8 +427,12 @@ def find_users(
             window = list(session.exec(query.limit(need)).all())
         if keyed_driver:
             plain = [f.desc() if descending else f for f in fenced]
-            unlike = select(*keys).where(condition, scim_keys.key_unlike(dialect)).order_by(*plain)
-            extra = list(session.exec(unlike.limit(need)).all())
+            rest = select(*keys).where(condition, scim_keys.key_unlike(dialect)).order_by(*plain)
+            extra = list(session.exec(rest.limit(need)).all())
+            window = add_key_unlike(window, extra, need, descending, multi=multi)
+        elif apart and node is not None:
+            exact = filter_condition(replace(ctx, trigrams=False), node)
+            extra = scim_keys.unlike_matches(session, unlike, keys, exact)
             window = add_key_unlike(window, extra, need, descending, multi=multi)
         return window_page(session, window, start, count, multi=multi, ahead_max=TOTAL_AHEAD)
 
