@@ -78,6 +78,9 @@ class Settings(BaseSettings):
     # REST/SCIM (admin_portal/api/): calls per API client, and the largest request body.
     api_rate_limit_per_client: str = "600/minute"
     api_max_body_bytes: int = 1_048_576
+    # SCIM paging: how long a remembered position (the key of every 1,000th entry of a
+    # list, services/api_clients/scim_positions.py) serves a deep startIndex; 0: never.
+    scim_position_marks_seconds: int = Field(default=300, ge=0)
     # Boenden, Nuvarande användare (F2.6): username + e-mail lookups per person and per
     # address, so the form cannot be used to probe accounts.
     property_user_lookup_rate_limit: str = "10/minute;50/hour"

@@ -23,6 +23,22 @@ class UserType(StrEnum):
 USER_TYPE_CHOICES: tuple[str, ...] = tuple(t.value for t in UserType)
 
 
+# SCIM compares userName and emails by their keys (NFKC + casefold), but narrows a
+# substring through the search's trigram structures, which hold what was typed (PostgreSQL
+# lower-cases it with ICU, SQLite's FTS5 folds case itself). Where a key is that lower
+# case (PostgreSQL) or the ASCII lower case (SQLite; nearly every user), a key containing
+# a text means the document contains it too; the rest (full-width letters, ß, ligatures,
+# on SQLite also an upper-case Å) are these rows, which SCIM reads through
+# ix_users_scim_key_unlike instead (services/api_clients/scim_search.py).
+KEY_UNLIKE_TEXT: dict[str, str] = {
+    "sqlite": "username_key <> lower(username) OR email_key <> lower(email)",
+    "postgresql": (
+        'username_key <> lower(username COLLATE "und-x-icu") '
+        'OR email_key <> lower(email COLLATE "und-x-icu")'
+    ),
+}
+
+
 class UserStatus(StrEnum):
     ACTIVE = "active"
     REMOVED = "removed"  # in the user bank
@@ -47,6 +63,15 @@ class User(SQLModel, table=True):
         # SCIM lists an organisation's active users by id: startIndex skips these narrow
         # entries, not wide rows (services/api_clients/scim_search.py).
         Index("ix_users_scim_org_id", "organisation_id", "status", "id"),
+        # SCIM: the users whose keys the search's trigram structures cannot vouch for.
+        Index(
+            "ix_users_scim_key_unlike",
+            "organisation_id",
+            "status",
+            "id",
+            sqlite_where=text(KEY_UNLIKE_TEXT["sqlite"]),
+            postgresql_where=text(KEY_UNLIKE_TEXT["postgresql"]),
+        ),
         # Min organisation, Registrerade: a unit's active people by name, paged by keyset.
         Index("ix_users_unit_status_name", "unit_id", "status", "last_name", "first_name", "id"),
     )

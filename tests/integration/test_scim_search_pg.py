@@ -66,3 +66,69 @@ def test_filters_on_postgresql(pg: Engine) -> None:
         assert names('name.familyName eq "berg" or externalId eq "E-7"') == ["anna.berg", "bo.lund"]
         assert names('not (userName co "berg") and userName ne "head"') == ["bo.lund"]
         session.rollback()
+
+
+def test_ordered_walk_and_window_give_the_offset_answers(pg: Engine, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """PostgreSQL's `co` walks the users in id or name order with a row budget, then falls
+    back to the trigram index; pages and totals are those of the OFFSET page + counted
+    lookahead, whatever the budget (exhausted, enough, the whole organisation)."""
+    from admin_portal.services.api_clients import scim_search, scim_walks
+
+    with Session(pg, expire_on_commit=False) as session:
+        company = make_company(session, make_org(session))
+        head = make_user(session, company, username="head")
+        grant(session, head, Role.HEAD_ADMIN)
+        actor = load_actor(session, head.id)
+        assert actor is not None
+        for n in range(40):
+            make_user(
+                session,
+                company,
+                username=f"{'erik' if n % 3 else 'anna'}.{n}",
+                email=f"p{n}@{'erikson' if n % 2 else 'example'}.se",
+                first_name="Erik" if n % 3 else "Anna",
+                last_name="Eriksson" if n % 5 else "Berg",
+            )
+        session.flush()
+        queries = [
+            'userName co "erik"',
+            'userName co "anna"',  # sparse: 14 of 41
+            'emails co "erikson"',
+            'name.familyName co "rikss"',
+            'userName co "erik" and emails co "erikson"',
+            'userName co "rik" or userName eq "anna.3"',
+            'not (userName co "erik")',
+            'userName co "zzz"',
+        ]
+
+        def run() -> dict[tuple[str, int, int, bool, str], tuple[int, bool, list[int]]]:
+            found = {}
+            for q in queries:
+                node = ScimFilter[User[EnterpriseUser]](q).ast  # type: ignore[misc]
+                for start, count in ((1, 3), (4, 5), (1, 100), (12, 4), (60, 5), (1, 0)):
+                    for descending in (False, True):
+                        for sort in ("id", "name"):
+                            page = find_users(
+                                session,
+                                actor=actor,
+                                node=node,
+                                start_index=start,
+                                count=count,
+                                descending=descending,
+                                sort=sort,
+                            )
+                            key = (q, start, count, descending, sort)
+                            found[key] = (page.total, page.total_exact, [u.id for u in page.users])
+            return found
+
+        monkeypatch.setattr(scim_search, "TOTAL_AHEAD", 4)
+        monkeypatch.setattr(scim_search, "WINDOW_MAX", 0)  # the OFFSET page + lookahead
+        reference = run()
+        assert reference[('userName co "erik"', 1, 3, False, "id")][:2] == (7, False)
+        monkeypatch.setattr(scim_search, "WINDOW_MAX", 1_000)
+        for probe, most in ((0, 0), (3, 3), (3, 40), (6, 15), (15, 30), (10**6, 10**6)):
+            monkeypatch.setattr(scim_walks, "WALK_PROBE", probe)
+            monkeypatch.setattr(scim_walks, "WALK_MAX", most)
+            monkeypatch.setattr(scim_walks, "NAME_WALK_MAX", most)
+            assert run() == reference, (probe, most)
+        session.rollback()

@@ -8,8 +8,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from admin_portal.api.rest.users import WRITABLE
+from admin_portal.models import USER_TYPE_CHOICES
 
 _ID = {"type": "integer", "minimum": 1}
+# The user types the services accept (services/users/input.py): one list, in models.
+_USER_TYPE = {"enum": list(USER_TYPE_CHOICES)}
 _ERROR = {
     "type": "object",
     "required": ["error"],
@@ -35,7 +38,7 @@ _USER = {
         "email": {"type": ["string", "null"]},
         "email_verified": {"type": "boolean"},
         "mobile": {"type": ["string", "null"]},
-        "user_type": {"type": "string"},
+        "user_type": _USER_TYPE,
         "company_id": {"type": "integer"},
         "unit_id": {"type": ["integer", "null"]},
         "language": {"type": "string"},
@@ -52,7 +55,7 @@ _USER_WRITE = {
         **{name: {"type": "string", "maxLength": 2000} for name in WRITABLE},
         "company_id": {"type": ["integer", "null"]},
         "unit_id": {"type": ["integer", "null"]},
-        "user_type": {"enum": ["brukare", "assistant", "employee", "agent"]},
+        "user_type": _USER_TYPE,
     },
 }
 

@@ -12,7 +12,12 @@ tree and builds one SQLAlchemy condition. What each attribute reads:
 
 `co` and `sw` of three characters or more are narrowed first through the search's own
 trigram structures (SQLite FTS5, PostgreSQL's pg_trgm GIN index on search_doc), then
-checked exactly on the column; `eq` on userName and emails is an index lookup.
+checked exactly on the column; `eq` on userName and emails is an index lookup. For
+userName and emails the value is folded once (`_search_text`: NFKC + casefold, as the
+keys are) and both the narrowing and the exact test use that; the search document holds
+what was typed, so the few users whose keys are not its lower case ("Ｓｔｒａßｅ") are read
+besides, through ix_users_scim_key_unlike (models/user.py KEY_UNLIKE_TEXT). Every path
+(FTS5-driven or not, PostgreSQL's walks or its trigram index) gives the same answer.
 """
 
 from __future__ import annotations
@@ -47,7 +52,17 @@ from sqlmodel import Session, col, select
 from admin_portal.auth.permissions import Actor
 from admin_portal.models import ProvisionedUser, User, UserStatus
 from admin_portal.search import ddl as search_ddl
+from admin_portal.search.rows_ddl import search_rows_available as rows_available
 from admin_portal.search.text import TRIGRAM_MIN, doc_contains, fts_match
+from admin_portal.services.api_clients import scim_keys, scim_positions
+from admin_portal.services.api_clients.scim_keys import APART_MAX
+from admin_portal.services.api_clients.scim_pages import (
+    ScimPage,
+    add_key_unlike,
+    bounded,
+    window_page,
+)
+from admin_portal.services.api_clients.scim_walks import rows_by_name, walk_by_id, walk_by_name
 from admin_portal.services.errors import ServiceError
 from admin_portal.validation.identifiers import email_key, username_key
 
@@ -73,6 +88,10 @@ class _Ctx:
     # SQLite: the comparison whose trigram narrowing is the query's driving FTS5 scan
     # (find_users joins it), so the condition leaves that narrowing out.
     driven: Any = None
+    # False: no trigram narrowing at all (PostgreSQL's ordered walk tests rows directly).
+    trigrams: bool = True
+    # The organisation has active users in ix_users_scim_key_unlike (scim_keys).
+    key_unlike: bool = True
 
 
 def _text_match(column: Any, op: CompareOperator, value: str) -> ColumnElement[bool]:
@@ -89,26 +108,54 @@ def _text_match(column: Any, op: CompareOperator, value: str) -> ColumnElement[b
     raise BadFilter()
 
 
-def _trigram_narrowing(ctx: _Ctx, op: CompareOperator, value: str) -> ColumnElement[bool]:
-    """A superset test served by the search's trigram index, for co/sw/ew of ≥ 3 chars."""
+def _trigram_narrowing(
+    ctx: _Ctx, op: CompareOperator, value: str, *, keyed: bool = False
+) -> ColumnElement[bool]:
+    """A superset test served by the search's trigram index, for co/sw/ew of ≥ 3 chars.
+
+    keyed: `value` is a folded key (userName, emails), tested on the key column; the
+    document holds what was typed, so the rows whose keys differ from it are added.
+    """
     if op not in (CompareOperator.co, CompareOperator.sw, CompareOperator.ew):
         return true()
-    if len(value) < TRIGRAM_MIN:
+    if len(value) < TRIGRAM_MIN or not ctx.trigrams:
         return true()
+    narrowed: ColumnElement[bool]
     if ctx.dialect == "postgresql":
-        return doc_contains("postgresql", value, prefix="users.", stored=True)
-    if ctx.fts:
+        narrowed = doc_contains("postgresql", value, prefix="users.", stored=True)
+    elif ctx.fts:
         fts, matched = fts_match(value)
-        return col(User.id).in_(sa_select(fts.c.rowid).where(matched))
-    return true()
+        narrowed = col(User.id).in_(sa_select(fts.c.rowid).where(matched))
+    else:
+        return true()
+    return (
+        or_(narrowed, scim_keys.key_unlike(ctx.dialect)) if keyed and ctx.key_unlike else narrowed
+    )
+
+
+def _keyed(attr: str, sub: str | None) -> Any:
+    """The fold of a keyed attribute (userName, emails), or None."""
+    if attr == "userName" and not sub:
+        return username_key
+    if attr == "emails" and sub in (None, "value"):
+        return email_key
+    return None
+
+
+def _search_text(node: Comparison) -> str:
+    """What the trigram structures are asked for: a keyed attribute's value folded as its
+    key is (so narrowing and exact test agree), a name's value as given."""
+    value = str(node.value)
+    fold = _keyed(node.attr_path.attr, node.attr_path.sub_attr)
+    return str(fold(value)) if fold is not None else value
 
 
 def _folded_key(ctx: _Ctx, column: Any, fold: Any, op: CompareOperator, value: str) -> Any:
-    folded = fold(value)
+    folded = fold(value)  # the one normalisation, for the narrowing and the exact test
     if op is CompareOperator.sw:
         # A range on the folded key: an index walk, whatever the collation of LIKE.
         return and_(column >= folded, column < folded + "\U0010ffff")
-    return and_(_trigram_narrowing(ctx, op, value), _text_match(column, op, folded))
+    return and_(_trigram_narrowing(ctx, op, folded, keyed=True), _text_match(column, op, folded))
 
 
 def _name_column(attr: str, sub: str | None) -> Any:
@@ -189,14 +236,6 @@ def filter_condition(ctx: _Ctx, node: FilterNode) -> ColumnElement[bool]:
     raise BadFilter()  # valuePath filters (emails[type eq "work"]) are not supported
 
 
-@dataclass(frozen=True)
-class ScimPage:
-    total: int
-    users: list[User]
-    # False when `total` is a lower bound (more than TOTAL_AHEAD matches follow the page).
-    total_exact: bool = True
-
-
 # How many matches after a page are counted for totalResults (see find_users).
 TOTAL_AHEAD = 300
 # sortBy -> the users columns ordering the list (id last: a total order). Each is the key
@@ -210,6 +249,15 @@ SORT_COLUMNS: dict[str, tuple[str, ...]] = {
 
 
 _TRIGRAM_OPS = (CompareOperator.co, CompareOperator.sw, CompareOperator.ew)
+
+
+def _negates(node: FilterNode | None) -> bool:
+    """Whether the filter has a `not` anywhere."""
+    if isinstance(node, Not):
+        return True
+    if isinstance(node, LogicalExpr):
+        return any(_negates(term) for term in node.terms)
+    return False
 
 
 def _driver(ctx: _Ctx, node: FilterNode | None) -> Comparison | None:
@@ -230,9 +278,9 @@ def _driver(ctx: _Ctx, node: FilterNode | None) -> Comparison | None:
         if not isinstance(term, Comparison) or term.op not in _TRIGRAM_OPS:
             continue
         value, attr, sub = term.value, term.attr_path.attr, term.attr_path.sub_attr
-        if not isinstance(value, str) or len(value) < TRIGRAM_MIN:
+        if not isinstance(value, str) or len(_search_text(term)) < TRIGRAM_MIN:
             continue
-        keyed = (attr == "userName" and not sub) or (attr == "emails" and sub in (None, "value"))
+        keyed = _keyed(attr, sub) is not None
         if keyed and term.op is CompareOperator.sw:
             # A range on the folded key, whose matches bound its cost; driven by trigrams,
             # "sw son" would test every "…son" surname's row.
@@ -254,10 +302,23 @@ def _no_index(ctx: _Ctx, column: Any) -> Any:
     return literal_column(f"+{User.__tablename__}.{column.key}")
 
 
-def _bounded(session: Session, matches: Any, cap: int) -> int:
-    """How many rows `matches` yields, counted no further than cap + 1."""
-    inner = matches.limit(cap + 1).subquery("c")
-    return int(session.exec(select(func.count()).select_from(inner)).one())
+# The most matches fetched at once for a page and its lookahead (start - 1 + count +
+# TOTAL_AHEAD + 1); a deeper startIndex pages with OFFSET and counts the lookahead apart.
+WINDOW_MAX = 1_000
+
+
+def _trigram_terms(node: FilterNode | None) -> bool:
+    """Whether the filter has a co/sw/ew that the trigram index would narrow."""
+    if isinstance(node, LogicalExpr):
+        return any(_trigram_terms(term) for term in node.terms)
+    if isinstance(node, Not):
+        return _trigram_terms(node.expr)
+    if not isinstance(node, Comparison) or node.op not in _TRIGRAM_OPS:
+        return False
+    value, attr, sub = node.value, node.attr_path.attr, node.attr_path.sub_attr
+    if _keyed(attr, sub) is not None and node.op is CompareOperator.sw:
+        return False  # a range on the folded key
+    return isinstance(value, str) and len(_search_text(node)) >= TRIGRAM_MIN
 
 
 def find_users(
@@ -274,14 +335,19 @@ def find_users(
 
     startIndex is 1-based (RFC 7644 §3.4.2.4); count is clamped to 0..COUNT_MAX.
 
-    Cost, at 1,000,000 users (bench/results/scim_filter.md): the page is an OFFSET walk of
-    the narrowest index in the requested order, then the page's rows by id; totalResults
+    Cost, at 1,000,000 users (bench/results/scim_filter.md): the page is a walk of the
+    narrowest index in the requested order, then the page's rows by id; totalResults
     is never a count of every match. It is start - 1 (a match at offset start - 1 proves
     that many precede) + the page + the matches after the page counted up to TOTAL_AHEAD:
     exact whenever at most TOTAL_AHEAD matches follow the page (so on the last pages, and
     for every list of up to about a thousand), otherwise a lower bound that still says
     "more follow" (`total_exact` False). A client that pages until startIndex passes
     totalResults, reading totalResults from each response, sees every match (README).
+    While start - 1 + count + TOTAL_AHEAD + 1 <= WINDOW_MAX the page and the lookahead
+    are one query (the first that many matches); on PostgreSQL a `co`/`sw`/`ew` by id or
+    name tries an ordered walk first, on SQLite an FTS5-driven `co` by name streams from
+    the name-ordered search rows (scim_walks). A deeper page starts from the last
+    remembered position before it (scim_positions), skipping fewer than 1,000 entries.
 
     Raises:
         BadFilter: an attribute or operator this endpoint does not evaluate.
@@ -292,16 +358,36 @@ def find_users(
     if dialect == "sqlite":
         fts = search_ddl.sqlite_fts_available(session.connection())
     ctx = _Ctx(dialect=dialect, fts=fts, organisation_id=actor.organisation_id)
+    count = max(0, min(count, COUNT_MAX))
+    start = max(1, start_index)
+    need = start - 1 + count + TOTAL_AHEAD + 1
+    keys = [getattr(User, name) for name in SORT_COLUMNS.get(sort, ("id",))]
+    multi = len(keys) > 1
     driver = _driver(ctx, node)
+    # A keyed driver misses the users of ix_users_scim_key_unlike, which the window adds
+    # (scim_pages.add_key_unlike); an OFFSET page cannot, so it narrows with both instead.
+    keyed_driver = (
+        driver is not None and _keyed(driver.attr_path.attr, driver.attr_path.sub_attr) is not None
+    )
+    unlike: list[int] = []
+    if node is not None and _trigram_terms(node):
+        unlike = scim_keys.unlike_ids(session, actor.organisation_id, dialect, APART_MAX)
+        ctx = replace(ctx, key_unlike=bool(unlike))
+    keyed_driver = keyed_driver and ctx.key_unlike
+    if keyed_driver and need > WINDOW_MAX:
+        driver, keyed_driver = None, False
+    # PostgreSQL plans the narrowing OR'd with the key-unlike test (`<>`: "nearly always
+    # true") as a table scan: the window reads those users apart (not under a `not`).
+    apart = dialect == "postgresql" and 0 < len(unlike) <= APART_MAX and need <= WINDOW_MAX
+    apart = apart and not _negates(node)
+    if apart:
+        ctx = replace(ctx, key_unlike=False)
     ctx = replace(ctx, driven=driver)
     condition = and_(
         col(User.organisation_id) == actor.organisation_id,
         col(User.status) == UserStatus.ACTIVE.value,
         filter_condition(ctx, node) if node is not None else true(),
     )
-    count = max(0, min(count, COUNT_MAX))
-    start = max(1, start_index)
-    keys = [getattr(User, name) for name in SORT_COLUMNS.get(sort, ("id",))]
     # With a filter, its own indexes find the matches, which are then sorted: an index in
     # sort order would be walked row by row testing the filter (SQLite's planner likes
     # that walk for OR filters). Without one, the ordered index is the list.
@@ -311,41 +397,85 @@ def find_users(
     where: list[Any] = [condition]
     streamed = None
     if driver is not None:
-        fts, matched = fts_match(str(driver.value))
+        fts, matched = fts_match(_search_text(driver))
         rowid: Any = literal_column(f"+{search_ddl.SQLITE_FTS_TABLE}.rowid")
         source = fts.join(User, col(User.id) == rowid)
         where = [matched, condition]
         if sort == "id":
             streamed = fts.c.rowid  # FTS5 yields rowid order itself: no sort, stops early
             order = [streamed.desc() if descending else streamed]
-    found: list[Any] = []
-    if count:
-        # Keys first, through the narrowest index in that order, then the rows by id:
-        # skipping start - 1 narrow index entries rather than start - 1 wide rows.
-        page = (
-            select(*keys)
-            .select_from(source)
-            .where(*where)
-            .order_by(*order)
-            .offset(start - 1)
-            .limit(count)
-        )
+    if need <= WINDOW_MAX:
+        # The page and the lookahead in one query: the first `need` matches in order.
+        window = None
+        if node is not None and dialect == "postgresql" and _trigram_terms(node):
+            # Without the trigram narrowing: the walks test rows as they come.
+            test = filter_condition(replace(ctx, trigrams=False), node)
+            walk = {"id": walk_by_id, "name": walk_by_name}.get(sort)
+            if walk is not None:
+                window = walk(session, actor.organisation_id, test, need, descending)
+        if (
+            window is None
+            and driver is not None
+            and sort == "name"
+            and rows_available(session.connection())
+        ):
+            window = rows_by_name(
+                session, actor.organisation_id, _search_text(driver), condition, need, descending
+            )
+        if window is None:
+            query = select(*keys).select_from(source).where(*where).order_by(*order)
+            window = list(session.exec(query.limit(need)).all())
+        if keyed_driver:
+            plain = [f.desc() if descending else f for f in fenced]
+            rest = select(*keys).where(condition, scim_keys.key_unlike(dialect)).order_by(*plain)
+            extra = list(session.exec(rest.limit(need)).all())
+            window = add_key_unlike(window, extra, need, descending, multi=multi)
+        elif apart and node is not None:
+            exact = filter_condition(replace(ctx, trigrams=False), node)
+            extra = scim_keys.unlike_matches(session, unlike, keys, exact)
+            window = add_key_unlike(window, extra, need, descending, multi=multi)
+        return window_page(session, window, start, count, multi=multi, ahead_max=TOTAL_AHEAD)
+
+    def past_of(last: tuple[Any, ...]) -> Any:
+        """The matches after the entry whose keys are `last`, in the list's order."""
+        if streamed is not None:
+            return streamed < last[0] if descending else streamed > last[0]
+        if descending:
+            return tuple_(*fenced) < tuple_(*last)
+        return tuple_(*fenced) > tuple_(*last)
+
+    def ordered(after: tuple[Any, ...] | None) -> Any:
+        """Keys first, through the narrowest index in that order (then the rows by id):
+        skipping narrow index entries rather than wide rows."""
+        query = select(*keys).select_from(source).where(*where)
+        if after is not None:
+            query = query.where(past_of(after))
+        query = query.order_by(*order)
         if node is None and sort == "id":
             # SQLite's planner may prefer a wider index with the same prefix; this one is
             # the narrowest in id order (a model index: it exists on every database).
-            page = page.with_hint(User, "INDEXED BY ix_users_scim_org_id", "sqlite")
-        found = list(session.exec(page).all())
+            query = query.with_hint(User, "INDEXED BY ix_users_scim_org_id", "sqlite")
+        return query
+
+    def nth_after(after: tuple[Any, ...] | None, n: int) -> tuple[Any, ...] | None:
+        row = session.exec(ordered(after).offset(n - 1).limit(1)).first()
+        if row is None:
+            return None
+        return tuple(row) if multi else (row,)
+
+    found: list[Any] = []
+    if count:
+        # A deep startIndex seeks from the last remembered position before it.
+        list_key = (actor.organisation_id, sort, descending, repr(node))
+        after, skip = scim_positions.seek(bind, list_key, start - 1, nth_after)
+        found = list(session.exec(ordered(after).offset(skip).limit(count)).all())
     if not found:
         # An empty page: nothing at this offset. Count what precedes it (at most start - 1
         # rows, walked anyway to find the offset empty), plus a lookahead for count=0.
         cap = start - 1 + TOTAL_AHEAD
-        total = _bounded(session, select(col(User.id)).select_from(source).where(*where), cap)
+        total = bounded(session, select(col(User.id)).select_from(source).where(*where), cap)
         return ScimPage(total=min(total, cap), users=[], total_exact=total <= cap)
-    last = tuple(found[-1]) if len(keys) > 1 else (found[-1],)
-    if streamed is not None:
-        past = streamed < last[0] if descending else streamed > last[0]
-    else:
-        past = tuple_(*fenced) < tuple_(*last) if descending else tuple_(*fenced) > tuple_(*last)
+    past = past_of(tuple(found[-1]) if multi else (found[-1],))
     counted = where
     if node is not None and dialect == "postgresql":
         # PostgreSQL would AND the filter's bitmap with one of every user of the
@@ -358,10 +488,10 @@ def find_users(
                 filter_condition(ctx, node),
             )
         ]
-    ahead = _bounded(
+    ahead = bounded(
         session, select(col(User.id)).select_from(source).where(*counted, past), TOTAL_AHEAD
     )
-    ids = [row[-1] if len(keys) > 1 else row for row in found]
+    ids = [row[-1] if multi else row for row in found]
     rows = {u.id: u for u in session.exec(select(User).where(col(User.id).in_(ids))).all()}
     return ScimPage(
         total=start - 1 + len(found) + min(ahead, TOTAL_AHEAD),
