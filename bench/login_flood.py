@@ -28,6 +28,7 @@ import contextlib
 import json
 import os
 import platform
+import re
 import signal
 import socket
 import statistics
@@ -186,26 +187,44 @@ class Tab:
                 return update
 
 
+def _strings(value: object) -> list[str]:
+    """Every string inside a decoded websocket update."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
 async def sign_in(base: str, names: dict[str, str], username: str) -> str:
-    """Log in over the websocket like the page does, then swap the ticket for the cookie."""
+    """Log in over the websocket like the page does, then POST the ticket for the cookie
+    (the page's hidden form: state/session_handoff.py)."""
     tab = await Tab(base).open()
     try:
         update = await tab.send(
             names["log_in"],
             {"form": {"username": username, "password": DEMO_PASSWORD}},
             "/",
-            answer="/api/session?ticket=",
+            answer='\\"ticket\\"',
         )
-        script = json.dumps(update.get("events", []))
+        events = update.get("events", [])
     finally:
         await tab.close()
-    start = script.index("/api/session?ticket=")
-    target = script[start : script.index("\\", start)].split('"')[0]
+    # The hand-off script carries {"ticket": ..., "next": ...} as JSON in its code.
+    found = re.search(r'"ticket": "([^"]+)"', "\n".join(_strings(events)))
+    if found is None:
+        raise RuntimeError("the login answered without a ticket")
     async with httpx.AsyncClient(base_url=base) as http:
-        response = await http.get(target, follow_redirects=False)
+        response = await http.post(
+            "/api/session",
+            data={"ticket": found.group(1), "next": "/"},
+            follow_redirects=False,
+        )
     cookies = [f"{c.name}={c.value}" for c in response.cookies.jar]
     if not cookies:
-        raise RuntimeError(f"no session cookie from {target}: {response.status_code}")
+        raise RuntimeError(f"no session cookie from the ticket: {response.status_code}")
     return "; ".join(cookies)
 
 
