@@ -24,6 +24,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.report import loadavg, percentile, verdict
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -69,17 +71,8 @@ def _ask(worker: subprocess.Popen[str], shape: int, seed: int) -> dict[str, obje
     return dict(json.loads(worker.stdout.readline()))
 
 
-def _pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * p / 100))]
-
-
-def _load() -> str:
-    return " / ".join(f"{x:.1f}" for x in os.getloadavg())
-
-
 def compare(url: str, rows: int, before: Path | None, repeat: int, only: list[str]) -> str:
-    started, load_start = datetime.now(UTC), _load()
+    started, load_start = datetime.now(UTC), loadavg()
     workers = {"after": _spawn(url, rows, None)}
     if before is not None:
         workers["before"] = _spawn(url, rows, before)
@@ -117,19 +110,19 @@ def compare(url: str, rows: int, before: Path | None, repeat: int, only: list[st
         cells = [names[i]]
         if before is not None:
             b = times[("before", i)]
-            cells += [f"{_pct(b, 50):.1f}", f"{_pct(b, 95):.1f}"]
+            cells += [f"{percentile(b, 50):.1f}", f"{percentile(b, 95):.1f}"]
         a = times[("after", i)]
         cells += [
-            f"{_pct(a, 50):.1f}",
-            f"{_pct(a, 95):.1f}",
+            f"{percentile(a, 50):.1f}",
+            f"{percentile(a, 95):.1f}",
             f"{max(a):.1f}",
-            "yes" if _pct(a, 95) <= 25 else "no",
+            verdict(percentile(a, 95)),
             matches[i],
         ]
         lines.append("| " + " | ".join(cells) + " |")
     head = (
         f"{url.split(':', 1)[0]}, {started:%Y-%m-%d %H:%M}-{datetime.now(UTC):%H:%M} UTC, "
-        f"{os.cpu_count()} CPUs, load average {load_start} at start, {_load()} at end; "
+        f"{os.cpu_count()} CPUs, load average {load_start} at start, {loadavg()} at end; "
         f"{repeat} calls per shape and version, interleaved"
     )
     return head + "\n\n" + "\n".join(lines) + "\n"

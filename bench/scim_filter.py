@@ -19,6 +19,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from bench.report import loadavg, machine, render, timing_row
 from bench.users_search import (
     FIRST_NAMES,
     USER_COLUMNS,
@@ -33,7 +34,6 @@ from bench.users_search import (
     load_postgres,
     measure_postgres,
     measure_sqlite,
-    render,
 )
 
 _ASCII_FIRSTS = [n for n in FIRST_NAMES if n.isascii()]
@@ -223,27 +223,6 @@ def build_shapes(engine: object, n: int, org_id: int) -> list[Shape]:
     return shapes
 
 
-def _machine() -> str:
-    import os
-    import platform
-
-    cpu = "?"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{platform.system()} {platform.release()}, {os.cpu_count()} cores ({cpu})"
-
-
-def _load() -> str:
-    import os
-
-    return " / ".join(f"{x:.1f}" for x in os.getloadavg())
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     import os
     from datetime import UTC, datetime
@@ -263,7 +242,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for db in ("sqlite", "postgres"):
         if args.db not in (db, "both"):
             continue
-        before = _load()
+        before = loadavg()
         if db == "sqlite":
             result = measure_sqlite(
                 workdir / "bench_scim.db",
@@ -280,26 +259,19 @@ def main(argv: Sequence[str] | None = None) -> int:
                 shapes_for=lambda engine: build_shapes(engine, args.rows, org_id),
             )
         rows = [
-            (
-                s.name,
-                f"{_pct(s.times, 50):.1f}",
-                f"{_pct(s.times, 95):.1f}",
-                f"{max(s.times) * 1000:.1f}",
-                "yes" if _pct(s.times, 95) <= 25 else "no",
-                s.description,
-            )
+            timing_row(s.name, s.times, s.description)
             for s in result["shapes"]  # type: ignore[attr-defined]
         ]
         table = render(rows, HEADER)
         print(table, flush=True)
         sections.append(
             f"## {result['db']}\n\n{result['size']}; load average (1/5/15 min) {before} "
-            f"before loading, {_load()} after measuring.\n\n{table}\n"
+            f"before loading, {loadavg()} after measuring.\n\n{table}\n"
         )
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     report = (
         f"# SCIM filters at {args.rows:,} users\n\n"
-        f"Run {now} on {_machine()}, shared with five other engineers' work and test runs\n"
+        f"Run {now} on {machine()}, shared with five other engineers' work and test runs\n"
         f"(the load averages below say how busy it was). {args.repeat} calls per shape\n"
         "(`python -m bench.scim_filter`). Each call: parse the filter (scim2-models),\n"
         "`find_users` (one page of 100 and totalResults) and the SCIM views of the page, in a\n"
@@ -310,11 +282,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.no_write:
         RESULTS.write_text(report)
     return 0
-
-
-def _pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * p / 100))] * 1000
 
 
 if __name__ == "__main__":
