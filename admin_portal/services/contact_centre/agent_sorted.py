@@ -4,9 +4,7 @@ cc_agents carries its user's names, "active" and an in-queue flag, kept in step 
 database triggers (models/agent_sort_ddl.py), indexed by (organisation, active, name),
 (group, active, name) and (organisation, in queue, active, name). A page is then a walk
 of one index from the cursor, stopped after PAGE_SIZE + 1 rows, and the count reads no
-more than COUNT_CAP + 1 index entries (without a text) — however many agents there are.
-With a text (a group and a name), each walked agent's user is tested; the group bounds
-that walk.
+more than COUNT_CAP + 1 index entries, however many agents there are.
 """
 
 from __future__ import annotations
@@ -25,16 +23,15 @@ KEY = [A.c.sort_last, A.c.sort_first, A.c.user_id]
 def serves(ask: paths.Ask) -> bool:
     """Whether one index walk answers this request (listing.py asks first).
 
-    The whole organisation or one group, with or without the in-queue filter; a text
-    only with one group (the group bounds the walk). A company administrator's several
-    groups and a text over the whole organisation keep the other shapes.
+    The whole organisation or one group, with or without the in-queue filter, and no
+    text. With a text each walked agent's user must be probed for it; measured at 1M
+    users (bench/results/agents_list.md) that walk was slower than reading the group's
+    agents whole and sorting (agent_paths.small_page), so texts keep the other shapes,
+    as do a company administrator's several groups.
     """
-    if ask.user_id is not None:
+    if ask.user_id is not None or ask.text:
         return False
-    one_group = ask.groups is not None and len(ask.groups) == 1
-    if ask.text:
-        return one_group
-    return ask.groups is None or one_group
+    return ask.groups is None or len(ask.groups) == 1
 
 
 def _where(ask: paths.Ask) -> list[ColumnElement[bool]]:
