@@ -9,10 +9,13 @@ numeric ID (Agent-ID) stays on `users.numeric_id`, unique per organisation (F3.3
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import CheckConstraint, Index, UniqueConstraint
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint, event
+from sqlalchemy.engine import Connection
 from sqlmodel import Field, SQLModel
 
+from admin_portal.models.agent_sort_ddl import create_agent_sort_triggers
 from admin_portal.models.base import utcnow
 
 SKILL_LEVEL_MIN = 1
@@ -48,6 +51,33 @@ class Agent(SQLModel, table=True):
     """The contact-centre facts of one user. NULL own values are inherited from the group."""
 
     __tablename__ = "cc_agents"
+    __table_args__ = (
+        Index(
+            "ix_cc_agents_org_name",
+            "organisation_id",
+            "user_active",
+            "sort_last",
+            "sort_first",
+            "user_id",
+        ),
+        Index(
+            "ix_cc_agents_group_name",
+            "group_id",
+            "user_active",
+            "sort_last",
+            "sort_first",
+            "user_id",
+        ),
+        Index(
+            "ix_cc_agents_queue_name",
+            "organisation_id",
+            "in_queue",
+            "user_active",
+            "sort_last",
+            "sort_first",
+            "user_id",
+        ),
+    )
 
     user_id: int = Field(foreign_key="users.id", primary_key=True, ondelete="CASCADE")
     organisation_id: int = Field(foreign_key="organisations.id", index=True)
@@ -58,6 +88,12 @@ class Agent(SQLModel, table=True):
     own_phone_timeout_s: int | None = None
     own_wrap_up_s: int | None = None
     updated_at: datetime = Field(default_factory=utcnow)
+    # The agent list's sort and filter columns, copied from users and cc_queue_sessions
+    # by database triggers (models/agent_sort_ddl.py); nothing in Python writes them.
+    sort_last: str = Field(default="", max_length=100)
+    sort_first: str = Field(default="", max_length=100)
+    user_active: bool = Field(default=True)
+    in_queue: bool = Field(default=False)
 
 
 class AgentResourceFilter(SQLModel, table=True):
@@ -225,3 +261,11 @@ class PendingContact(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime
     failed_attempts: int = Field(default=0)
+
+
+def _create_sort_triggers(target: object, connection: Connection, **_: object) -> None:
+    # create_all (tests, fresh demo databases) gets the triggers the migration creates.
+    create_agent_sort_triggers(connection)
+
+
+event.listen(cast(Any, QueueSession).__table__, "after_create", _create_sort_triggers)

@@ -17,6 +17,7 @@ from admin_portal.auth.permissions import Actor
 from admin_portal.models import require_id
 from admin_portal.search.text import TRIGRAM_MIN, clean_text, user_text_condition
 from admin_portal.services.contact_centre import agent_paths as paths
+from admin_portal.services.contact_centre import agent_sorted as sorted_walk
 from admin_portal.services.contact_centre.agent_cursor import (
     AgentCursor,
     decode_agent_cursor,
@@ -139,6 +140,13 @@ def _read(
 ) -> tuple[list[Any], int, bool]:
     """(up to agent_paths.PAGE_SIZE + 1 rows, the bounded count, whether it is a lower bound)."""
     known = counted if isinstance(counted, AgentCursor) else None
+    if sorted_walk.serves(ask):
+        found = sorted_walk.sorted_page(session, ask, count=known is None)
+        matches = found.matches
+        if known is not None:
+            return found.rows, known.total, known.more
+        n = matches or 0
+        return found.rows, min(n, paths.COUNT_CAP), n > paths.COUNT_CAP
     small = ask.user_id is not None or paths.agent_side(session, ask) <= paths.SMALL_AGENTS
     indexed = len(text) >= TRIGRAM_MIN and ask.user_id is None and paths.rows_available(session)
     if small or (text and not indexed and len(text) >= TRIGRAM_MIN):
