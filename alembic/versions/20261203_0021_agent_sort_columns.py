@@ -6,7 +6,7 @@ step by database triggers (admin_portal/models/agent_sort_ddl.py), with indexes 
 (organisation, name), (group, name) and (organisation, in queue, name).
 
 Revision ID: 0021
-Revises: 0018
+Revises: 0023
 Create Date: 2026-12-03 16:40:00
 """
 from collections.abc import Sequence
@@ -18,7 +18,7 @@ from alembic import op
 from admin_portal.models import agent_sort_ddl
 
 revision: str = '0021'
-down_revision: str | Sequence[str] | None = '0018'
+down_revision: str | Sequence[str] | None = '0023'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
