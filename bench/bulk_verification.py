@@ -122,7 +122,8 @@ def run(n: int, dispatch_seconds: float, workdir: Path) -> dict[str, object]:
 
 def _dispatch(engine: object, per_second: float, seconds: float) -> dict[str, float]:
     """Dispatch for `seconds` through the real SDK to a fake Resend; requests and mails/s."""
-    from admin_portal.mail.dispatcher import RateLimiter, dispatch_due
+    from admin_portal.mail.dispatcher import dispatch_due
+    from admin_portal.mail.pacing import RateLimiter
     from admin_portal.mail.senders import ResendSender
     from tests.support.fake_resend import FakeResend, fetch_batches
 

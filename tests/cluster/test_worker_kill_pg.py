@@ -53,7 +53,7 @@ from tests.support.world import build_care_frame
 pytestmark = pytest.mark.postgres
 
 MAILABLE = 1200  # three steps of bulk verification (CHUNK = 500)
-IMPORTED = 1500  # two steps of import apply (APPLY_CHUNK = 1000)
+IMPORTED = 1500  # one step of import apply (APPLY_CHUNK = 5000), long enough to overlap
 
 
 @dataclass

@@ -24,6 +24,7 @@ from admin_portal.models import (
 )
 from admin_portal.services import jobs
 from admin_portal.services.errors import NotFound, PermissionDenied, ServiceError
+from admin_portal.services.spreadsheets import import_apply
 from admin_portal.services.spreadsheets.import_apply import start_apply
 from admin_portal.services.spreadsheets.import_preview import preview_import
 from admin_portal.services.spreadsheets.imports import (
@@ -375,7 +376,11 @@ def test_latest_import_is_the_admins_own(session: Session, world: World) -> None
     assert latest is not None and latest.id == mine.id and latest.filename == "mine.csv"
 
 
-def test_thousands_of_rows_apply_in_chunks(engine: Engine, session: Session, world: World) -> None:
+def test_thousands_of_rows_apply_in_chunks(
+    engine: Engine, session: Session, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Chunks of 1000 here (the product's are larger): 2500 rows make two full chunks and a rest.
+    monkeypatch.setattr(import_apply, "APPLY_CHUNK", 1000)
     org_company = session.get(User, world.users["noemail"].id).company_id
     from admin_portal.models import Company
 
