@@ -1,12 +1,16 @@
-"""Integration fixtures: a fake Resend server on loopback with settings pointing at it."""
+"""Integration fixtures: a fake Resend server on loopback with settings pointing at it, and
+an engine on a throwaway PostgreSQL database migrated to head."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 import pytest
+from sqlalchemy.engine import Engine
 
 from admin_portal.config import get_settings
+from admin_portal.db import make_engine
+from admin_portal.migrations import upgrade
 from tests.support.fake_resend import TEST_API_KEY, FakeResend
 
 
@@ -25,3 +29,14 @@ def fake_resend() -> Iterator[FakeResend]:
         finally:
             get_settings.cache_clear()
     get_settings.cache_clear()  # the environment is restored now: forget the fake's settings
+
+
+@pytest.fixture
+def pg(pg_database_url: str) -> Iterator[Engine]:
+    """An engine on the test's throwaway PostgreSQL database, migrated to head by Alembic."""
+    upgrade(pg_database_url, keep_logging=True)
+    engine = make_engine(pg_database_url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,24 +9,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from admin_portal.auth.permissions import load_actor
-from admin_portal.db import make_engine
-from admin_portal.migrations import upgrade
 from admin_portal.models import ApiClient, ApiClientReadWindow, AuditEvent, Role
 from admin_portal.services.api_clients import create_api_client
 from admin_portal.services.api_clients.usage import record_read_call
 from tests.support.factories import grant, make_company, make_org, make_user
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def pg(pg_database_url: str) -> Iterator[Engine]:
-    upgrade(pg_database_url, keep_logging=True)
-    engine = make_engine(pg_database_url)
-    try:
-        yield engine
-    finally:
-        engine.dispose()
 
 
 def test_reads_count_into_one_event_per_minute_on_postgresql(pg: Engine) -> None:

@@ -3,31 +3,17 @@ sort columns follow a rename, a status change, queue login/logout and a group mo
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import delete, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from admin_portal.db import make_engine
-from admin_portal.migrations import upgrade
 from admin_portal.models import QueueSession, require_id
 from admin_portal.services.contact_centre.listing import list_agents
 from admin_portal.services.contact_centre.moves import move_agent
 from tests.support.contact_centre_factories import build_world
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def pg(pg_database_url: str) -> Iterator[Engine]:
-    upgrade(pg_database_url, keep_logging=True)
-    engine = make_engine(pg_database_url)
-    try:
-        yield engine
-    finally:
-        engine.dispose()
 
 
 def _sort(session: Session, user_id: int) -> tuple[str, str, bool, bool]:

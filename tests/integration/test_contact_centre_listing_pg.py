@@ -3,28 +3,14 @@ rows): each pages the oracle's rows, with the bounded count, as on SQLite."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from admin_portal.db import make_engine
-from admin_portal.migrations import upgrade
 from admin_portal.search.structures import ensure_search_structures
 from tests.support.contact_centre_listing_oracle import build_listing_world, check_every_shape
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def pg(pg_database_url: str) -> Iterator[Engine]:
-    upgrade(pg_database_url, keep_logging=True)
-    engine = make_engine(pg_database_url)
-    try:
-        yield engine
-    finally:
-        engine.dispose()
 
 
 @pytest.mark.parametrize("small", [True, False], ids=["small-side", "big-side"])

@@ -2,32 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from scim2_models import EnterpriseUser, ScimFilter, User
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from admin_portal.auth.permissions import load_actor
-from admin_portal.db import make_engine
-from admin_portal.migrations import upgrade
 from admin_portal.models import Role
 from admin_portal.services.api_clients.provisioning import set_external_id
 from admin_portal.services.api_clients.scim_search import find_users
 from tests.support.factories import grant, make_company, make_org, make_user
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def pg(pg_database_url: str) -> Iterator[Engine]:
-    upgrade(pg_database_url, keep_logging=True)
-    engine = make_engine(pg_database_url)
-    try:
-        yield engine
-    finally:
-        engine.dispose()
 
 
 def test_filters_on_postgresql(pg: Engine) -> None:

@@ -17,8 +17,6 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from admin_portal.db import make_engine
-from admin_portal.migrations import upgrade
 from admin_portal.search import ddl as search_ddl
 from admin_portal.search import plan as user_search
 from admin_portal.search.query import UserQuery
@@ -29,19 +27,9 @@ from tests.unit.test_user_search import World, assert_search, build_world, names
 pytestmark = pytest.mark.postgres
 
 
-@pytest.fixture
-def pg_migrated(pg_database_url: str) -> Iterator[Engine]:
-    upgrade(pg_database_url, keep_logging=True)
-    engine = make_engine(pg_database_url)
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-
-
 @pytest.fixture(params=["real", "tiny"])
 def db(
-    request: pytest.FixtureRequest, pg_migrated: Engine, monkeypatch: pytest.MonkeyPatch
+    request: pytest.FixtureRequest, pg: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Session]:
     if request.param == "tiny":
         monkeypatch.setattr(user_search, "SMALL_SCOPE", 4)
@@ -49,7 +37,7 @@ def db(
         monkeypatch.setattr(user_search, "PROBE_ROWS", 2)
         monkeypatch.setattr(user_search, "COUNT_WALK_MAX", 6)
         monkeypatch.setattr(user_search, "COUNT_CAP", 4)
-    with Session(pg_migrated, expire_on_commit=False) as session:
+    with Session(pg, expire_on_commit=False) as session:
         yield session
         session.rollback()
 
@@ -59,8 +47,8 @@ def world(db: Session) -> World:
     return build_world(db)
 
 
-def test_the_migration_builds_the_trigram_and_keyset_indexes(pg_migrated: Engine) -> None:
-    with pg_migrated.connect() as conn:
+def test_the_migration_builds_the_trigram_and_keyset_indexes(pg: Engine) -> None:
+    with pg.connect() as conn:
         assert conn.execute(text("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")).first()
         indexdefs = dict(
             conn.execute(
