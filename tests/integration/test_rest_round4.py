@@ -17,6 +17,7 @@ from admin_portal.models import (
     Company,
     Invitation,
     InvitationStatus,
+    Unit,
 )
 from admin_portal.services.api_clients.usage import record_read_call
 from admin_portal.services.invitations.input import InvitationInput
@@ -29,6 +30,9 @@ def test_units_are_cursor_paged(client: TestClient, world: dict) -> None:  # noq
     with db.session_scope() as session:
         company = session.get(Company, world["company"])
         assert company is not None
+        # The shared world's own units, then six more: enough for three pages of three.
+        units = len(session.exec(select(Unit).where(col(Unit.company_id) == company.id)).all())
+        assert units == 2
         for n in range(6):
             make_unit(session, company, f"Enhet {n}")
     seen: list[int] = []
@@ -39,13 +43,13 @@ def test_units_are_cursor_paged(client: TestClient, world: dict) -> None:  # noq
         page = client.get("/api/v1/units", headers=_h(world["read"]), params=params)
         assert page.status_code == 200, page.text
         body = page.json()
-        assert body["total"] == 7 and len(body["units"]) <= 3
+        assert body["total"] == 8 and len(body["units"]) <= 3
         seen += [u["id"] for u in body["units"]]
         pages += 1
         cursor = body["next_cursor"]
         if cursor is None:
             break
-    assert pages == 3 and seen == sorted(seen) and len(set(seen)) == 7
+    assert pages == 3 and seen == sorted(seen) and len(set(seen)) == 8
     # A forged cursor, and a page size out of range, are refused with a code.
     forged = client.get(
         "/api/v1/units", headers=_h(world["read"]), params={"cursor": f"{seen[2]}.0000"}
