@@ -16,12 +16,12 @@ from admin_portal.auth.permissions import Actor, load_actor
 from admin_portal.models import CareLink, Role, RoleAssignment, User, UserType
 from admin_portal.services.errors import NotFound, ServiceError, ValidationFailed
 from admin_portal.services.users.change_impact import ChangeImpact
-from admin_portal.services.users.input import UserInput
 from admin_portal.services.users.manage import preview_user_update, update_user
 from admin_portal.state.users import profile as profile_module
 from admin_portal.state.users.profile import UserProfileState
 from tests.support.factories import grant, make_user
 from tests.support.forms_world import FormsWorld, build, patch_sessions, substate
+from tests.support.profile_input import profile_form, profile_input
 
 
 @dataclass
@@ -100,22 +100,6 @@ def w(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> World:
     return World(b, admin, assistant, bodil, sixten, employee, two_actor)
 
 
-def _data(user: User, **changes: object) -> UserInput:
-    """The profile form as it stands for `user`, with `changes`."""
-    data = UserInput(
-        first_name=user.first_name,
-        last_name=user.last_name,
-        username=user.username,
-        user_type=user.user_type,
-        company_id=user.company_id,
-        unit_id=user.unit_id,
-        email=user.email or "",
-        language=user.language,
-        keep_national_id_when_blank=True,
-    )
-    return replace(data, **changes)  # type: ignore[arg-type]
-
-
 def _counts(session: Session) -> tuple[int, int, list[tuple[str, int | None, int | None]]]:
     grants = session.exec(select(func.count()).select_from(RoleAssignment)).one()
     links = session.exec(select(func.count()).select_from(CareLink)).one()
@@ -127,7 +111,7 @@ def _counts(session: Session) -> tuple[int, int, list[tuple[str, int | None, int
 
 def test_a_type_change_shows_the_admin_grants_lost_and_the_save_removes_them(w, session) -> None:
     head = w.base.head
-    data = _data(w.admin, user_type=UserType.EMPLOYEE)
+    data = profile_input(w.admin, user_type=UserType.EMPLOYEE)
     before = _counts(session)
     impact = preview_user_update(session, actor=head, user_id=w.admin.id, data=data)
     assert _counts(session) == before  # the preview writes nothing
@@ -144,7 +128,7 @@ def test_a_type_change_shows_the_admin_grants_lost_and_the_save_removes_them(w, 
 def test_a_head_admins_own_grant_is_never_part_of_it(w, session) -> None:
     grant(session, w.admin, Role.HEAD_ADMIN)
     head = w.base.head
-    data = _data(w.admin, user_type=UserType.EMPLOYEE)
+    data = profile_input(w.admin, user_type=UserType.EMPLOYEE)
     impact = preview_user_update(session, actor=head, user_id=w.admin.id, data=data)
     assert len(impact.grants_lost) == 2
     update_user(session, actor=head, user_id=w.admin.id, data=data)
@@ -156,7 +140,7 @@ def test_a_head_admins_own_grant_is_never_part_of_it(w, session) -> None:
 
 def test_an_assistant_who_stops_being_one_loses_their_links_named_only_in_scope(w, session) -> None:
     actor = w.base.norr_admin  # Sixten (Syd) is outside this admin's scope
-    data = _data(w.assistant, user_type=UserType.EMPLOYEE)
+    data = profile_input(w.assistant, user_type=UserType.EMPLOYEE)
     impact = preview_user_update(session, actor=actor, user_id=w.assistant.id, data=data)
     assert impact.links_lost == ("Bodil Brukare",)
     assert impact.links_lost_outside == 1
@@ -167,7 +151,7 @@ def test_an_assistant_who_stops_being_one_loses_their_links_named_only_in_scope(
 
 def test_a_brukare_who_stops_being_one_loses_the_links_to_their_assistants(w, session) -> None:
     head = w.base.head
-    data = _data(w.bodil, user_type=UserType.EMPLOYEE)
+    data = profile_input(w.bodil, user_type=UserType.EMPLOYEE)
     impact = preview_user_update(session, actor=head, user_id=w.bodil.id, data=data)
     assert impact.links_lost == ("Assar Assistent",)
     update_user(session, actor=head, user_id=w.bodil.id, data=data, expected=impact)
@@ -181,7 +165,7 @@ def test_a_brukare_who_stops_being_one_loses_the_links_to_their_assistants(w, se
 
 def test_a_placement_change_says_from_where_to_where(w, session) -> None:
     actor = w.base.norr_admin
-    data = _data(w.employee, unit_id=w.base.vaster.id)
+    data = profile_input(w.employee, unit_id=w.base.vaster.id)
     impact = preview_user_update(session, actor=actor, user_id=w.employee.id, data=data)
     assert impact.changed and impact.placement_changed and not impact.type_changed
     assert impact.placement_from == "Norrbolaget AB – Centrum"
@@ -191,7 +175,7 @@ def test_a_placement_change_says_from_where_to_where(w, session) -> None:
 
 def test_becoming_an_administrator_says_what_they_will_administer(w, session) -> None:
     head = w.base.head
-    data = _data(w.employee, user_type=UserType.ADMINISTRATOR)
+    data = profile_input(w.employee, user_type=UserType.ADMINISTRATOR)
     impact = preview_user_update(session, actor=head, user_id=w.employee.id, data=data)
     assert impact.grant_gained == "Norrbolaget AB – Centrum"
     update_user(session, actor=head, user_id=w.employee.id, data=data, expected=impact)
@@ -201,7 +185,7 @@ def test_becoming_an_administrator_says_what_they_will_administer(w, session) ->
 
 def test_a_no_op_change_has_no_impact(w, session) -> None:
     for person in (w.admin, w.assistant, w.bodil, w.employee):
-        data = _data(person, first_name="Nytt", brukare_ids=(w.bodil.id,))
+        data = profile_input(person, first_name="Nytt", brukare_ids=(w.bodil.id,))
         if person is not w.assistant:
             data = replace(data, brukare_ids=())
         impact = preview_user_update(session, actor=w.base.head, user_id=person.id, data=data)
@@ -212,13 +196,15 @@ def test_a_no_op_change_has_no_impact(w, session) -> None:
 def test_the_preview_is_scope_checked_like_the_save(w, session) -> None:
     unit_admin = w.base.unit_admin
     with pytest.raises(NotFound):  # Sixten is in Syd
-        preview_user_update(session, actor=unit_admin, user_id=w.sixten.id, data=_data(w.sixten))
+        preview_user_update(
+            session, actor=unit_admin, user_id=w.sixten.id, data=profile_input(w.sixten)
+        )
     with pytest.raises(ValidationFailed) as failure:  # a placement outside the scope
         preview_user_update(
             session,
             actor=unit_admin,
             user_id=w.employee.id,
-            data=_data(w.employee, unit_id=w.base.vaster.id),
+            data=profile_input(w.employee, unit_id=w.base.vaster.id),
         )
     assert failure.value.errors == {"unit_id": "users.placement_outside_scope"}
     with pytest.raises(ValidationFailed):  # only a head admin changes an admin's type
@@ -226,13 +212,13 @@ def test_the_preview_is_scope_checked_like_the_save(w, session) -> None:
             session,
             actor=w.two_units_admin,
             user_id=w.employee.id,
-            data=_data(w.employee, user_type=UserType.ADMINISTRATOR),
+            data=profile_input(w.employee, user_type=UserType.ADMINISTRATOR),
         )
 
 
 def test_a_save_whose_impact_changed_since_the_preview_is_refused(w, session) -> None:
     head = w.base.head
-    data = _data(w.admin, user_type=UserType.EMPLOYEE)
+    data = profile_input(w.admin, user_type=UserType.EMPLOYEE)
     shown = preview_user_update(session, actor=head, user_id=w.admin.id, data=data)
     grant(session, w.admin, Role.ADMIN, unit=w.base.vaster)  # meanwhile, another grant
     before = _counts(session)
@@ -265,23 +251,6 @@ def test_the_impact_survives_the_state_round_trip() -> None:
 # --- The profile's handlers, as a client calls them
 
 
-def _form(user: User, **changes: str) -> dict[str, str]:
-    form = {
-        "first_name": user.first_name,
-        "last_name": user.last_name,
-        "username": user.username,
-        "user_type": user.user_type,
-        "company_id": str(user.company_id),
-        "unit_id": str(user.unit_id or ""),
-        "email": user.email or "",
-        "language": user.language,
-        "national_id": "",
-        "notes": "",
-        "mobile": "",
-    }
-    return {**form, **changes}
-
-
 def _profile(w: World, monkeypatch: pytest.MonkeyPatch, actor: Actor, user: User, lang: str = "sv"):  # type: ignore[no-untyped-def]
     monkeypatch.setattr(UserProfileState, "_user_id", lambda self: user.id)
     state = substate(UserProfileState, monkeypatch, actor, lang=lang)
@@ -301,7 +270,7 @@ def test_spara_with_a_type_change_shows_the_preview_and_saves_nothing(
     w, monkeypatch, engine
 ) -> None:
     state = _profile(w, monkeypatch, w.base.head, w.admin)
-    UserProfileState.save.fn(state, _form(w.admin, user_type="employee"))
+    UserProfileState.save.fn(state, profile_form(w.admin, user_type="employee"))
     assert state.impact_open is True
     assert state.impact_type == "Användartyp ändras från Administratör till Medarbetare."
     assert state.impact_grants == ["Norrbolaget AB – Centrum", "Sydbolaget AB – Syd-enheten"]
@@ -315,7 +284,7 @@ def test_spara_with_a_type_change_shows_the_preview_and_saves_nothing(
 
 def test_bekrafta_saves_exactly_what_was_shown(w, monkeypatch, engine) -> None:
     state = _profile(w, monkeypatch, w.base.head, w.admin)
-    form = _form(w.admin, user_type="employee")
+    form = profile_form(w.admin, user_type="employee")
     UserProfileState.save.fn(state, form)
     UserProfileState.confirm_change.fn(state, True)
     UserProfileState.save.fn(state, form)
@@ -330,11 +299,11 @@ def test_bekrafta_saves_exactly_what_was_shown(w, monkeypatch, engine) -> None:
 
 def test_a_confirm_for_another_change_shows_the_new_preview_instead(w, monkeypatch, engine) -> None:
     state = _profile(w, monkeypatch, w.base.head, w.admin, lang="en")
-    UserProfileState.save.fn(state, _form(w.admin, user_type="employee"))
+    UserProfileState.save.fn(state, profile_form(w.admin, user_type="employee"))
     UserProfileState.confirm_change.fn(state, True)
     # The form was changed behind the dialog: another type and another unit.
     UserProfileState.save.fn(
-        state, _form(w.admin, user_type="brukare", unit_id=str(w.base.vaster.id))
+        state, profile_form(w.admin, user_type="brukare", unit_id=str(w.base.vaster.id))
     )
     assert state.impact_open is True and state.impact_refreshed is True
     assert state.impact_type == "User type changes from Administrator to Care recipient."
@@ -347,14 +316,14 @@ def test_a_confirm_for_another_change_shows_the_new_preview_instead(w, monkeypat
 def test_a_forged_confirm_without_a_preview_only_previews(w, monkeypatch, engine) -> None:
     state = _profile(w, monkeypatch, w.base.head, w.admin)
     UserProfileState.confirm_change.fn(state, True)
-    UserProfileState.save.fn(state, _form(w.admin, user_type="employee"))
+    UserProfileState.save.fn(state, profile_form(w.admin, user_type="employee"))
     assert state.impact_open is True
     assert _type_of(engine, w.admin) == "administrator"
 
 
 def test_a_save_without_type_or_placement_change_saves_at_once(w, monkeypatch, engine) -> None:
     state = _profile(w, monkeypatch, w.base.norr_admin, w.employee)
-    UserProfileState.save.fn(state, _form(w.employee, first_name="Emilia"))
+    UserProfileState.save.fn(state, profile_form(w.employee, first_name="Emilia"))
     assert state.impact_open is False
     assert state.notice == "Ändringarna är sparade."
     with Session(engine) as s:
@@ -364,6 +333,6 @@ def test_a_save_without_type_or_placement_change_saves_at_once(w, monkeypatch, e
 
 def test_the_links_outside_the_scope_are_counted_in_the_preview(w, monkeypatch) -> None:
     state = _profile(w, monkeypatch, w.base.norr_admin, w.assistant)
-    UserProfileState.save.fn(state, _form(w.assistant, user_type="employee"))
+    UserProfileState.save.fn(state, profile_form(w.assistant, user_type="employee"))
     assert state.impact_links == ["Bodil Brukare"]
     assert state.impact_links_outside.endswith(": 1.")

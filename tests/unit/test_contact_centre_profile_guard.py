@@ -7,7 +7,7 @@ group is not in, at the company field. A unit inside the group's company stays a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -15,12 +15,12 @@ from sqlmodel import Session
 
 from admin_portal.models import Agent, User, UserGroup, UserType, require_id
 from admin_portal.services.errors import ValidationFailed
-from admin_portal.services.users.input import UserInput
 from admin_portal.services.users.manage import preview_user_update, update_user
 from admin_portal.state.users import profile as profile_module
 from admin_portal.state.users.profile import UserProfileState
 from tests.support.factories import make_user
 from tests.support.forms_world import FormsWorld, build, patch_sessions, substate
+from tests.support.profile_input import profile_form, profile_input
 
 KEY = "contact_centre.agent_company_is_groups"
 
@@ -59,21 +59,6 @@ def w(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> World:
     return World(b, agent, employee)
 
 
-def _data(user: User, **changes: object) -> UserInput:
-    data = UserInput(
-        first_name=user.first_name,
-        last_name=user.last_name,
-        username=user.username,
-        user_type=user.user_type,
-        company_id=user.company_id,
-        unit_id=user.unit_id,
-        email=user.email or "",
-        language=user.language,
-        keep_national_id_when_blank=True,
-    )
-    return replace(data, **changes)  # type: ignore[arg-type]
-
-
 def _placement(engine: Engine, user: User) -> tuple[int | None, int | None]:
     with Session(engine) as s:
         found = s.get(User, user.id)
@@ -82,7 +67,7 @@ def _placement(engine: Engine, user: User) -> tuple[int | None, int | None]:
 
 
 def test_the_save_refuses_another_company_for_an_agent(w: World, engine: Engine) -> None:
-    moved = _data(w.agent, company_id=w.base.syd.id, unit_id=w.base.syd_unit.id)
+    moved = profile_input(w.agent, company_id=w.base.syd.id, unit_id=w.base.syd_unit.id)
     with Session(engine) as s:
         with pytest.raises(ValidationFailed) as refused:
             update_user(s, actor=w.base.head, user_id=w.agent.id, data=moved)
@@ -99,7 +84,7 @@ def test_a_unit_in_the_groups_company_is_still_allowed(w: World, engine: Engine)
             s,
             actor=w.base.head,
             user_id=w.agent.id,
-            data=_data(w.agent, unit_id=w.base.vaster.id),
+            data=profile_input(w.agent, unit_id=w.base.vaster.id),
         )
         s.commit()
     assert impact.placement_changed
@@ -112,27 +97,10 @@ def test_someone_who_is_no_agent_still_changes_company(w: World, engine: Engine)
             s,
             actor=w.base.head,
             user_id=w.employee.id,
-            data=_data(w.employee, company_id=w.base.syd.id, unit_id=w.base.syd_unit.id),
+            data=profile_input(w.employee, company_id=w.base.syd.id, unit_id=w.base.syd_unit.id),
         )
         s.commit()
     assert _placement(engine, w.employee) == (w.base.syd.id, w.base.syd_unit.id)
-
-
-def _form(user: User, **changes: str) -> dict[str, str]:
-    form = {
-        "first_name": user.first_name,
-        "last_name": user.last_name,
-        "username": user.username,
-        "user_type": user.user_type,
-        "company_id": str(user.company_id),
-        "unit_id": str(user.unit_id or ""),
-        "email": user.email or "",
-        "language": user.language,
-        "national_id": "",
-        "notes": "",
-        "mobile": "",
-    }
-    return {**form, **changes}
 
 
 @pytest.mark.parametrize(
@@ -148,7 +116,7 @@ def test_spara_shows_the_reason_at_the_company_field(
     assert state.found
     UserProfileState.save.fn(
         state,
-        _form(w.agent, company_id=str(w.base.syd.id), unit_id=str(w.base.syd_unit.id)),
+        profile_form(w.agent, company_id=str(w.base.syd.id), unit_id=str(w.base.syd_unit.id)),
     )
     assert state.errors["company_id"].startswith(start)
     assert state.impact_open is False
