@@ -15,12 +15,13 @@ from sqlmodel import col, func, select
 
 from admin_portal import db
 from admin_portal.auth.tokens import hash_secret
-from admin_portal.models import AuditEvent, LoginSession, Role, User, utcnow
+from admin_portal.models import AuditEvent, Company, LoginSession, Role, User, utcnow
 from admin_portal.state import session as session_module
 from admin_portal.state.catalogue import CatalogueState
 from admin_portal.state.support_inbox import SupportInboxState
 from admin_portal.state.user_bank import UserBankState
 from admin_portal.state.users.listing import UsersListState
+from admin_portal.state.users.profile import UserProfileState
 from tests.support.factories import grant, make_user
 from tests.support.world import build_care_world
 
@@ -130,3 +131,31 @@ def test_the_user_bank_loads_on_one_lookup(
 
     assert lookups == [cookies["head"]]
     assert state.total == 0 and state.rows == []  # read: nobody is removed yet
+
+
+def test_the_profile_reads_again_after_a_write_on_the_same_lookup(
+    cookies: dict[str, str], lookups: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Skicka e-postinbjudan and Skicka verifieringsmeddelande show the profile as it is after
+    the write, with the actor the event already authorized: one lookup per event."""
+    _signed_in_as(monkeypatch, cookies["head"])
+    with db.session_scope() as session:
+        company = session.exec(select(Company).order_by(col(Company.id))).first()
+        assert company is not None
+        person = make_user(session, company, username="inbjuds", email="inbjuds@example.se")
+        person_id = person.id
+    monkeypatch.setattr(UserProfileState, "_user_id", lambda self: person_id)
+    state = _state(UserProfileState)
+    events = [
+        lambda: UserProfileState.load.fn(state),
+        lambda: UserProfileState.invite.fn(state),
+        lambda: UserProfileState.send_verification.fn(
+            state, {"verification_email": "inbjuds@example.se"}
+        ),
+    ]
+    for event in events:
+        lookups.clear()
+        event()
+        assert lookups == [cookies["head"]]
+    assert state.found and state.profile["username"] == "inbjuds"  # the profile was read
+    assert state.notice  # the last write went through: "sent to …" is shown

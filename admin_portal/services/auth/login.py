@@ -26,6 +26,7 @@ from admin_portal.mail.outbox import enqueue_message
 from admin_portal.models import (
     LoginSession,
     LoginThrottle,
+    Organisation,
     TokenPurpose,
     User,
     UserStatus,
@@ -200,6 +201,27 @@ def _find_login(session: Session, raw_token: str | None) -> LoginSession | None:
     ).first()
 
 
+def _find_login_with_owner(
+    session: Session, raw_token: str | None
+) -> tuple[LoginSession, User, Organisation] | None:
+    """`_find_login`, reading the owner and their organisation in the same query.
+
+    Every websocket event resolves its session, and the actor and two-factor checks that
+    follow ask for exactly these two rows (`session.get`): while the caller holds them (the
+    identity map keeps only weak references), the identity map answers those lookups, so an
+    event costs one round trip to the database instead of three.
+    """
+    if not raw_token or len(raw_token) > 200:
+        return None
+    row = session.exec(
+        select(LoginSession, User, Organisation)
+        .join(User, col(User.id) == LoginSession.user_id)
+        .join(Organisation, col(Organisation.id) == User.organisation_id)
+        .where(LoginSession.token_hash == hash_secret(raw_token))
+    ).first()
+    return (row[0], row[1], row[2]) if row is not None else None
+
+
 def resolve_session(
     session: Session, *, raw_token: str | None, now: datetime | None = None
 ) -> SignedIn | None:
@@ -209,8 +231,11 @@ def resolve_session(
     use and slides the timeout (last_seen_at is written at most once a minute).
     """
     now = now or utcnow()
-    login = _find_login(session, raw_token)
-    if login is None or login.revoked_at is not None or login.expires_at <= now:
+    found = _find_login_with_owner(session, raw_token)
+    if found is None:
+        return None
+    login, _owner, _organisation = found  # held: the lookups below are answered from them
+    if login.revoked_at is not None or login.expires_at <= now:
         return None
     if now - login.last_seen_at > _idle_limit():
         return None

@@ -55,26 +55,30 @@ class Placement:
 def placement_options(session: Session, *, actor: Actor) -> Placement:
     if not actor.is_admin:
         raise PermissionDenied()
+    # Plain columns, not ORM objects: every profile view and users list reads the whole
+    # organisation's tree (hundreds of units), so the row mapping is most of the cost.
     companies = session.exec(
-        select(Company)
+        select(Company.id, Company.name)
         .where(Company.organisation_id == actor.organisation_id)
         .order_by(Company.name)
     ).all()
-    allowed_companies = [c for c in companies if actor.is_head_admin or c.id in actor.company_ids]
     units = session.exec(
-        select(Unit, Company.name)
+        select(Unit.id, Unit.name, Unit.company_id, Company.name)
         .join(Company, col(Company.id) == Unit.company_id)
         .where(Company.organisation_id == actor.organisation_id)
         .order_by(Company.name, Unit.name)
     ).all()
-    allowed_units = [
-        Option(id=unit.id or 0, label=f"{company_name} – {unit.name}")
-        for unit, company_name in units
-        if actor.is_head_admin or unit.company_id in actor.company_ids or unit.id in actor.unit_ids
-    ]
     return Placement(
-        companies=[Option(id=c.id or 0, label=c.name) for c in allowed_companies],
-        units=allowed_units,
+        companies=[
+            Option(id=company_id or 0, label=name)
+            for company_id, name in companies
+            if actor.is_head_admin or company_id in actor.company_ids
+        ],
+        units=[
+            Option(id=unit_id or 0, label=f"{company_name} – {unit_name}")
+            for unit_id, unit_name, company_id, company_name in units
+            if actor.is_head_admin or company_id in actor.company_ids or unit_id in actor.unit_ids
+        ],
     )
 
 

@@ -65,16 +65,16 @@ class UsersListState(CursorPagesMixin, BulkVerificationMixin, SessionState):
         (the session is resolved once per event)."""
         with self._service(ADMIN, error="search_error", actor=actor) as call:
             page = search_users(call.session, actor=call.actor, query=self._query())
+            # Admins the viewer may see but not change get no checkbox (finding A.1); read in
+            # the same transaction: one connection checkout per keystroke, not two.
+            locked = users_out_of_reach(
+                call.session, actor=call.actor, user_ids=[row.id for row in page.rows]
+            )
         if call.error:
             self.rows = []
         if not call.ok:
             return
         self.search_error = ""
-        with session_scope() as session:
-            # Admins the viewer may see but not change get no checkbox (finding A.1).
-            locked = users_out_of_reach(
-                session, actor=call.actor, user_ids=[row.id for row in page.rows]
-            )
         self.rows = [
             {**dataclasses.asdict(row), "may_change": row.id not in locked} for row in page.rows
         ]

@@ -7,6 +7,7 @@ import dataclasses
 import reflex as rx
 
 from admin_portal import routes
+from admin_portal.auth.permissions import Actor
 from admin_portal.services.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
 from admin_portal.services.users.manage import (
     reveal_national_id,
@@ -49,8 +50,10 @@ class UserProfileState(ChangePreviewMixin, EmailCheckMixin, UserFormMixin, Sessi
     def _keeps_blank_national_id(self) -> bool:
         return True
 
-    def _reload(self) -> None:
-        with self._service(ADMIN, catch=(NotFound,)) as call:
+    def _reload(self, actor: Actor | None = None) -> None:
+        """Read the profile again; `actor` is who this event already authorized, if any
+        (the session is resolved once per event)."""
+        with self._service(ADMIN, catch=(NotFound,), actor=actor) as call:
             user_id = self._user_id()
             if user_id is None:
                 self.found = False
@@ -111,7 +114,7 @@ class UserProfileState(ChangePreviewMixin, EmailCheckMixin, UserFormMixin, Sessi
         if not call.ok or not saved:
             return
         self.username_message = ""
-        self._reload()
+        self._reload(call.actor)
         self.notice = self._text("profile.saved")
         return hide_national_id()  # masked again after saving
 
@@ -134,7 +137,7 @@ class UserProfileState(ChangePreviewMixin, EmailCheckMixin, UserFormMixin, Sessi
             return
         if call.error:  # has a password already, or an admin out of reach
             self.invitation_error = self._text(call.error.key)
-        self._reload()
+        self._reload(call.actor)
         if call.ok:
             self.notice = self._text("profile.invitation_sent", email=self.profile.get("email", ""))
 
@@ -154,7 +157,7 @@ class UserProfileState(ChangePreviewMixin, EmailCheckMixin, UserFormMixin, Sessi
         # A refusal leaves the typed address in the field (the form is not remounted).
         if not call.ok:
             return
-        self._reload()
+        self._reload(call.actor)
         self.verification_version += 1
         self.notice = self._text("verification.sent", email=sent_to)
 
