@@ -11,11 +11,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CheckConstraint, Index, Text, UniqueConstraint, event
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint, event
 from sqlalchemy.engine import Connection
 from sqlmodel import Field, SQLModel
 
-from admin_portal.models.agent_search_ddl import create_agent_search_triggers
 from admin_portal.models.agent_sort_ddl import create_agent_sort_triggers
 from admin_portal.models.base import utcnow
 
@@ -95,9 +94,6 @@ class Agent(SQLModel, table=True):
     sort_first: str = Field(default="", max_length=100)
     user_active: bool = Field(default=True)
     in_queue: bool = Field(default=False)
-    # The user's search document, for the list's text search on agent rows only, kept by
-    # database triggers too (models/agent_search_ddl.py).
-    search_text: str = Field(default="", sa_type=Text)
 
 
 class AgentResourceFilter(SQLModel, table=True):
@@ -270,7 +266,6 @@ class PendingContact(SQLModel, table=True):
 def _create_sort_triggers(target: object, connection: Connection, **_: object) -> None:
     # create_all (tests, fresh demo databases) gets the triggers the migration creates.
     create_agent_sort_triggers(connection)
-    create_agent_search_triggers(connection)
 
 
 event.listen(cast(Any, QueueSession).__table__, "after_create", _create_sort_triggers)

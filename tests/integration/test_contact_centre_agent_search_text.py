@@ -1,19 +1,18 @@
 """Migration 0022 and the agent list's text search on agent rows (issue 16's list).
 
-On SQLite and PostgreSQL (schema by Alembic): the migration backfills cc_agents.search_text
-and its triggers keep it in step (a new agent, a rename, a new username or e-mail). On
-PostgreSQL the list's text search reads it (services/contact_centre/agent_text.py) and
-pages exactly what the users' search rows gave before, count bound included.
+On PostgreSQL (schema by Alembic) the migration backfills cc_agents.search_text and its
+triggers keep it in step (a new agent, a rename, a new username or e-mail); the list's
+text search reads it (services/contact_centre/agent_text.py) and pages exactly what the
+users' search rows gave before, count bound included. On SQLite it changes nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -32,53 +31,72 @@ from tests.support.contact_centre_factories import build_world
 from tests.support.contact_centre_listing_oracle import all_pages, build_listing_world, oracle
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'agents.db'}"
-    return str(request.getfixturevalue("pg_database_url"))
-
-
-@pytest.fixture
-def migrated(db_url: str) -> Iterator[Engine]:
-    command.upgrade(alembic_config(db_url), "head")
-    engine = make_engine(db_url)
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-
-
-def test_the_triggers_keep_the_search_text_in_step(migrated: Engine) -> None:
-    with Session(migrated, expire_on_commit=False) as session:
+@pytest.mark.postgres
+def test_the_triggers_keep_the_search_text_in_step(pg: Engine) -> None:
+    with Session(pg, expire_on_commit=False) as session:
         check_search_text_follows_the_user(session)
         session.rollback()
 
 
-def test_the_migration_backfills_every_agent(db_url: str, migrated: Engine) -> None:
-    with Session(migrated, expire_on_commit=False) as session:
-        w = build_world(session)
-        session.commit()
-        ids = [require_id(w.agent1), require_id(w.agent2)]
-    cfg = alembic_config(db_url)
-    command.downgrade(cfg, "0021")
-    with migrated.begin() as conn:
-        # 0021's sort triggers survive the downgrade (SQLite rebuilt cc_agents).
-        conn.execute(text("UPDATE users SET last_name = 'Ödmark' WHERE id = :i"), {"i": ids[0]})
-        sort_last = conn.execute(
-            text("SELECT sort_last FROM cc_agents WHERE user_id = :i"), {"i": ids[0]}
-        ).scalar()
-        assert sort_last == "Ödmark"
+@pytest.mark.postgres
+def test_the_migration_backfills_every_agent(pg_database_url: str) -> None:
+    cfg = alembic_config(pg_database_url)
     command.upgrade(cfg, "head")
-    with Session(migrated) as session:
-        agents = session.exec(select(Agent.user_id)).all()
-        assert sorted(ids) == sorted(i for i in agents if i in ids)
-        for user_id in agents:
-            user = session.get(User, user_id)
-            assert user is not None
-            assert stored(session, user_id) == expected(session, user)
-        assert "ödmark" in (stored(session, ids[0]) or "").lower()
-        assert [r.id for r in list_agents(session, actor=w.head, query="ödmar").rows] == [ids[0]]
+    engine = make_engine(pg_database_url)
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            w = build_world(session)
+            session.commit()
+            ids = [require_id(w.agent1), require_id(w.agent2)]
+        command.downgrade(cfg, "0021")
+        with engine.begin() as conn:
+            cols = {c["name"] for c in inspect(conn).get_columns("cc_agents")}
+            assert agent_search_ddl.SEARCH_COLUMN not in cols
+            # 0021's sort triggers are untouched by the downgrade.
+            conn.execute(text("UPDATE users SET last_name = 'Ödmark' WHERE id = :i"), {"i": ids[0]})
+            sort_last = conn.execute(
+                text("SELECT sort_last FROM cc_agents WHERE user_id = :i"), {"i": ids[0]}
+            ).scalar()
+            assert sort_last == "Ödmark"
+        command.upgrade(cfg, "head")
+        engine.dispose()  # forget the cached "no search text here"
+        with Session(engine) as session:
+            agents = session.exec(select(Agent.user_id)).all()
+            assert set(ids) <= set(agents)
+            for user_id in agents:
+                user = session.get(User, user_id)
+                assert user is not None
+                assert stored(session, user_id) == expected(session, user)
+                doc = session.execute(
+                    text("SELECT search_doc FROM users WHERE id = :i"), {"i": user_id}
+                ).scalar()
+                assert stored(session, user_id) == doc  # the users' own document
+            assert "ödmark" in (stored(session, ids[0]) or "")
+            found = list_agents(session, actor=w.head, query="ödmar").rows
+            assert [r.id for r in found] == [ids[0]]
+    finally:
+        engine.dispose()
+
+
+def test_the_migration_changes_nothing_on_sqlite(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'agents.db'}"
+    cfg = alembic_config(url)
+    command.upgrade(cfg, "0021")
+    engine = make_engine(url)
+    schema = (
+        "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'alembic%' ORDER BY 1, 2"
+    )
+    try:
+        with engine.connect() as conn:
+            before = conn.execute(text(schema)).all()
+        command.upgrade(cfg, "head")
+        with engine.connect() as conn:
+            assert conn.execute(text(schema)).all() == before
+        command.downgrade(cfg, "0021")
+        with engine.connect() as conn:
+            assert conn.execute(text(schema)).all() == before
+    finally:
+        engine.dispose()
 
 
 # --------------------------------------------------------------------------- PostgreSQL

@@ -1,5 +1,4 @@
-"""cc_agents.search_text (models/agent_search_ddl.py) follows its user on either database:
-the scenario the SQLite unit test and the PostgreSQL integration test both run."""
+"""cc_agents.search_text (PostgreSQL, models/agent_search_ddl.py) follows its user."""
 
 from __future__ import annotations
 
@@ -21,9 +20,8 @@ def stored(session: Session, user_id: int) -> str | None:
 
 
 def expected(session: Session, user: User) -> str:
-    """The users search's document: lower-cased on PostgreSQL, as typed on SQLite."""
-    doc = f"{user.first_name} {user.last_name}\x1f{user.username}\x1f{user.email or ''}"
-    return doc.lower() if session.connection().dialect.name == "postgresql" else doc
+    """The users search's document, lower-cased (as users.search_doc)."""
+    return f"{user.first_name} {user.last_name}\x1f{user.username}\x1f{user.email or ''}".lower()
 
 
 def check_search_text_follows_the_user(session: Session) -> None:

@@ -1,8 +1,8 @@
 """The agent list's text search on PostgreSQL: agent rows only, through their trigram index.
 
-Each cc_agents row carries its user's search document (`search_text`, the users' search
-document lower-cased as users.search_doc stores it) and a copy of the user's names,
-"active" and in-queue flag, all kept by database triggers (models/agent_search_ddl.py,
+On PostgreSQL each cc_agents row carries its user's search document (`search_text`, equal
+to users.search_doc; migration 0022) and a copy of the user's names, "active" and
+in-queue flag, all kept by database triggers (models/agent_search_ddl.py,
 models/agent_sort_ddl.py). A text of TRIGRAM_MIN+ characters is then answered from
 cc_agents alone: the GIN index `ix_cc_agents_search_trgm` over 100,000 agent documents
 yields the matches (at 1M users a common 4-letter prefix matches ~3,000 agents rather
@@ -20,22 +20,36 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, literal, literal_column, select, true, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    Text,
+    column,
+    func,
+    literal,
+    literal_column,
+    select,
+    true,
+    tuple_,
+)
 from sqlmodel import Session
 
+from admin_portal.models.agent_search_ddl import SEARCH_COLUMN, agent_search_available
 from admin_portal.search.text import TRIGRAM_MIN, like_contains
 from admin_portal.services.contact_centre import agent_paths as paths
 
 A = paths.AGENTS
 KEY = [A.c.sort_last, A.c.sort_first, A.c.user_id]
+# Not on the model (PostgreSQL only, like users.search_doc): a column of cc_agents here.
+SEARCH_TEXT: ColumnElement[str] = column(SEARCH_COLUMN, Text, _selectable=A)
 
 
 def serves(session: Session, ask: paths.Ask) -> bool:
-    """A text of TRIGRAM_MIN+ characters (not a numeric-ID hit) on PostgreSQL."""
+    """A text of TRIGRAM_MIN+ characters (not a numeric-ID hit), and agent rows that carry
+    the search text (PostgreSQL migrated to 0022)."""
     return (
         len(ask.text) >= TRIGRAM_MIN
         and ask.user_id is None
-        and session.connection().dialect.name == "postgresql"
+        and agent_search_available(session.connection())
     )
 
 
@@ -43,7 +57,7 @@ def text_condition(text: str) -> ColumnElement[bool]:
     """cc_agents' document contains `text` (cleaned; the document is lower-cased)."""
     # A constant in the SQL, as in the users search: each text gets its own plan.
     pattern = literal(like_contains(text.lower()), literal_execute=True)
-    return A.c.search_text.like(pattern, escape="\\")
+    return SEARCH_TEXT.like(pattern, escape="\\")
 
 
 def _where(ask: paths.Ask) -> list[ColumnElement[bool]]:
