@@ -1,7 +1,7 @@
 """The agent list: searchable, keyset-paged, with a bounded count ("1000+").
 
 Like the users list (admin_portal/search/), the service picks each query's shape
-(agent_paths.py) rather than leaving it to the planner, and the count travels in the
+(agent_text.py, agent_sorted.py, agent_paths.py) rather than leaving it to the planner, and the count travels in the
 signed cursor (agent_cursor.py), so a later page is one statement.
 """
 
