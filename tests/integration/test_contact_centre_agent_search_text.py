@@ -118,6 +118,8 @@ _TEXTS = [
     "9999",  # digits no user has as numeric ID: searched as text
     "a%b",
     "n_b",
+    "o'br",
+    "a\\b",
     "zzzz",
 ]
 
