@@ -10,17 +10,20 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
+from admin_portal.models import agent_search_ddl
 from admin_portal.search import ddl, rows_ddl
 
 
 def is_search_structure(name: str | None) -> bool:
-    """True for the indexes, tables and columns of ddl.py and rows_ddl.py: declared there
-    rather than on the models (alembic/env.py hides them from `alembic check`)."""
+    """True for the indexes, tables and columns of ddl.py and rows_ddl.py (and the agents'
+    search column and its index, models/agent_search_ddl.py): declared there rather than on the models (alembic/env.py hides them from `alembic check`)."""
     return (
         name in ddl.MIGRATION_ONLY_INDEXES
         or name in ddl.MIGRATION_ONLY_TABLES
         or name in ddl.MIGRATION_ONLY_COLUMNS
         or name in rows_ddl.ALL_TABLES
+        or name in agent_search_ddl.MIGRATION_ONLY_INDEXES
+        or name in agent_search_ddl.MIGRATION_ONLY_COLUMNS
     )
 
 

@@ -19,6 +19,10 @@ and their trigram indexes, and the unique numeric-ID index.
   wing's text index over the name-ordered search rows (SQLite: their FTS5 trigram table,
   streamed in name order and stopped after a page; PostgreSQL: their pg_trgm GIN index,
   rows stored in name order), each probed for being a wanted agent.
+
+On PostgreSQL migrated to 0022, texts of 3+ characters take none of these: agent_text.py
+reads the agents' own search text and trigram index (listing.py asks it first); the text
+shapes here then serve SQLite, and PostgreSQL schemas without that column.
 """
 
 from __future__ import annotations

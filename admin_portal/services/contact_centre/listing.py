@@ -1,7 +1,7 @@
 """The agent list: searchable, keyset-paged, with a bounded count ("1000+").
 
 Like the users list (admin_portal/search/), the service picks each query's shape
-(agent_paths.py) rather than leaving it to the planner, and the count travels in the
+(agent_text.py, agent_sorted.py, agent_paths.py) rather than leaving it to the planner, and the count travels in the
 signed cursor (agent_cursor.py), so a later page is one statement.
 """
 
@@ -18,6 +18,7 @@ from admin_portal.models import require_id
 from admin_portal.search.text import TRIGRAM_MIN, clean_text, user_text_condition
 from admin_portal.services.contact_centre import agent_paths as paths
 from admin_portal.services.contact_centre import agent_sorted as sorted_walk
+from admin_portal.services.contact_centre import agent_text
 from admin_portal.services.contact_centre.agent_cursor import (
     AgentCursor,
     decode_agent_cursor,
@@ -140,6 +141,13 @@ def _read(
 ) -> tuple[list[Any], int, bool]:
     """(up to agent_paths.PAGE_SIZE + 1 rows, the bounded count, whether it is a lower bound)."""
     known = counted if isinstance(counted, AgentCursor) else None
+    if agent_text.serves(session, ask):
+        # PostgreSQL and a text for the trigram index: the agents' own documents.
+        found = agent_text.text_page(session, ask, count=known is None)
+        if known is not None:
+            return found.rows, known.total, known.more
+        n = found.matches or 0
+        return found.rows, min(n, paths.COUNT_CAP), n > paths.COUNT_CAP
     if sorted_walk.serves(ask):
         found = sorted_walk.sorted_page(session, ask, count=known is None)
         matches = found.matches
