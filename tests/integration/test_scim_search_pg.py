@@ -55,9 +55,10 @@ def test_filters_on_postgresql(pg: Engine) -> None:
 
 
 def test_ordered_walk_and_window_give_the_offset_answers(pg: Engine, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """PostgreSQL's `co` walks the users in id or name order with a row budget, then falls
-    back to the trigram index; pages and totals are those of the OFFSET page + counted
-    lookahead, whatever the budget (exhausted, enough, the whole organisation)."""
+    """PostgreSQL's `co` asks the trigram index id range by id range, or walks the users in
+    name order with a row budget, then falls back to the trigram index; pages and totals
+    are those of the OFFSET page + counted lookahead, whatever the first range or the
+    budget (one id, a few, the whole organisation)."""
     from admin_portal.services.api_clients import scim_search, scim_walks
 
     with Session(pg, expire_on_commit=False) as session:
@@ -114,7 +115,7 @@ def test_ordered_walk_and_window_give_the_offset_answers(pg: Engine, monkeypatch
         monkeypatch.setattr(scim_search, "WINDOW_MAX", 1_000)
         for probe, most in ((0, 0), (3, 3), (3, 40), (6, 15), (15, 30), (10**6, 10**6)):
             monkeypatch.setattr(scim_walks, "WALK_PROBE", probe)
-            monkeypatch.setattr(scim_walks, "WALK_MAX", most)
+            monkeypatch.setattr(scim_walks, "RANGE_FIRST", max(1, probe))
             monkeypatch.setattr(scim_walks, "NAME_WALK_MAX", most)
             assert run() == reference, (probe, most)
         session.rollback()

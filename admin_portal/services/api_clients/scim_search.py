@@ -56,28 +56,22 @@ from admin_portal.search.rows_ddl import search_rows_available as rows_available
 from admin_portal.search.text import TRIGRAM_MIN, doc_contains, fts_match
 from admin_portal.services.api_clients import scim_keys, scim_positions
 from admin_portal.services.api_clients.scim_keys import APART_MAX
+from admin_portal.services.api_clients.scim_match import BadFilter, text_match
 from admin_portal.services.api_clients.scim_pages import (
     ScimPage,
     add_key_unlike,
     bounded,
     window_page,
 )
-from admin_portal.services.api_clients.scim_walks import rows_by_name, walk_by_id, walk_by_name
-from admin_portal.services.errors import ServiceError
+from admin_portal.services.api_clients.scim_walks import (
+    opaque_like,
+    ranges_by_id,
+    rows_by_name,
+    walk_by_name,
+)
 from admin_portal.validation.identifiers import email_key, username_key
 
 COUNT_MAX = 200  # the most resources one page returns (ServiceProviderConfig says so)
-
-
-class BadFilter(ServiceError):
-    """The filter names an attribute or operator this endpoint cannot evaluate."""
-
-    def __init__(self) -> None:
-        super().__init__("api.bad_filter")
-
-
-def _like_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 @dataclass(frozen=True)
@@ -92,20 +86,8 @@ class _Ctx:
     trigrams: bool = True
     # The organisation has active users in ix_users_scim_key_unlike (scim_keys).
     key_unlike: bool = True
-
-
-def _text_match(column: Any, op: CompareOperator, value: str) -> ColumnElement[bool]:
-    if op is CompareOperator.eq:
-        return column == value
-    if op is CompareOperator.ne:
-        return column != value
-    if op is CompareOperator.sw:
-        return column.like(f"{_like_escape(value)}%", escape="\\")
-    if op is CompareOperator.ew:
-        return column.like(f"%{_like_escape(value)}", escape="\\")
-    if op is CompareOperator.co:
-        return column.like(f"%{_like_escape(value)}%", escape="\\")
-    raise BadFilter()
+    # PostgreSQL: the trigram pattern as a one-row subquery (scim_walks.ranges_by_id).
+    opaque: bool = False
 
 
 def _trigram_narrowing(
@@ -123,6 +105,7 @@ def _trigram_narrowing(
     narrowed: ColumnElement[bool]
     if ctx.dialect == "postgresql":
         narrowed = doc_contains("postgresql", value, prefix="users.", stored=True)
+        narrowed = opaque_like(narrowed) if ctx.opaque else narrowed
     elif ctx.fts:
         fts, matched = fts_match(value)
         narrowed = col(User.id).in_(sa_select(fts.c.rowid).where(matched))
@@ -155,7 +138,7 @@ def _folded_key(ctx: _Ctx, column: Any, fold: Any, op: CompareOperator, value: s
     if op is CompareOperator.sw:
         # A range on the folded key: an index walk, whatever the collation of LIKE.
         return and_(column >= folded, column < folded + "\U0010ffff")
-    return and_(_trigram_narrowing(ctx, op, folded, keyed=True), _text_match(column, op, folded))
+    return and_(_trigram_narrowing(ctx, op, folded, keyed=True), text_match(column, op, folded))
 
 
 def _name_column(attr: str, sub: str | None) -> Any:
@@ -211,14 +194,14 @@ def _comparison(ctx: _Ctx, node: Comparison) -> ColumnElement[bool]:
     if attr == "emails" and sub in (None, "value"):
         return _folded_key(ctx, col(User.email_key), email_key, node.op, value)
     if attr == "externalId" and not sub:
-        return _external(ctx, _text_match(col(ProvisionedUser.external_id), node.op, value))
+        return _external(ctx, text_match(col(ProvisionedUser.external_id), node.op, value))
     column = _name_column(attr, sub)
     if column is None:
         raise BadFilter()
     # Names compare case-insensitively (caseExact false in RFC 7643).
     return and_(
         _trigram_narrowing(ctx, node.op, value),
-        _text_match(func.lower(column), node.op, value.lower()),
+        text_match(func.lower(column), node.op, value.lower()),
     )
 
 
@@ -344,9 +327,10 @@ def find_users(
     "more follow" (`total_exact` False). A client that pages until startIndex passes
     totalResults, reading totalResults from each response, sees every match (README).
     While start - 1 + count + TOTAL_AHEAD + 1 <= WINDOW_MAX the page and the lookahead
-    are one query (the first that many matches); on PostgreSQL a `co`/`sw`/`ew` by id or
-    name tries an ordered walk first, on SQLite an FTS5-driven `co` by name streams from
-    the name-ordered search rows (scim_walks). A deeper page starts from the last
+    are one query (the first that many matches); on PostgreSQL a `co`/`sw`/`ew` by id asks
+    the trigram index one id range after another, by name it tries an ordered walk first;
+    on SQLite an FTS5-driven `co` by name streams from the name-ordered search rows
+    (scim_walks). A deeper page starts from the last
     remembered position before it (scim_positions), skipping fewer than 1,000 entries.
 
     Raises:
@@ -408,11 +392,12 @@ def find_users(
         # The page and the lookahead in one query: the first `need` matches in order.
         window = None
         if node is not None and dialect == "postgresql" and _trigram_terms(node):
-            # Without the trigram narrowing: the walks test rows as they come.
-            test = filter_condition(replace(ctx, trigrams=False), node)
-            walk = {"id": walk_by_id, "name": walk_by_name}.get(sort)
-            if walk is not None:
-                window = walk(session, actor.organisation_id, test, need, descending)
+            if sort == "id":  # id ranges: the trigram bitmap ANDed with each range's
+                opaque = filter_condition(replace(ctx, opaque=True), node)
+                window = ranges_by_id(session, actor.organisation_id, opaque, need, descending)
+            elif sort == "name":  # without the trigram narrowing: rows tested as they come
+                test = filter_condition(replace(ctx, trigrams=False), node)
+                window = walk_by_name(session, actor.organisation_id, test, need, descending)
         if (
             window is None
             and driver is not None
