@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from scim2_models.path.expressions import CompareOperator
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, literal_column
 
+from admin_portal.search.ddl import pg_key_trigram_text, pg_key_trigram_value
 from admin_portal.services.errors import ServiceError
 
 
@@ -39,3 +40,11 @@ def text_match(column: Any, op: CompareOperator, value: str) -> ColumnElement[bo
     if op is CompareOperator.co:
         return column.like(f"%{_like_escape(value)}%", escape="\\")
     raise BadFilter()
+
+
+def key_trigrams(column: str, op: CompareOperator, value: str) -> ColumnElement[bool]:
+    """PostgreSQL: a superset test for `users.<column> <op> value` (co, ew; `value` folded
+    as the key is) served by the key's own trigram index (search/ddl.py
+    PG_KEY_TRGM_INDEXES), spelt as the index spells its expression."""
+    translated: ColumnElement[str] = literal_column(pg_key_trigram_text(f"users.{column}"))
+    return text_match(translated, op, pg_key_trigram_value(value))
