@@ -143,12 +143,14 @@ def test_postgresql_every_path_gives_the_key_answer(
         with Session(engine, expire_on_commit=False) as session:
             actor = _populate(session)
             monkeypatch.setattr(scim_search, "WINDOW_MAX", 0)  # the trigram index's pages
+            monkeypatch.setattr(scim_search, "RANGES_WINDOW_MAX", 0)
             reference = _answers(session, actor)
             _check_expected(reference)
             monkeypatch.setattr(scim_search, "WINDOW_MAX", 1_000)
+            monkeypatch.setattr(scim_search, "RANGES_WINDOW_MAX", 10_000)
             for probe, most in ((0, 0), (3, 40), (10**6, 10**6)):  # index, walks, whole org
                 monkeypatch.setattr(scim_walks, "WALK_PROBE", probe)
-                monkeypatch.setattr(scim_walks, "WALK_MAX", most)
+                monkeypatch.setattr(scim_walks, "RANGE_FIRST", max(1, probe))
                 monkeypatch.setattr(scim_walks, "NAME_WALK_MAX", most)
                 assert _answers(session, actor) == reference, (probe, most)
             session.rollback()

@@ -63,6 +63,7 @@ def _pages(session: Session, actor: Actor) -> dict[tuple, tuple]:
 
 def _check(session: Session, actor: Actor, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(scim_search, "WINDOW_MAX", 0)  # every page by position
+    monkeypatch.setattr(scim_search, "RANGES_WINDOW_MAX", 0)
     monkeypatch.setattr(scim_positions, "MARK_EVERY", 10**9)  # never marked: OFFSET
     reference = _pages(session, actor)
     assert reference[(None, "id", False, 40, 3)][2], "the deep pages are not empty"

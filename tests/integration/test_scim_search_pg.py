@@ -55,9 +55,10 @@ def test_filters_on_postgresql(pg: Engine) -> None:
 
 
 def test_ordered_walk_and_window_give_the_offset_answers(pg: Engine, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """PostgreSQL's `co` walks the users in id or name order with a row budget, then falls
-    back to the trigram index; pages and totals are those of the OFFSET page + counted
-    lookahead, whatever the budget (exhausted, enough, the whole organisation)."""
+    """PostgreSQL's `co` asks the trigram index id range by id range, or walks the users in
+    name order with a row budget, then falls back to the trigram index; pages and totals
+    are those of the OFFSET page + counted lookahead, whatever the first range or the
+    budget (one id, a few, the whole organisation)."""
     from admin_portal.services.api_clients import scim_search, scim_walks
 
     with Session(pg, expire_on_commit=False) as session:
@@ -109,12 +110,38 @@ def test_ordered_walk_and_window_give_the_offset_answers(pg: Engine, monkeypatch
 
         monkeypatch.setattr(scim_search, "TOTAL_AHEAD", 4)
         monkeypatch.setattr(scim_search, "WINDOW_MAX", 0)  # the OFFSET page + lookahead
+        monkeypatch.setattr(scim_search, "RANGES_WINDOW_MAX", 0)
         reference = run()
         assert reference[('userName co "erik"', 1, 3, False, "id")][:2] == (7, False)
         monkeypatch.setattr(scim_search, "WINDOW_MAX", 1_000)
+        monkeypatch.setattr(scim_search, "RANGES_WINDOW_MAX", 10_000)
         for probe, most in ((0, 0), (3, 3), (3, 40), (6, 15), (15, 30), (10**6, 10**6)):
             monkeypatch.setattr(scim_walks, "WALK_PROBE", probe)
-            monkeypatch.setattr(scim_walks, "WALK_MAX", most)
+            monkeypatch.setattr(scim_walks, "RANGE_FIRST", max(1, probe))
             monkeypatch.setattr(scim_walks, "NAME_WALK_MAX", most)
             assert run() == reference, (probe, most)
         session.rollback()
+
+
+def test_key_trigram_indexes_serve_the_narrowing(pg: Engine) -> None:
+    """Migration 0024's indexes are spelt as scim_match.key_trigrams asks (else PostgreSQL
+    could not use them, and every userName/emails `co` would read the table): PostgreSQL
+    deparses the indexed expression and the narrowing's left side alike."""
+    from scim2_models.path.expressions import CompareOperator
+    from sqlalchemy import text
+
+    from admin_portal.services.api_clients.scim_match import key_trigrams
+
+    with Session(pg) as session:
+        for column, index in (
+            ("username_key", "ix_users_scim_username_trgm"),
+            ("email_key", "ix_users_scim_email_trgm"),
+        ):
+            indexed = session.execute(
+                text("SELECT pg_get_indexdef(to_regclass(:name))"), {"name": index}
+            ).scalar_one()
+            asked = key_trigrams(column, CompareOperator.co, "na.lin").left
+            plan = session.execute(text(f"EXPLAIN VERBOSE SELECT {asked} FROM users")).all()
+            output = next(r[0] for r in plan if "Output:" in r[0]).split("Output: ", 1)[1]
+            assert "USING gin" in indexed
+            assert f"({output.replace('users.', '')} gin_trgm_ops)" in indexed, (indexed, output)

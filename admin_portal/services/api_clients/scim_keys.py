@@ -1,13 +1,12 @@
-"""SCIM's keys (username_key, email_key) against the search's trigram structures.
+"""SCIM's keys (username_key, email_key) against SQLite's FTS5 trigram structures.
 
 The users whose keys are not the lower case of what they typed (ix_users_scim_key_unlike,
 models/user.py KEY_UNLIKE_TEXT) are read besides a narrowing through the search document
-(`key_unlike`), when the organisation has any (`unlike_ids`).
+(`key_unlike`), when the organisation has any (`unlike_ids`). PostgreSQL narrows through
+trigram indexes on the keys themselves (search/ddl.py PG_KEY_TRGM_INDEXES) instead.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from sqlalchemy import ColumnElement, text
 from sqlmodel import Session, col, select
@@ -22,7 +21,7 @@ def key_unlike(dialect: str) -> ColumnElement[bool]:
     return text(f"({KEY_UNLIKE_TEXT[dialect]})")  # type: ignore[return-value]
 
 
-# The most key-unlike users of an organisation read apart (PostgreSQL, see find_users).
+# The most key-unlike users of an organisation probed for (SQLite, see find_users).
 APART_MAX = 10_000
 
 
@@ -37,8 +36,3 @@ def unlike_ids(session: Session, organisation_id: int, dialect: str, cap: int) -
     )
     in_index_order = probe.order_by(col(User.organisation_id), col(User.status), col(User.id))
     return [i for i in session.exec(in_index_order.limit(cap + 1)).all() if i is not None]
-
-
-def unlike_matches(session: Session, ids: list[int], keys: list[Any], exact: Any) -> list[Any]:
-    """Those of the key-unlike users `ids` that pass the exact filter, as `keys` rows."""
-    return list(session.exec(select(*keys).where(col(User.id).in_(ids), exact)).all())
