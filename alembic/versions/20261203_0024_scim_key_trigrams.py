@@ -20,7 +20,7 @@ from alembic import op
 from admin_portal.search import ddl as search_ddl
 
 revision: str = '0024'
-down_revision: str | Sequence[str] | None = '0021'
+down_revision: str | Sequence[str] | None = '0022'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
