@@ -10,7 +10,7 @@
 - SQLite: nothing (FTS5 narrows there).
 
 Revision ID: 0024
-Revises: 0021
+Revises: 0022
 Create Date: 2026-12-03 19:00:00
 """
 from collections.abc import Sequence
