@@ -98,6 +98,9 @@ def assign_new_emails(
         # One statement for the chunk, the pairs passed as three arrays: an executemany
         # costs the server a bind and an executor start per row (about a third of the
         # chunk's UPDATE at 5,000 rows); SQLite's per-row statement is cheap in-process.
+        # In id order: a file comes in name order, and visiting the table's pages and its
+        # primary key in physical order costs about a quarter less than at random.
+        ordered = sorted(changes)
         session.execute(
             text(
                 "UPDATE users SET email = v.email, email_key = v.email_key, "
@@ -106,9 +109,9 @@ def assign_new_emails(
                 "CAST(:keys AS text[])) AS v(id, email, email_key) WHERE users.id = v.id"
             ),
             {
-                "ids": [user_id for user_id, _ in changes],
-                "emails": [email for _, email in changes],
-                "keys": [email_key(email) for _, email in changes],
+                "ids": [user_id for user_id, _ in ordered],
+                "emails": [email for _, email in ordered],
+                "keys": [email_key(email) for _, email in ordered],
                 "now": now,
             },
         )
