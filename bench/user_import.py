@@ -43,7 +43,8 @@ TARGET_APPLY_S = 30.0  # issue 17: apply of 100,000 rows within 30 s on both dat
 NOTE = (
     "Where apply's time goes: per step of 5,000 rows, `assign_new_emails` (the bulk form of\n"
     "`assign_email`) voids the chunk's verification links in one UPDATE and sets the addresses\n"
-    "in one executemany UPDATE; no ORM objects; SQLite gets a 64 MB page cache for the step.\n"
+    "in one UPDATE (PostgreSQL: one statement over arrays, in id order; SQLite: executemany),\n"
+    "and the rows' verdicts likewise; no ORM objects; SQLite gets a 64 MB page cache for the step.\n"
     "What is left is the database's own work per\n"
     "row: on SQLite the row and its six search indexes, the FTS5 trigram table of `users` and\n"
     "the name-ordered search row with its own FTS5 table (triggers); on PostgreSQL the row,\n"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, update
+from sqlalchemy import bindparam, func, insert, text, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -343,19 +343,35 @@ def _assign_one_by_one(session: Session, ready: list[tuple[_Pending, int]], now:
 def _record(session: Session, actor: Actor | None, rows: list[_Pending], now: datetime) -> None:
     """The rows' verdicts and one audit event per changed user, each in one statement."""
     table: Any = UserImportRow.__table__  # type: ignore[attr-defined]
-    session.execute(
-        update(table)
-        .where(table.c.id == bindparam("row_id"))
-        .values(applied_at=bindparam("at"), applied_outcome=bindparam("verdict")),
-        [
+    if session.connection().dialect.name == "postgresql":
+        # One statement over arrays instead of an executemany (see assign_new_emails).
+        session.execute(
+            text(
+                "UPDATE user_import_rows SET applied_outcome = v.verdict, "
+                "applied_at = CASE WHEN v.verdict IS NULL THEN CAST(:at AS timestamp) END "
+                "FROM unnest(CAST(:ids AS integer[]), CAST(:verdicts AS text[])) "
+                "AS v(id, verdict) WHERE user_import_rows.id = v.id"
+            ),
             {
-                "row_id": r.id,
-                "at": now if r.verdict == APPLIED else None,
-                "verdict": None if r.verdict == APPLIED else r.verdict,
-            }
-            for r in rows
-        ],
-    )
+                "ids": [r.id for r in rows],
+                "verdicts": [None if r.verdict == APPLIED else str(r.verdict) for r in rows],
+                "at": now,
+            },
+        )
+    else:
+        session.execute(
+            update(table)
+            .where(table.c.id == bindparam("row_id"))
+            .values(applied_at=bindparam("at"), applied_outcome=bindparam("verdict")),
+            [
+                {
+                    "row_id": r.id,
+                    "at": now if r.verdict == APPLIED else None,
+                    "verdict": None if r.verdict == APPLIED else r.verdict,
+                }
+                for r in rows
+            ],
+        )
     changed = [r.user_id for r in rows if r.verdict == APPLIED]
     if changed and actor is not None:
         # What record_admin_action writes, for the whole chunk at once.

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, text, update
 from sqlmodel import Session, col, select
 
 from admin_portal.auth.tokens import void_tokens
@@ -80,8 +80,9 @@ def assign_new_emails(
     """What `assign_email` does, for many users in two statements (an import chunk).
 
     Voids the users' verification links, then sets each user's new (already validated and
-    normalised) address, unproven and without a bounce, in one executemany UPDATE: no ORM
-    objects, so a chunk of thousands costs two round trips. Each address must differ from
+    normalised) address, unproven and without a bounce, in one UPDATE (PostgreSQL: one
+    statement over arrays; SQLite: an executemany): no ORM objects, so a chunk of thousands
+    costs two round trips. Each address must differ from
     the user's current one in its key (the caller checked); the company's unique constraint
     still decides, so a conflict raises IntegrityError for the caller's savepoint.
 
@@ -93,6 +94,28 @@ def assign_new_emails(
         return
     void_verification_links(session, user_ids=[user_id for user_id, _ in changes])
     table: Any = User.__table__  # type: ignore[attr-defined]
+    if session.connection().dialect.name == "postgresql":
+        # One statement for the chunk, the pairs passed as three arrays: an executemany
+        # costs the server a bind and an executor start per row (about a third of the
+        # chunk's UPDATE at 5,000 rows); SQLite's per-row statement is cheap in-process.
+        # In id order: a file comes in name order, and visiting the table's pages and its
+        # primary key in physical order costs about a quarter less than at random.
+        ordered = sorted(changes)
+        session.execute(
+            text(
+                "UPDATE users SET email = v.email, email_key = v.email_key, "
+                "email_verified_at = NULL, email_bounced_at = NULL, updated_at = :now "
+                "FROM unnest(CAST(:ids AS integer[]), CAST(:emails AS text[]), "
+                "CAST(:keys AS text[])) AS v(id, email, email_key) WHERE users.id = v.id"
+            ),
+            {
+                "ids": [user_id for user_id, _ in ordered],
+                "emails": [email for _, email in ordered],
+                "keys": [email_key(email) for _, email in ordered],
+                "now": now,
+            },
+        )
+        return
     session.execute(
         update(table)
         .where(table.c.id == bindparam("target_id"))
