@@ -108,7 +108,7 @@ def copy_sql(k: int, base: int, spans: dict[int, int]) -> str:
     off = k * base
     new_id = f"(u.id + {off})"
     span_rows = ", ".join(f"({org}, {span})" for org, span in sorted(spans.items())) or "(0, 0)"
-    shift = f"make_interval(secs => ((u.id * 7919 + {k * 104729}) % 86400))"
+    shift = f"make_interval(secs => ((u.id::bigint * 7919 + {k * 104729}) % 86400))"
     user = f"regexp_replace(u.username, '[0-9]+$', {new_id}::text)"
     mail = f"regexp_replace(u.email, '[0-9]+@', {new_id}::text || '@')"
     serial = f"lpad((((substr(u.national_id, 9, 3)::int - 1 + {k * 97}) % 999) + 1)::text, 3, '0')"
