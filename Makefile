@@ -36,7 +36,7 @@ test: install system-packages lint contracts typecheck
 # The whole e2e suite against the cluster topology (PostgreSQL, Redis, 3 app workers, 2
 # mail/job workers; tests/e2e/cluster_topology.py), after the worker kill tests on
 # PostgreSQL (tests/cluster). The e2e modules share one portal, in the embedded run's
-# (alphabetical) order. About 15 minutes on the shared 2-core machine under load.
+# (alphabetical) order. 12-19 minutes on the shared 2-core machine under load.
 test-cluster: install system-packages
 	$(PY) -m pytest tests/cluster
 	ADMIN_PORTAL_E2E_TOPOLOGY=cluster $(PY) -m pytest tests/e2e
