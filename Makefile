@@ -33,23 +33,23 @@ run-cluster: install system-packages
 test: install system-packages lint contracts typecheck
 	$(PY) -m pytest
 
-# The e2e suite's representative subset against the cluster topology (PostgreSQL, Redis,
-# 3 app workers, 2 mail/job workers; tests/e2e/cluster_topology.py), the app-worker kill
-# test, and the worker kill tests on PostgreSQL.
-# In the embedded run's (alphabetical) order: the modules share one portal, and test_users
-# removes a person test_user_import_export expects.
-CLUSTER_E2E := tests/e2e/test_cluster_sessions.py tests/e2e/test_foundation.py \
-	tests/e2e/test_sessions.py tests/e2e/test_user_import_export.py tests/e2e/test_users.py \
-	tests/e2e/test_verification.py
+# The whole e2e suite against the cluster topology (PostgreSQL, Redis, 3 app workers, 2
+# mail/job workers; tests/e2e/cluster_topology.py), after the worker kill tests on
+# PostgreSQL (tests/cluster). The e2e modules share one portal, in the embedded run's
+# (alphabetical) order. 12-19 minutes on the shared 2-core machine under load.
 test-cluster: install system-packages
 	$(PY) -m pytest tests/cluster
-	ADMIN_PORTAL_E2E_TOPOLOGY=cluster $(PY) -m pytest $(CLUSTER_E2E)
+	ADMIN_PORTAL_E2E_TOPOLOGY=cluster $(PY) -m pytest tests/e2e
 
 # CI's share of the cluster topology, beside `make test` (which already runs the kill tests
-# in tests/cluster): a tab surviving its app worker's SIGKILL, and the foundation flows
-# (log in, language, log out, password reset by mail) on PostgreSQL + Redis + 3 app workers.
-# About 2 minutes; the whole subset above takes about 8.
-CI_CLUSTER_E2E := tests/e2e/test_cluster_sessions.py tests/e2e/test_foundation.py
+# in tests/cluster and the whole e2e suite embedded): a tab surviving its app worker's
+# SIGKILL, the foundation flows (log in, language, log out, password reset by mail), the
+# users list and profile, the user bank, import/export and bulk verification (a job on the
+# mail/job workers). Alphabetical, as in the full run: test_users removes a person
+# test_user_import_export expects.
+CI_CLUSTER_E2E := tests/e2e/test_cluster_sessions.py tests/e2e/test_foundation.py \
+	tests/e2e/test_user_bank.py tests/e2e/test_user_import_export.py tests/e2e/test_users.py \
+	tests/e2e/test_verification.py
 test-cluster-ci: install system-packages
 	ADMIN_PORTAL_E2E_TOPOLOGY=cluster $(PY) -m pytest $(CI_CLUSTER_E2E)
 

@@ -61,6 +61,11 @@ def cluster_database_url(var: Path) -> str:
     return str(json.loads((var / "cluster.json").read_text())["database_url"])
 
 
+def cluster_redis_url(var: Path) -> str:
+    """The Redis the app workers keep their Reflex state in."""
+    return str(json.loads((var / "cluster.json").read_text())["redis_url"])
+
+
 # -- the app workers, from /proc (no psutil here) --------------------------------------------
 
 

@@ -119,9 +119,31 @@ class Portal:
     topology: str = "embedded"
     process_id: int = 0
     port: int = 0
+    # The cluster's Reflex state manager (empty when embedded: the states are on disk).
+    redis_url: str = ""
 
     def url(self, path: str) -> str:
         return self.base_url + path
+
+    def state_store_bytes(self) -> bytes:
+        """Everything Reflex's server-side state store keeps, in either topology.
+
+        Embedded: the disk state manager's pickles beside the log (REFLEX_STATES_WORKDIR);
+        cluster: every string value in the Redis that the app workers share.
+        """
+        if not self.redis_url:
+            states = self.log.parent / "states"
+            return b"".join(path.read_bytes() for path in sorted(states.glob("*.pkl")))
+        import redis
+
+        client = redis.Redis.from_url(self.redis_url)
+        try:
+            values = [
+                client.get(key) for key in client.scan_iter() if client.type(key) == b"string"
+            ]
+        finally:
+            client.close()
+        return b"".join(value for value in values if value)
 
 
 @pytest.fixture(scope="session")
@@ -190,8 +212,10 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
             start_new_session=True,
         )
         _wait_for(f"http://127.0.0.1:{app_port}/ping", timeout=300, process=app, log=app_log)
+        redis_url = ""
         if cluster_var is not None:
             database_url = cluster_topology.cluster_database_url(cluster_var)
+            redis_url = cluster_topology.cluster_redis_url(cluster_var)
         yield Portal(
             base_url=f"http://localhost:{app_port}",
             fake_resend=FakeResend(f"http://127.0.0.1:{resend_port}"),
@@ -201,6 +225,7 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
             topology="cluster" if cluster else "embedded",
             process_id=app.pid,
             port=app_port,
+            redis_url=redis_url,
         )
     finally:
         if app is not None:

@@ -5,10 +5,11 @@ every new page."""
 from __future__ import annotations
 
 import re
-import sqlite3
 
 from playwright.sync_api import Page, expect
+from sqlalchemy import text
 
+from tests.e2e.accounts import portal_db
 from tests.e2e.conftest import assert_accessible, log_in, wait_until_ready
 
 
@@ -140,12 +141,15 @@ def test_queue_guard_and_move_with_preview(new_page):  # type: ignore[no-untyped
 
 
 def _latest_sms(portal, number: str) -> str:  # type: ignore[no-untyped-def]
-    """Without SMS settings the SMS stays in the local outbox: read it from the database."""
-    path = portal.database_url.removeprefix("sqlite:///")
-    with sqlite3.connect(path) as db:
+    """Without SMS settings the SMS stays in the local outbox: read it from the database.
+
+    Through the portal's database URL, so the same on SQLite and on the cluster's PostgreSQL.
+    """
+    with portal_db(portal) as db:
         row = db.execute(
-            "SELECT body FROM sms_outbox WHERE to_number = ? ORDER BY id DESC LIMIT 1", (number,)
-        ).fetchone()
+            text("SELECT body FROM sms_outbox WHERE to_number = :n ORDER BY id DESC LIMIT 1"),
+            {"n": number},
+        ).first()
     assert row is not None
     found = re.search(r"\b(\d{8})\b", row[0])
     assert found, row[0]
@@ -205,14 +209,15 @@ def test_dev_sms_shows_the_local_outbox(new_page):  # type: ignore[no-untyped-de
 
 def _person_without_contact(portal) -> None:  # type: ignore[no-untyped-def]
     """F3.4 needs someone with neither e-mail nor mobile: a copy of agent2 without both."""
-    path = portal.database_url.removeprefix("sqlite:///")
-    with sqlite3.connect(path) as db:
+    with portal_db(portal) as db:
         db.execute(
-            "INSERT INTO users (organisation_id, company_id, first_name, last_name, username,"
-            " username_key, language, user_type, status, password_hash, created_at, updated_at)"
-            " SELECT organisation_id, company_id, 'Utan', 'Kontakt', 'utan.kontakt',"
-            " 'utan.kontakt', 'sv', 'agent', 'active', password_hash, created_at, updated_at"
-            " FROM users WHERE username = 'agent1'"
+            text(
+                "INSERT INTO users (organisation_id, company_id, first_name, last_name, username,"
+                " username_key, language, user_type, status, password_hash, created_at, updated_at)"
+                " SELECT organisation_id, company_id, 'Utan', 'Kontakt', 'utan.kontakt',"
+                " 'utan.kontakt', 'sv', 'agent', 'active', password_hash, created_at, updated_at"
+                " FROM users WHERE username = 'agent1'"
+            )
         )
 
 
@@ -229,11 +234,16 @@ def test_agent_without_contact_adds_a_mobile_on_my_account(new_page, portal):  #
     page.get_by_label("E-postadress eller mobilnummer (00 och landskod)").fill("0046701740199")
     page.get_by_role("button", name="Skicka kod").click()
     expect(page.get_by_text("Vi har skickat en kod till +46701740199")).to_be_visible()
-    path = portal.database_url.removeprefix("sqlite:///")
-    with sqlite3.connect(path) as db:
-        body = db.execute(
-            "SELECT body FROM sms_outbox WHERE to_number = '+46701740199' ORDER BY id DESC"
-        ).fetchone()[0]
+    with portal_db(portal) as db:
+        body = (
+            db.execute(
+                text(
+                    "SELECT body FROM sms_outbox WHERE to_number = '+46701740199' ORDER BY id DESC"
+                )
+            )
+            .scalars()
+            .first()
+        )
     code = re.search(r"\b(\d{6})\b", body).group(1)  # type: ignore[union-attr]
     page.get_by_label("Kod", exact=True).fill(code)
     page.get_by_role("button", name="Bekräfta").click()
