@@ -172,6 +172,9 @@ def build_shapes(engine: object, tree: Tree) -> list[Shape]:
     for name, _ in surnames:
         counts[name] = counts.get(name, 0) + 1
     common = [n[:4].lower() for n, _ in sorted(counts.items(), key=lambda x: -x[1])[:10]]
+    # What an admin has typed when the search starts (3 characters): the commonest
+    # surnames' first three letters and the "-son" every Swedish patronymic ends in.
+    three = sorted({n[:3] for n in common} | {"son"})
     # ASCII prefixes only (as measured in results/agents_list.md); non-ASCII ones take
     # the same path through the trigram index.
     rare = [n[:6].lower() for n, c in counts.items() if c == 1 and len(n) >= 6 and n[:6].isascii()][
@@ -203,6 +206,11 @@ def build_shapes(engine: object, tree: Tree) -> list[Shape]:
             "name, common prefix",
             "first 4 letters of one of the 10 commonest agent surnames",
             lambda rng: timed(query=rng.choice(common)),
+        ),
+        Shape(
+            "name, 3 common letters",
+            "first 3 letters of the 10 commonest agent surnames, or 'son'",
+            lambda rng: timed(query=rng.choice(three)),
         ),
         Shape(
             "name, rare prefix",

@@ -46,6 +46,10 @@ class EmailCheckMixin(rx.State, mixin=True):
         errors: dict[str, str] = self.errors  # type: ignore[attr-defined]
         if verdict.verdict is EmailVerdict.TAKEN_IN_COMPANY:
             message = self._text(verdict.message_key)  # type: ignore[attr-defined]
+        elif self._keeps_save_message(  # type: ignore[attr-defined]
+            "email", typed, verdict.verdict is EmailVerdict.AVAILABLE
+        ):
+            return  # the save's message for this very text (e.g. its format) stays
         else:
             message = ""  # a clash that is gone, or a save's message for the old text
         self.errors = {**errors, "email": message}

@@ -50,6 +50,11 @@ class UserFormMixin(rx.State, mixin=True):
     brukare_options: list[dict[str, str]] = []
     chosen_brukare: list[dict[str, str]] = []
     support_email: str = ""
+    # The username and e-mail the last save judged. A live check of the same text can
+    # answer after the save (its debounce fires once the button is already pressed): it
+    # must not wipe the save's message at that field (backend only, never sent).
+    _judged_username: str = ""
+    _judged_email: str = ""
 
     def _reset_form_feedback(self) -> None:
         self.errors = _no_errors()
@@ -63,7 +68,15 @@ class UserFormMixin(rx.State, mixin=True):
         self.errors = errors
         self.form_error = self._text("users.fix_fields")
 
+    def _keeps_save_message(self, field: str, checked: str, agrees: bool) -> bool:
+        """Whether a live check's answer leaves the save's message at `field` standing: the
+        check judged the very text the save refused, and does not find it fine."""
+        judged = self._judged_username if field == "username" else self._judged_email
+        return bool(self.errors.get(field)) and checked == judged and not agrees
+
     def _user_input(self, form: object) -> UserInput:
+        self._judged_username = form_text(form, "username")
+        self._judged_email = form_text(form, "email")
         return UserInput(
             first_name=form_text(form, "first_name"),
             last_name=form_text(form, "last_name"),
@@ -106,7 +119,8 @@ class UserFormMixin(rx.State, mixin=True):
         self.username_ok = verdict.verdict is UsernameVerdict.AVAILABLE
         self.username_message = self._text(verdict.message_key)
         self.bank_user_id = verdict.bank_user_id or 0
-        self.errors = {**self.errors, "username": ""}
+        if not self._keeps_save_message("username", value, self.username_ok):
+            self.errors = {**self.errors, "username": ""}
 
     @rx.event
     def set_user_type(self, value: str):
