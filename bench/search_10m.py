@@ -221,22 +221,7 @@ def build(directory: Path, rows: int, base: int, bank_share: float) -> int:
 
         def load_base() -> None:
             with connect() as conn, conn.cursor() as cur:
-                orgs, companies, units = us._tree_rows(tree, now)
-                cur.executemany(
-                    "INSERT INTO organisations (id, name, user_bank_retention_days, created_at) VALUES (%s,%s,%s,%s)",
-                    orgs,
-                )
-                cur.executemany(
-                    "INSERT INTO companies (id, organisation_id, name, organisation_number, created_at) VALUES (%s,%s,%s,%s,%s)",
-                    companies,
-                )
-                cur.executemany(
-                    "INSERT INTO units (id, company_id, parent_id, name, created_at) VALUES (%s,%s,%s,%s,%s)",
-                    units,
-                )
-                with cur.copy(f"COPY users ({', '.join(us.USER_COLUMNS)}) FROM STDIN") as copy:
-                    for row in data(base, tree):
-                        copy.write_row(row)
+                us.copy_tree_and_users(cur, tree, data(base, tree), now)
 
         steps.run(f"generate + COPY base {base:,} users", load_base)
         steps.run("migrations 0003-head on the base", us._alembic, url, "head")

@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from bench.pg import start_postgres
 from bench.report import TARGET_P95_MS, percentile, render, verdict
@@ -634,6 +635,29 @@ def load_sqlite(
     return timings
 
 
+def copy_tree_and_users(
+    cur: Any, tree: Tree, rows: Iterable[tuple[object, ...]], now: datetime
+) -> None:
+    """PostgreSQL (a psycopg cursor): the tree's organisations, companies and units, then
+    the users through COPY (never the ORM)."""
+    orgs, companies, units = _tree_rows(tree, now)
+    cur.executemany(
+        "INSERT INTO organisations (id, name, user_bank_retention_days, created_at) VALUES (%s,%s,%s,%s)",
+        orgs,
+    )
+    cur.executemany(
+        "INSERT INTO companies (id, organisation_id, name, organisation_number, created_at) VALUES (%s,%s,%s,%s,%s)",
+        companies,
+    )
+    cur.executemany(
+        "INSERT INTO units (id, company_id, parent_id, name, created_at) VALUES (%s,%s,%s,%s,%s)",
+        units,
+    )
+    with cur.copy(f"COPY users ({', '.join(USER_COLUMNS)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
 def load_postgres(
     url: str, n: int, tree: Tree, users: UserRows = generate_users
 ) -> dict[str, float]:
@@ -646,23 +670,8 @@ def load_postgres(
     started = time.perf_counter()
     u = make_url(url)
     with psycopg.connect(host=u.host, port=u.port, user=u.username, dbname=u.database) as conn:
-        orgs, companies, units = _tree_rows(tree, datetime.now(UTC))
         with conn.cursor() as cur:
-            cur.executemany(
-                "INSERT INTO organisations (id, name, user_bank_retention_days, created_at) VALUES (%s,%s,%s,%s)",
-                orgs,
-            )
-            cur.executemany(
-                "INSERT INTO companies (id, organisation_id, name, organisation_number, created_at) VALUES (%s,%s,%s,%s,%s)",
-                companies,
-            )
-            cur.executemany(
-                "INSERT INTO units (id, company_id, parent_id, name, created_at) VALUES (%s,%s,%s,%s,%s)",
-                units,
-            )
-            with cur.copy(f"COPY users ({', '.join(USER_COLUMNS)}) FROM STDIN") as copy:
-                for row in users(n, tree):
-                    copy.write_row(row)
+            copy_tree_and_users(cur, tree, users(n, tree), datetime.now(UTC))
             for table in ("organisations", "companies", "units", "users"):
                 cur.execute(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"

@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from admin_portal.auth.permissions import Actor, load_actor
 from admin_portal.models import Company, Unit, User
+from admin_portal.state.users import email_check, new, profile
 from tests.support.db_scope import route_scopes
 from tests.support.factories import make_unit, make_user
 from tests.support.world import add_unit_admin, build_care_world
@@ -92,3 +93,12 @@ def substate(
     state = root.get_substate(cls.get_full_name().split(".")[1:])
     state.lang = lang
     return state
+
+
+def user_form_world(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> FormsWorld:
+    """The world, with the user forms' handlers (Lägg till användare, the profile and the
+    e-mail check) opening their transactions on the test database."""
+    with Session(engine, expire_on_commit=False) as session:
+        world = build(session)
+    patch_sessions(engine, monkeypatch, new, profile, email_check)
+    return world

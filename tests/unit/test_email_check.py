@@ -9,18 +9,14 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
 from admin_portal.services.errors import PermissionDenied, ValidationFailed
 from admin_portal.services.users.email_check import EmailVerdict, check_email_in_company
 from admin_portal.services.users.input import UserInput
 from admin_portal.services.users.manage import create_user
-from admin_portal.state.users import email_check as email_state_module
-from admin_portal.state.users import new as new_module
-from admin_portal.state.users import profile as profile_module
 from admin_portal.state.users.new import UserNewState
 from admin_portal.state.users.profile import UserProfileState
-from tests.support.forms_world import FormsWorld, build, patch_sessions, substate
+from tests.support.forms_world import FormsWorld, substate, user_form_world
 
 TAKEN_SV = "E-postadressen används redan av en annan person i samma företag."
 TAKEN_EN = "The e-mail address is already used by another person in the same company."
@@ -28,10 +24,7 @@ TAKEN_EN = "The e-mail address is already used by another person in the same com
 
 @pytest.fixture
 def w(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> FormsWorld:
-    with Session(engine, expire_on_commit=False) as session:
-        world = build(session)
-    patch_sessions(engine, monkeypatch, new_module, profile_module, email_state_module)
-    return world
+    return user_form_world(engine, monkeypatch)
 
 
 def _check(session, actor, email, **placement):  # type: ignore[no-untyped-def]

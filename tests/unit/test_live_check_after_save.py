@@ -10,21 +10,14 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
-from admin_portal.state.users import email_check as email_state_module
-from admin_portal.state.users import new as new_module
-from admin_portal.state.users import profile as profile_module
 from admin_portal.state.users.new import UserNewState
-from tests.support.forms_world import FormsWorld, build, patch_sessions, substate
+from tests.support.forms_world import FormsWorld, substate, user_form_world
 
 
 @pytest.fixture
 def w(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> FormsWorld:
-    with Session(engine, expire_on_commit=False) as session:
-        world = build(session)
-    patch_sessions(engine, monkeypatch, new_module, profile_module, email_state_module)
-    return world
+    return user_form_world(engine, monkeypatch)
 
 
 def _saved(state: UserNewState, w: FormsWorld, *, username: str, email: str) -> None:
