@@ -33,7 +33,6 @@ import os
 import platform
 import random
 import shutil
-import statistics
 import sys
 import threading
 import time
@@ -45,7 +44,7 @@ from typing import Any
 from bench import user_bank_search as bank
 from bench import users_search as us
 from bench.pg import start_kept_postgres
-from bench.report import loadavg, machine, percentile, render, verdict
+from bench.report import loadavg, machine, render
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results" / "search_10m.md"
@@ -324,24 +323,6 @@ def build(directory: Path, rows: int, base: int, bank_share: float) -> int:
 # --------------------------------------------------------------------------- measure
 
 
-def table_rows(shapes: Sequence[us.Shape]) -> list[tuple[str, ...]]:
-    rows: list[tuple[str, ...]] = []
-    for s in shapes:
-        ms = [t * 1000 for t in s.times]
-        p95 = percentile(ms, 95)
-        rows.append(
-            (
-                s.name,
-                str(len(ms)),
-                f"{statistics.median(ms):.1f}",
-                f"{p95:.1f}",
-                f"{max(ms):.1f}",
-                verdict(p95, ok="ok", target_ms=TARGET_MS),
-            )
-        )
-    return rows
-
-
 def measure(directory: Path, repeat: int, write: bool) -> int:
     from sqlalchemy import text
 
@@ -376,7 +357,7 @@ def measure(directory: Path, repeat: int, write: bool) -> int:
         for title, shapes in groups:
             print(f"[{datetime.now(UTC):%H:%M:%S}] {title}", flush=True)
             us.measure(shapes, repeat)
-            print(render(table_rows(shapes), HEADER), flush=True)
+            print(render(us.table_rows(shapes, target_ms=TARGET_MS), HEADER), flush=True)
         engine.dispose()
     finally:
         server.stop()
@@ -440,7 +421,15 @@ def write_report(
         f"head administrator of the larger organisation (70 %). Target: p95 ≤ {TARGET_MS:.0f} ms.",
     ]
     for title, shapes in groups:
-        lines += ["", f"## {title}", "", render(table_rows(shapes), HEADER), "", "Shapes:", ""]
+        lines += [
+            "",
+            f"## {title}",
+            "",
+            render(us.table_rows(shapes, target_ms=TARGET_MS), HEADER),
+            "",
+            "Shapes:",
+            "",
+        ]
         lines += [f"- **{s.name}**: {s.description}" for s in shapes]
     lines += [
         "",
