@@ -39,10 +39,14 @@ def clean_text(value: object) -> str:
 # --------------------------------------------------------------------------- spellings
 
 
+def like_escape(text: str) -> str:
+    """`text` with LIKE's wildcards and the escape character (backslash) escaped."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def like_contains(text: str) -> str:
     """The LIKE pattern (escape character backslash) for "contains `text`"."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+    return f"%{like_escape(text)}%"
 
 
 def spellings_of(ch: str, *, title: bool = False) -> set[str]:

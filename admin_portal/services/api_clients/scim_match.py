@@ -9,6 +9,7 @@ from scim2_models.path.expressions import CompareOperator
 from sqlalchemy import ColumnElement, literal_column
 
 from admin_portal.search.ddl import pg_key_trigram_text, pg_key_trigram_value
+from admin_portal.search.text import like_escape
 from admin_portal.services.errors import ServiceError
 
 
@@ -17,10 +18,6 @@ class BadFilter(ServiceError):
 
     def __init__(self) -> None:
         super().__init__("api.bad_filter")
-
-
-def _like_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def text_match(column: Any, op: CompareOperator, value: str) -> ColumnElement[bool]:
@@ -34,11 +31,11 @@ def text_match(column: Any, op: CompareOperator, value: str) -> ColumnElement[bo
     if op is CompareOperator.ne:
         return column != value
     if op is CompareOperator.sw:
-        return column.like(f"{_like_escape(value)}%", escape="\\")
+        return column.like(f"{like_escape(value)}%", escape="\\")
     if op is CompareOperator.ew:
-        return column.like(f"%{_like_escape(value)}", escape="\\")
+        return column.like(f"%{like_escape(value)}", escape="\\")
     if op is CompareOperator.co:
-        return column.like(f"%{_like_escape(value)}%", escape="\\")
+        return column.like(f"%{like_escape(value)}%", escape="\\")
     raise BadFilter()
 
 

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from admin_portal.auth.permissions import Actor
 from admin_portal.models import PartnerAgreement, Property
+from admin_portal.search.text import like_contains
 from admin_portal.services.properties.reach import primary_agreement_of, reach_condition
 
 PAGE_SIZE = 25
@@ -41,10 +42,6 @@ class PropertyPage:
 def name_key(text: str) -> str:
     """The ordering, uniqueness and search key of a property name."""
     return unicodedata.normalize("NFKC", " ".join(text.split())).casefold()
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _cursor(raw: object) -> tuple[str, int] | None:
@@ -76,7 +73,7 @@ def list_properties(
         )
     )
     if text:
-        pattern = f"%{_escape_like(text)}%"
+        pattern = like_contains(text)
         statement = statement.where(
             or_(
                 col(Property.name_key).like(pattern, escape="\\"),
